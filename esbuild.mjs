@@ -6,6 +6,7 @@ import * as esbuild from "esbuild";
 const args = new Set(process.argv.slice(2));
 const watch = args.has("--watch");
 const production = args.has("--production");
+const { version } = JSON.parse(await (await import("node:fs/promises")).readFile("package.json", "utf8"));
 
 /** @type {esbuild.BuildOptions} */
 const nodeCommon = {
@@ -28,6 +29,7 @@ const builds = [
     entryPoints: { cli: "src/cli/cli.ts" },
     outdir: "dist",
     banner: { js: "#!/usr/bin/env node" },
+    define: { HEARTH_VERSION: JSON.stringify(version) },
   },
   {
     bundle: true,
@@ -42,10 +44,20 @@ const builds = [
   },
 ];
 if (!production) {
+  // The integration suite: index.ts (mocha runner) and every **/*.test.ts, one bundle each,
+  // same relative names under out/test/vscode/suite/. Stale outputs go first.
+  const { readdirSync, rmSync } = await import("node:fs");
+  const suiteDir = "test/vscode/suite";
+  const suiteEntries = readdirSync(suiteDir, { recursive: true })
+    .map((name) => `${suiteDir}/${String(name).split("\\").join("/")}`)
+    .filter((file) => file.endsWith(".test.ts"))
+    .sort();
+  rmSync("out/test/vscode/suite", { recursive: true, force: true });
   builds.push({
     ...nodeCommon,
-    entryPoints: { "suite/index": "test/vscode/suite/index.ts" },
-    outdir: "out/test/vscode",
+    entryPoints: [`${suiteDir}/index.ts`, ...suiteEntries],
+    outbase: suiteDir,
+    outdir: "out/test/vscode/suite",
   });
 }
 

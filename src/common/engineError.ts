@@ -1,0 +1,33 @@
+import type { EngineErrorCode, EngineErrorInfo } from "./engineProtocol";
+
+/** An error with a code a caller can branch on and a message written for the user. */
+export class EngineError extends Error {
+  readonly code: EngineErrorCode;
+  readonly detail: string | undefined;
+
+  constructor(code: EngineErrorCode, message: string, detail?: string) {
+    super(message);
+    this.name = "EngineError";
+    this.code = code;
+    this.detail = detail;
+  }
+
+  toInfo(): EngineErrorInfo {
+    return this.detail === undefined
+      ? { code: this.code, message: this.message }
+      : { code: this.code, message: this.message, detail: this.detail };
+  }
+
+  static fromInfo(info: EngineErrorInfo): EngineError {
+    return new EngineError(info.code, info.message, info.detail);
+  }
+}
+
+export function isEngineError(error: unknown, code?: EngineErrorCode): error is EngineError {
+  return error instanceof EngineError && (code === undefined || error.code === code);
+}
+
+export function errorText(error: unknown): string {
+  if (error instanceof Error) return error.message;
+  return String(error);
+}

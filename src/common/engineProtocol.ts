@@ -1,0 +1,319 @@
+// The one protocol between the extension host (or any other client) and the engine process.
+// Both sides import this file. Requests are matched to replies by `id`; streamed requests send
+// `chunk` messages and end with exactly one `done` or `error`.
+
+/** How urgent a job is: interactive chat first, then review, then background indexing. */
+export type JobPriority = "interactive" | "review" | "background";
+
+export interface LoraAdapterSpec {
+  /** Absolute path of a GGUF LoRA adapter made for the base model. */
+  path: string;
+  /** Scale applied to the adapter, 1 by default. */
+  scale?: number;
+}
+
+export interface LoadModelParams {
+  /** Absolute path of a `.gguf` file. */
+  modelPath: string;
+  /** Context size in tokens; 0 or absent means the smaller of 4096 and the model's training context. */
+  contextSize?: number;
+  /** CPU threads; 0 or absent means the machine's physical cores. */
+  threads?: number;
+  /** Layers offloaded to a GPU; "auto" lets node-llama-cpp decide, 0 keeps everything on the CPU. */
+  gpuLayers?: number | "auto";
+  loraAdapters?: LoraAdapterSpec[];
+}
+
+export interface MemoryFigures {
+  /** Bytes of system RAM. */
+  cpuRam: number;
+  /** Bytes of GPU memory. */
+  gpuVram: number;
+}
+
+export interface LoadedModelInfo {
+  modelId: string;
+  modelPath: string;
+  /** `general.name` from the GGUF metadata, else the file name. */
+  name: string;
+  architecture: string;
+  sizeBytes: number;
+  contextSize: number;
+  trainContextSize: number | null;
+  threads: number;
+  gpuLayers: number;
+  /** True when the GGUF carries `tokenizer.chat_template`. */
+  hasChatTemplate: boolean;
+  chatWrapper: string;
+  supportsRanking: boolean;
+  /** Estimated memory for the weights plus this context. */
+  memory: MemoryFigures;
+  loadedAt: number;
+}
+
+export interface GenerationOptions {
+  maxTokens?: number;
+  temperature?: number;
+  topK?: number;
+  topP?: number;
+  minP?: number;
+  seed?: number;
+  repeatPenalty?: number;
+  stop?: string[];
+}
+
+/**
+ * `chat` wraps the prompt in the model's chat template; `completion` continues the raw text;
+ * `auto` chooses chat when the model has a chat template and completion otherwise.
+ */
+export type PromptMode = "auto" | "chat" | "completion";
+
+export interface GenerateParams {
+  modelId: string;
+  prompt: string;
+  mode?: PromptMode;
+  systemPrompt?: string;
+  options?: GenerationOptions;
+  priority?: JobPriority;
+}
+
+export type StopReason = "endOfText" | "maxTokens" | "stopSequence" | "cancelled";
+
+export interface TokenUsage {
+  /** Tokens in the context once the prompt was in place (history + new prompt). */
+  promptTokens: number;
+  /** Prompt tokens that had to be evaluated in this request; the rest came from the KV cache. */
+  evaluatedPromptTokens: number;
+  /** Prompt tokens reused from the KV cache. */
+  reusedPromptTokens: number;
+  outputTokens: number;
+  /** Milliseconds from the start of the job to the first streamed text. */
+  firstTokenMs: number | null;
+  /** Milliseconds the job ran (not counting time queued). */
+  durationMs: number;
+  /** Output tokens per second of generation. */
+  tokensPerSecond: number;
+}
+
+export interface GenerateResult {
+  text: string;
+  mode: Exclude<PromptMode, "auto">;
+  stopReason: StopReason;
+  usage: TokenUsage;
+}
+
+export interface ChatCreateParams {
+  modelId: string;
+  systemPrompt?: string;
+}
+
+export interface ChatCreateResult {
+  sessionId: string;
+}
+
+export interface ChatSendParams {
+  sessionId: string;
+  message: string;
+  options?: GenerationOptions;
+  priority?: JobPriority;
+}
+
+export interface ChatTurnResult extends GenerateResult {
+  /** Turns (user + model pairs) in the session after this one. */
+  turns: number;
+}
+
+export interface ChatDisposeParams {
+  sessionId: string;
+}
+
+export interface EmbedParams {
+  modelId: string;
+  texts: string[];
+  priority?: JobPriority;
+}
+
+export interface EmbedResult {
+  dimensions: number;
+  vectors: number[][];
+}
+
+export interface RankParams {
+  modelId: string;
+  query: string;
+  documents: string[];
+  priority?: JobPriority;
+}
+
+export interface RankResult {
+  /** One relevance score in [0, 1] per document, in the order given. */
+  scores: number[];
+}
+
+export interface InspectParams {
+  modelPath: string;
+  /** The context size to estimate memory for; absent means the configured default. */
+  contextSize?: number;
+}
+
+export interface FitEstimate {
+  contextSize: number;
+  /** Estimated memory for the weights and a context of `contextSize`. */
+  required: MemoryFigures;
+  /** Memory this machine has free now. */
+  available: MemoryFigures;
+  fits: boolean;
+  /** A sentence for the user: whether it fits and what to do when it does not. */
+  summary: string;
+}
+
+export interface ModelInspection {
+  modelPath: string;
+  sizeBytes: number;
+  name: string;
+  architecture: string;
+  /** Human readable, e.g. "F32", "Q4_K_M". */
+  quantization: string;
+  parameters: number;
+  trainContextSize: number | null;
+  embeddingLength: number | null;
+  layers: number;
+  chatTemplate: string | null;
+  supportsRanking: boolean;
+  license: string | null;
+  /** Scalar metadata, flattened (`general.name` → value); long arrays are summarised. */
+  metadata: Record<string, string | number | boolean>;
+  fit: FitEstimate;
+}
+
+export interface UnloadModelParams {
+  modelId: string;
+}
+
+export interface EngineStatus {
+  pid: number;
+  startedAt: number;
+  /** Resident memory of the engine process in bytes. */
+  rssBytes: number;
+  models: LoadedModelInfo[];
+  chatSessions: number;
+  queuedJobs: number;
+  runningJob: string | null;
+}
+
+export interface EngineMethods {
+  loadModel: { params: LoadModelParams; result: LoadedModelInfo; chunk: never };
+  unloadModel: { params: UnloadModelParams; result: { unloaded: boolean }; chunk: never };
+  generate: { params: GenerateParams; result: GenerateResult; chunk: TextChunk };
+  chatCreate: { params: ChatCreateParams; result: ChatCreateResult; chunk: never };
+  chatSend: { params: ChatSendParams; result: ChatTurnResult; chunk: TextChunk };
+  chatDispose: { params: ChatDisposeParams; result: { disposed: boolean }; chunk: never };
+  embed: { params: EmbedParams; result: EmbedResult; chunk: never };
+  rank: { params: RankParams; result: RankResult; chunk: never };
+  inspect: { params: InspectParams; result: ModelInspection; chunk: never };
+  status: { params: Record<string, never>; result: EngineStatus; chunk: never };
+}
+
+export type EngineMethod = keyof EngineMethods;
+export type ParamsOf<M extends EngineMethod> = EngineMethods[M]["params"];
+export type ResultOf<M extends EngineMethod> = EngineMethods[M]["result"];
+export type ChunkOf<M extends EngineMethod> = EngineMethods[M]["chunk"];
+
+export interface TextChunk {
+  text: string;
+}
+
+export const engineMethods: readonly EngineMethod[] = [
+  "loadModel",
+  "unloadModel",
+  "generate",
+  "chatCreate",
+  "chatSend",
+  "chatDispose",
+  "embed",
+  "rank",
+  "inspect",
+  "status",
+];
+
+/** Codes a caller can branch on; every error also carries a message written for the user. */
+export type EngineErrorCode =
+  | "modelNotFound"
+  | "invalidModel"
+  | "modelNotLoaded"
+  | "sessionNotFound"
+  | "notSupported"
+  | "outOfMemory"
+  | "cancelled"
+  | "engineCrashed"
+  | "engineUnavailable"
+  | "badRequest"
+  | "internal";
+
+export interface EngineErrorInfo {
+  code: EngineErrorCode;
+  /** What happened, why, and what to do next. */
+  message: string;
+  /** The underlying technical message, for the log. */
+  detail?: string;
+}
+
+export type EngineRequestMessage = {
+  [M in EngineMethod]: { type: "request"; id: number; method: M; params: ParamsOf<M> };
+}[EngineMethod];
+
+export type HostToEngineMessage =
+  | EngineRequestMessage
+  | { type: "cancel"; id: number }
+  | { type: "shutdown" };
+
+export type LogLevel = "debug" | "info" | "warn" | "error";
+
+export type EngineToHostMessage =
+  | { type: "ready"; pid: number; nodeVersion: string }
+  | { type: "chunk"; id: number; chunk: TextChunk }
+  | { type: "done"; id: number; result: unknown }
+  | { type: "error"; id: number; error: EngineErrorInfo }
+  | { type: "log"; level: LogLevel; message: string };
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+/** Checks the envelope of a message arriving at the engine; the params are checked by each method. */
+export function parseHostMessage(value: unknown): HostToEngineMessage | null {
+  if (!isObject(value)) return null;
+  if (value.type === "shutdown") return { type: "shutdown" };
+  if (typeof value.id !== "number" || !Number.isInteger(value.id)) return null;
+  if (value.type === "cancel") return { type: "cancel", id: value.id };
+  if (value.type !== "request") return null;
+  if (typeof value.method !== "string" || !engineMethods.includes(value.method as EngineMethod)) return null;
+  if (!isObject(value.params)) return null;
+  return value as unknown as EngineRequestMessage;
+}
+
+/** Checks the envelope of a message arriving at the host from the engine. */
+export function parseEngineMessage(value: unknown): EngineToHostMessage | null {
+  if (!isObject(value) || typeof value.type !== "string") return null;
+  switch (value.type) {
+    case "ready":
+      return typeof value.pid === "number" ? (value as unknown as EngineToHostMessage) : null;
+    case "log":
+      return typeof value.message === "string" ? (value as unknown as EngineToHostMessage) : null;
+    case "chunk":
+      return typeof value.id === "number" && isObject(value.chunk) && typeof value.chunk.text === "string"
+        ? (value as unknown as EngineToHostMessage)
+        : null;
+    case "done":
+      return typeof value.id === "number" ? (value as unknown as EngineToHostMessage) : null;
+    case "error":
+      return typeof value.id === "number" &&
+        isObject(value.error) &&
+        typeof value.error.code === "string" &&
+        typeof value.error.message === "string"
+        ? (value as unknown as EngineToHostMessage)
+        : null;
+    default:
+      return null;
+  }
+}

@@ -1,0 +1,144 @@
+// Every `hearth.*` setting, declared once: key, type, default, bounds, whether a change needs an
+// engine restart, and the description's nls key. package.json's `contributes.configuration`
+// must match this table (a unit test checks), and the extension reads settings only through
+// `resolveSettings`.
+
+interface SettingBase {
+  /** `%key%` in package.nls.json. */
+  descriptionKey: string;
+  /** The engine reads it at start: changing it offers a restart. */
+  requiresRestart: boolean;
+  /** Machine-scoped settings (paths, threads) cannot be set per workspace. */
+  scope: "machine" | "window" | "resource";
+}
+
+export interface StringSetting extends SettingBase {
+  type: "string";
+  default: string;
+  enum?: readonly string[];
+}
+
+export interface IntegerSetting extends SettingBase {
+  type: "integer";
+  default: number;
+  minimum: number;
+  maximum: number;
+}
+
+export interface NumberSetting extends SettingBase {
+  type: "number";
+  default: number;
+  minimum: number;
+  maximum: number;
+}
+
+export type SettingSpec = StringSetting | IntegerSetting | NumberSetting;
+
+export const settingsSchema = {
+  defaultModel: {
+    type: "string",
+    default: "",
+    descriptionKey: "hearth.config.defaultModel",
+    requiresRestart: false,
+    scope: "machine",
+  },
+  threads: {
+    type: "integer",
+    default: 0,
+    minimum: 0,
+    maximum: 256,
+    descriptionKey: "hearth.config.threads",
+    requiresRestart: true,
+    scope: "machine",
+  },
+  contextSize: {
+    type: "integer",
+    default: 0,
+    minimum: 0,
+    maximum: 1_048_576,
+    descriptionKey: "hearth.config.contextSize",
+    requiresRestart: false,
+    scope: "machine",
+  },
+  gpu: {
+    type: "string",
+    default: "auto",
+    enum: ["auto", "off"],
+    descriptionKey: "hearth.config.gpu",
+    requiresRestart: true,
+    scope: "machine",
+  },
+  maxTokens: {
+    type: "integer",
+    default: 1024,
+    minimum: 1,
+    maximum: 131_072,
+    descriptionKey: "hearth.config.maxTokens",
+    requiresRestart: false,
+    scope: "window",
+  },
+  temperature: {
+    type: "number",
+    default: 0.8,
+    minimum: 0,
+    maximum: 2,
+    descriptionKey: "hearth.config.temperature",
+    requiresRestart: false,
+    scope: "window",
+  },
+} as const satisfies Record<string, SettingSpec>;
+
+export type SettingKey = keyof typeof settingsSchema;
+
+type ValueOf<S extends SettingSpec> = S extends StringSetting ? string : number;
+
+export type HearthSettings = {
+  -readonly [K in SettingKey]: (typeof settingsSchema)[K] extends { enum: readonly (infer E)[] }
+    ? E
+    : ValueOf<(typeof settingsSchema)[K]>;
+};
+
+export const settingKeys = Object.keys(settingsSchema) as SettingKey[];
+
+/** Reads each setting through `get`, falling back to the default for a missing or invalid value. */
+export function resolveSettings(get: (key: SettingKey) => unknown): HearthSettings {
+  const result: Record<string, string | number> = {};
+  for (const key of settingKeys) {
+    const spec: SettingSpec = settingsSchema[key];
+    const raw = get(key);
+    result[key] = isValid(spec, raw) ? (raw as string | number) : spec.default;
+  }
+  return result as HearthSettings;
+}
+
+function isValid(spec: SettingSpec, value: unknown): boolean {
+  switch (spec.type) {
+    case "string":
+      return typeof value === "string" && (spec.enum === undefined || spec.enum.includes(value));
+    case "integer":
+      return typeof value === "number" && Number.isInteger(value) && value >= spec.minimum && value <= spec.maximum;
+    case "number":
+      return typeof value === "number" && Number.isFinite(value) && value >= spec.minimum && value <= spec.maximum;
+  }
+}
+
+/** The `contributes.configuration.properties` object package.json must contain. */
+export function configurationProperties(): Record<string, Record<string, unknown>> {
+  const properties: Record<string, Record<string, unknown>> = {};
+  for (const key of settingKeys) {
+    const spec: SettingSpec = settingsSchema[key];
+    const entry: Record<string, unknown> = {
+      type: spec.type,
+      default: spec.default,
+      markdownDescription: `%${spec.descriptionKey}%`,
+      scope: spec.scope,
+    };
+    if (spec.type === "string" && spec.enum) entry.enum = [...spec.enum];
+    if (spec.type !== "string") {
+      entry.minimum = spec.minimum;
+      entry.maximum = spec.maximum;
+    }
+    properties[`hearth.${key}`] = entry;
+  }
+  return properties;
+}

@@ -1,0 +1,121 @@
+// Entry point of the engine process (dist/engine.js). The extension host forks it on first use
+// and talks to it over Node's IPC channel with the messages in src/common/engineProtocol.ts.
+// A crash here (a native abort in llama.cpp, out of memory) ends only this process.
+import type {
+  EngineRequestMessage,
+  EngineToHostMessage,
+  LogLevel,
+  TextChunk,
+} from "../common/engineProtocol";
+import { parseHostMessage } from "../common/engineProtocol";
+import { EngineError, errorText } from "../common/engineError";
+import { localeFromEnvironment, localize, setLocale } from "../common/localize";
+import { LlamaEngine } from "./llamaEngine";
+import { validateRequestParams } from "./requestValidation";
+
+setLocale(localeFromEnvironment(process.env));
+
+function send(message: EngineToHostMessage): void {
+  if (process.connected) process.send?.(message);
+}
+
+function log(level: LogLevel, message: string): void {
+  send({ type: "log", level, message });
+}
+
+const engine = new LlamaEngine({
+  log,
+  defaultThreads: Number(process.env.HEARTH_THREADS) || 0,
+  defaultContextSize: Number(process.env.HEARTH_CONTEXT_SIZE) || 0,
+  gpu: process.env.HEARTH_GPU === "off" ? false : "auto",
+});
+
+const inFlight = new Map<number, AbortController>();
+let shuttingDown = false;
+
+async function handle(request: EngineRequestMessage, signal: AbortSignal): Promise<unknown> {
+  const onChunk = (text: string): void => {
+    const chunk: TextChunk = { text };
+    send({ type: "chunk", id: request.id, chunk });
+  };
+  switch (request.method) {
+    case "loadModel":
+      return engine.loadModel(request.params, signal);
+    case "unloadModel":
+      return engine.unloadModel(request.params.modelId);
+    case "generate":
+      return engine.generate(request.params, onChunk, signal);
+    case "chatCreate":
+      return engine.chatCreate(request.params);
+    case "chatSend":
+      return engine.chatSend(request.params, onChunk, signal);
+    case "chatDispose":
+      return engine.chatDispose(request.params.sessionId);
+    case "embed":
+      return engine.embed(request.params, signal);
+    case "rank":
+      return engine.rank(request.params, signal);
+    case "inspect":
+      return engine.inspect(request.params);
+    case "status":
+      return engine.status();
+  }
+}
+
+function toErrorInfo(error: unknown): EngineError {
+  if (error instanceof EngineError) return error;
+  return new EngineError(
+    "internal",
+    localize("The Hearth engine hit an unexpected error: {0}. See the Hearth log for details.", errorText(error)),
+    error instanceof Error ? (error.stack ?? error.message) : String(error),
+  );
+}
+
+async function shutdown(exitCode: number): Promise<void> {
+  if (shuttingDown) return;
+  shuttingDown = true;
+  for (const controller of inFlight.values()) controller.abort();
+  try {
+    await engine.dispose();
+  } finally {
+    process.exit(exitCode);
+  }
+}
+
+process.on("message", (raw: unknown) => {
+  const message = parseHostMessage(raw);
+  if (!message) {
+    log("warn", `dropped a malformed message: ${JSON.stringify(raw).slice(0, 200)}`);
+    return;
+  }
+  if (message.type === "shutdown") {
+    void shutdown(0);
+    return;
+  }
+  if (message.type === "cancel") {
+    inFlight.get(message.id)?.abort();
+    return;
+  }
+  const problem = validateRequestParams(message);
+  if (problem) {
+    send({ type: "error", id: message.id, error: new EngineError("badRequest", problem).toInfo() });
+    return;
+  }
+  const controller = new AbortController();
+  inFlight.set(message.id, controller);
+  handle(message, controller.signal)
+    .then((result) => send({ type: "done", id: message.id, result }))
+    .catch((error: unknown) => {
+      const engineError = toErrorInfo(error);
+      if (engineError.code === "internal") log("error", engineError.detail ?? engineError.message);
+      send({ type: "error", id: message.id, error: engineError.toInfo() });
+    })
+    .finally(() => inFlight.delete(message.id));
+});
+
+// The host went away (window closed, extension host crashed): free the memory at once.
+process.on("disconnect", () => void shutdown(0));
+process.on("SIGTERM", () => void shutdown(0));
+process.on("unhandledRejection", (reason) => log("error", `unhandled rejection: ${errorText(reason)}`));
+
+send({ type: "ready", pid: process.pid, nodeVersion: process.version });

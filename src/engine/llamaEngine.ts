@@ -1,0 +1,763 @@
+// The engine: node-llama-cpp and the models it runs. It lives in the engine process (see
+// engineMain.ts) and, for the command line, in-process. Everything that evaluates a model goes
+// through the scheduler, so jobs run one at a time in priority order and can be cancelled.
+import * as os from "node:os";
+import * as path from "node:path";
+import type {
+  ChatHistoryItem,
+  Llama,
+  LlamaChatSession,
+  LlamaContext,
+  LlamaContextSequence,
+  LlamaEmbeddingContext,
+  LlamaModel,
+  LlamaRankingContext,
+} from "node-llama-cpp";
+import type {
+  ChatCreateParams,
+  ChatCreateResult,
+  ChatSendParams,
+  ChatTurnResult,
+  EmbedParams,
+  EmbedResult,
+  EngineStatus,
+  FitEstimate,
+  GenerateParams,
+  GenerateResult,
+  GenerationOptions,
+  InspectParams,
+  LoadedModelInfo,
+  LoadModelParams,
+  LogLevel,
+  ModelInspection,
+  PromptMode,
+  RankParams,
+  RankResult,
+  StopReason,
+  TokenUsage,
+} from "../common/engineProtocol";
+import { EngineError, errorText } from "../common/engineError";
+import { localize } from "../common/localize";
+import { formatBytes } from "../common/formatBytes";
+import { checkModelFile, damagedModelError } from "./modelFileCheck";
+import { cancelledError, Scheduler } from "./scheduler";
+import { resolveThreads } from "./threads";
+
+type NodeLlamaCpp = typeof import("node-llama-cpp");
+
+export interface LlamaEngineOptions {
+  /** Where the engine's log lines go. */
+  log?: (level: LogLevel, message: string) => void;
+  /** Threads when a request does not say; 0 = physical cores. */
+  defaultThreads?: number;
+  /** Context size when a request does not say; 0 = min(4096, the model's training context). */
+  defaultContextSize?: number;
+  /** "auto" uses a GPU when node-llama-cpp finds one; false forces the CPU. */
+  gpu?: "auto" | false;
+}
+
+export type ChunkSink = (text: string) => void;
+
+interface GenerationState {
+  context: LlamaContext;
+  sequence: LlamaContextSequence;
+  chat: LlamaChatSession;
+  /** The chat session whose history is in the sequence now; null after a one-off generation. */
+  owner: string | null;
+}
+
+interface LoadedModel {
+  info: LoadedModelInfo;
+  model: LlamaModel;
+  loraAdapters: LoadModelParams["loraAdapters"];
+  generation: GenerationState | null;
+  embedding: LlamaEmbeddingContext | null;
+  ranking: LlamaRankingContext | null;
+}
+
+interface ChatSessionRecord {
+  sessionId: string;
+  modelId: string;
+  systemPrompt: string | undefined;
+  history: ChatHistoryItem[] | null;
+  turns: number;
+}
+
+const defaultContextCap = 4096;
+
+export class LlamaEngine {
+  readonly scheduler = new Scheduler();
+  readonly startedAt = Date.now();
+  private readonly options: LlamaEngineOptions;
+  private llamaPromise: Promise<Llama> | null = null;
+  private moduleCache: NodeLlamaCpp | null = null;
+  private readonly models = new Map<string, LoadedModel>();
+  private readonly sessions = new Map<string, ChatSessionRecord>();
+  private nextModelId = 1;
+  private nextSessionId = 1;
+
+  constructor(options: LlamaEngineOptions = {}) {
+    this.options = options;
+  }
+
+  private log(level: LogLevel, message: string): void {
+    this.options.log?.(level, message);
+  }
+
+  private async module(): Promise<NodeLlamaCpp> {
+    if (!this.moduleCache) this.moduleCache = await import("node-llama-cpp");
+    return this.moduleCache;
+  }
+
+  /** node-llama-cpp's Llama, created once; never builds llama.cpp at run time. */
+  async llama(): Promise<Llama> {
+    if (!this.llamaPromise) {
+      this.llamaPromise = (async () => {
+        const lib = await this.module();
+        const started = Date.now();
+        try {
+          const llama = await lib.getLlama({
+            gpu: this.options.gpu ?? "auto",
+            build: "never",
+            logLevel: lib.LlamaLogLevel.warn,
+            logger: (level, message) => {
+              const text = message.trim();
+              if (!text) return;
+              const mapped: LogLevel =
+                level === lib.LlamaLogLevel.error || level === lib.LlamaLogLevel.fatal
+                  ? "error"
+                  : level === lib.LlamaLogLevel.warn
+                    ? "warn"
+                    : "debug";
+              this.log(mapped, `llama.cpp: ${text}`);
+            },
+          });
+          this.log(
+            "info",
+            `llama.cpp ready in ${Date.now() - started} ms (${llama.gpu === false ? "CPU" : llama.gpu}, ${llama.buildType} build, ${llama.cpuMathCores} math cores)`,
+          );
+          return llama;
+        } catch (error) {
+          this.llamaPromise = null;
+          throw new EngineError(
+            "engineUnavailable",
+            localize(
+              "llama.cpp could not start on this machine: {0}. Reinstall Hearth for your platform (its package carries llama.cpp for one operating system and processor).",
+              errorText(error),
+            ),
+            errorText(error),
+          );
+        }
+      })();
+    }
+    return this.llamaPromise;
+  }
+
+  // ── Models ────────────────────────────────────────────────────────────────────────────────
+
+  loadModel(params: LoadModelParams, signal?: AbortSignal): Promise<LoadedModelInfo> {
+    const modelPath = path.resolve(params.modelPath);
+    return this.scheduler.run(`load ${path.basename(modelPath)}`, "interactive", signal, async () => {
+      const threads = resolveThreads(params.threads ?? this.options.defaultThreads);
+      for (const loaded of this.models.values()) {
+        if (
+          loaded.info.modelPath === modelPath &&
+          loaded.info.threads === threads &&
+          sameAdapters(loaded.loraAdapters, params.loraAdapters) &&
+          (params.contextSize === undefined || params.contextSize === 0 || params.contextSize === loaded.info.contextSize)
+        ) {
+          return loaded.info;
+        }
+      }
+      const sizeBytes = await checkModelFile(modelPath);
+      const lib = await this.module();
+      const llama = await this.llama();
+      const started = Date.now();
+      let model: LlamaModel;
+      try {
+        model = await llama.loadModel({
+          modelPath,
+          gpuLayers: params.gpuLayers ?? (llama.gpu === false ? 0 : "auto"),
+          loadSignal: signal,
+        });
+      } catch (error) {
+        if (signal?.aborted) throw cancelledError();
+        if (error instanceof lib.InsufficientMemoryError) {
+          throw new EngineError(
+            "outOfMemory",
+            localize(
+              "There is not enough memory to load {0} ({1}). Close other programs, or choose a smaller or more quantized model (for example a Q4_K_M file).",
+              path.basename(modelPath),
+              formatBytes(sizeBytes),
+            ),
+            errorText(error),
+          );
+        }
+        throw damagedModelError(modelPath, errorText(error));
+      }
+      const insights = model.fileInsights;
+      const trainContextSize = insights.trainContextSize ?? null;
+      const contextSize = resolveContextSize(
+        params.contextSize ?? this.options.defaultContextSize,
+        trainContextSize,
+      );
+      const modelId = `m${this.nextModelId++}`;
+      const metadata = model.fileInfo.metadata;
+      const name = stringOrNull(metadata.general?.name) ?? path.basename(modelPath, path.extname(modelPath));
+      const architecture = String(metadata.general?.architecture ?? "unknown");
+      const chatTemplate = stringOrNull(metadata.tokenizer?.chat_template);
+      let memory = { cpuRam: sizeBytes, gpuVram: 0 };
+      try {
+        const modelNeeds = insights.estimateModelResourceRequirements({ gpuLayers: model.gpuLayers });
+        const contextNeeds = insights.estimateContextResourceRequirements({
+          contextSize,
+          modelGpuLayers: model.gpuLayers,
+        });
+        memory = {
+          cpuRam: modelNeeds.cpuRam + contextNeeds.cpuRam,
+          gpuVram: modelNeeds.gpuVram + contextNeeds.gpuVram,
+        };
+      } catch (error) {
+        this.log("debug", `memory estimate unavailable for ${name}: ${errorText(error)}`);
+      }
+      const info: LoadedModelInfo = {
+        modelId,
+        modelPath,
+        name,
+        architecture,
+        sizeBytes,
+        contextSize,
+        trainContextSize,
+        threads,
+        gpuLayers: model.gpuLayers,
+        hasChatTemplate: chatTemplate !== null,
+        chatWrapper: "",
+        supportsRanking: insights.supportsRanking,
+        memory,
+        loadedAt: Date.now(),
+      };
+      this.models.set(modelId, {
+        info,
+        model,
+        loraAdapters: params.loraAdapters,
+        generation: null,
+        embedding: null,
+        ranking: null,
+      });
+      this.log(
+        "info",
+        `loaded ${name} (${architecture}, ${formatBytes(sizeBytes)}) as ${modelId} in ${Date.now() - started} ms: context ${contextSize}, ${threads} threads, ${model.gpuLayers} GPU layers`,
+      );
+      return info;
+    });
+  }
+
+  unloadModel(modelId: string): Promise<{ unloaded: boolean }> {
+    return this.scheduler.run(`unload ${modelId}`, "interactive", undefined, async () => {
+      const loaded = this.models.get(modelId);
+      if (!loaded) return { unloaded: false };
+      this.models.delete(modelId);
+      for (const [sessionId, record] of this.sessions) {
+        if (record.modelId === modelId) this.sessions.delete(sessionId);
+      }
+      await disposeLoaded(loaded);
+      this.log("info", `unloaded ${loaded.info.name} (${modelId})`);
+      return { unloaded: true };
+    });
+  }
+
+  listModels(): LoadedModelInfo[] {
+    return [...this.models.values()].map((loaded) => loaded.info);
+  }
+
+  private requireModel(modelId: string): LoadedModel {
+    const loaded = this.models.get(modelId);
+    if (!loaded) {
+      throw new EngineError(
+        "modelNotLoaded",
+        localize("The model is no longer loaded (it was unloaded or the engine restarted). Load it again and retry."),
+        `unknown model id ${modelId}`,
+      );
+    }
+    return loaded;
+  }
+
+  private async generationState(loaded: LoadedModel): Promise<GenerationState> {
+    if (loaded.generation) return loaded.generation;
+    const lib = await this.module();
+    let context: LlamaContext;
+    try {
+      context = await loaded.model.createContext({
+        contextSize: loaded.info.contextSize,
+        threads: loaded.info.threads,
+        sequences: 1,
+        ...(loaded.loraAdapters && loaded.loraAdapters.length > 0
+          ? {
+              lora: {
+                adapters: loaded.loraAdapters.map((adapter) => ({
+                  filePath: adapter.path,
+                  scale: adapter.scale ?? 1,
+                })),
+              },
+            }
+          : {}),
+      });
+    } catch (error) {
+      if (error instanceof lib.InsufficientMemoryError) {
+        throw new EngineError(
+          "outOfMemory",
+          localize(
+            "There is not enough memory for a {0}-token context with {1}. Lower the context size (setting hearth.contextSize) or choose a smaller model.",
+            loaded.info.contextSize,
+            loaded.info.name,
+          ),
+          errorText(error),
+        );
+      }
+      const adapters = loaded.loraAdapters?.map((adapter) => path.basename(adapter.path)).join(", ");
+      throw new EngineError(
+        "invalidModel",
+        adapters
+          ? localize(
+              "Hearth could not prepare {0} with the adapter {1}: {2}. Check that the adapter was made for this base model.",
+              loaded.info.name,
+              adapters,
+              errorText(error),
+            )
+          : localize(
+              "Hearth could not prepare {0} for generation: {1}. The model may not support text generation (an embedding-only model, for example).",
+              loaded.info.name,
+              errorText(error),
+            ),
+        errorText(error),
+      );
+    }
+    const sequence = context.getSequence();
+    const chat = new lib.LlamaChatSession({ contextSequence: sequence, autoDisposeSequence: false });
+    loaded.info.chatWrapper = chat.chatWrapper.wrapperName ?? chat.chatWrapper.constructor.name;
+    loaded.generation = { context, sequence, chat, owner: null };
+    return loaded.generation;
+  }
+
+  // ── Generation ────────────────────────────────────────────────────────────────────────────
+
+  async generate(params: GenerateParams, onChunk: ChunkSink, signal?: AbortSignal): Promise<GenerateResult> {
+    const loaded = this.requireModel(params.modelId);
+    return this.scheduler.run(`generate on ${loaded.info.name}`, params.priority ?? "interactive", signal, async () => {
+      const state = await this.generationState(loaded);
+      const mode = resolveMode(params.mode ?? "auto", loaded.info.hasChatTemplate);
+      if (mode === "chat") {
+        state.chat.setChatHistory(initialHistory(state.chat, params.systemPrompt));
+        state.owner = null;
+        return this.runChatTurn(state, params.prompt, params.options, onChunk, signal);
+      }
+      const lib = await this.module();
+      const completion = new lib.LlamaCompletion({ contextSequence: state.sequence });
+      state.owner = null;
+      try {
+        return await this.measure(state, "completion", onChunk, async (onText, onToken) => {
+          const response = await completion.generateCompletionWithMeta(params.prompt, {
+            ...samplingOptions(params.options),
+            signal,
+            stopOnAbortSignal: true,
+            onTextChunk: onText,
+            onToken,
+          });
+          return { text: response.response, stopReason: mapStopReason(response.metadata.stopReason) };
+        });
+      } finally {
+        completion.dispose({ disposeSequence: false });
+      }
+    });
+  }
+
+  private runChatTurn(
+    state: GenerationState,
+    message: string,
+    options: GenerationOptions | undefined,
+    onChunk: ChunkSink,
+    signal: AbortSignal | undefined,
+  ): Promise<GenerateResult> {
+    return this.measure(state, "chat", onChunk, async (onText, onToken) => {
+      const response = await state.chat.promptWithMeta(message, {
+        ...samplingOptions(options),
+        signal,
+        stopOnAbortSignal: true,
+        onTextChunk: onText,
+        onToken,
+      });
+      return { text: response.responseText, stopReason: mapStopReason(response.stopReason) };
+    });
+  }
+
+  /** Runs one generation and measures what it evaluated, reused and produced. */
+  private async measure(
+    state: GenerationState,
+    mode: "chat" | "completion",
+    onChunk: ChunkSink,
+    run: (
+      onText: (text: string) => void,
+      onToken: (tokens: readonly unknown[]) => void,
+    ) => Promise<{ text: string; stopReason: StopReason }>,
+  ): Promise<GenerateResult> {
+    const meter = state.sequence.tokenMeter;
+    const inputBefore = meter.usedInputTokens;
+    const outputBefore = meter.usedOutputTokens;
+    const started = performance.now();
+    let firstTokenAt: number | null = null;
+    let produced = 0;
+    const result = await run(
+      (text) => {
+        if (firstTokenAt === null) firstTokenAt = performance.now();
+        onChunk(text);
+      },
+      (tokens) => {
+        produced += tokens.length;
+      },
+    ).catch((error: unknown) => {
+      throw mapGenerationError(error);
+    });
+    const ended = performance.now();
+    const evaluatedPromptTokens = meter.usedInputTokens - inputBefore;
+    const outputTokens = Math.max(meter.usedOutputTokens - outputBefore, produced);
+    const promptTokens = Math.max(state.sequence.contextTokens.length - outputTokens, evaluatedPromptTokens);
+    const generationMs = firstTokenAt === null ? ended - started : ended - firstTokenAt;
+    const usage: TokenUsage = {
+      promptTokens,
+      evaluatedPromptTokens,
+      reusedPromptTokens: Math.max(0, promptTokens - evaluatedPromptTokens),
+      outputTokens,
+      firstTokenMs: firstTokenAt === null ? null : firstTokenAt - started,
+      durationMs: ended - started,
+      tokensPerSecond: generationMs > 0 ? (outputTokens / generationMs) * 1000 : 0,
+    };
+    return { text: result.text, mode, stopReason: result.stopReason, usage };
+  }
+
+  // ── Chat sessions (KV cache reused across turns) ──────────────────────────────────────────
+
+  chatCreate(params: ChatCreateParams): ChatCreateResult {
+    this.requireModel(params.modelId);
+    const sessionId = `s${this.nextSessionId++}`;
+    this.sessions.set(sessionId, {
+      sessionId,
+      modelId: params.modelId,
+      systemPrompt: params.systemPrompt,
+      history: null,
+      turns: 0,
+    });
+    return { sessionId };
+  }
+
+  async chatSend(params: ChatSendParams, onChunk: ChunkSink, signal?: AbortSignal): Promise<ChatTurnResult> {
+    const record = this.sessions.get(params.sessionId);
+    if (!record) {
+      throw new EngineError(
+        "sessionNotFound",
+        localize("This chat session no longer exists in the engine (the engine restarted or the model was unloaded). Start a new chat and send your message again."),
+        `unknown session ${params.sessionId}`,
+      );
+    }
+    const loaded = this.requireModel(record.modelId);
+    return this.scheduler.run(`chat on ${loaded.info.name}`, params.priority ?? "interactive", signal, async () => {
+      const state = await this.generationState(loaded);
+      if (state.owner !== record.sessionId) {
+        // Another conversation used the sequence: put this one's history back. node-llama-cpp
+        // compares tokens and re-evaluates only what differs from what is in the KV cache.
+        state.chat.setChatHistory(record.history ?? initialHistory(state.chat, record.systemPrompt));
+        state.owner = record.sessionId;
+      }
+      const result = await this.runChatTurn(state, params.message, params.options, onChunk, signal);
+      record.history = state.chat.getChatHistory();
+      record.turns += 1;
+      return { ...result, turns: record.turns };
+    });
+  }
+
+  chatDispose(sessionId: string): { disposed: boolean } {
+    const record = this.sessions.get(sessionId);
+    if (!record) return { disposed: false };
+    this.sessions.delete(sessionId);
+    const loaded = this.models.get(record.modelId);
+    if (loaded?.generation?.owner === sessionId) loaded.generation.owner = null;
+    return { disposed: true };
+  }
+
+  // ── Embeddings and ranking ────────────────────────────────────────────────────────────────
+
+  async embed(params: EmbedParams, signal?: AbortSignal): Promise<EmbedResult> {
+    const loaded = this.requireModel(params.modelId);
+    return this.scheduler.run(`embed on ${loaded.info.name}`, params.priority ?? "background", signal, async () => {
+      if (!loaded.embedding) {
+        try {
+          loaded.embedding = await loaded.model.createEmbeddingContext({
+            threads: loaded.info.threads,
+            contextSize: Math.min(loaded.info.contextSize, loaded.info.trainContextSize ?? loaded.info.contextSize),
+          });
+        } catch (error) {
+          throw new EngineError(
+            "notSupported",
+            localize("{0} cannot compute embeddings: {1}. Choose an embedding model.", loaded.info.name, errorText(error)),
+            errorText(error),
+          );
+        }
+      }
+      const vectors: number[][] = [];
+      for (const text of params.texts) {
+        if (signal?.aborted) throw cancelledError();
+        const embedding = await loaded.embedding.getEmbeddingFor(text);
+        vectors.push([...embedding.vector]);
+      }
+      return { dimensions: vectors[0]?.length ?? loaded.model.embeddingVectorSize ?? 0, vectors };
+    });
+  }
+
+  async rank(params: RankParams, signal?: AbortSignal): Promise<RankResult> {
+    const loaded = this.requireModel(params.modelId);
+    if (!loaded.info.supportsRanking) {
+      throw new EngineError(
+        "notSupported",
+        localize(
+          "{0} cannot rank documents: it is not a reranker model (it has no ranking head). Use a reranker GGUF (for example bge-reranker) for ranking.",
+          loaded.info.name,
+        ),
+      );
+    }
+    return this.scheduler.run(`rank on ${loaded.info.name}`, params.priority ?? "background", signal, async () => {
+      if (!loaded.ranking) {
+        try {
+          loaded.ranking = await loaded.model.createRankingContext({
+            threads: loaded.info.threads,
+            contextSize: Math.min(loaded.info.contextSize, loaded.info.trainContextSize ?? loaded.info.contextSize),
+          });
+        } catch (error) {
+          throw new EngineError(
+            "notSupported",
+            localize("{0} cannot rank documents: {1}", loaded.info.name, errorText(error)),
+            errorText(error),
+          );
+        }
+      }
+      if (signal?.aborted) throw cancelledError();
+      const scores = await loaded.ranking.rankAll(params.query, params.documents);
+      return { scores: [...scores] };
+    });
+  }
+
+  // ── Inspection ────────────────────────────────────────────────────────────────────────────
+
+  async inspect(params: InspectParams): Promise<ModelInspection> {
+    const modelPath = path.resolve(params.modelPath);
+    const sizeBytes = await checkModelFile(modelPath);
+    const lib = await this.module();
+    const llama = await this.llama();
+    let fileInfo: Awaited<ReturnType<NodeLlamaCpp["readGgufFileInfo"]>>;
+    try {
+      fileInfo = await lib.readGgufFileInfo(modelPath, { logWarnings: false });
+    } catch (error) {
+      throw damagedModelError(modelPath, errorText(error));
+    }
+    const insights = await lib.GgufInsights.from(fileInfo, llama);
+    const metadata = fileInfo.metadata;
+    const trainContextSize = insights.trainContextSize ?? null;
+    const contextSize = resolveContextSize(params.contextSize ?? this.options.defaultContextSize, trainContextSize);
+    const fileType = metadata.general?.file_type;
+    const quantization =
+      typeof fileType === "number"
+        ? (lib.GgufFileType[fileType] ?? `type ${fileType}`).replace(/^(MOSTLY_|ALL_)/, "")
+        : insights.dominantTensorType !== undefined
+          ? String(lib.GgmlType[insights.dominantTensorType])
+          : "unknown";
+    const fit = estimateFit(insights, contextSize, llama.gpu !== false);
+    return {
+      modelPath,
+      sizeBytes,
+      name: stringOrNull(metadata.general?.name) ?? path.basename(modelPath, path.extname(modelPath)),
+      architecture: String(metadata.general?.architecture ?? "unknown"),
+      quantization,
+      parameters: insights.totalParameters,
+      trainContextSize,
+      embeddingLength: insights.embeddingVectorSize ?? null,
+      layers: insights.totalLayers,
+      chatTemplate: stringOrNull(metadata.tokenizer?.chat_template),
+      supportsRanking: insights.supportsRanking,
+      license: stringOrNull(metadata.general?.license),
+      metadata: flattenMetadata(metadata),
+      fit,
+    };
+  }
+
+  status(): EngineStatus {
+    return {
+      pid: process.pid,
+      startedAt: this.startedAt,
+      rssBytes: process.memoryUsage().rss,
+      models: this.listModels(),
+      chatSessions: this.sessions.size,
+      queuedJobs: this.scheduler.queuedJobs,
+      runningJob: this.scheduler.runningJob,
+    };
+  }
+
+  async dispose(): Promise<void> {
+    this.scheduler.rejectAll(
+      new EngineError("engineUnavailable", localize("The Hearth engine is shutting down. Retry in a moment.")),
+    );
+    const loaded = [...this.models.values()];
+    this.models.clear();
+    this.sessions.clear();
+    for (const model of loaded) await disposeLoaded(model);
+    if (this.llamaPromise) {
+      const llama = await this.llamaPromise.catch(() => null);
+      await llama?.dispose();
+    }
+  }
+}
+
+// ── Helpers ─────────────────────────────────────────────────────────────────────────────────
+
+async function disposeLoaded(loaded: LoadedModel): Promise<void> {
+  loaded.generation?.chat.dispose({ disposeSequence: false });
+  await loaded.generation?.context.dispose();
+  await loaded.embedding?.dispose();
+  await loaded.ranking?.dispose();
+  await loaded.model.dispose();
+}
+
+function sameAdapters(a: LoadModelParams["loraAdapters"], b: LoadModelParams["loraAdapters"]): boolean {
+  const left = (a ?? []).map((x) => `${path.resolve(x.path)}@${x.scale ?? 1}`).join("|");
+  const right = (b ?? []).map((x) => `${path.resolve(x.path)}@${x.scale ?? 1}`).join("|");
+  return left === right;
+}
+
+export function resolveContextSize(requested: number | undefined, trainContextSize: number | null): number {
+  if (requested !== undefined && requested > 0) return Math.floor(requested);
+  return trainContextSize !== null && trainContextSize > 0 ? Math.min(defaultContextCap, trainContextSize) : defaultContextCap;
+}
+
+function resolveMode(mode: PromptMode, hasChatTemplate: boolean): "chat" | "completion" {
+  if (mode === "auto") return hasChatTemplate ? "chat" : "completion";
+  return mode;
+}
+
+function initialHistory(chat: LlamaChatSession, systemPrompt: string | undefined): ChatHistoryItem[] {
+  return chat.chatWrapper.generateInitialChatHistory(systemPrompt === undefined ? {} : { systemPrompt });
+}
+
+function samplingOptions(options: GenerationOptions | undefined): {
+  maxTokens?: number;
+  temperature?: number;
+  topK?: number;
+  topP?: number;
+  minP?: number;
+  seed?: number;
+  repeatPenalty?: { penalty: number };
+  customStopTriggers?: string[];
+} {
+  if (!options) return {};
+  return {
+    ...(options.maxTokens !== undefined ? { maxTokens: options.maxTokens } : {}),
+    ...(options.temperature !== undefined ? { temperature: options.temperature } : {}),
+    ...(options.topK !== undefined ? { topK: options.topK } : {}),
+    ...(options.topP !== undefined ? { topP: options.topP } : {}),
+    ...(options.minP !== undefined ? { minP: options.minP } : {}),
+    ...(options.seed !== undefined ? { seed: options.seed } : {}),
+    ...(options.repeatPenalty !== undefined ? { repeatPenalty: { penalty: options.repeatPenalty } } : {}),
+    ...(options.stop && options.stop.length > 0 ? { customStopTriggers: options.stop } : {}),
+  };
+}
+
+function mapStopReason(reason: string | undefined): StopReason {
+  switch (reason) {
+    case "abort":
+      return "cancelled";
+    case "maxTokens":
+      return "maxTokens";
+    case "customStopTrigger":
+    case "stopGenerationTrigger":
+      return "stopSequence";
+    default:
+      return "endOfText";
+  }
+}
+
+function mapGenerationError(error: unknown): EngineError {
+  if (error instanceof EngineError) return error;
+  const text = errorText(error);
+  if (/context size|context shift|too small/i.test(text)) {
+    return new EngineError(
+      "badRequest",
+      localize(
+        "The prompt does not fit in the model's context window: {0}. Shorten the prompt or raise the context size (setting hearth.contextSize).",
+        text,
+      ),
+      text,
+    );
+  }
+  return new EngineError("internal", localize("Generation failed: {0}. See the Hearth log for details.", text), text);
+}
+
+function estimateFit(
+  insights: import("node-llama-cpp").GgufInsights,
+  contextSize: number,
+  hasGpu: boolean,
+): FitEstimate {
+  const available = { cpuRam: os.freemem(), gpuVram: 0 };
+  let required = { cpuRam: insights.modelSize, gpuVram: 0 };
+  try {
+    const gpuLayers = hasGpu ? insights.totalLayers : 0;
+    const modelNeeds = insights.estimateModelResourceRequirements({ gpuLayers });
+    const contextNeeds = insights.estimateContextResourceRequirements({ contextSize, modelGpuLayers: gpuLayers });
+    required = {
+      cpuRam: modelNeeds.cpuRam + contextNeeds.cpuRam,
+      gpuVram: modelNeeds.gpuVram + contextNeeds.gpuVram,
+    };
+  } catch {
+    // Architectures node-llama-cpp cannot estimate: fall back to the file size.
+  }
+  // Memory the OS reports as free understates what it can reclaim (page cache): count the
+  // model's own file pages as available too, since mmap maps them rather than copying.
+  const fits = required.cpuRam <= Math.max(available.cpuRam, os.totalmem() * 0.8);
+  const summary = fits
+    ? localize(
+        "Fits: needs about {0} of memory for a {1}-token context; this machine has {2} free of {3}.",
+        formatBytes(required.cpuRam + required.gpuVram),
+        contextSize,
+        formatBytes(available.cpuRam),
+        formatBytes(os.totalmem()),
+      )
+    : localize(
+        "Does not fit: needs about {0} for a {1}-token context but this machine has {2} free of {3}. Lower the context size or choose a smaller quantization (Q4_K_M) or a smaller model.",
+        formatBytes(required.cpuRam + required.gpuVram),
+        contextSize,
+        formatBytes(available.cpuRam),
+        formatBytes(os.totalmem()),
+      );
+  return { contextSize, required, available, fits, summary };
+}
+
+function stringOrNull(value: unknown): string | null {
+  return typeof value === "string" && value.length > 0 ? value : null;
+}
+
+function flattenMetadata(metadata: object): Record<string, string | number | boolean> {
+  const flat: Record<string, string | number | boolean> = {};
+  const visit = (value: unknown, key: string): void => {
+    if (value === null || value === undefined) return;
+    if (Array.isArray(value)) {
+      flat[key] = value.length <= 8 ? JSON.stringify(value) : `[${value.length} items]`;
+    } else if (typeof value === "object") {
+      for (const [childKey, child] of Object.entries(value as Record<string, unknown>)) {
+        visit(child, key ? `${key}.${childKey}` : childKey);
+      }
+    } else if (typeof value === "bigint") {
+      flat[key] = Number(value);
+    } else if (typeof value === "string") {
+      flat[key] = value.length > 200 ? `${value.slice(0, 200)}…` : value;
+    } else if (typeof value === "number" || typeof value === "boolean") {
+      flat[key] = value;
+    }
+  };
+  visit(metadata, "");
+  return flat;
+}
