@@ -26,6 +26,7 @@ Options for run:
   --ctx N              Context size in tokens (default: min(4096, the model's)).
   --verbose            Print load and speed figures to stderr.
   --json               Print one JSON object with the answer and its figures.
+  --interactive        Chat line by line even when input comes from a pipe.
 
   -h, --help           Show this help.
   -v, --version        Show the version.`);
@@ -40,6 +41,7 @@ interface RunFlags {
   ctx?: string;
   verbose?: boolean;
   json?: boolean;
+  interactive?: boolean;
 }
 
 class UsageError extends Error {}
@@ -105,7 +107,7 @@ async function runCommand(positionals: string[], flags: RunFlags): Promise<numbe
       );
     }
     let prompt = promptWords.join(" ");
-    if (!prompt && !process.stdin.isTTY) prompt = (await readStdin()).trim();
+    if (!prompt && !process.stdin.isTTY && !flags.interactive) prompt = (await readStdin()).trim();
     if (prompt) {
       activeAbort = new AbortController();
       const result = await engine.generate(
@@ -219,6 +221,7 @@ export async function main(argv: string[]): Promise<number> {
           ctx: { type: "string" },
           verbose: { type: "boolean" },
           json: { type: "boolean" },
+          interactive: { type: "boolean" },
         },
       });
       return await runCommand(positionals, values);

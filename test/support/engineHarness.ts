@@ -1,0 +1,39 @@
+// Shared by unit tests and benchmarks: the built engine bundle and a client for it.
+import { execFileSync } from "node:child_process";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { EngineClient } from "../../src/engine/engineClient";
+import type { LogLevel } from "../../src/common/engineProtocol";
+import type { EngineState } from "../../src/engine/engineClient";
+
+export const repoRoot = path.resolve(__dirname, "..", "..");
+export const enginePath = path.join(repoRoot, "dist", "engine.js");
+export const cliPath = path.join(repoRoot, "dist", "cli.js");
+/** The trained model in ../shared/models, when this checkout has it. */
+export const sharedStoriesModel = path.resolve(repoRoot, "..", "shared", "models", "stories260K.gguf");
+
+/** Builds the bundles when a test runs before `node esbuild.mjs` did. */
+export function ensureBuilt(): void {
+  if (fs.existsSync(enginePath) && fs.existsSync(cliPath)) return;
+  execFileSync(process.execPath, [path.join(repoRoot, "esbuild.mjs")], { cwd: repoRoot, stdio: "inherit" });
+}
+
+export interface TestClient {
+  client: EngineClient;
+  logs: Array<{ level: LogLevel; message: string }>;
+}
+
+export function createTestClient(
+  env: Record<string, string> = {},
+  onStateChange?: (state: EngineState) => void,
+): TestClient {
+  ensureBuilt();
+  const logs: TestClient["logs"] = [];
+  const client = new EngineClient({
+    enginePath,
+    env: { HEARTH_THREADS: "1", HEARTH_GPU: "off", HEARTH_LOCALE: "en", ...env },
+    log: (level, message) => logs.push({ level, message }),
+    ...(onStateChange ? { onStateChange } : {}),
+  });
+  return { client, logs };
+}

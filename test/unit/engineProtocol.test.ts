@@ -1,0 +1,61 @@
+import * as assert from "node:assert/strict";
+import { engineMethods, parseEngineMessage, parseHostMessage } from "../../src/common/engineProtocol";
+import type { EngineRequestMessage } from "../../src/common/engineProtocol";
+import { validateRequestParams } from "../../src/engine/requestValidation";
+
+describe("engine protocol", () => {
+  it("accepts well-formed host messages", () => {
+    assert.deepEqual(parseHostMessage({ type: "shutdown" }), { type: "shutdown" });
+    assert.deepEqual(parseHostMessage({ type: "cancel", id: 3 }), { type: "cancel", id: 3 });
+    const request = { type: "request", id: 1, method: "status", params: {} };
+    assert.deepEqual(parseHostMessage(request), request);
+  });
+
+  it("drops malformed or unknown host messages", () => {
+    const hostile: unknown[] = [
+      null,
+      42,
+      "request",
+      [],
+      { type: "request", id: "1", method: "status", params: {} },
+      { type: "request", id: 1.5, method: "status", params: {} },
+      { type: "request", id: 1, method: "deleteEverything", params: {} },
+      { type: "request", id: 1, method: "__proto__", params: {} },
+      { type: "request", id: 1, method: "generate", params: null },
+      { type: "request", id: 1, method: "generate", params: [] },
+      { type: "cancel" },
+      { type: "bogus", id: 1 },
+    ];
+    for (const message of hostile) assert.equal(parseHostMessage(message), null, JSON.stringify(message));
+  });
+
+  it("checks engine messages' envelopes", () => {
+    assert.ok(parseEngineMessage({ type: "chunk", id: 1, chunk: { text: "a" } }));
+    assert.ok(parseEngineMessage({ type: "error", id: 1, error: { code: "internal", message: "m" } }));
+    assert.equal(parseEngineMessage({ type: "chunk", id: 1, chunk: { text: 5 } }), null);
+    assert.equal(parseEngineMessage({ type: "error", id: 1, error: "boom" }), null);
+    assert.equal(parseEngineMessage({ type: "ready" }), null);
+    assert.equal(parseEngineMessage({ type: "whatever", id: 1 }), null);
+  });
+
+  it("lists every method once", () => {
+    assert.equal(new Set(engineMethods).size, engineMethods.length);
+  });
+
+  it("validates request params before they reach llama.cpp", () => {
+    const check = (method: string, params: Record<string, unknown>): string | null =>
+      validateRequestParams({ type: "request", id: 1, method, params } as unknown as EngineRequestMessage);
+    assert.equal(check("loadModel", { modelPath: "/m.gguf", threads: 2 }), null);
+    assert.match(check("loadModel", { modelPath: "" }) ?? "", /modelPath/);
+    assert.match(check("loadModel", { modelPath: "/m.gguf", threads: -1 }) ?? "", /threads/);
+    assert.match(check("loadModel", { modelPath: "/m.gguf", gpuLayers: "all" }) ?? "", /gpuLayers/);
+    assert.equal(check("generate", { modelId: "m1", prompt: "hi", options: { temperature: 0.7, stop: ["\n"] } }), null);
+    assert.match(check("generate", { modelId: "m1", prompt: 5 }) ?? "", /prompt/);
+    assert.match(check("generate", { modelId: "m1", prompt: "x", options: { topP: 3 } }) ?? "", /topP/);
+    assert.match(check("generate", { modelId: "m1", prompt: "x", options: { stop: [""] } }) ?? "", /stop/);
+    assert.match(check("generate", { modelId: "m1", prompt: "x", mode: "poem" }) ?? "", /mode/);
+    assert.match(check("embed", { modelId: "m1", texts: ["a", 1] }) ?? "", /texts/);
+    assert.match(check("rank", { modelId: "m1", query: "q", documents: "a" }) ?? "", /documents/);
+    assert.equal(check("status", {}), null);
+  });
+});

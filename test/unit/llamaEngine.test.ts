@@ -1,0 +1,112 @@
+// The engine in-process (as the CLI runs it): exact cancellation, completion mode, LoRA, a trained model.
+import * as assert from "node:assert/strict";
+import * as fs from "node:fs";
+import { LlamaEngine, resolveContextSize } from "../../src/engine/llamaEngine";
+import type { FixtureModels } from "../fixtures/fixtureModels";
+import { ensureFixtureModels } from "../fixtures/fixtureModels";
+import { sharedStoriesModel } from "../support/engineHarness";
+
+describe("LlamaEngine in-process", function () {
+  let fixtures: FixtureModels;
+  let engine: LlamaEngine;
+
+  before(async () => {
+    fixtures = await ensureFixtureModels();
+    engine = new LlamaEngine({ defaultThreads: 1, gpu: false });
+  });
+
+  after(async () => {
+    await engine.dispose();
+  });
+
+  it("stops within one token of the cancel", async () => {
+    const info = await engine.loadModel({ modelPath: fixtures.llama });
+    const controller = new AbortController();
+    let tokensAtAbort = 0;
+    let chunks = 0;
+    const result = await engine.generate(
+      { modelId: info.modelId, prompt: "A long story", mode: "completion", options: { maxTokens: 1000, temperature: 0.7, seed: 5 } },
+      () => {
+        chunks++;
+        if (chunks === 5) {
+          controller.abort();
+          tokensAtAbort = chunks;
+        }
+      },
+      controller.signal,
+    );
+    assert.equal(result.stopReason, "cancelled");
+    assert.ok(result.usage.outputTokens <= tokensAtAbort + 2, `${result.usage.outputTokens} tokens, aborted at ${tokensAtAbort}`);
+  });
+
+  it("continues raw text in completion mode and reports figures", async () => {
+    const info = await engine.loadModel({ modelPath: fixtures.llama });
+    const result = await engine.generate(
+      { modelId: info.modelId, prompt: "The quick brown fox", mode: "completion", options: { maxTokens: 12, temperature: 0 } },
+      () => undefined,
+    );
+    assert.equal(result.mode, "completion");
+    assert.equal(result.stopReason === "maxTokens" || result.stopReason === "endOfText", true);
+    assert.ok(result.usage.promptTokens >= 4);
+    assert.equal(result.usage.evaluatedPromptTokens + result.usage.reusedPromptTokens, result.usage.promptTokens);
+    assert.ok(result.usage.tokensPerSecond > 0);
+  });
+
+  it("honours stop sequences", async () => {
+    const info = await engine.loadModel({ modelPath: fixtures.llama });
+    const free = await engine.generate(
+      { modelId: info.modelId, prompt: "Count", mode: "completion", options: { maxTokens: 40, temperature: 0 } },
+      () => undefined,
+    );
+    const words = free.text.trim().split(/\s+/);
+    assert.ok(words.length >= 5, `the fixture produced too little text to test stops: ${JSON.stringify(free.text)}`);
+    // node-llama-cpp 3.21.1 does not match stop strings that begin with a space; a word does.
+    const stopAt = words[3]!;
+    const stopped = await engine.generate(
+      { modelId: info.modelId, prompt: "Count", mode: "completion", options: { maxTokens: 40, temperature: 0, stop: [stopAt] } },
+      () => undefined,
+    );
+    assert.equal(stopped.stopReason, "stopSequence");
+    assert.ok(!stopped.text.includes(stopAt));
+    assert.ok(stopped.text.length < free.text.length);
+  });
+
+  it("applies a LoRA adapter, which changes the output", async () => {
+    const plain = await engine.loadModel({ modelPath: fixtures.llama });
+    const adapted = await engine.loadModel({ modelPath: fixtures.llama, loraAdapters: [{ path: fixtures.lora, scale: 1 }] });
+    assert.notEqual(plain.modelId, adapted.modelId);
+    const params = { prompt: "Once", mode: "completion" as const, options: { maxTokens: 24, temperature: 0 } };
+    const a = await engine.generate({ ...params, modelId: plain.modelId }, () => undefined);
+    const b = await engine.generate({ ...params, modelId: adapted.modelId }, () => undefined);
+    assert.notEqual(a.text, b.text);
+    await engine.unloadModel(adapted.modelId);
+  });
+
+  it("reuses an already loaded model for the same file and settings", async () => {
+    const a = await engine.loadModel({ modelPath: fixtures.llama });
+    const b = await engine.loadModel({ modelPath: fixtures.llama });
+    assert.equal(a.modelId, b.modelId);
+  });
+
+  it("picks the context size from the setting or the model", () => {
+    assert.equal(resolveContextSize(0, 2048), 2048);
+    assert.equal(resolveContextSize(undefined, 32768), 4096);
+    assert.equal(resolveContextSize(8192, 32768), 8192);
+    assert.equal(resolveContextSize(0, null), 4096);
+  });
+
+  const storiesIt = fs.existsSync(sharedStoriesModel) ? it : it.skip;
+  storiesIt("writes a story with the trained stories260K model (../shared/models)", async () => {
+    const info = await engine.loadModel({ modelPath: sharedStoriesModel });
+    assert.equal(info.hasChatTemplate, false);
+    let streamed = "";
+    const result = await engine.generate(
+      { modelId: info.modelId, prompt: "Once upon a time", options: { maxTokens: 60, temperature: 0 } },
+      (text) => (streamed += text),
+    );
+    assert.equal(result.mode, "completion");
+    assert.equal(streamed, result.text);
+    const words = result.text.split(/\s+/).filter((word) => /^[A-Za-z]+[.,!?"]*$/.test(word));
+    assert.ok(words.length >= 10, `expected English words, got ${JSON.stringify(result.text)}`);
+  });
+});

@@ -1,0 +1,126 @@
+// House rules that keep the layering and the contributions honest.
+import * as assert from "node:assert/strict";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { configurationProperties } from "../../src/common/settings";
+import { messagesZhCn } from "../../src/common/messagesZhCn";
+import { scanMessages } from "../support/messageCatalog";
+import { repoRoot } from "../support/engineHarness";
+
+const srcDir = path.join(repoRoot, "src");
+
+function sourceFiles(dir: string): string[] {
+  return fs.readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
+    const full = path.join(dir, entry.name);
+    if (entry.isDirectory()) return sourceFiles(full);
+    return entry.name.endsWith(".ts") ? [full] : [];
+  });
+}
+
+function importsOf(file: string): string[] {
+  const source = fs.readFileSync(file, "utf8");
+  const specifiers: string[] = [];
+  for (const match of source.matchAll(/(?:import|export)\s[^;]*?from\s+"([^"]+)"|import\(\s*"([^"]+)"\s*\)|require\(\s*"([^"]+)"\s*\)/g)) {
+    specifiers.push((match[1] ?? match[2] ?? match[3])!);
+  }
+  return specifiers;
+}
+
+const packageJson = JSON.parse(fs.readFileSync(path.join(repoRoot, "package.json"), "utf8")) as {
+  name: string;
+  displayName: string;
+  engines: { vscode: string };
+  dependencies: Record<string, string>;
+  contributes: {
+    commands: Array<{ command: string; title: string; category: string }>;
+    configuration: { properties: Record<string, unknown> };
+  };
+};
+
+describe("project rules", () => {
+  it("imports vscode only in src/extension", () => {
+    const offenders = sourceFiles(srcDir)
+      .filter((file) => !file.startsWith(path.join(srcDir, "extension") + path.sep))
+      .filter((file) => importsOf(file).includes("vscode"))
+      .map((file) => path.relative(repoRoot, file));
+    assert.deepEqual(offenders, []);
+  });
+
+  it("keeps node-llama-cpp out of src/common, src/extension and the engine client", () => {
+    const offenders = sourceFiles(srcDir)
+      .filter(
+        (file) =>
+          file.startsWith(path.join(srcDir, "common")) ||
+          file.startsWith(path.join(srcDir, "extension")) ||
+          file.startsWith(path.join(srcDir, "webview")) ||
+          file.endsWith("engineClient.ts"),
+      )
+      .filter((file) => importsOf(file).some((spec) => spec === "node-llama-cpp" || spec.includes("llamaEngine")))
+      .map((file) => path.relative(repoRoot, file));
+    assert.deepEqual(offenders, []);
+  });
+
+  it("keeps src/common free of Node and VS Code runtime imports", () => {
+    const offenders = sourceFiles(path.join(srcDir, "common"))
+      .filter((file) => importsOf(file).some((spec) => spec.startsWith("node:") || spec === "vscode"))
+      .map((file) => path.relative(repoRoot, file));
+    assert.deepEqual(offenders, []);
+  });
+
+  it("has no default exports and no `any`", () => {
+    const offenders: string[] = [];
+    for (const file of sourceFiles(srcDir)) {
+      const source = fs.readFileSync(file, "utf8");
+      if (/export\s+default\b/.test(source)) offenders.push(`${path.relative(repoRoot, file)}: default export`);
+      if (/[:<,(]\s*any\b(?![\w-])/.test(source)) offenders.push(`${path.relative(repoRoot, file)}: any`);
+    }
+    assert.deepEqual(offenders, []);
+  });
+
+  it("pins node-llama-cpp to exactly 3.21.1 and targets VS Code 1.100", () => {
+    assert.equal(packageJson.dependencies["node-llama-cpp"], "3.21.1");
+    assert.equal(packageJson.engines.vscode, "^1.100.0");
+    assert.equal(packageJson.name, "hearth");
+    assert.equal(packageJson.displayName, "Hearth — Local LLM");
+  });
+
+  it("declares settings in package.json exactly as src/common/settings.ts does", () => {
+    assert.deepEqual(packageJson.contributes.configuration.properties, configurationProperties());
+  });
+
+  it("puts every command in the Hearth category with a localised title", () => {
+    const nls = JSON.parse(fs.readFileSync(path.join(repoRoot, "package.nls.json"), "utf8")) as Record<string, string>;
+    for (const command of packageJson.contributes.commands) {
+      assert.equal(command.category, "Hearth", command.command);
+      const key = /^%(.+)%$/.exec(command.title)?.[1];
+      assert.ok(key && nls[key], `${command.command} needs a title in package.nls.json`);
+    }
+  });
+
+  it("translates every package.nls key into Simplified Chinese, and uses every key", () => {
+    const en = JSON.parse(fs.readFileSync(path.join(repoRoot, "package.nls.json"), "utf8")) as Record<string, string>;
+    const zh = JSON.parse(fs.readFileSync(path.join(repoRoot, "package.nls.zh-cn.json"), "utf8")) as Record<string, string>;
+    assert.deepEqual(Object.keys(zh).sort(), Object.keys(en).sort());
+    const manifest = fs.readFileSync(path.join(repoRoot, "package.json"), "utf8");
+    const used = new Set([...manifest.matchAll(/"%([^%"]+)%"/g)].map((m) => m[1]));
+    assert.deepEqual(Object.keys(en).filter((key) => !used.has(key)), [], "unused nls keys");
+    assert.deepEqual([...used].filter((key) => !(key! in en)), [], "nls keys used but not defined");
+  });
+
+  it("translates every runtime message into Simplified Chinese", () => {
+    const scan = scanMessages(srcDir);
+    assert.deepEqual(scan.nonLiteral, [], "localize()/l10n.t() must take a string literal");
+    const bundle = JSON.parse(
+      fs.readFileSync(path.join(repoRoot, "l10n", "bundle.l10n.zh-cn.json"), "utf8"),
+    ) as Record<string, string>;
+    const missing = [
+      ...scan.localize.filter((m) => !(m.text in messagesZhCn)).map((m) => `${m.file}: ${m.text}`),
+      ...scan.l10n.filter((m) => !(m.text in bundle)).map((m) => `${m.file}: ${m.text}`),
+    ];
+    assert.deepEqual([...new Set(missing)], []);
+    for (const [english, chinese] of [...Object.entries(messagesZhCn), ...Object.entries(bundle)]) {
+      const placeholders = (text: string): string => [...text.matchAll(/\{\d+\}/g)].map((m) => m[0]).sort().join();
+      assert.equal(placeholders(chinese), placeholders(english), `placeholders differ in: ${english}`);
+    }
+  });
+});

@@ -1,0 +1,81 @@
+import * as assert from "node:assert/strict";
+import { EngineError } from "../../src/common/engineError";
+import { Scheduler } from "../../src/engine/scheduler";
+
+function deferred(): { promise: Promise<void>; resolve: () => void } {
+  let resolve!: () => void;
+  const promise = new Promise<void>((r) => (resolve = r));
+  return { promise, resolve };
+}
+
+describe("Scheduler", () => {
+  it("runs one job at a time, interactive before review before background", async () => {
+    const scheduler = new Scheduler();
+    const order: string[] = [];
+    const gate = deferred();
+    const first = scheduler.run("first", "background", undefined, async () => {
+      order.push("first");
+      await gate.promise;
+    });
+    const jobs = [
+      scheduler.run("index", "background", undefined, async () => void order.push("index")),
+      scheduler.run("review", "review", undefined, async () => void order.push("review")),
+      scheduler.run("chat-1", "interactive", undefined, async () => void order.push("chat-1")),
+      scheduler.run("chat-2", "interactive", undefined, async () => void order.push("chat-2")),
+    ];
+    assert.equal(scheduler.runningJob, "first");
+    assert.equal(scheduler.queuedJobs, 4);
+    gate.resolve();
+    await Promise.all([first, ...jobs]);
+    assert.deepEqual(order, ["first", "chat-1", "chat-2", "review", "index"]);
+    assert.equal(scheduler.runningJob, null);
+  });
+
+  it("drops a queued job whose signal aborts, with a cancelled error", async () => {
+    const scheduler = new Scheduler();
+    const gate = deferred();
+    const running = scheduler.run("running", "interactive", undefined, () => gate.promise);
+    const controller = new AbortController();
+    let ran = false;
+    const queued = scheduler.run("queued", "interactive", controller.signal, async () => {
+      ran = true;
+    });
+    controller.abort();
+    await assert.rejects(queued, (error: unknown) => error instanceof EngineError && error.code === "cancelled");
+    gate.resolve();
+    await running;
+    assert.equal(ran, false);
+    assert.equal(scheduler.queuedJobs, 0);
+  });
+
+  it("refuses a job whose signal is already aborted", async () => {
+    const scheduler = new Scheduler();
+    const controller = new AbortController();
+    controller.abort();
+    await assert.rejects(
+      scheduler.run("x", "interactive", controller.signal, async () => 1),
+      (error: unknown) => error instanceof EngineError && error.code === "cancelled",
+    );
+  });
+
+  it("keeps going after a job fails", async () => {
+    const scheduler = new Scheduler();
+    const failed = scheduler.run("bad", "interactive", undefined, async () => {
+      throw new Error("boom");
+    });
+    const ok = scheduler.run("good", "interactive", undefined, async () => 42);
+    await assert.rejects(failed, /boom/);
+    assert.equal(await ok, 42);
+  });
+
+  it("rejectAll fails everything queued", async () => {
+    const scheduler = new Scheduler();
+    const gate = deferred();
+    const running = scheduler.run("running", "interactive", undefined, () => gate.promise);
+    const queued = scheduler.run("queued", "background", undefined, async () => 1);
+    scheduler.rejectAll(new EngineError("engineUnavailable", "shutting down"));
+    await assert.rejects(queued, /shutting down/);
+    gate.resolve();
+    await running;
+  });
+});
