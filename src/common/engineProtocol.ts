@@ -102,9 +102,16 @@ export interface GenerateResult {
   usage: TokenUsage;
 }
 
+/** A past turn, to restore a conversation into a fresh engine (after a restart or a reload). */
+export interface ChatTurn {
+  role: "user" | "assistant";
+  text: string;
+}
+
 export interface ChatCreateParams {
   modelId: string;
   systemPrompt?: string;
+  history?: ChatTurn[];
 }
 
 export interface ChatCreateResult {

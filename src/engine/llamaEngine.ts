@@ -17,6 +17,7 @@ import type {
   ChatCreateParams,
   ChatCreateResult,
   ChatSendParams,
+  ChatTurn,
   ChatTurnResult,
   EmbedParams,
   EmbedResult,
@@ -79,7 +80,9 @@ interface ChatSessionRecord {
   sessionId: string;
   modelId: string;
   systemPrompt: string | undefined;
+  /** The full history once a turn ran; before that, the turns to restore. */
   history: ChatHistoryItem[] | null;
+  restore: ChatTurn[];
   turns: number;
 }
 
@@ -444,7 +447,8 @@ export class LlamaEngine {
       modelId: params.modelId,
       systemPrompt: params.systemPrompt,
       history: null,
-      turns: 0,
+      restore: params.history ?? [],
+      turns: (params.history ?? []).filter((turn) => turn.role === "assistant").length,
     });
     return { sessionId };
   }
@@ -464,7 +468,9 @@ export class LlamaEngine {
       if (state.owner !== record.sessionId) {
         // Another conversation used the sequence: put this one's history back. node-llama-cpp
         // compares tokens and re-evaluates only what differs from what is in the KV cache.
-        state.chat.setChatHistory(record.history ?? initialHistory(state.chat, record.systemPrompt));
+        state.chat.setChatHistory(
+          record.history ?? [...initialHistory(state.chat, record.systemPrompt), ...toHistoryItems(record.restore)],
+        );
         state.owner = record.sessionId;
       }
       const result = await this.runChatTurn(state, params.message, params.options, onChunk, signal);
@@ -642,6 +648,12 @@ function resolveMode(mode: PromptMode, hasChatTemplate: boolean): "chat" | "comp
 
 function initialHistory(chat: LlamaChatSession, systemPrompt: string | undefined): ChatHistoryItem[] {
   return chat.chatWrapper.generateInitialChatHistory(systemPrompt === undefined ? {} : { systemPrompt });
+}
+
+function toHistoryItems(turns: ChatTurn[]): ChatHistoryItem[] {
+  return turns.map((turn): ChatHistoryItem =>
+    turn.role === "user" ? { type: "user", text: turn.text } : { type: "model", response: [turn.text] },
+  );
 }
 
 function samplingOptions(options: GenerationOptions | undefined): {

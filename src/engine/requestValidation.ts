@@ -80,7 +80,23 @@ export function validateRequestParams(request: EngineRequestMessage): string | n
         checkOptions(params.options)
       );
     case "chatCreate":
-      return requireString(params, "modelId");
+      return (
+        requireString(params, "modelId") ??
+        (params.systemPrompt === undefined || typeof params.systemPrompt === "string"
+          ? null
+          : bad("systemPrompt", "a string")) ??
+        (params.history === undefined ||
+        (Array.isArray(params.history) &&
+          params.history.every(
+            (turn: unknown) =>
+              typeof turn === "object" &&
+              turn !== null &&
+              ((turn as Params).role === "user" || (turn as Params).role === "assistant") &&
+              typeof (turn as Params).text === "string",
+          ))
+          ? null
+          : bad("history", "a list of { role: \"user\" | \"assistant\", text }"))
+      );
     case "chatSend":
       return (
         requireString(params, "sessionId") ??

@@ -4,6 +4,8 @@
 import * as path from "node:path";
 import * as vscode from "vscode";
 import type {
+  ChatTurn,
+  ChatTurnResult,
   GenerateResult,
   LoadedModelInfo,
   LogLevel,
@@ -25,6 +27,12 @@ interface ActiveModel {
 
 const lastModelKey = "hearth.lastModelPath";
 
+/** A conversation as the extension keeps it; the engine session is recreated when it was lost. */
+export interface Conversation {
+  history: ChatTurn[];
+  engineSession: { sessionId: string; modelId: string; generation: number } | null;
+}
+
 export class EngineService implements vscode.Disposable {
   private client: EngineClient | null = null;
   private active: ActiveModel | null = null;
@@ -39,7 +47,10 @@ export class EngineService implements vscode.Disposable {
 
   /** The model loaded now, when the engine still holds it. */
   get activeModel(): LoadedModelInfo | null {
-    return this.active && this.client && this.active.generation === this.client.generation ? this.active.info : null;
+    const client = this.client;
+    if (!this.active || !client) return null;
+    const alive = client.state.kind === "ready" || client.state.kind === "starting";
+    return alive && this.active.generation === client.generation ? this.active.info : null;
   }
 
   get enginePid(): number | undefined {
@@ -76,6 +87,8 @@ export class EngineService implements vscode.Disposable {
   }
 
   private writeLog(level: LogLevel, message: string): void {
+    // HEARTH_LOG_TO_CONSOLE=1 mirrors the log to the extension host's console (test runs, bug reports).
+    if (process.env.HEARTH_LOG_TO_CONSOLE === "1") console.log(`[hearth] ${level}: ${message}`);
     switch (level) {
       case "debug":
         this.log.debug(message);
@@ -171,15 +184,10 @@ export class EngineService implements vscode.Disposable {
     token?: vscode.CancellationToken,
     mode: PromptMode = "auto",
   ): Promise<GenerateResult> {
-    const info = await this.ensureModel(token);
-    if (!info) throw new Error(vscode.l10n.t("No model is loaded."));
+    const info = await this.requireModel(token);
     const settings = readSettings();
-    const engine = this.engine();
-    const started = Date.now();
-    let chunks = 0;
-    this.statusBar.set({ kind: "generating", model: info.name, tokensPerSecond: null });
-    try {
-      const result = await engine.request(
+    return this.streaming(info, onText, (engine, onChunk) =>
+      engine.request(
         "generate",
         {
           modelId: info.modelId,
@@ -187,23 +195,77 @@ export class EngineService implements vscode.Disposable {
           mode,
           options: { maxTokens: settings.maxTokens, temperature: settings.temperature },
         },
+        { signal: toAbortSignal(token), onChunk },
+      ),
+    );
+  }
+
+  /** One chat turn; reuses the engine session (and its KV cache) while the model stays loaded. */
+  async chatTurn(
+    conversation: Conversation,
+    message: string,
+    onText: (text: string) => void,
+    token?: vscode.CancellationToken,
+  ): Promise<ChatTurnResult> {
+    const info = await this.requireModel(token);
+    const settings = readSettings();
+    const result = await this.streaming(info, onText, async (engine, onChunk) => {
+      const known = conversation.engineSession;
+      if (!known || known.modelId !== info.modelId || known.generation !== engine.generation) {
+        const { sessionId } = await engine.request("chatCreate", { modelId: info.modelId, history: conversation.history });
+        conversation.engineSession = { sessionId, modelId: info.modelId, generation: engine.generation };
+      }
+      return engine.request(
+        "chatSend",
         {
-          signal: toAbortSignal(token),
-          onChunk: (chunk) => {
-            chunks++;
-            const seconds = (Date.now() - started) / 1000;
-            if (chunks % 8 === 0 && seconds > 0) {
-              this.statusBar.set({ kind: "generating", model: info.name, tokensPerSecond: chunks / seconds });
-            }
-            onText(chunk.text);
-          },
+          sessionId: conversation.engineSession!.sessionId,
+          message,
+          options: { maxTokens: settings.maxTokens, temperature: settings.temperature },
         },
+        { signal: toAbortSignal(token), onChunk },
       );
-      return result;
+    });
+    conversation.history.push({ role: "user", text: message }, { role: "assistant", text: result.text });
+    return result;
+  }
+
+  private async requireModel(token: vscode.CancellationToken | undefined): Promise<LoadedModelInfo> {
+    const info = await this.ensureModel(token);
+    if (!info) throw new Error(vscode.l10n.t("No model is loaded. Run \"Hearth: Load Model from File…\" first."));
+    return info;
+  }
+
+  /** Runs a streamed request, showing its speed in the status bar while it runs. */
+  private async streaming<T>(
+    info: LoadedModelInfo,
+    onText: (text: string) => void,
+    run: (engine: EngineClient, onChunk: (chunk: { text: string }) => void) => Promise<T>,
+  ): Promise<T> {
+    const engine = this.engine();
+    const started = Date.now();
+    let chunks = 0;
+    this.statusBar.set({ kind: "generating", model: info.name, tokensPerSecond: null });
+    try {
+      return await run(engine, (chunk) => {
+        chunks++;
+        const seconds = (Date.now() - started) / 1000;
+        if (chunks % 8 === 0 && seconds > 0) {
+          this.statusBar.set({ kind: "generating", model: info.name, tokensPerSecond: chunks / seconds });
+        }
+        onText(chunk.text);
+      });
     } finally {
       const still = this.activeModel;
       if (still) this.showReady(still);
       else if (engine.state.kind === "crashed") this.onEngineState(engine.state);
+    }
+  }
+
+  async disposeConversation(conversation: Conversation): Promise<void> {
+    const known = conversation.engineSession;
+    conversation.engineSession = null;
+    if (known && this.client && known.generation === this.client.generation) {
+      await this.client.request("chatDispose", { sessionId: known.sessionId }).catch(() => undefined);
     }
   }
 

@@ -3,6 +3,7 @@
 import * as vscode from "vscode";
 import { setLocale, normalizeLocale } from "../common/localize";
 import { errorText } from "../common/engineError";
+import { ChatViewProvider } from "./chatViewProvider";
 import { EngineService } from "./engineService";
 import { pickAndLoadModel } from "./loadModelCommand";
 import { showModelInfoCommand } from "./modelInfoCommand";
@@ -16,6 +17,7 @@ import { showEngineError } from "./errorMessages";
 export interface HearthApi {
   readonly engine: EngineService;
   readonly statusBar: StatusBarController;
+  readonly chat: ChatViewProvider;
 }
 
 let engineService: EngineService | undefined;
@@ -38,13 +40,23 @@ export function activate(context: vscode.ExtensionContext): HearthApi | undefine
             return await handler(...args);
           } catch (error) {
             log.error(`${command}: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
-            await showEngineError(error);
+            void showEngineError(error);
             return undefined;
           }
         }),
       );
     };
 
+    const chat = new ChatViewProvider(context, engine);
+    context.subscriptions.push(
+      chat,
+      vscode.window.registerWebviewViewProvider(ChatViewProvider.viewId, chat, {
+        webviewOptions: { retainContextWhenHidden: false },
+      }),
+    );
+
+    register("hearth.openChat", () => vscode.commands.executeCommand(`${ChatViewProvider.viewId}.focus`));
+    register("hearth.newChat", () => chat.newChat());
     register("hearth.loadModelFromFile", (target) => pickAndLoadModel(engine, target));
     register("hearth.runPrompt", (prompt) => runPromptCommand(engine, prompt));
     register("hearth.showModelInfo", (target) => showModelInfoCommand(engine, target));
@@ -83,7 +95,7 @@ export function activate(context: vscode.ExtensionContext): HearthApi | undefine
     );
 
     log.info(`Hearth ${String(context.extension.packageJSON.version)} activated (VS Code ${vscode.version})`);
-    return { engine, statusBar };
+    return { engine, statusBar, chat };
   } catch (error) {
     void vscode.window.showErrorMessage(
       vscode.l10n.t("Hearth could not start: {0}. Reload the window; if it happens again, report it with the Hearth log.", errorText(error)),

@@ -50,7 +50,7 @@ export async function pickAndLoadModel(
     );
     return info;
   } catch (error) {
-    if (!isEngineError(error, "cancelled")) await showEngineError(error);
+    if (!isEngineError(error, "cancelled")) void showEngineError(error);
     return undefined;
   }
 }

@@ -35,7 +35,7 @@ export async function showModelInfoCommand(engine: EngineService, target?: unkno
     await vscode.window.showTextDocument(document, { preview: true });
     return inspection;
   } catch (error) {
-    if (!isEngineError(error, "cancelled")) await showEngineError(error);
+    if (!isEngineError(error, "cancelled")) void showEngineError(error);
     return undefined;
   }
 }

@@ -79,7 +79,7 @@ export async function runPromptCommand(
         await stream.finish();
         await offerTextIfClosed(stream);
         if (isEngineError(error, "cancelled")) return { document, text: stream.text, stopReason: "cancelled" };
-        await showEngineError(error);
+        void showEngineError(error);
         return undefined;
       }
     },
