@@ -64,7 +64,15 @@ if (!production) {
 if (watch) {
   const contexts = await Promise.all(builds.map((b) => esbuild.context(b)));
   await Promise.all(contexts.map((c) => c.watch()));
-  console.log("[hearth] esbuild is watching for changes…");
+  console.log("[hearth] esbuild is watching for changes; tsc typechecks beside it…");
+  const { spawn } = await import("node:child_process");
+  const tsc = spawn(process.execPath, ["node_modules/typescript/bin/tsc", "--noEmit", "--watch", "--preserveWatchOutput", "-p", "."], {
+    stdio: "inherit",
+  });
+  process.on("SIGINT", () => {
+    tsc.kill();
+    process.exit(0);
+  });
 } else {
   const started = Date.now();
   await Promise.all(builds.map((b) => esbuild.build(b)));

@@ -33,11 +33,32 @@ const engine = new LlamaEngine({
 const inFlight = new Map<number, AbortController>();
 let shuttingDown = false;
 
-async function handle(request: EngineRequestMessage, signal: AbortSignal): Promise<unknown> {
-  const onChunk = (text: string): void => {
-    const chunk: TextChunk = { text };
-    send({ type: "chunk", id: request.id, chunk });
+/** Streamed text is coalesced: the first piece goes out at once, then at most one message per frame. */
+const chunkIntervalMs = 16;
+
+function chunkSender(id: number): { push: (text: string) => void; flush: () => void } {
+  let buffer = "";
+  let lastSent = 0;
+  let timer: NodeJS.Timeout | null = null;
+  const flush = (): void => {
+    if (timer) clearTimeout(timer);
+    timer = null;
+    if (!buffer) return;
+    const chunk: TextChunk = { text: buffer };
+    buffer = "";
+    lastSent = performance.now();
+    send({ type: "chunk", id, chunk });
   };
+  const push = (text: string): void => {
+    buffer += text;
+    const since = performance.now() - lastSent;
+    if (since >= chunkIntervalMs) flush();
+    else if (!timer) timer = setTimeout(flush, chunkIntervalMs - since);
+  };
+  return { push, flush };
+}
+
+async function handle(request: EngineRequestMessage, signal: AbortSignal, onChunk: (text: string) => void): Promise<unknown> {
   switch (request.method) {
     case "loadModel":
       return engine.loadModel(request.params, signal);
@@ -103,9 +124,14 @@ process.on("message", (raw: unknown) => {
   }
   const controller = new AbortController();
   inFlight.set(message.id, controller);
-  handle(message, controller.signal)
-    .then((result) => send({ type: "done", id: message.id, result }))
+  const chunks = chunkSender(message.id);
+  handle(message, controller.signal, chunks.push)
+    .then((result) => {
+      chunks.flush();
+      send({ type: "done", id: message.id, result });
+    })
     .catch((error: unknown) => {
+      chunks.flush();
       const engineError = toErrorInfo(error);
       if (engineError.code === "internal") log("error", engineError.detail ?? engineError.message);
       send({ type: "error", id: message.id, error: engineError.toInfo() });
