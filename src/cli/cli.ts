@@ -103,7 +103,7 @@ async function runCommand(positionals: string[], flags: RunFlags): Promise<numbe
     });
     if (verbose) {
       process.stderr.write(
-        `${localize("Loaded {0} ({1}, {2}): context {3}, {4} threads.", info.name, info.architecture, formatBytes(info.sizeBytes), info.contextSize, info.threads)}\n`,
+        `${localize("Loaded {0} ({1}, {2}): context {3} tokens, {4} threads.", info.name, info.architecture, formatBytes(info.sizeBytes), info.contextSize, info.threads)}\n`,
       );
     }
     let prompt = promptWords.join(" ");

@@ -194,7 +194,7 @@ export class EngineClient {
       return;
     }
     const inFlight = [...this.pending.values()].map((request) => request.method);
-    const what = inFlight.length > 0 ? inFlight.join(", ") : localize("idle");
+    const what = inFlight.length > 0 ? inFlight.join(", ") : "idle";
     this.log("error", `engine process ended unexpectedly (${reason}) while: ${what}`);
     this.failAll(
       new EngineError(

@@ -539,7 +539,7 @@ export class LlamaEngine {
         } catch (error) {
           throw new EngineError(
             "notSupported",
-            localize("{0} cannot rank documents: {1}", loaded.info.name, errorText(error)),
+            localize("{0} cannot rank documents: {1}.", loaded.info.name, errorText(error)),
             errorText(error),
           );
         }
@@ -733,14 +733,14 @@ function estimateFit(
   const summary = fits
     ? localize(
         "Fits: needs about {0} of memory for a {1}-token context; this machine has {2} free of {3}.",
-        formatBytes(required.cpuRam + required.gpuVram),
+        formatBytes(required.cpuRam),
         contextSize,
         formatBytes(available.cpuRam),
         formatBytes(os.totalmem()),
       )
     : localize(
-        "Does not fit: needs about {0} for a {1}-token context but this machine has {2} free of {3}. Lower the context size or choose a smaller quantization (Q4_K_M) or a smaller model.",
-        formatBytes(required.cpuRam + required.gpuVram),
+        "Does not fit: needs about {0} of memory for a {1}-token context but this machine has {2} free of {3}. Lower the context size, or choose a file with fewer bits per weight (such as Q4_K_M) or a smaller model.",
+        formatBytes(required.cpuRam),
         contextSize,
         formatBytes(available.cpuRam),
         formatBytes(os.totalmem()),

@@ -9,7 +9,7 @@ function bad(field: string, expected: string): string {
 }
 
 function requireString(params: Params, field: string): string | null {
-  return typeof params[field] === "string" && (params[field] as string).length > 0 ? null : bad(field, "a non-empty string");
+  return typeof params[field] === "string" && (params[field] as string).length > 0 ? null : bad(field, localize("a non-empty string"));
 }
 
 function optionalNumber(params: Params, field: string, min: number, max: number): string | null {
@@ -17,12 +17,12 @@ function optionalNumber(params: Params, field: string, min: number, max: number)
   if (value === undefined) return null;
   return typeof value === "number" && Number.isFinite(value) && value >= min && value <= max
     ? null
-    : bad(field, `a number from ${min} to ${max}`);
+    : bad(field, localize("a number from {0} to {1}", min, max));
 }
 
 function checkOptions(options: unknown): string | null {
   if (options === undefined) return null;
-  if (typeof options !== "object" || options === null) return bad("options", "an object");
+  if (typeof options !== "object" || options === null) return bad("options", localize("an object"));
   const o = options as Params & GenerationOptions;
   return (
     optionalNumber(o, "maxTokens", 1, 1_000_000) ??
@@ -34,7 +34,7 @@ function checkOptions(options: unknown): string | null {
     optionalNumber(o, "repeatPenalty", 0, 100) ??
     (o.stop === undefined || (Array.isArray(o.stop) && o.stop.every((s) => typeof s === "string" && s.length > 0))
       ? null
-      : bad("options.stop", "a list of non-empty strings"))
+      : bad("options.stop", localize("a list of non-empty strings")))
   );
 }
 
@@ -42,7 +42,7 @@ function checkStringList(params: Params, field: string): string | null {
   const value = params[field];
   return Array.isArray(value) && value.every((item) => typeof item === "string")
     ? null
-    : bad(field, "a list of strings");
+    : bad(field, localize("a list of strings"));
 }
 
 /** Returns a message for the caller when the params are malformed, or null when they are fine. */
@@ -58,7 +58,7 @@ export function validateRequestParams(request: EngineRequestMessage): string | n
         params.gpuLayers === "auto" ||
         (typeof params.gpuLayers === "number" && params.gpuLayers >= 0)
           ? null
-          : bad("gpuLayers", "\"auto\" or a number of layers")) ??
+          : bad("gpuLayers", localize("\"auto\" or a number of layers"))) ??
         (params.loraAdapters === undefined ||
         (Array.isArray(params.loraAdapters) &&
           params.loraAdapters.every(
@@ -66,17 +66,17 @@ export function validateRequestParams(request: EngineRequestMessage): string | n
               typeof adapter === "object" && adapter !== null && typeof (adapter as Params).path === "string",
           ))
           ? null
-          : bad("loraAdapters", "a list of { path, scale }"))
+          : bad("loraAdapters", localize("a list of { path, scale }")))
       );
     case "unloadModel":
       return requireString(params, "modelId");
     case "generate":
       return (
         requireString(params, "modelId") ??
-        (typeof params.prompt === "string" ? null : bad("prompt", "a string")) ??
+        (typeof params.prompt === "string" ? null : bad("prompt", localize("a string"))) ??
         (params.mode === undefined || ["auto", "chat", "completion"].includes(params.mode as string)
           ? null
-          : bad("mode", "\"auto\", \"chat\" or \"completion\"")) ??
+          : bad("mode", localize("\"auto\", \"chat\" or \"completion\""))) ??
         checkOptions(params.options)
       );
     case "chatCreate":
@@ -84,7 +84,7 @@ export function validateRequestParams(request: EngineRequestMessage): string | n
         requireString(params, "modelId") ??
         (params.systemPrompt === undefined || typeof params.systemPrompt === "string"
           ? null
-          : bad("systemPrompt", "a string")) ??
+          : bad("systemPrompt", localize("a string"))) ??
         (params.history === undefined ||
         (Array.isArray(params.history) &&
           params.history.every(
@@ -95,12 +95,12 @@ export function validateRequestParams(request: EngineRequestMessage): string | n
               typeof (turn as Params).text === "string",
           ))
           ? null
-          : bad("history", "a list of { role: \"user\" | \"assistant\", text }"))
+          : bad("history", localize("a list of { role, text } turns")))
       );
     case "chatSend":
       return (
         requireString(params, "sessionId") ??
-        (typeof params.message === "string" ? null : bad("message", "a string")) ??
+        (typeof params.message === "string" ? null : bad("message", localize("a string"))) ??
         checkOptions(params.options)
       );
     case "chatDispose":
@@ -110,7 +110,7 @@ export function validateRequestParams(request: EngineRequestMessage): string | n
     case "rank":
       return (
         requireString(params, "modelId") ??
-        (typeof params.query === "string" ? null : bad("query", "a string")) ??
+        (typeof params.query === "string" ? null : bad("query", localize("a string"))) ??
         checkStringList(params, "documents")
       );
     case "inspect":
