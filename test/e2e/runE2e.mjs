@@ -1,0 +1,374 @@
+// The end-to-end UI tier (`npm run test:e2e`): drives real VS Code 1.100.3 (code-server in headless
+// Chromium) from outside, the way a person would: the Hearth status-bar item shows up, the command
+// palette runs "Hearth: Run Prompt", a prompt goes into the input box, and the answer streams into
+// an untitled Markdown editor. Ends with a screenshot.
+//
+// Env: HEARTH_E2E_EXTENSION_PATH  extension folder to load (default: this repository)
+//      HEARTH_TEST_RESULTS_FILE   counts JSON (default .test-artifacts/results/e2e.json)
+//      HEARTH_E2E_MODEL           model for "hearth.defaultModel" (default test/fixtures/.generated/tiny-llama.gguf)
+//      HEARTH_UPDATE_SCREENSHOTS=1  also copy the screenshot to media/screenshots/run-prompt.png
+//      HEARTH_E2E_TIMEOUT_MS      bound on the whole run (default 10 min)
+//      HEARTH_HEADED=1            show the browser (needs a display)
+import * as fs from "node:fs";
+import * as path from "node:path";
+import {
+  artifactsDir,
+  closeBrowser,
+  launchBrowser,
+  makeTempDir,
+  removeDir,
+  repoRoot,
+  runFixtureGenerator,
+  sleep,
+  startCodeServer,
+  withTimeout,
+  workbenchUrl,
+  writeResults,
+} from "../vscode/codeServer.mjs";
+
+// ------------------------------------------------------------------ knobs that may need adjusting
+const SELECTORS = {
+  workbench: ".monaco-workbench",
+  /** The Hearth status-bar item: its DOM id (derived from "hearth.status") or its label says hearth. */
+  hearthStatusItem: '.statusbar-item[id*="hearth" i], .statusbar-item[aria-label*="hearth" i]',
+  quickInput: ".quick-input-widget",
+  quickInputBox: ".quick-input-widget input",
+  quickInputRows: ".quick-input-widget .quick-input-list .monaco-list-row",
+  /** Text of the editors in the editor area (not the panel or the quick input). */
+  editorLines: ".part.editor .monaco-editor .view-lines",
+  activeTab: ".part.editor .tab.active",
+  languageStatus: "#status\\.editor\\.mode",
+};
+const COMMAND_LABEL = "Hearth: Run Prompt";
+const NO_MATCH_TEXT = "No matching commands";
+const PROMPT = "Say hello to the hearth in one short sentence.";
+const TIMEOUTS = {
+  workbench: 90_000,
+  statusItem: 90_000,
+  palette: 120_000, // the whole retry loop while the extension activates
+  inputBox: 30_000,
+  answer: 240_000, // model load + first tokens, one thread, maybe a busy machine
+  answerSettle: 60_000, // after the first tokens: wait (bounded) for the text to stop changing
+  run: Number(process.env.HEARTH_E2E_TIMEOUT_MS) || 10 * 60_000,
+};
+
+const extensionPath = path.resolve(process.env.HEARTH_E2E_EXTENSION_PATH || repoRoot);
+const modelPath = path.resolve(
+  process.env.HEARTH_E2E_MODEL || path.join(repoRoot, "test/fixtures/.generated/tiny-llama.gguf"),
+);
+const resultsFile = path.resolve(
+  process.env.HEARTH_TEST_RESULTS_FILE || path.join(artifactsDir, "results/e2e.json"),
+);
+const screenshotDir = path.join(artifactsDir, "screenshots");
+const screenshotFile = path.join(screenshotDir, "run-prompt.png");
+const failureScreenshot = path.join(screenshotDir, "e2e-failure.png");
+const mediaScreenshot = path.join(repoRoot, "media/screenshots/run-prompt.png");
+const consoleLogFile = path.join(artifactsDir, "logs/e2e-workbench-console.log");
+
+const rel = (p) => path.relative(repoRoot, p) || ".";
+const escapeRegExp = (s) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+/** Monaco renders spaces as U+00A0. */
+const normalize = (text) => text.replace(/\u00a0/g, " ");
+
+// ------------------------------------------------------------------------------------- the checks
+/** @type {{name: string, run: (ctx: any) => Promise<void>}[]} */
+const checks = [
+  {
+    name: "code-server starts with the extension's settings",
+    async run(ctx) {
+      ctx.server = await startCodeServer({
+        workspace: ctx.workspace,
+        label: "e2e",
+        env: { HEARTH_HOME: ctx.hearthHome },
+        settings: {
+          "hearth.defaultModel": modelPath,
+          "hearth.threads": 1,
+        },
+      });
+    },
+  },
+  {
+    name: "the workbench loads with the workspace folder",
+    async run(ctx) {
+      ctx.context = await launchBrowser();
+      const page = (ctx.page = ctx.context.pages()[0] ?? (await ctx.context.newPage()));
+      const consoleLog = fs.createWriteStream(consoleLogFile);
+      ctx.closers.push(() => new Promise((resolve) => consoleLog.end(resolve)));
+      page.on("console", (msg) => consoleLog.write(`[${msg.type()}] ${msg.text()}\n`));
+      page.on("pageerror", (err) => consoleLog.write(`[pageerror] ${err.stack || err.message}\n`));
+      const url = workbenchUrl(ctx.server.baseUrl, {
+        folder: ctx.workspace,
+        extensionDevelopmentPath: extensionPath,
+      });
+      await page.goto(url, { waitUntil: "domcontentloaded", timeout: 60_000 });
+      await page.locator(SELECTORS.workbench).waitFor({ state: "visible", timeout: TIMEOUTS.workbench });
+      // The explorer shows the folder's name once the workspace is open.
+      const folderName = path.basename(ctx.workspace);
+      await page
+        .getByText(folderName, { exact: false })
+        .first()
+        .waitFor({ state: "attached", timeout: TIMEOUTS.workbench })
+        .catch(() => {
+          throw new Error(`the workspace folder ${folderName} never showed in the workbench`);
+        });
+    },
+  },
+  {
+    name: "the Hearth status-bar item appears",
+    async run(ctx) {
+      const item = ctx.page.locator(SELECTORS.hearthStatusItem).first();
+      await item.waitFor({ state: "visible", timeout: TIMEOUTS.statusItem }).catch(() => {
+        throw new Error(
+          `no element matches ${SELECTORS.hearthStatusItem} after ${TIMEOUTS.statusItem / 1000} s (did the extension activate? see ${rel(consoleLogFile)})`,
+        );
+      });
+      ctx.statusText = normalize((await item.innerText().catch(() => "")).trim());
+      ctx.note = `"${ctx.statusText}"`;
+    },
+  },
+  {
+    name: `"${COMMAND_LABEL}" runs from the command palette and asks for a prompt`,
+    async run(ctx) {
+      await runPaletteCommand(ctx, COMMAND_LABEL);
+      await waitForPromptBox(ctx.page);
+    },
+  },
+  {
+    name: "the answer streams into an untitled Markdown editor",
+    async run(ctx) {
+      const { page } = ctx;
+      const input = page.locator(SELECTORS.quickInputBox);
+      await input.fill(PROMPT);
+      await input.press("Enter");
+      const answer = await waitForAnswer(page);
+      // Soft details for the report; the hard requirement is the answer text itself.
+      const tab = normalize((await page.locator(SELECTORS.activeTab).first().innerText({ timeout: 5_000 }).catch(() => "")).trim());
+      const language = normalize((await page.locator(SELECTORS.languageStatus).first().innerText({ timeout: 5_000 }).catch(() => "")).trim());
+      if (language && !/markdown/i.test(language)) {
+        throw new Error(`the answer editor's language is "${language}", expected Markdown`);
+      }
+      if (tab && !/untitled/i.test(tab)) throw new Error(`the answer is in "${tab}", expected an untitled editor`);
+      ctx.note = `${answer.length} chars of answer in "${tab.split("\n")[0]}" (${language || "language unknown"})`;
+    },
+  },
+  {
+    name: "a screenshot of the answer is saved",
+    async run(ctx) {
+      fs.mkdirSync(screenshotDir, { recursive: true });
+      // Park the mouse on empty editor space so no hover tooltip lands in the picture.
+      const box = await ctx.page.locator(".part.editor").first().boundingBox().catch(() => null);
+      if (box) await ctx.page.mouse.move(box.x + box.width / 2, box.y + box.height - 40);
+      await sleep(300);
+      await ctx.page.screenshot({ path: screenshotFile, timeout: 30_000 });
+      ctx.note = rel(screenshotFile);
+      if (process.env.HEARTH_UPDATE_SCREENSHOTS === "1") {
+        fs.mkdirSync(path.dirname(mediaScreenshot), { recursive: true });
+        fs.copyFileSync(screenshotFile, mediaScreenshot);
+        ctx.note += `, copied to ${rel(mediaScreenshot)}`;
+      }
+    },
+  },
+];
+
+// -------------------------------------------------------------------------------------- helpers
+
+/**
+ * F1, type ">label", run it. While the extension is still being registered the palette shows
+ * "No matching commands" (or, on 1.100, a "similar commands" row): retry, bounded.
+ */
+async function runPaletteCommand(ctx, label) {
+  const { page } = ctx;
+  const input = page.locator(SELECTORS.quickInputBox);
+  const rows = page.locator(SELECTORS.quickInputRows);
+  const matching = rows.filter({ hasText: new RegExp(`^\\s*${escapeRegExp(label)}`) });
+  const deadline = Date.now() + TIMEOUTS.palette;
+  let lastSeen = "";
+  for (let attempt = 1; ; attempt++) {
+    await page.keyboard.press("Escape"); // close any leftover quick input
+    await page.keyboard.press("F1");
+    await input.waitFor({ state: "visible", timeout: 15_000 });
+    await input.fill(`>${label}`);
+    const found = await matching
+      .first()
+      .waitFor({ state: "visible", timeout: 5_000 })
+      .then(() => true, () => false);
+    if (found) {
+      // Keyboard when the best match is the focused top row (no mouse hover left in screenshots).
+      const top = normalize((await rows.first().innerText({ timeout: 5_000 }).catch(() => "")).trim());
+      if (top.startsWith(label)) await input.press("Enter");
+      else await matching.first().click({ timeout: 10_000 });
+      if (attempt > 1) ctx.note = `found on attempt ${attempt}`;
+      return;
+    }
+    lastSeen = normalize((await rows.allInnerTexts().catch(() => [])).join(" | ")).replace(/\s+/g, " ").trim();
+    if (Date.now() > deadline) {
+      throw new Error(
+        `the palette still has no "${label}" after ${attempt} attempts (${TIMEOUTS.palette / 1000} s); it shows: ${JSON.stringify(lastSeen || NO_MATCH_TEXT)}`,
+      );
+    }
+    await page.keyboard.press("Escape");
+    await sleep(2_000); // activation can be slow under load
+  }
+}
+
+/** After the command runs, the palette closes and the command's own input box opens. */
+async function waitForPromptBox(page) {
+  await page
+    .waitForFunction(
+      (sel) => {
+        const widget = document.querySelector(sel.quickInput);
+        const input = document.querySelector(sel.quickInputBox);
+        if (!widget || !input) return false;
+        const visible = widget.offsetParent !== null && getComputedStyle(widget).display !== "none";
+        return visible && !input.value.startsWith(">");
+      },
+      SELECTORS,
+      { timeout: TIMEOUTS.inputBox, polling: 200 },
+    )
+    .catch(() => {
+      throw new Error(`no prompt input box opened within ${TIMEOUTS.inputBox / 1000} s after the command ran`);
+    });
+}
+
+/** Text of the editor area, minus the prompt heading. */
+async function answerText(page) {
+  const texts = await page
+    .locator(SELECTORS.editorLines)
+    .evaluateAll((els) => els.map((el) => el.innerText))
+    .catch(() => []);
+  const lines = normalize(texts.join("\n"))
+    .split("\n")
+    .map((line) => line.trim())
+    .filter((line) => line && !line.startsWith("#") && line !== PROMPT && line !== `> ${PROMPT}`);
+  return lines.join("\n");
+}
+
+/** Waits for answer text beyond the heading, then (bounded) for the stream to settle. */
+async function waitForAnswer(page) {
+  const deadline = Date.now() + TIMEOUTS.answer;
+  let text = "";
+  while (!(text = await answerText(page))) {
+    if (Date.now() > deadline) {
+      const all = await page.locator(SELECTORS.editorLines).allInnerTexts().catch(() => []);
+      throw new Error(
+        `no answer text in the editor within ${TIMEOUTS.answer / 1000} s (editor text: ${JSON.stringify(normalize(all.join(" | ")).slice(0, 300))})`,
+      );
+    }
+    await sleep(500);
+  }
+  // Streaming: wait until the text stops changing for 3 s (bounded), so the screenshot shows it.
+  const settleDeadline = Date.now() + TIMEOUTS.answerSettle;
+  let stableSince = Date.now();
+  while (Date.now() < settleDeadline && Date.now() - stableSince < 3_000) {
+    await sleep(500);
+    const next = await answerText(page);
+    if (next !== text) {
+      text = next;
+      stableSince = Date.now();
+    }
+  }
+  return text;
+}
+
+// ----------------------------------------------------------------------------------------- runner
+async function main() {
+  const started = Date.now();
+  fs.rmSync(resultsFile, { force: true });
+  fs.mkdirSync(path.dirname(consoleLogFile), { recursive: true });
+  console.log(`[test:e2e] extension: ${extensionPath}`);
+  runFixtureGenerator();
+  if (!fs.existsSync(modelPath)) {
+    console.log(`[test:e2e] warning: the model ${modelPath} does not exist (hearth.defaultModel points at it anyway)`);
+  }
+  if (!fs.existsSync(path.join(extensionPath, "package.json"))) {
+    throw new Error(`${extensionPath} has no package.json: not an extension folder`);
+  }
+
+  const ctx = {
+    workspace: makeTempDir("e2e-ws"),
+    hearthHome: makeTempDir("e2e-home"),
+    closers: [],
+    server: null,
+    context: null,
+    page: null,
+    note: "",
+  };
+  const fixtureWorkspace = path.join(repoRoot, "test/fixtures/workspace");
+  if (fs.existsSync(fixtureWorkspace)) fs.cpSync(fixtureWorkspace, ctx.workspace, { recursive: true });
+
+  const results = { passed: 0, failed: 0, pending: 0, failures: [] };
+  let failed = false;
+  const runAll = async () => {
+    for (const check of checks) {
+      if (failed) {
+        results.pending++;
+        console.log(`  - ${check.name} (skipped: an earlier check failed)`);
+        continue;
+      }
+      ctx.note = "";
+      const t0 = Date.now();
+      try {
+        await check.run(ctx);
+        results.passed++;
+        const secs = ((Date.now() - t0) / 1000).toFixed(1);
+        console.log(`  ✔ ${check.name} (${secs} s)${ctx.note ? ` — ${ctx.note}` : ""}`);
+      } catch (err) {
+        failed = true;
+        results.failed++;
+        const message = String(err?.message || err).split("\n")[0];
+        results.failures.push({ title: `e2e: ${check.name}`, message });
+        console.log(`  ✖ ${check.name}: ${message}`);
+      }
+    }
+  };
+
+  try {
+    await withTimeout(runAll(), TIMEOUTS.run, "the e2e run did not finish").catch((err) => {
+      if (!failed) {
+        failed = true;
+        results.failed++;
+        results.failures.push({ title: "e2e: whole run", message: err.message });
+        console.log(`  ✖ ${err.message}`);
+      }
+    });
+    if (failed && ctx.page) {
+      fs.mkdirSync(screenshotDir, { recursive: true });
+      await ctx.page
+        .screenshot({ path: failureScreenshot, timeout: 15_000 })
+        .then(() => console.log(`[test:e2e] failure screenshot: ${rel(failureScreenshot)}`))
+        .catch((err) => console.log(`[test:e2e] no failure screenshot: ${err.message.split("\n")[0]}`));
+    }
+  } finally {
+    await closeBrowser(ctx.context);
+    for (const close of ctx.closers) await close();
+    if (ctx.server) await ctx.server.stop();
+    removeDir(ctx.workspace);
+    removeDir(ctx.hearthHome);
+  }
+
+  writeResults(resultsFile, results);
+  const secs = ((Date.now() - started) / 1000).toFixed(1);
+  console.log(
+    `[test:e2e] ${results.passed} passed, ${results.failed} failed, ${results.pending} skipped in ${secs} s; results ${rel(resultsFile)}` +
+      (failed && ctx.server ? `; code-server log ${rel(ctx.server.logFile)}, console ${rel(consoleLogFile)}` : ""),
+  );
+  return failed ? 1 : 0;
+}
+
+main().then(
+  (code) => process.exit(code),
+  (err) => {
+    console.error(`[test:e2e] ${err.stack || err}`);
+    try {
+      writeResults(resultsFile, {
+        passed: 0,
+        failed: 1,
+        pending: 0,
+        failures: [{ title: "e2e: setup", message: String(err.message || err) }],
+      });
+    } catch {
+      // nothing more to do
+    }
+    process.exit(1);
+  },
+);

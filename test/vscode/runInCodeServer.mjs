@@ -1,0 +1,211 @@
+// The integration tier (`npm run test:vscode`): runs out/test/vscode/suite/index.js inside the Node
+// extension host of real VS Code 1.100.3 — code-server, opened in headless Chromium — with this
+// repository as the extension under development. Offline-friendly; see test/vscode/codeServer.mjs.
+//
+// Env: HEARTH_TEST_RESULTS_FILE (counts JSON; default .test-artifacts/results/vscode.json),
+//      HEARTH_VSCODE_TEST_TIMEOUT_MS (bound on the whole suite; default 10 min),
+//      HEARTH_VSCODE_VERBOSE=1 (print the workbench's whole console, not only the extension host's).
+// Exit code: the extension host's (0 when every test passed).
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { format } from "node:util";
+import {
+  artifactsDir,
+  closeBrowser,
+  launchBrowser,
+  makeTempDir,
+  removeDir,
+  repoRoot,
+  runFixtureGenerator,
+  startCodeServer,
+  withTimeout,
+  workbenchUrl,
+  writeResults,
+} from "./codeServer.mjs";
+
+const suiteTimeoutMs = Number(process.env.HEARTH_VSCODE_TEST_TIMEOUT_MS) || 10 * 60_000;
+const resultsFile = path.resolve(
+  process.env.HEARTH_TEST_RESULTS_FILE || path.join(artifactsDir, "results/vscode.json"),
+);
+const testsPath = path.join(repoRoot, "out/test/vscode/suite/index.js");
+const verbose = process.env.HEARTH_VSCODE_VERBOSE === "1";
+const log = (...args) => console.log("[test:vscode]", ...args);
+
+// The workbench's console carries the extension host's console (mocha's spec output) as
+// console.log("%c INFO", "<css>", format, ...args) lines. These workbench messages are noise:
+const workbenchNoise = [
+  /Ignoring fetching additional builtin extensions/,
+  /Updating additional builtin extensions cache/,
+  /Resolv(?:ing|ed) connection token/,
+  /Creating a socket \(/,
+  /\[Service Worker\]/,
+  /ChatSessionStore/,
+  /Failed to load resource: .*404/,
+  /web worker extension host is started in a same-origin iframe/,
+  /allow-scripts and allow-same-origin/,
+  /Overwriting extension <</,
+];
+
+async function consoleText(msg) {
+  let values;
+  try {
+    values = await Promise.all(msg.args().map((arg) => arg.jsonValue()));
+  } catch {
+    values = [];
+  }
+  if (values.length === 0) return msg.text();
+  let prefix = "";
+  if (typeof values[0] === "string" && values[0].includes("%c")) {
+    const styles = (values[0].match(/%c/g) ?? []).length;
+    prefix = values[0].replace(/%c/g, "").trim();
+    values = values.slice(1 + styles);
+  }
+  const body = values.length ? format(...values) : "";
+  return prefix && body ? `${prefix} ${body}` : prefix || body;
+}
+
+async function main() {
+  const started = Date.now();
+  fs.rmSync(resultsFile, { force: true });
+
+  runFixtureGenerator();
+
+  if (!fs.existsSync(testsPath)) {
+    throw new Error(`${path.relative(repoRoot, testsPath)} is missing: run node esbuild.mjs first`);
+  }
+
+  const workspace = makeTempDir("ws");
+  const fixtureWorkspace = path.join(repoRoot, "test/fixtures/workspace");
+  if (fs.existsSync(fixtureWorkspace)) {
+    fs.cpSync(fixtureWorkspace, workspace, { recursive: true });
+    log(`workspace: copy of test/fixtures/workspace in ${workspace}`);
+  } else {
+    log(`workspace: empty folder ${workspace}`);
+  }
+  const hearthHome = makeTempDir("home");
+
+  let server;
+  let context;
+  let exitCode = 1;
+  let failureReason = null;
+  try {
+    server = await startCodeServer({
+      workspace,
+      label: "vscode",
+      env: {
+        HEARTH_TEST: "1",
+        HEARTH_TEST_RESULTS_FILE: resultsFile,
+        HEARTH_HOME: hearthHome,
+      },
+    });
+
+    context = await launchBrowser();
+    const page = context.pages()[0] ?? (await context.newPage());
+
+    let settle;
+    const automationExit = new Promise((resolve) => (settle = resolve));
+    // The workbench calls window.codeAutomationExit(code, logs) when the test run ends.
+    await page.exposeFunction("codeAutomationExit", (code, logs) => {
+      settle({ code: Number(code), logs });
+    });
+    page.on("console", async (msg) => {
+      const text = await consoleText(msg);
+      if (verbose || !workbenchNoise.some((re) => re.test(text))) console.log(text.replace(/^/gm, "  │ "));
+    });
+    page.on("pageerror", (err) => console.log(`  │ [page error] ${err.message}`));
+    const crashed = new Promise((resolve) =>
+      page.once("crash", () => resolve({ crash: "the Chromium page crashed" })),
+    );
+    const serverGone = server.exited.then((e) => ({
+      crash: `code-server exited (${e.code ?? e.signal}) during the run`,
+    }));
+
+    const url = workbenchUrl(server.baseUrl, {
+      folder: workspace,
+      extensionDevelopmentPath: repoRoot,
+      extensionTestsPath: testsPath,
+    });
+    log(`opening ${url}`);
+    await page.goto(url, { waitUntil: "domcontentloaded", timeout: 60_000 });
+
+    const outcome = await withTimeout(
+      Promise.race([automationExit, crashed, serverGone]),
+      suiteTimeoutMs,
+      "the integration suite did not finish (window.codeAutomationExit was never called)",
+    ).catch(async (err) => {
+      const shot = path.join(artifactsDir, "screenshots/vscode-timeout.png");
+      fs.mkdirSync(path.dirname(shot), { recursive: true });
+      await page.screenshot({ path: shot, timeout: 10_000 }).catch(() => {});
+      return { crash: `${err.message}; screenshot ${path.relative(repoRoot, shot)}` };
+    });
+
+    if (outcome.crash) {
+      failureReason = outcome.crash;
+    } else {
+      exitCode = outcome.code;
+      printLogs(outcome.logs);
+      if (exitCode !== 0 && !fs.existsSync(resultsFile)) {
+        failureReason = `the extension host exited with ${exitCode} before the tests reported`;
+      }
+    }
+  } catch (err) {
+    failureReason = err.message;
+  } finally {
+    await closeBrowser(context);
+    if (server) await server.stop();
+    removeDir(workspace);
+    removeDir(hearthHome);
+  }
+
+  if (!fs.existsSync(resultsFile)) {
+    failureReason ??= "the test run ended without writing its results file";
+    exitCode = exitCode === 0 ? 1 : exitCode;
+  }
+  if (failureReason) {
+    exitCode = exitCode === 0 ? 1 : exitCode;
+    console.error(`[test:vscode] FAILED: ${failureReason}`);
+    if (server) console.error(`[test:vscode] code-server log: ${path.relative(repoRoot, server.logFile)}`);
+    if (!fs.existsSync(resultsFile)) {
+      writeResults(resultsFile, {
+        passed: 0,
+        failed: 1,
+        pending: 0,
+        failures: [{ title: "integration suite (code-server)", message: failureReason }],
+      });
+    }
+  }
+  log(`exit code ${exitCode} after ${((Date.now() - started) / 1000).toFixed(1)} s; results ${path.relative(repoRoot, resultsFile)}`);
+  return exitCode;
+}
+
+/** The workbench hands over its log files; show the extension host's, keep all under artifacts. */
+function printLogs(logs) {
+  if (!Array.isArray(logs) || logs.length === 0) return;
+  const dir = path.join(artifactsDir, "logs/vscode-workbench");
+  removeDir(dir);
+  for (const entry of logs) {
+    if (!entry || typeof entry.relativePath !== "string") continue;
+    const target = path.join(dir, entry.relativePath.replace(/^(\.\.[/\\])+/, ""));
+    fs.mkdirSync(path.dirname(target), { recursive: true });
+    fs.writeFileSync(target, String(entry.contents ?? ""));
+  }
+  log(`${logs.length} workbench log file(s) saved under ${path.relative(repoRoot, dir)}`);
+}
+
+main().then(
+  (code) => process.exit(code),
+  (err) => {
+    console.error(`[test:vscode] ${err.stack || err}`);
+    try {
+      writeResults(resultsFile, {
+        passed: 0,
+        failed: 1,
+        pending: 0,
+        failures: [{ title: "integration suite (code-server)", message: String(err.message || err) }],
+      });
+    } catch {
+      // nothing more to do
+    }
+    process.exit(1);
+  },
+);
