@@ -38,10 +38,15 @@ const SELECTORS = {
   editorLines: ".part.editor .monaco-editor .view-lines",
   activeTab: ".part.editor .tab.active",
   languageStatus: "#status\\.editor\\.mode",
+  /** The Hearth container in the activity bar. */
+  hearthActivity: '.activitybar .action-item a[aria-label^="Hearth"]',
+  /** Hearth's chat webview (the extensionId filter keeps the welcome walkthrough's webview out). */
+  chatWebview: 'iframe.webview.ready[src*="extensionId=hearth-dev.hearth"]',
 };
 const COMMAND_LABEL = "Hearth: Run Prompt";
 const NO_MATCH_TEXT = "No matching commands";
 const PROMPT = "Say hello to the hearth in one short sentence.";
+const CHAT_PROMPT = "What is a GGUF file?";
 const TIMEOUTS = {
   workbench: 90_000,
   statusItem: 90_000,
@@ -63,6 +68,8 @@ const screenshotDir = path.join(artifactsDir, "screenshots");
 const screenshotFile = path.join(screenshotDir, "run-prompt.png");
 const failureScreenshot = path.join(screenshotDir, "e2e-failure.png");
 const mediaScreenshot = path.join(repoRoot, "media/screenshots/run-prompt.png");
+const chatScreenshotFile = path.join(screenshotDir, "chat.png");
+const mediaChatScreenshot = path.join(repoRoot, "media/screenshots/chat.png");
 const consoleLogFile = path.join(artifactsDir, "logs/e2e-workbench-console.log");
 
 const rel = (p) => path.relative(repoRoot, p) || ".";
@@ -165,6 +172,45 @@ const checks = [
         fs.mkdirSync(path.dirname(mediaScreenshot), { recursive: true });
         fs.copyFileSync(screenshotFile, mediaScreenshot);
         ctx.note += `, copied to ${rel(mediaScreenshot)}`;
+      }
+    },
+  },
+  {
+    name: "the Hearth chat view opens from the activity bar",
+    async run(ctx) {
+      const { page } = ctx;
+      await page.locator(SELECTORS.hearthActivity).first().click({ timeout: 30_000 });
+      ctx.chat = page.frameLocator(SELECTORS.chatWebview).frameLocator("iframe#active-frame");
+      await ctx.chat.locator("#prompt").waitFor({ state: "visible", timeout: 60_000 });
+    },
+  },
+  {
+    name: "a chat message streams an answer from the loaded model",
+    async run(ctx) {
+      const prompt = ctx.chat.locator("#prompt");
+      await prompt.fill(CHAT_PROMPT);
+      await prompt.press("Enter");
+      await ctx.chat.locator(".message.user .body", { hasText: CHAT_PROMPT }).first().waitFor({ timeout: 30_000 });
+      const answer = ctx.chat.locator(".message.assistant:not(.streaming) .body").last();
+      await answer.waitFor({ state: "visible", timeout: TIMEOUTS.answer });
+      const text = (await answer.innerText()).trim();
+      if (!text) throw new Error("the answer is empty");
+      const footer = (await ctx.chat.locator(".message.assistant .footer").last().innerText()).trim();
+      if (!/tok\/s/.test(footer)) throw new Error(`the answer's footer does not show the speed: "${footer}"`);
+      ctx.note = `${text.length} chars; footer "${footer}"`;
+    },
+  },
+  {
+    name: "a screenshot of the chat view is saved",
+    async run(ctx) {
+      const box = await ctx.page.locator(".part.editor").first().boundingBox().catch(() => null);
+      if (box) await ctx.page.mouse.move(box.x + box.width / 2, box.y + box.height - 40);
+      await sleep(300);
+      await ctx.page.screenshot({ path: chatScreenshotFile, timeout: 30_000 });
+      ctx.note = rel(chatScreenshotFile);
+      if (process.env.HEARTH_UPDATE_SCREENSHOTS === "1") {
+        fs.copyFileSync(chatScreenshotFile, mediaChatScreenshot);
+        ctx.note += `, copied to ${rel(mediaChatScreenshot)}`;
       }
     },
   },
