@@ -35,6 +35,7 @@ export async function statusMenuCommand(engine: EngineService): Promise<void> {
     items.push({ label: `$(circle-slash) ${vscode.l10n.t("No model loaded")}` });
   }
   items.push({ label: "", kind: vscode.QuickPickItemKind.Separator });
+  items.push({ label: `$(comment-discussion) ${vscode.l10n.t("Open Chat")}`, command: "hearth.openChat" });
   items.push({ label: `$(comment) ${vscode.l10n.t("Run Prompt")}`, command: "hearth.runPrompt" });
   items.push({ label: `$(folder-opened) ${vscode.l10n.t("Load Model from File…")}`, command: "hearth.loadModelFromFile" });
   if (model) {
