@@ -1,0 +1,37 @@
+import * as assert from "node:assert/strict";
+import { configurationProperties, resolveSettings, settingKeys, settingsSchema } from "../../src/common/settings";
+
+describe("settings", () => {
+  it("falls back to defaults for missing or invalid values", () => {
+    const values: Record<string, unknown> = {
+      threads: -3,
+      contextSize: 2.5,
+      gpu: "cuda",
+      maxTokens: "lots",
+      temperature: 9,
+      defaultModel: 42,
+    };
+    const settings = resolveSettings((key) => values[key]);
+    for (const key of settingKeys) assert.equal(settings[key], settingsSchema[key].default, key);
+  });
+
+  it("keeps valid values", () => {
+    const values: Record<string, unknown> = {
+      threads: 4,
+      contextSize: 8192,
+      gpu: "off",
+      maxTokens: 256,
+      temperature: 0,
+      defaultModel: "/models/a.gguf",
+    };
+    assert.deepEqual(resolveSettings((key) => values[key]), values);
+  });
+
+  it("describes each setting for package.json with bounds and a localised description", () => {
+    const properties = configurationProperties();
+    assert.deepEqual(Object.keys(properties).sort(), settingKeys.map((k) => `hearth.${k}`).sort());
+    assert.deepEqual(properties["hearth.gpu"]!.enum, ["auto", "off"]);
+    assert.equal(properties["hearth.threads"]!.minimum, 0);
+    assert.match(String(properties["hearth.threads"]!.markdownDescription), /^%hearth\.config\.threads%$/);
+  });
+});

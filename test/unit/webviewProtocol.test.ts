@@ -1,0 +1,31 @@
+import * as assert from "node:assert/strict";
+import { maxPromptLength, parseWebviewMessage } from "../../src/common/webviewProtocol";
+
+describe("webview protocol", () => {
+  it("accepts the messages the chat view sends", () => {
+    assert.deepEqual(parseWebviewMessage({ type: "ready" }), { type: "ready" });
+    assert.deepEqual(parseWebviewMessage({ type: "send", text: "hi" }), { type: "send", text: "hi" });
+    assert.deepEqual(parseWebviewMessage({ type: "stop" }), { type: "stop" });
+    assert.deepEqual(parseWebviewMessage({ type: "newChat" }), { type: "newChat" });
+    assert.deepEqual(parseWebviewMessage({ type: "loadModel" }), { type: "loadModel" });
+  });
+
+  it("drops anything else, and strips extra fields", () => {
+    const hostile: unknown[] = [
+      undefined,
+      null,
+      "send",
+      [{ type: "send", text: "x" }],
+      { type: "send" },
+      { type: "send", text: 42 },
+      { type: "send", text: "   " },
+      { type: "send", text: "x".repeat(maxPromptLength + 1) },
+      { type: "executeCommand", command: "workbench.action.terminal.new" },
+      { type: "__proto__" },
+      { type: "constructor" },
+      { type: "READY" },
+    ];
+    for (const message of hostile) assert.equal(parseWebviewMessage(message), null, JSON.stringify(message)?.slice(0, 60));
+    assert.deepEqual(parseWebviewMessage({ type: "stop", command: "rm -rf /" }), { type: "stop" });
+  });
+});
