@@ -255,6 +255,11 @@ export type EngineErrorCode =
   | "engineCrashed"
   | "engineUnavailable"
   | "badRequest"
+  | "unauthorized"
+  | "network"
+  | "diskFull"
+  | "checksumMismatch"
+  | "storeBusy"
   | "internal";
 
 export interface EngineErrorInfo {

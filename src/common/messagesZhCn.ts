@@ -132,4 +132,65 @@ run 的选项：
   "a string": "字符串",
   "\"auto\", \"chat\" or \"completion\"": "\"auto\"、\"chat\" 或 \"completion\"",
   "a list of { role, text } turns": "{ role, text } 轮次列表",
+  // Model store, catalogue and downloads (issue 3)
+  "{0} does not exist at {1} (HTTP 404). Check the spelling of the name, repository and file name, or choose a model from Hearth's catalogue.":
+    "在 {1} 找不到 {0}（HTTP 404）。请检查名称、仓库和文件名的拼写，或从 Hearth 的模型目录中选择一个模型。",
+  "The server refused to send {0} (HTTP {1}): the repository is gated or private. Open the model's page on Hugging Face, accept its licence, and give Hearth an access token (a Hearth setting for tokens is coming); or choose another model.":
+    "服务器拒绝发送 {0}（HTTP {1}）：该仓库需要授权访问或为私有仓库。请在 Hugging Face 上打开该模型的页面并接受其许可协议，然后为 Hearth 提供访问令牌（Hearth 即将提供令牌设置项）；或者选择其他模型。",
+  "The server answered HTTP {0} when Hearth asked for {1}. Try again later, or set hearth.downloadEndpoint to a mirror.":
+    "Hearth 请求 {1} 时，服务器返回了 HTTP {0}。请稍后重试，或将 hearth.downloadEndpoint 设置为镜像站点。",
+  "Hearth could not reach {0}: this computer seems to be offline, or the server is blocked from here. Check the connection, or set hearth.downloadEndpoint to a mirror you can reach (for example a Hugging Face mirror).":
+    "Hearth 无法连接到 {0}：这台计算机似乎处于离线状态，或者从这里无法访问该服务器。请检查网络连接，或将 hearth.downloadEndpoint 设置为可以访问的镜像站点（例如 Hugging Face 镜像）。",
+  "The connection broke while downloading {0}, after {1} of {2}. What arrived is kept: pull it again to continue from there.":
+    "下载 {0} 时连接中断（已下载 {1}，共 {2}）。已下载的部分会保留：再次拉取即可从中断处继续。",
+  "There is not enough disk space for {0}: it needs {1} more, and {2} is free in {3}. Free some space, or set hearth.modelsPath to a folder on a larger disk.":
+    "磁盘空间不足，无法下载 {0}：还需要 {1}，而 {3} 中只有 {2} 可用。请释放一些空间，或将 hearth.modelsPath 设置为更大磁盘上的文件夹。",
+  "The disk filled up while downloading {0} into {1}. Free some space and pull again (the download continues where it stopped), or set hearth.modelsPath to a folder on a larger disk.":
+    "将 {0} 下载到 {1} 时磁盘已满。请释放一些空间后再次拉取（下载会从中断处继续），或将 hearth.modelsPath 设置为更大磁盘上的文件夹。",
+  "The file downloaded for {0} is not the published one: its sha256 is {1}, but {2} was expected. Hearth deleted it. The transfer was damaged or the server sent another file: pull it again, or try another download endpoint.":
+    "为 {0} 下载的文件与发布的文件不一致：其 sha256 为 {1}，但应为 {2}。Hearth 已将其删除。可能是传输中文件损坏，或服务器发送了其他文件：请再次拉取，或换一个下载端点。",
+  "The file downloaded for {0} has {1} bytes, but {2} were announced. Hearth deleted it: pull it again.":
+    "为 {0} 下载的文件有 {1} 字节，但服务器声明为 {2} 字节。Hearth 已将其删除：请再次拉取。",
+  "The server did not send a GGUF model for {0} (perhaps a web page or an error message instead). Check the address, or the mirror set in hearth.downloadEndpoint.":
+    "服务器没有为 {0} 发送 GGUF 模型（发送的可能是网页或错误信息）。请检查地址，或 hearth.downloadEndpoint 中设置的镜像站点。",
+  "The model store is busy: another Hearth process ({0}) holds {1}. Wait for it to finish; if no other Hearth is running, delete that file.":
+    "模型库正忙：另一个 Hearth 进程（{0}）持有 {1}。请等待其完成；如果没有其他 Hearth 正在运行，请删除该文件。",
+  "The download of {0} was cancelled. What arrived is kept: pull it again to continue where it stopped.":
+    "已取消 {0} 的下载。已下载的部分会保留：再次拉取即可从中断处继续。",
+  "There is no model called {0} in Hearth's catalogue. Choose a catalogue model (for example {1}), or pull a file directly: hf:owner/repository/file.gguf or an https:// address of a .gguf file.":
+    "Hearth 的模型目录中没有名为 {0} 的模型。请选择目录中的模型（例如 {1}），或直接拉取文件：hf:owner/repository/file.gguf，或 .gguf 文件的 https:// 地址。",
+  "{0} is a file on this computer, not a download: import it into the model store instead of pulling it.":
+    "{0} 是这台计算机上的文件，不是下载地址：请将其导入模型库，而不是拉取。",
+  "The manifest is damaged ({0}).":
+    "清单文件已损坏（{0}）。",
+  "The manifest has schema version {0}, which this version of Hearth does not read. Update Hearth.":
+    "该清单的架构版本为 {0}，当前版本的 Hearth 无法读取。请更新 Hearth。",
+  "\"{0}\" is not a valid model name. Use family:tag with lower-case letters, digits, '.', '-' and '_' (for example qwen2.5-coder:1.5b); the tag may be left out.":
+    "“{0}”不是有效的模型名称。请使用 family:tag 格式，只包含小写字母、数字、“.”、“-”和“_”（例如 qwen2.5-coder:1.5b）；标签可以省略。",
+  "Enter a model name, for example qwen2.5-coder:1.5b.":
+    "请输入模型名称，例如 qwen2.5-coder:1.5b。",
+  "\"{0}\" is not a valid Hugging Face reference. Write hf:owner/repository/file.gguf, optionally followed by @revision (a branch, tag or commit).":
+    "“{0}”不是有效的 Hugging Face 引用。请写成 hf:owner/repository/file.gguf，后面可以加 @revision（分支、标签或提交）。",
+  "\"{0}\" is not a valid ModelScope reference. Write ms:owner/repository/file.gguf, optionally followed by @revision.":
+    "“{0}”不是有效的 ModelScope 引用。请写成 ms:owner/repository/file.gguf，后面可以加 @revision。",
+  "\"{0}\" is not an address Hearth can download a model from: give an http(s) URL of a .gguf file.":
+    "“{0}”不是 Hearth 可以下载模型的地址：请提供 .gguf 文件的 http(s) URL。",
+  "The downloaded file of {0} disappeared before it could be recorded (another program removed it). Pull it again.":
+    "{0} 的下载文件在登记之前就不见了（被其他程序删除）。请再次拉取。",
+  "{0} is not installed. Download it with \"hearth pull {0}\" or from the Models view; \"hearth list\" shows what is installed.":
+    "{0} 尚未安装。请用“hearth pull {0}”或在“模型”视图中下载；“hearth list”会列出已安装的模型。",
+  "{0} cannot be used: {1}":
+    "无法使用 {0}：{1}",
+  "{0} Pull or import the model again, or run repair to remove the entry.":
+    "{0} 请重新拉取或导入该模型，或运行修复以删除此条目。",
+  "Its model file ({0}) is missing. Pull or import the model again, or run repair to remove the entry.":
+    "它的模型文件（{0}）不见了。请重新拉取或导入该模型，或运行修复以删除此条目。",
+  "Its model file has {0} bytes, but the manifest says {1}: the file is damaged. Pull or import the model again, or run repair to remove it.":
+    "它的模型文件有 {0} 字节，但清单记录为 {1} 字节：文件已损坏。请重新拉取或导入该模型，或运行修复将其删除。",
+  "No model called {0} is installed; \"hearth list\" shows what is.":
+    "没有安装名为 {0} 的模型；“hearth list”会列出已安装的模型。",
+  "The model file could not be deleted ({0}); it may still be loaded. Unload it and run repair to free the space.":
+    "无法删除模型文件（{0}），它可能仍处于加载状态。请先卸载，再运行修复以释放空间。",
+  "Its model file no longer matches its sha256 ({0}).":
+    "它的模型文件与其 sha256（{0}）不再一致。",
 };
