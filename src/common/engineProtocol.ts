@@ -1,4 +1,15 @@
 // The one protocol between the extension host (or any other client) and the engine process.
+import type {
+  ModelManifest,
+  PartialDownload,
+  PullProgress,
+  PullResult,
+  RemoveResult,
+  RepairReport,
+  StoreDiskUsage,
+  StoredModel,
+} from "./modelManifest";
+
 // Both sides import this file. Requests are matched to replies by `id`; streamed requests send
 // `chunk` messages and end with exactly one `done` or `error`.
 
@@ -13,7 +24,7 @@ export interface LoraAdapterSpec {
 }
 
 export interface LoadModelParams {
-  /** Absolute path of a `.gguf` file. */
+  /** Absolute path of a `.gguf` file, or the name of an installed model (`qwen2.5-coder:1.5b`). */
   modelPath: string;
   /** Context size in tokens; 0 or absent means the smaller of 4096 and the model's training context. */
   contextSize?: number;
@@ -33,7 +44,10 @@ export interface MemoryFigures {
 
 export interface LoadedModelInfo {
   modelId: string;
+  /** The `.gguf` file loaded. */
   modelPath: string;
+  /** The store name it was loaded by, when it was loaded by name. */
+  storeName: string | null;
   /** `general.name` from the GGUF metadata, else the file name. */
   name: string;
   architecture: string;
@@ -199,6 +213,8 @@ export interface UnloadModelParams {
 
 export interface EngineStatus {
   pid: number;
+  /** The model store's folder. */
+  storeRoot: string;
   startedAt: number;
   /** Resident memory of the engine process in bytes. */
   rssBytes: number;
@@ -206,6 +222,47 @@ export interface EngineStatus {
   chatSessions: number;
   queuedJobs: number;
   runningJob: string | null;
+}
+
+export interface StoreListResult {
+  root: string;
+  models: StoredModel[];
+  /** Unfinished downloads (being pulled now, or interrupted and resumable). */
+  partials: PartialDownload[];
+  usage: StoreDiskUsage;
+}
+
+export interface StoreShowParams {
+  name: string;
+  contextSize?: number;
+}
+
+export interface StoreShowResult {
+  model: StoredModel;
+  /** Null when the model's file is missing or damaged (see `model.problem`). */
+  inspection: ModelInspection | null;
+}
+
+export interface StorePullParams {
+  /** A catalogue name, `hf:owner/repo/file.gguf`, `ms:…`, or an `https://` URL. */
+  reference: string;
+  /** The store name to install it as (default: derived from the reference). */
+  name?: string;
+}
+
+export interface StoreRemoveParams {
+  name: string;
+}
+
+export interface StoreCopyParams {
+  source: string;
+  destination: string;
+}
+
+export interface StoreImportParams {
+  path: string;
+  name?: string;
+  mode?: "copy" | "link";
 }
 
 export interface EngineMethods {
@@ -219,6 +276,14 @@ export interface EngineMethods {
   rank: { params: RankParams; result: RankResult; chunk: never };
   inspect: { params: InspectParams; result: ModelInspection; chunk: never };
   status: { params: Record<string, never>; result: EngineStatus; chunk: never };
+  storeList: { params: Record<string, never>; result: StoreListResult; chunk: never };
+  storeShow: { params: StoreShowParams; result: StoreShowResult; chunk: never };
+  storePull: { params: StorePullParams; result: PullResult; chunk: PullProgress };
+  /** Unloads the model first when it is loaded. */
+  storeRemove: { params: StoreRemoveParams; result: RemoveResult; chunk: never };
+  storeCopy: { params: StoreCopyParams; result: ModelManifest; chunk: never };
+  storeImport: { params: StoreImportParams; result: ModelManifest; chunk: never };
+  storeRepair: { params: Record<string, never>; result: RepairReport; chunk: never };
 }
 
 export type EngineMethod = keyof EngineMethods;
@@ -241,6 +306,13 @@ export const engineMethods: readonly EngineMethod[] = [
   "rank",
   "inspect",
   "status",
+  "storeList",
+  "storeShow",
+  "storePull",
+  "storeRemove",
+  "storeCopy",
+  "storeImport",
+  "storeRepair",
 ];
 
 /** Codes a caller can branch on; every error also carries a message written for the user. */
@@ -283,7 +355,7 @@ export type LogLevel = "debug" | "info" | "warn" | "error";
 
 export type EngineToHostMessage =
   | { type: "ready"; pid: number; nodeVersion: string }
-  | { type: "chunk"; id: number; chunk: TextChunk }
+  | { type: "chunk"; id: number; chunk: TextChunk | PullProgress }
   | { type: "done"; id: number; result: unknown }
   | { type: "error"; id: number; error: EngineErrorInfo }
   | { type: "log"; level: LogLevel; message: string };
@@ -313,7 +385,7 @@ export function parseEngineMessage(value: unknown): EngineToHostMessage | null {
     case "log":
       return typeof value.message === "string" ? (value as unknown as EngineToHostMessage) : null;
     case "chunk":
-      return typeof value.id === "number" && isObject(value.chunk) && typeof value.chunk.text === "string"
+      return typeof value.id === "number" && isObject(value.chunk)
         ? (value as unknown as EngineToHostMessage)
         : null;
     case "done":

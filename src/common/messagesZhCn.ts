@@ -193,4 +193,6 @@ run 的选项：
     "无法删除模型文件（{0}），它可能仍处于加载状态。请先卸载，再运行修复以释放空间。",
   "Its model file no longer matches its sha256 ({0}).":
     "它的模型文件与其 sha256（{0}）不再一致。",
+  "\"copy\" or \"link\"": "\"copy\" 或 \"link\"",
+  "{0} is not installed. Pull it first: hearth pull {0}": "{0} 尚未安装。请先拉取：hearth pull {0}",
 };

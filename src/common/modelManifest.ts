@@ -102,6 +102,35 @@ export interface StoreDiskUsage {
   freeBytes: number | null;
 }
 
+export interface RemoveResult {
+  name: string;
+  /** False when another model still uses the file, or it could not be deleted (see `problem`). */
+  blobRemoved: boolean;
+  freedBytes: number;
+  problem: string | null;
+}
+
+export interface PullResult {
+  name: string;
+  manifest: ModelManifest;
+  /** True when the model was already installed and nothing was downloaded. */
+  alreadyInstalled: boolean;
+  /** Bytes fetched over the network by this pull (0 when it joined another pull or had the file). */
+  downloadedBytes: number;
+  /** Bytes an earlier, interrupted download had left, which this one continued from. */
+  resumedFromBytes: number;
+}
+
+export interface PartialDownload {
+  path: string;
+  url: string;
+  completedBytes: number;
+  totalBytes: number | null;
+  /** True while a process (this one or another) is downloading it; false for an interrupted download. */
+  active: boolean;
+  startedAt: string;
+}
+
 const sha256Pattern = /^[0-9a-f]{64}$/;
 
 function isObject(value: unknown): value is Record<string, unknown> {

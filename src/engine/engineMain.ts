@@ -7,6 +7,7 @@ import type {
   LogLevel,
   TextChunk,
 } from "../common/engineProtocol";
+import type { PullProgress } from "../common/modelManifest";
 import { parseHostMessage } from "../common/engineProtocol";
 import { EngineError, errorText } from "../common/engineError";
 import { localeFromEnvironment, localize, setLocale } from "../common/localize";
@@ -28,6 +29,12 @@ const engine = new LlamaEngine({
   defaultThreads: Number(process.env.HEARTH_THREADS) || 0,
   defaultContextSize: Number(process.env.HEARTH_CONTEXT_SIZE) || 0,
   gpu: process.env.HEARTH_GPU === "off" ? false : "auto",
+  ...(process.env.HEARTH_MODELS_PATH ? { storeRoot: process.env.HEARTH_MODELS_PATH } : {}),
+  endpoints: {
+    ...(process.env.HEARTH_DOWNLOAD_ENDPOINT ? { huggingFaceEndpoint: process.env.HEARTH_DOWNLOAD_ENDPOINT } : {}),
+    ...(process.env.HEARTH_MODELSCOPE_ENDPOINT ? { modelScopeEndpoint: process.env.HEARTH_MODELSCOPE_ENDPOINT } : {}),
+  },
+  kind: "extension",
 });
 
 const inFlight = new Map<number, AbortController>();
@@ -59,6 +66,7 @@ function chunkSender(id: number): { push: (text: string) => void; flush: () => v
 }
 
 async function handle(request: EngineRequestMessage, signal: AbortSignal, onChunk: (text: string) => void): Promise<unknown> {
+  const onProgress = (progress: PullProgress): void => send({ type: "chunk", id: request.id, chunk: progress });
   switch (request.method) {
     case "loadModel":
       return engine.loadModel(request.params, signal);
@@ -80,6 +88,20 @@ async function handle(request: EngineRequestMessage, signal: AbortSignal, onChun
       return engine.inspect(request.params);
     case "status":
       return engine.status();
+    case "storeList":
+      return engine.storeList();
+    case "storeShow":
+      return engine.storeShow(request.params);
+    case "storePull":
+      return engine.storePull(request.params, onProgress, signal);
+    case "storeRemove":
+      return engine.storeRemove(request.params);
+    case "storeCopy":
+      return engine.storeCopy(request.params);
+    case "storeImport":
+      return engine.storeImport(request.params, signal);
+    case "storeRepair":
+      return engine.storeRepair();
   }
 }
 

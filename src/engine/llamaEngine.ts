@@ -32,6 +32,13 @@ import type {
   LogLevel,
   ModelInspection,
   PromptMode,
+  StoreCopyParams,
+  StoreImportParams,
+  StoreListResult,
+  StorePullParams,
+  StoreRemoveParams,
+  StoreShowParams,
+  StoreShowResult,
   RankParams,
   RankResult,
   StopReason,
@@ -40,7 +47,13 @@ import type {
 import { EngineError, errorText } from "../common/engineError";
 import { localize } from "../common/localize";
 import { formatBytes } from "../common/formatBytes";
+import type { DownloadEndpoints } from "../common/modelCatalogue";
+import type { ModelManifest, PullProgress, PullResult, RemoveResult, RepairReport } from "../common/modelManifest";
 import { checkModelFile, damagedModelError } from "./modelFileCheck";
+import { partialDownloads, pull } from "./modelDownloader";
+import { defaultStoreRoot, ModelStore } from "./modelStore";
+import type { EngineKind } from "./runningRegistry";
+import { removeRunningRecord, writeRunningRecord } from "./runningRegistry";
 import { cancelledError, Scheduler } from "./scheduler";
 import { resolveThreads } from "./threads";
 
@@ -55,6 +68,12 @@ export interface LlamaEngineOptions {
   defaultContextSize?: number;
   /** "auto" uses a GPU when node-llama-cpp finds one; false forces the CPU. */
   gpu?: "auto" | false;
+  /** The model store's folder; $HEARTH_HOME or ~/.hearth by default. */
+  storeRoot?: string;
+  /** Where pulls download from (Hugging Face mirrors, ModelScope). */
+  endpoints?: DownloadEndpoints;
+  /** Who runs this engine, for `hearth ps`; absent: not recorded. */
+  kind?: EngineKind;
 }
 
 export type ChunkSink = (text: string) => void;
@@ -98,9 +117,33 @@ export class LlamaEngine {
   private readonly sessions = new Map<string, ChatSessionRecord>();
   private nextModelId = 1;
   private nextSessionId = 1;
+  readonly store: ModelStore;
 
   constructor(options: LlamaEngineOptions = {}) {
     this.options = options;
+    this.store = new ModelStore(options.storeRoot ?? defaultStoreRoot(process.env));
+  }
+
+  /** Keeps <store>/run/engine-<pid>.json in step with what is loaded (for `hearth ps`). */
+  private recordRunning(): void {
+    if (!this.options.kind) return;
+    writeRunningRecord(this.store.root, {
+      pid: process.pid,
+      kind: this.options.kind,
+      startedAt: this.startedAt,
+      updatedAt: Date.now(),
+      models: this.listModels(),
+    });
+  }
+
+  /** A `.gguf` path as is; anything else is the name of an installed model. */
+  private async resolveModelPath(reference: string): Promise<{ modelPath: string; storeName: string | null }> {
+    const looksLikePath =
+      /[\\/]/.test(reference) || reference.toLowerCase().endsWith(".gguf") || reference.startsWith("~") || reference.startsWith(".");
+    if (looksLikePath) return { modelPath: path.resolve(await this.store.resolvePath(reference)), storeName: null };
+    const modelPath = await this.store.resolvePath(reference);
+    const stored = await this.store.get(reference);
+    return { modelPath, storeName: stored?.name ?? reference };
   }
 
   private log(level: LogLevel, message: string): void {
@@ -158,9 +201,9 @@ export class LlamaEngine {
 
   // ── Models ────────────────────────────────────────────────────────────────────────────────
 
-  loadModel(params: LoadModelParams, signal?: AbortSignal): Promise<LoadedModelInfo> {
-    const modelPath = path.resolve(params.modelPath);
-    return this.scheduler.run(`load ${path.basename(modelPath)}`, "interactive", signal, async () => {
+  async loadModel(params: LoadModelParams, signal?: AbortSignal): Promise<LoadedModelInfo> {
+    const { modelPath, storeName } = await this.resolveModelPath(params.modelPath);
+    return this.scheduler.run(`load ${storeName ?? path.basename(modelPath)}`, "interactive", signal, async () => {
       const threads = resolveThreads(params.threads ?? this.options.defaultThreads);
       for (const loaded of this.models.values()) {
         if (
@@ -226,7 +269,8 @@ export class LlamaEngine {
       const info: LoadedModelInfo = {
         modelId,
         modelPath,
-        name,
+        storeName,
+        name: storeName ?? name,
         architecture,
         sizeBytes,
         contextSize,
@@ -247,6 +291,7 @@ export class LlamaEngine {
         embedding: null,
         ranking: null,
       });
+      this.recordRunning();
       this.log(
         "info",
         `loaded ${name} (${architecture}, ${formatBytes(sizeBytes)}) as ${modelId} in ${Date.now() - started} ms: context ${contextSize}, ${threads} threads, ${model.gpuLayers} GPU layers`,
@@ -264,6 +309,7 @@ export class LlamaEngine {
         if (record.modelId === modelId) this.sessions.delete(sessionId);
       }
       await disposeLoaded(loaded);
+      this.recordRunning();
       this.log("info", `unloaded ${loaded.info.name} (${modelId})`);
       return { unloaded: true };
     });
@@ -593,9 +639,72 @@ export class LlamaEngine {
     };
   }
 
+  // ── The model store ───────────────────────────────────────────────────────────────────────
+
+  async storeList(): Promise<StoreListResult> {
+    const [models, partials, usage] = await Promise.all([
+      this.store.list(),
+      partialDownloads(this.store),
+      this.store.diskUsage(),
+    ]);
+    return { root: this.store.root, models, partials, usage };
+  }
+
+  async storeShow(params: StoreShowParams): Promise<StoreShowResult> {
+    const model = await this.store.get(params.name);
+    if (!model) {
+      throw new EngineError(
+        "modelNotFound",
+        localize("{0} is not installed. Pull it first: hearth pull {0}", params.name),
+      );
+    }
+    if (model.status !== "ok" || !model.blobPath) return { model, inspection: null };
+    const inspection = await this.inspect({
+      modelPath: model.blobPath,
+      ...(params.contextSize !== undefined ? { contextSize: params.contextSize } : {}),
+    });
+    return { model, inspection: { ...inspection, name: model.name } };
+  }
+
+  storePull(params: StorePullParams, onProgress: (progress: PullProgress) => void, signal?: AbortSignal): Promise<PullResult> {
+    return pull(params.reference, this.store, {
+      ...(this.options.endpoints ? { endpoints: this.options.endpoints } : {}),
+      ...(params.name ? { name: params.name } : {}),
+      ...(signal ? { signal } : {}),
+      onProgress,
+    });
+  }
+
+  /** Unloads the model when it is loaded (so its file can go), then removes it from the store. */
+  async storeRemove(params: StoreRemoveParams): Promise<RemoveResult> {
+    const stored = await this.store.get(params.name);
+    for (const loaded of [...this.models.values()]) {
+      if (loaded.info.storeName === params.name || (stored?.blobPath && loaded.info.modelPath === stored.blobPath)) {
+        await this.unloadModel(loaded.info.modelId);
+      }
+    }
+    return this.store.remove(params.name);
+  }
+
+  storeCopy(params: StoreCopyParams): Promise<ModelManifest> {
+    return this.store.copy(params.source, params.destination);
+  }
+
+  storeImport(params: StoreImportParams, signal?: AbortSignal): Promise<ModelManifest> {
+    return this.store.importFile(params.path, params.name, {
+      mode: params.mode ?? "copy",
+      ...(signal ? { signal } : {}),
+    });
+  }
+
+  storeRepair(): Promise<RepairReport> {
+    return this.store.repair();
+  }
+
   status(): EngineStatus {
     return {
       pid: process.pid,
+      storeRoot: this.store.root,
       startedAt: this.startedAt,
       rssBytes: process.memoryUsage().rss,
       models: this.listModels(),
@@ -612,6 +721,7 @@ export class LlamaEngine {
     const loaded = [...this.models.values()];
     this.models.clear();
     this.sessions.clear();
+    if (this.options.kind) removeRunningRecord(this.store.root, process.pid);
     for (const model of loaded) await disposeLoaded(model);
     if (this.llamaPromise) {
       const llama = await this.llamaPromise.catch(() => null);

@@ -4,6 +4,7 @@
 // renames the file to sha256-<hex> and writes the manifest. Nothing that looks complete exists
 // before verification. Two pulls of the same file share one download: in one process through a
 // map of downloads in flight, across processes through a lock file beside the partial download.
+import type { PullResult, PartialDownload } from "../common/modelManifest";
 import { createHash } from "node:crypto";
 import type { Hash } from "node:crypto";
 import * as fs from "node:fs";
@@ -61,16 +62,6 @@ export interface PullOptions {
   waitTimeoutMs?: number;
 }
 
-export interface PullResult {
-  name: string;
-  manifest: ModelManifest;
-  /** True when the model was already installed and nothing was downloaded. */
-  alreadyInstalled: boolean;
-  /** Bytes fetched over the network by this pull (0 when it joined another pull or had the file). */
-  downloadedBytes: number;
-  /** Bytes an earlier, interrupted download had left, which this one continued from. */
-  resumedFromBytes: number;
-}
 
 interface DownloadOutcome {
   manifest: ModelManifest;
@@ -585,15 +576,6 @@ export function partialDownloadPath(store: ModelStore, url: string, expectedSha2
   return path.join(store.blobsDir, `partial-${downloadKey(url, expectedSha256?.toLowerCase() ?? null)}`);
 }
 
-export interface PartialDownload {
-  path: string;
-  url: string;
-  completedBytes: number;
-  totalBytes: number | null;
-  /** True while a process (this one or another) is downloading it; false for an interrupted download. */
-  active: boolean;
-  startedAt: string;
-}
 
 /** Unfinished downloads in the store, from any process: for a "downloads" list and for resuming. */
 export async function partialDownloads(store: ModelStore): Promise<PartialDownload[]> {
@@ -845,3 +827,5 @@ export async function pull(reference: string | ModelReference, store: ModelStore
     resumedFromBytes: joined ? 0 : outcome.resumedFromBytes,
   };
 }
+
+export type { PullResult, PartialDownload };

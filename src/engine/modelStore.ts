@@ -9,6 +9,7 @@
 // only once complete and verified. Reading (list/get/resolvePath) takes no lock; changes that
 // decide whether a blob is still referenced (remove, repair, committing a pull or an import)
 // hold models/.lock. A damaged entry is reported with a problem, never thrown from list().
+import type { RemoveResult } from "../common/modelManifest";
 import { createHash, randomBytes } from "node:crypto";
 import * as fs from "node:fs";
 import * as os from "node:os";
@@ -72,13 +73,6 @@ export interface ImportOptions {
   signal?: AbortSignal;
 }
 
-export interface RemoveResult {
-  name: string;
-  /** False when another model still uses the file, or it could not be deleted (see `problem`). */
-  blobRemoved: boolean;
-  freedBytes: number;
-  problem: string | null;
-}
 
 export interface RepairOptions {
   /** Re-hash every blob and drop the models whose file no longer matches (slow: reads every byte). */
@@ -713,3 +707,5 @@ async function linkOrCopy(source: string, target: string): Promise<BlobStorage> 
   await fs.promises.copyFile(source, target);
   return "copy";
 }
+
+export type { RemoveResult };

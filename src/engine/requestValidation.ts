@@ -116,6 +116,27 @@ export function validateRequestParams(request: EngineRequestMessage): string | n
     case "inspect":
       return requireString(params, "modelPath") ?? optionalNumber(params, "contextSize", 0, 10_000_000);
     case "status":
+    case "storeList":
+    case "storeRepair":
       return null;
+    case "storeShow":
+      return requireString(params, "name") ?? optionalNumber(params, "contextSize", 0, 10_000_000);
+    case "storePull":
+      return (
+        requireString(params, "reference") ??
+        (params.name === undefined ? null : requireString(params, "name"))
+      );
+    case "storeRemove":
+      return requireString(params, "name");
+    case "storeCopy":
+      return requireString(params, "source") ?? requireString(params, "destination");
+    case "storeImport":
+      return (
+        requireString(params, "path") ??
+        (params.name === undefined ? null : requireString(params, "name")) ??
+        (params.mode === undefined || params.mode === "copy" || params.mode === "link"
+          ? null
+          : bad("mode", localize("\"copy\" or \"link\"")))
+      );
   }
 }
