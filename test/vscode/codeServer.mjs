@@ -265,6 +265,14 @@ async function startOnce({ workspace, env, settings, label, startTimeoutMs }) {
     path.join(dirs.userData, "User", "settings.json"),
     JSON.stringify(mergedSettings, null, 2),
   );
+  // code-server's extension host is a remote one: once an extension declares a setting with
+  // "scope": "machine", VS Code reads it only from the remote's Machine/settings.json. Writing
+  // both avoids a race (seen ~1 run in 10) between the declaration and the first read.
+  fs.mkdirSync(path.join(dirs.userData, "Machine"), { recursive: true });
+  fs.writeFileSync(
+    path.join(dirs.userData, "Machine", "settings.json"),
+    JSON.stringify(mergedSettings, null, 2),
+  );
 
   const logDir = path.join(artifactsDir, "logs");
   fs.mkdirSync(logDir, { recursive: true });
