@@ -43,6 +43,11 @@ if (!buildOk) {
   run("fixture models", process.execPath, ["--import", "tsx", "test/fixtures/generateFixtures.ts"]);
   for (const tier of tiers) {
     if (!wanted.includes(tier.name)) continue;
+    if (tier.name === "vsix") {
+      // Package this checkout now, so the tier never installs a stale .vsix left from earlier.
+      for (const stale of fs.readdirSync(root).filter((f) => /^hearth-.*\.vsix$/.test(f))) fs.rmSync(path.join(root, stale));
+      run("package the .vsix", process.execPath, ["scripts/package.mjs"]);
+    }
     const resultsFile = path.join(resultsDir, `${tier.name}.json`);
     const ok = run(tier.label, tier.command, tier.args, { HEARTH_TEST_RESULTS_FILE: resultsFile });
     let counts = null;
