@@ -2,46 +2,6 @@
 // A unit test checks that every `localize` call in src/ has an entry here. The English text
 // is the key; `{0}`, `{1}`… must appear in the translation exactly as in the English.
 export const messagesZhCn: Readonly<Record<string, string>> = {
-  [`Usage: hearth <command> [options]
-
-Commands:
-  run MODEL [PROMPT]   Run a prompt on MODEL (a .gguf file) and stream the answer.
-                       Without PROMPT: an interactive chat (or the prompt read from a pipe).
-
-Options for run:
-  --system TEXT        System prompt (chat models).
-  --mode MODE          auto (default), chat or completion.
-  --max-tokens N       The most tokens to generate (default 512).
-  --temperature T      Sampling temperature (default 0.8; 0 = always the likeliest token).
-  --seed N             Random seed, for repeatable answers.
-  --threads N          CPU threads (default: physical cores).
-  --ctx N              Context size in tokens (default: min(4096, the model's)).
-  --verbose            Print load and speed figures to stderr.
-  --json               Print one JSON object with the answer and its figures.
-  --interactive        Chat line by line even when input comes from a pipe.
-
-  -h, --help           Show this help.
-  -v, --version        Show the version.`]:
-    `用法：hearth <命令> [选项]
-
-命令：
-  run MODEL [PROMPT]   用 MODEL（一个 .gguf 文件）运行提示词，并以流式输出回答。
-                       不带 PROMPT 时：进入交互式聊天（或从管道读取提示词）。
-
-run 的选项：
-  --system TEXT        系统提示词（用于聊天模型）。
-  --mode MODE          auto（默认）、chat 或 completion。
-  --max-tokens N       最多生成的 token 数（默认 512）。
-  --temperature T      采样温度（默认 0.8；0 = 总是选择可能性最大的 token）。
-  --seed N             随机种子，用于得到可重复的回答。
-  --threads N          CPU 线程数（默认：物理核心数）。
-  --ctx N              上下文大小，以 token 计（默认：min(4096, 模型的训练上下文长度)）。
-  --verbose            将加载和速度数据输出到 stderr。
-  --json               输出一个 JSON 对象，包含回答及其各项数据。
-  --interactive        即使输入来自管道，也逐行进行聊天。
-
-  -h, --help           显示此帮助。
-  -v, --version        显示版本号。`,
   "--{0} needs a number, not \"{1}\".":
     "--{0} 需要一个数字，而不是“{1}”。",
   "hearth run needs a model: hearth run MODEL.gguf \"your prompt\"":
@@ -195,4 +155,362 @@ run 的选项：
     "它的模型文件与其 sha256（{0}）不再一致。",
   "\"copy\" or \"link\"": "\"copy\" 或 \"link\"",
   "{0} is not installed. Pull it first: hearth pull {0}": "{0} 尚未安装。请先拉取：hearth pull {0}",
+  // ── hearth CLI: model store commands ──
+  [`Usage: hearth <command> [options]
+
+Commands:
+  run MODEL [PROMPT]     Run a prompt on MODEL (an installed model or a .gguf file) and
+                         stream the answer; without PROMPT, an interactive chat.
+  pull NAME|URI          Download a model: a catalogue name, hf:owner/repo/file.gguf,
+                         ms:owner/repo/file.gguf or an https:// URL.
+  list, ls               List the installed models.
+  show MODEL             Show a model's details: metadata, licence, chat template, memory fit.
+  ps                     Show the models loaded on this machine and which process holds them.
+  rm, remove NAME...     Remove installed models.
+  cp SOURCE TARGET       Give an installed model a second name.
+  import FILE [NAME]     Add a .gguf file from this computer to the store.
+  catalogue, search      List the recommended models and the best fit for this machine.
+  repair                 Remove damaged entries and leftover files from the store.
+  help [COMMAND]         Show the help of a command.
+
+Run "hearth help COMMAND" or "hearth COMMAND --help" for its options.
+
+Environment:
+  HEARTH_HOME                 The model store (default ~/.hearth).
+  HEARTH_MODELS_PATH          The model store, overriding HEARTH_HOME.
+  HEARTH_DOWNLOAD_ENDPOINT    A Hugging Face mirror to pull from.
+  HEARTH_MODELSCOPE_ENDPOINT  ModelScope's address for ms: references.
+
+Options:
+  -h, --help             Show this help.
+  -v, --version          Show the version.
+
+Exit codes: 0 done, 1 failed, 2 usage mistake, 130 cancelled (Ctrl+C).`]: `用法：hearth <命令> [选项]
+
+命令：
+  run MODEL [PROMPT]     用 MODEL（已安装的模型或 .gguf 文件）运行提示词并以流式输出回答；
+                         不带 PROMPT 时进入交互式聊天。
+  pull NAME|URI          下载模型：目录中的名称、hf:owner/repo/file.gguf、
+                         ms:owner/repo/file.gguf 或 https:// 地址。
+  list, ls               列出已安装的模型。
+  show MODEL             显示模型详情：元数据、许可证、聊天模板、内存是否够用。
+  ps                     显示本机已加载的模型，以及由哪个进程加载。
+  rm, remove NAME...     删除已安装的模型。
+  cp SOURCE TARGET       为已安装的模型再起一个名称。
+  import FILE [NAME]     把本机上的 .gguf 文件添加到模型库。
+  catalogue, search      列出推荐模型，以及最适合本机的模型。
+  repair                 从模型库中清除损坏的条目和残留文件。
+  help [COMMAND]         显示某个命令的帮助。
+
+运行“hearth help COMMAND”或“hearth COMMAND --help”查看该命令的选项。
+
+环境变量：
+  HEARTH_HOME                 模型库位置（默认 ~/.hearth）。
+  HEARTH_MODELS_PATH          模型库位置，优先于 HEARTH_HOME。
+  HEARTH_DOWNLOAD_ENDPOINT    拉取时使用的 Hugging Face 镜像。
+  HEARTH_MODELSCOPE_ENDPOINT  ms: 引用使用的 ModelScope 地址。
+
+选项：
+  -h, --help             显示此帮助。
+  -v, --version          显示版本。
+
+退出码：0 完成，1 失败，2 用法错误，130 已取消（Ctrl+C）。`,
+  "hearth {0} needs more arguments: {1}": "hearth {0} 缺少参数：{1}",
+  "hearth {0} takes {1} argument(s); unexpected: {2}": "hearth {0} 只接受 {1} 个参数；多余的参数：{2}",
+  "just now": "刚刚",
+  "a minute ago": "1 分钟前",
+  "{0} minutes ago": "{0} 分钟前",
+  "an hour ago": "1 小时前",
+  "{0} hours ago": "{0} 小时前",
+  yesterday: "昨天",
+  "{0} days ago": "{0} 天前",
+  "{0} weeks ago": "{0} 周前",
+  "{0} months ago": "{0} 个月前",
+  "{0} years ago": "{0} 年前",
+  [`Usage: hearth catalogue [WORD] [options]
+       hearth search [WORD] [options]
+
+Lists the models Hearth recommends, with what each is for, its download size, the memory it
+wants and its licence; ★ marks the best fit for this machine's memory for each purpose, ✓ the
+installed ones. WORD keeps the models whose name, purpose or description contains it.
+Pull one with hearth pull NAME.
+
+Options:
+  --json               Print the catalogue and the recommendations as JSON.
+  -h, --help           Show this help.`]: `用法：hearth catalogue [WORD] [选项]
+      hearth search [WORD] [选项]
+
+列出 Hearth 推荐的模型：用途、下载大小、所需内存和许可证；★ 标出每种用途中最适合本机内存的
+模型，✓ 标出已安装的模型。给出 WORD 时，只列出名称、用途或说明中包含它的模型。
+用 hearth pull NAME 拉取其中一个。
+
+选项：
+  --json               以 JSON 输出目录和推荐。
+  -h, --help           显示此帮助。`,
+  code: "代码",
+  chat: "聊天",
+  embedding: "嵌入",
+  reranker: "重排序",
+  "No catalogue model matches \"{0}\".": "目录中没有与“{0}”匹配的模型。",
+  NAME: "名称",
+  PURPOSE: "用途",
+  SIZE: "大小",
+  MEMORY: "内存",
+  LICENSE: "许可证",
+  DESCRIPTION: "说明",
+  "Best fit for this machine ({0} of memory): {1}.": "最适合本机（内存 {0}）的模型：{1}。",
+  "This machine ({0} of memory) has too little memory for the catalogue's models.": "本机（内存 {0}）的内存不足以运行目录中的模型。",
+  "Pull one with: hearth pull NAME": "拉取模型：hearth pull NAME",
+  [`Usage: hearth cp SOURCE TARGET [options]
+
+Gives the installed model SOURCE a second name, TARGET (family:tag). Both names use the same
+file; removing one leaves the other.
+
+Options:
+  -h, --help           Show this help.`]: `用法：hearth cp SOURCE TARGET [选项]
+
+为已安装的模型 SOURCE 再起一个名称 TARGET（family:tag）。两个名称共用同一个文件；
+删除其中一个不影响另一个。
+
+选项：
+  -h, --help           显示此帮助。`,
+  "Copied {0} to {1}.": "已将 {0} 复制为 {1}。",
+  [`Usage: hearth import FILE.gguf [NAME] [options]
+
+Adds a .gguf file from this computer to the store, under NAME (family:tag; default: a name
+made from the file name). The file is checked, hashed and copied.
+
+Options:
+  --link               Link the file instead of copying it (a hard link, else a symbolic
+                       link): no second copy on disk, but moving or deleting the original
+                       breaks the model.
+  -h, --help           Show this help.`]: `用法：hearth import FILE.gguf [NAME] [选项]
+
+把本机上的 .gguf 文件以 NAME（family:tag；默认由文件名生成）添加到模型库。
+文件会经过检查、计算哈希并复制。
+
+选项：
+  --link               链接文件而不复制（优先硬链接，否则符号链接）：磁盘上不再多一份，
+                       但移动或删除原文件会使模型无法使用。
+  -h, --help           显示此帮助。`,
+  "hearth import needs a file and at most one name: hearth import FILE.gguf [NAME]":
+    "hearth import 需要一个文件和最多一个名称：hearth import FILE.gguf [NAME]",
+  "The import was cancelled; nothing was added.": "导入已取消，没有添加任何内容。",
+  "Imported {0} as {1} ({2}).": "已将 {0} 导入为 {1}（{2}）。",
+  [`Usage: hearth list [options]
+       hearth ls [options]
+
+Lists the installed models: name, file size, quantization, parameters, context length and
+when each was added. Damaged entries are listed with what is wrong (hearth repair removes
+them), and unfinished downloads that hearth pull would resume.
+
+Options:
+  --json               Print the store's contents as JSON.
+  -h, --help           Show this help.`]: `用法：hearth list [选项]
+      hearth ls [选项]
+
+列出已安装的模型：名称、文件大小、量化方式、参数量、上下文长度和添加时间。损坏的条目会
+注明问题所在（hearth repair 可将其清除），并列出 hearth pull 可以续传的未完成下载。
+
+选项：
+  --json               以 JSON 输出模型库内容。
+  -h, --help           显示此帮助。`,
+  "damaged manifest": "清单已损坏",
+  "file missing or damaged": "文件缺失或已损坏",
+  "No models are installed in {0}. Get one with: hearth pull {1} (hearth catalogue lists more).":
+    "{0} 中没有安装任何模型。可以这样获取：hearth pull {1}（hearth catalogue 会列出更多模型）。",
+  QUANT: "量化",
+  PARAMS: "参数量",
+  CONTEXT: "上下文",
+  MODIFIED: "修改时间",
+  "Damaged entries (hearth repair removes them; pulling or importing again replaces them):":
+    "损坏的条目（hearth repair 会清除它们；重新拉取或导入会替换它们）：",
+  "Unfinished downloads (hearth pull resumes them):": "未完成的下载（hearth pull 会续传）：",
+  "downloading now": "正在下载",
+  [`Usage: hearth ps [options]
+
+Shows the models loaded on this machine by any Hearth process (VS Code's engine, a hearth
+run), with the memory each takes, whether it runs on the CPU or the GPU, which process
+loaded it, and since when.
+
+Options:
+  --json               Print the running engines and their models as JSON.
+  -h, --help           Show this help.`]: `用法：hearth ps [选项]
+
+显示本机上任何 Hearth 进程（VS Code 的引擎、hearth run）已加载的模型：各自占用的内存、
+运行在 CPU 还是 GPU 上、由哪个进程加载、从何时开始。
+
+选项：
+  --json               以 JSON 输出正在运行的引擎及其模型。
+  -h, --help           显示此帮助。`,
+  extension: "扩展",
+  cli: "命令行",
+  server: "服务器",
+  "{0}, pid {1}": "{0}，pid {1}",
+  "No model is loaded on this machine.": "本机没有加载任何模型。",
+  PROCESSOR: "处理器",
+  "LOADED BY": "加载者",
+  SINCE: "加载时间",
+  [`Usage: hearth pull NAME|URI [options]
+
+Downloads a model into the store. NAME is a catalogue model (hearth catalogue lists them,
+e.g. qwen2.5-coder:1.5b); URI is hf:owner/repository/file.gguf, ms:owner/repository/file.gguf
+or an https:// address of a .gguf file. The size and sha256 are checked; an interrupted
+download resumes where it stopped. Ctrl+C cancels (what arrived is kept for the next pull).
+
+Options:
+  --name NAME          Install it under this name (default: the catalogue name, or one made
+                       from the file name).
+  --json               Print one JSON line per progress event, then the result.
+  -h, --help           Show this help.
+
+Environment:
+  HEARTH_DOWNLOAD_ENDPOINT    A Hugging Face mirror (default https://huggingface.co).
+  HEARTH_MODELSCOPE_ENDPOINT  ModelScope's address for ms: references.`]: `用法：hearth pull NAME|URI [选项]
+
+把模型下载到模型库。NAME 是目录中的模型（hearth catalogue 会列出，例如 qwen2.5-coder:1.5b）；
+URI 是 hf:owner/repository/file.gguf、ms:owner/repository/file.gguf 或 .gguf 文件的 https:// 地址。
+下载后会校验大小和 sha256；中断的下载会从停下的位置续传。Ctrl+C 取消（已下载的部分会保留，
+供下次拉取继续）。
+
+选项：
+  --name NAME          以此名称安装（默认：目录中的名称，或由文件名生成的名称）。
+  --json               每个进度事件输出一行 JSON，最后输出结果。
+  -h, --help           显示此帮助。
+
+环境变量：
+  HEARTH_DOWNLOAD_ENDPOINT    Hugging Face 镜像（默认 https://huggingface.co）。
+  HEARTH_MODELSCOPE_ENDPOINT  ms: 引用使用的 ModelScope 地址。`,
+  "{0} is already installed ({1}).": "{0} 已经安装（{1}）。",
+  "Pulled {0} ({1}), continuing an earlier download from {2}.": "已拉取 {0}（{1}），从之前下载到的 {2} 处续传。",
+  "Pulled {0} ({1}).": "已拉取 {0}（{1}）。",
+  [`Usage: hearth rm NAME... [options]
+       hearth remove NAME...
+
+Removes installed models. The model file is deleted once no other name uses it
+(hearth cp gives a file a second name).
+
+Options:
+  -h, --help           Show this help.`]: `用法：hearth rm NAME... [选项]
+      hearth remove NAME...
+
+删除已安装的模型。当没有其他名称使用该模型文件时，文件也会被删除
+（hearth cp 可为文件再起一个名称）。
+
+选项：
+  -h, --help           显示此帮助。`,
+  "Removed {0} (freed {1}).": "已删除 {0}（释放 {1}）。",
+  "Removed {0}. {1}": "已删除 {0}。{1}",
+  "Removed {0} (its file is still used by another name).": "已删除 {0}（其文件仍被另一个名称使用）。",
+  [`Usage: hearth repair [options]
+
+Puts the model store in order: removes entries whose manifest is damaged or whose file is
+missing or damaged, model files that no entry uses, old temporary files, and downloads
+abandoned for a week. Installed models in good order are not touched.
+
+Options:
+  --json               Print what was removed as JSON.
+  -h, --help           Show this help.`]: `用法：hearth repair [选项]
+
+整理模型库：清除清单损坏或文件缺失、损坏的条目，没有任何条目使用的模型文件，旧的临时文件，
+以及放弃超过一周的下载。状态良好的已安装模型不受影响。
+
+选项：
+  --json               以 JSON 输出清除的内容。
+  -h, --help           显示此帮助。`,
+  "The store in {0} is in order; nothing to repair.": "{0} 中的模型库状态良好，无需修复。",
+  "Removed the entry {0}: {1}": "已清除条目 {0}：{1}",
+  "Deleted a model file no entry uses: {0}": "已删除没有条目使用的模型文件：{0}",
+  "Deleted {0} leftover temporary or abandoned download file(s).": "已删除 {0} 个残留的临时文件或放弃的下载文件。",
+  "Freed {0}.": "释放了 {0}。",
+  [`Usage: hearth run MODEL [PROMPT] [options]
+
+Runs PROMPT on MODEL and streams the answer. MODEL is the name of an installed model
+(see hearth list) or the path of a .gguf file. Without PROMPT: an interactive chat, or the
+prompt read from a pipe. A catalogue model that is not installed yet is offered for download
+in a terminal; elsewhere, pull it first with hearth pull.
+
+Options:
+  --system TEXT        System prompt (chat models).
+  --mode MODE          auto (default), chat or completion.
+  --max-tokens N       The most tokens to generate (default 512).
+  --temperature T      Sampling temperature (default 0.8; 0 = always the likeliest token).
+  --seed N             Random seed, for repeatable answers.
+  --threads N          CPU threads (default: physical cores).
+  --ctx N              Context size in tokens (default: min(4096, the model's)).
+  --verbose            Print load and speed figures to stderr.
+  --json               Print one JSON object with the answer and its figures.
+  --interactive        Chat line by line even when input comes from a pipe.
+  -h, --help           Show this help.`]: `用法：hearth run MODEL [PROMPT] [选项]
+
+用 MODEL 运行 PROMPT 并以流式输出回答。MODEL 是已安装模型的名称（见 hearth list）
+或 .gguf 文件的路径。不带 PROMPT 时：进入交互式聊天，或从管道读取提示词。目录中尚未安装
+的模型，在终端中会询问是否下载；在其他场合，请先用 hearth pull 拉取。
+
+选项：
+  --system TEXT        系统提示词（聊天模型）。
+  --mode MODE          auto（默认）、chat 或 completion。
+  --max-tokens N       最多生成的 token 数（默认 512）。
+  --temperature T      采样温度（默认 0.8；0 = 总是选择可能性最大的 token）。
+  --seed N             随机种子，用于得到可重复的回答。
+  --threads N          CPU 线程数（默认：物理核心数）。
+  --ctx N              上下文大小（token 数，默认：min(4096, 模型的上下文长度)）。
+  --verbose            把加载和速度数据输出到 stderr。
+  --json               输出一个包含回答及其数据的 JSON 对象。
+  --interactive        即使输入来自管道，也逐行聊天。
+  -h, --help           显示此帮助。`,
+  "{0} is not installed. Pull it now? [Y/n] ": "{0} 尚未安装。现在拉取吗？[Y/n] ",
+  "{0} is not installed. Pull it now (about {1})? [Y/n] ": "{0} 尚未安装。现在拉取吗（约 {1}）？[Y/n] ",
+  [`Usage: hearth show MODEL [options]
+
+Shows what MODEL is: architecture, parameters, quantization, context and embedding length,
+licence, whether it has a chat template, and whether it fits this machine's memory. MODEL is
+an installed model's name or the path of a .gguf file. Nothing is loaded: only the file's
+header is read.
+
+Options:
+  --ctx N              The context size to estimate memory for (default: min(4096, the
+                       model's)).
+  --template           Print only the chat template.
+  --license            Print only the licence.
+  --json               Print everything as JSON, with the file's metadata.
+  -h, --help           Show this help.`]: `用法：hearth show MODEL [选项]
+
+显示 MODEL 的信息：架构、参数量、量化方式、上下文长度和嵌入长度、许可证、是否带聊天模板，
+以及本机内存是否够用。MODEL 是已安装模型的名称或 .gguf 文件的路径。不会加载模型：只读取
+文件头。
+
+选项：
+  --ctx N              估算内存所用的上下文大小（默认：min(4096, 模型的上下文长度)）。
+  --template           只输出聊天模板。
+  --license            只输出许可证。
+  --json               以 JSON 输出全部信息，包括文件的元数据。
+  -h, --help           显示此帮助。`,
+  yes: "是",
+  no: "否",
+  "{0} has no chat template.": "{0} 没有聊天模板。",
+  "{0} does not state a licence; check where it came from.": "{0} 没有注明许可证；请查看它的来源。",
+  name: "名称",
+  architecture: "架构",
+  parameters: "参数量",
+  quantization: "量化方式",
+  "context length": "上下文长度",
+  "embedding length": "嵌入长度",
+  layers: "层数",
+  "chat template": "聊天模板",
+  "yes (hearth show {0} --template prints it)": "有（hearth show {0} --template 可输出它）",
+  licence: "许可证",
+  "not stated": "未注明",
+  file: "文件",
+  source: "来源",
+  sha256: "sha256",
+  purpose: "用途",
+  Model: "模型",
+  "Memory for a {0}-token context": "{0} token 上下文所需的内存",
+  "resolving {0}": "正在解析 {0}",
+  "pulling {0}": "正在拉取 {0}",
+  "verifying {0}": "正在校验 {0}",
+  "writing manifest of {0}": "正在写入 {0} 的清单",
+  "pulled {0}": "已拉取 {0}",
+  "ETA {0}": "剩余 {0}",
 };

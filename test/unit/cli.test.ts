@@ -14,10 +14,13 @@ interface CliRun {
   stderr: string;
 }
 
+// `hearth run` records what it loads in <store>/run for `hearth ps`: keep that out of ~/.hearth.
+const testHome = fs.mkdtempSync(path.join(os.tmpdir(), "hearth-cli-home-"));
+
 function runCli(args: string[], options: { input?: string; env?: Record<string, string> } = {}): Promise<CliRun> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [cliPath, ...args], {
-      env: { ...process.env, HEARTH_LOCALE: "en", ...options.env },
+      env: { ...process.env, HEARTH_LOCALE: "en", HEARTH_HOME: testHome, HEARTH_MODELS_PATH: "", ...options.env },
       stdio: ["pipe", "pipe", "pipe"],
     });
     let stdout = "";
@@ -39,6 +42,10 @@ describe("hearth CLI", function () {
     fixtures = await ensureFixtureModels();
   });
 
+  after(() => {
+    fs.rmSync(testHome, { recursive: true, force: true });
+  });
+
   it("prints help and its version", async () => {
     const help = await runCli(["--help"]);
     assert.equal(help.code, 0);
@@ -46,6 +53,55 @@ describe("hearth CLI", function () {
     const version = await runCli(["--version"]);
     assert.equal(version.code, 0);
     assert.match(version.stdout, /^hearth \d+\.\d+\.\d+/);
+  });
+
+  it("lists every command in the top-level help", async () => {
+    const help = await runCli(["help"]);
+    assert.equal(help.code, 0);
+    for (const command of ["run", "pull", "list, ls", "show", "ps", "rm, remove", "cp", "import", "catalogue, search", "repair", "help"]) {
+      assert.match(help.stdout, new RegExp(`^  ${command.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}\\b`, "m"), command);
+    }
+    const bare = await runCli([]);
+    assert.equal(bare.code, 2, "no command is a usage mistake");
+    assert.equal(bare.stdout, help.stdout);
+  });
+
+  for (const [command, usageLine] of [
+    ["run", "hearth run MODEL [PROMPT]"],
+    ["pull", "hearth pull NAME|URI"],
+    ["list", "hearth list"],
+    ["ls", "hearth list"],
+    ["show", "hearth show MODEL"],
+    ["ps", "hearth ps"],
+    ["rm", "hearth rm NAME..."],
+    ["remove", "hearth rm NAME..."],
+    ["cp", "hearth cp SOURCE TARGET"],
+    ["import", "hearth import FILE.gguf [NAME]"],
+    ["catalogue", "hearth catalogue [WORD]"],
+    ["search", "hearth catalogue [WORD]"],
+    ["repair", "hearth repair"],
+  ] as const) {
+    it(`explains ${command} with help ${command} and ${command} --help`, async () => {
+      const viaHelp = await runCli(["help", command]);
+      assert.equal(viaHelp.code, 0, viaHelp.stderr);
+      assert.ok(viaHelp.stdout.includes(`Usage: ${usageLine}`), viaHelp.stdout);
+      assert.match(viaHelp.stdout, /-h, --help/);
+      const viaFlag = await runCli([command, "--help"]);
+      assert.equal(viaFlag.code, 0, viaFlag.stderr);
+      assert.equal(viaFlag.stdout, viaHelp.stdout);
+      const viaShort = await runCli([command, "-h"]);
+      assert.equal(viaShort.stdout, viaHelp.stdout);
+    });
+  }
+
+  it("answers an unknown option with the command's help and exit code 2", async () => {
+    const run = await runCli(["list", "--frob"]);
+    assert.equal(run.code, 2);
+    assert.match(run.stderr, /--frob/);
+    assert.match(run.stderr, /Usage: hearth list/);
+    const unknownTopic = await runCli(["help", "frobnicate"]);
+    assert.equal(unknownTopic.code, 2);
+    assert.match(unknownTopic.stderr, /Unknown command "frobnicate"/);
   });
 
   it("streams an answer from a .gguf path", async () => {
@@ -106,6 +162,9 @@ describe("hearth CLI", function () {
     const run = await runCli(["run"], { env: { HEARTH_LOCALE: "", LANG: "zh_CN.UTF-8" } });
     assert.equal(run.code, 2);
     assert.match(run.stderr, /[\u4e00-\u9fff]/);
+    const help = await runCli(["pull", "--help"], { env: { HEARTH_LOCALE: "", LANG: "zh_CN.UTF-8" } });
+    assert.equal(help.code, 0);
+    assert.match(help.stdout, /^用法：hearth pull/);
   });
 
   const storiesIt = fs.existsSync(sharedStoriesModel) ? it : it.skip;

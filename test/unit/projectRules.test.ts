@@ -118,6 +118,8 @@ describe("project rules", () => {
       ...scan.l10n.filter((m) => !(m.text in bundle)).map((m) => `${m.file}: ${m.text}`),
     ];
     assert.deepEqual([...new Set(missing)], []);
+    const used = new Set(scan.localize.map((m) => m.text));
+    assert.deepEqual(Object.keys(messagesZhCn).filter((key) => !used.has(key)), [], "translations no longer used");
     for (const [english, chinese] of [...Object.entries(messagesZhCn), ...Object.entries(bundle)]) {
       const placeholders = (text: string): string => [...text.matchAll(/\{\d+\}/g)].map((m) => m[0]).sort().join();
       assert.equal(placeholders(chinese), placeholders(english), `placeholders differ in: ${english}`);

@@ -1,0 +1,74 @@
+// What every command needs from its surroundings: where the store is and where pulls download
+// from (environment variables), an engine that does not start llama.cpp until a command needs
+// it, output to stdout/stderr, and Ctrl+C turned into an AbortSignal.
+import type { DownloadEndpoints } from "../common/modelCatalogue";
+import type { EngineKind } from "../engine/runningRegistry";
+import { LlamaEngine } from "../engine/llamaEngine";
+import type { LlamaEngineOptions } from "../engine/llamaEngine";
+import { defaultStoreRoot } from "../engine/modelStore";
+
+/** `$HEARTH_MODELS_PATH`, else `$HEARTH_HOME`, else `~/.hearth`. */
+export function storeRootFromEnvironment(env: NodeJS.ProcessEnv = process.env): string {
+  const modelsPath = env.HEARTH_MODELS_PATH?.trim();
+  return modelsPath ? modelsPath : defaultStoreRoot(env);
+}
+
+/** `$HEARTH_DOWNLOAD_ENDPOINT` (a Hugging Face mirror) and `$HEARTH_MODELSCOPE_ENDPOINT`. */
+export function endpointsFromEnvironment(env: NodeJS.ProcessEnv = process.env): DownloadEndpoints {
+  const huggingFace = env.HEARTH_DOWNLOAD_ENDPOINT?.trim();
+  const modelScope = env.HEARTH_MODELSCOPE_ENDPOINT?.trim();
+  return {
+    ...(huggingFace ? { huggingFaceEndpoint: huggingFace } : {}),
+    ...(modelScope ? { modelScopeEndpoint: modelScope } : {}),
+  };
+}
+
+/**
+ * An engine on the environment's store (`HEARTH_GPU=off` keeps it on the CPU). Creating one starts nothing: llama.cpp starts only when a
+ * method needs it (loading a model, or `inspect` for its memory estimate).
+ */
+export function createEngine(options: Omit<LlamaEngineOptions, "storeRoot" | "endpoints"> & { kind?: EngineKind } = {}): LlamaEngine {
+  return new LlamaEngine({
+    gpu: process.env.HEARTH_GPU === "off" ? false : "auto",
+    ...options,
+    storeRoot: storeRootFromEnvironment(),
+    endpoints: endpointsFromEnvironment(),
+  });
+}
+
+export function writeOut(text: string): void {
+  process.stdout.write(text);
+}
+
+export function writeErr(text: string): void {
+  process.stderr.write(text);
+}
+
+export function printLine(text = ""): void {
+  writeOut(`${text}\n`);
+}
+
+export function printJson(value: unknown): void {
+  writeOut(`${JSON.stringify(value, null, 2)}\n`);
+}
+
+/**
+ * Runs `action` with a signal that the first Ctrl+C aborts; a second Ctrl+C (the action did not
+ * stop) exits at once with 130.
+ */
+export async function withInterrupt<T>(action: (signal: AbortSignal) => Promise<T>): Promise<T> {
+  const controller = new AbortController();
+  const onSigint = (): void => {
+    if (!controller.signal.aborted) {
+      controller.abort();
+      return;
+    }
+    process.exit(130);
+  };
+  process.on("SIGINT", onSigint);
+  try {
+    return await action(controller.signal);
+  } finally {
+    process.off("SIGINT", onSigint);
+  }
+}

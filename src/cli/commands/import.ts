@@ -1,0 +1,49 @@
+// `hearth import FILE.gguf [NAME]`: adds a local GGUF file to the store, copied or (`--link`) linked.
+import { EngineError } from "../../common/engineError";
+import { formatBytes } from "../../common/formatBytes";
+import { localize } from "../../common/localize";
+import { parseCommandArgs, UsageError } from "../cliArgs";
+import type { CliCommand } from "../cliCommand";
+import { createEngine, printLine, withInterrupt } from "../cliContext";
+
+const help = (): string =>
+  localize(`Usage: hearth import FILE.gguf [NAME] [options]
+
+Adds a .gguf file from this computer to the store, under NAME (family:tag; default: a name
+made from the file name). The file is checked, hashed and copied.
+
+Options:
+  --link               Link the file instead of copying it (a hard link, else a symbolic
+                       link): no second copy on disk, but moving or deleting the original
+                       breaks the model.
+  -h, --help           Show this help.`);
+
+export const importCommand: CliCommand = {
+  name: "import",
+  aliases: [],
+  help,
+  async run(args) {
+    const { values, positionals } = parseCommandArgs("import", args, { link: { type: "boolean" } });
+    if (values.help) {
+      printLine(help());
+      return 0;
+    }
+    if (positionals.length < 1 || positionals.length > 2) {
+      throw new UsageError(localize("hearth import needs a file and at most one name: hearth import FILE.gguf [NAME]"), "import");
+    }
+    const engine = createEngine();
+    const manifest = await withInterrupt(async (signal) => {
+      try {
+        return await engine.storeImport(
+          { path: positionals[0]!, ...(positionals[1] ? { name: positionals[1] } : {}), mode: values.link ? "link" : "copy" },
+          signal,
+        );
+      } catch (error) {
+        if (signal.aborted) throw new EngineError("cancelled", localize("The import was cancelled; nothing was added."));
+        throw error;
+      }
+    });
+    printLine(localize("Imported {0} as {1} ({2}).", positionals[0]!, manifest.name, formatBytes(manifest.sizeBytes)));
+    return 0;
+  },
+};

@@ -1,0 +1,263 @@
+// `hearth run MODEL [PROMPT]`: loads an installed model (by name) or a .gguf file in this process
+// and streams the answer; without a prompt, an interactive chat. A catalogue model that is not
+// installed is pulled first when the user agrees (in a terminal).
+import * as readline from "node:readline";
+import type { GenerateResult, GenerationOptions, LoadedModelInfo, PromptMode } from "../../common/engineProtocol";
+import { EngineError, errorText } from "../../common/engineError";
+import { formatBytes } from "../../common/formatBytes";
+import { localize } from "../../common/localize";
+import { resolveDownload } from "../../common/modelCatalogue";
+import { parseModelReference, storeNameForReference } from "../../common/modelName";
+import type { LlamaEngine } from "../../engine/llamaEngine";
+import type { ParsedValues } from "../cliArgs";
+import { parseCommandArgs, parseNumber, UsageError } from "../cliArgs";
+import type { CliCommand } from "../cliCommand";
+import { createEngine, endpointsFromEnvironment, printLine, writeErr, writeOut } from "../cliContext";
+import { createPullProgressView } from "../progressBar";
+
+const help = (): string =>
+  localize(`Usage: hearth run MODEL [PROMPT] [options]
+
+Runs PROMPT on MODEL and streams the answer. MODEL is the name of an installed model
+(see hearth list) or the path of a .gguf file. Without PROMPT: an interactive chat, or the
+prompt read from a pipe. A catalogue model that is not installed yet is offered for download
+in a terminal; elsewhere, pull it first with hearth pull.
+
+Options:
+  --system TEXT        System prompt (chat models).
+  --mode MODE          auto (default), chat or completion.
+  --max-tokens N       The most tokens to generate (default 512).
+  --temperature T      Sampling temperature (default 0.8; 0 = always the likeliest token).
+  --seed N             Random seed, for repeatable answers.
+  --threads N          CPU threads (default: physical cores).
+  --ctx N              Context size in tokens (default: min(4096, the model's)).
+  --verbose            Print load and speed figures to stderr.
+  --json               Print one JSON object with the answer and its figures.
+  --interactive        Chat line by line even when input comes from a pipe.
+  -h, --help           Show this help.`);
+
+const options = {
+  system: { type: "string" },
+  mode: { type: "string" },
+  "max-tokens": { type: "string" },
+  temperature: { type: "string" },
+  seed: { type: "string" },
+  threads: { type: "string" },
+  ctx: { type: "string" },
+  verbose: { type: "boolean" },
+  json: { type: "boolean" },
+  interactive: { type: "boolean" },
+} as const;
+
+async function readStdin(): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString("utf8");
+}
+
+/** A reference the store can pull (`hf:`, `ms:`, a URL) rather than a file on this computer. */
+function isRemoteReference(reference: string): boolean {
+  return /^(hf|huggingface|ms|modelscope):(?!\/\/)/i.test(reference) || /^[a-z][a-z0-9+.-]*:\/\//i.test(reference);
+}
+
+/** As the engine tells a path from a name: a slash, a .gguf ending, `~` or `.` first. */
+function looksLikePath(reference: string): boolean {
+  if (isRemoteReference(reference)) return false;
+  return /[\\/]/.test(reference) || reference.toLowerCase().endsWith(".gguf") || reference.startsWith("~") || reference.startsWith(".");
+}
+
+async function askYesNo(question: string): Promise<boolean> {
+  const rl = readline.createInterface({ input: process.stdin, output: process.stderr });
+  rl.on("SIGINT", () => {
+    writeErr("\n");
+    process.exit(130);
+  });
+  try {
+    const answer = await new Promise<string>((resolve) => {
+      rl.question(question, resolve);
+      rl.once("close", () => resolve("n"));
+    });
+    return /^\s*(y|yes|是|好)?\s*$/i.test(answer);
+  } finally {
+    rl.close();
+  }
+}
+
+/**
+ * When `reference` names a model that is not installed but can be pulled: in a terminal, asks
+ * and pulls it; otherwise fails with the command to run. Names that are neither installed nor
+ * pullable are left to the engine's own "not installed" error.
+ */
+async function ensureInstalled(engine: LlamaEngine, reference: string): Promise<void> {
+  if (looksLikePath(reference)) return;
+  const ref = parseModelReference(reference);
+  if (ref.kind === "path") return;
+  if (await engine.store.get(storeNameForReference(ref))) return;
+  let approxSize: number | undefined;
+  try {
+    approxSize = resolveDownload(ref, endpointsFromEnvironment()).expectedSizeBytes;
+  } catch {
+    return; // not in the catalogue: the engine explains
+  }
+  const notInstalled = new EngineError("modelNotFound", localize("{0} is not installed. Pull it first: hearth pull {0}", reference));
+  if (!process.stdin.isTTY || !process.stderr.isTTY) throw notInstalled;
+  const question =
+    approxSize === undefined
+      ? localize("{0} is not installed. Pull it now? [Y/n] ", reference)
+      : localize("{0} is not installed. Pull it now (about {1})? [Y/n] ", reference, formatBytes(approxSize));
+  if (!(await askYesNo(question))) throw notInstalled;
+  const view = createPullProgressView("bar", { write: (text) => writeErr(text), columns: process.stderr.columns });
+  const controller = new AbortController();
+  const onSigint = (): void => {
+    if (controller.signal.aborted) process.exit(130);
+    controller.abort();
+  };
+  process.on("SIGINT", onSigint);
+  try {
+    await engine.storePull({ reference }, (progress) => view.update(progress), controller.signal);
+  } finally {
+    view.finish();
+    process.off("SIGINT", onSigint);
+  }
+}
+
+async function runModel(positionals: string[], flags: ParsedValues<typeof options>): Promise<number> {
+  const [modelReference, ...promptWords] = positionals;
+  if (!modelReference) throw new UsageError(localize("hearth run needs a model: hearth run MODEL.gguf \"your prompt\""), "run");
+  const mode = (flags.mode ?? "auto") as PromptMode;
+  if (!["auto", "chat", "completion"].includes(mode)) {
+    throw new UsageError(localize("--mode must be auto, chat or completion, not \"{0}\".", String(flags.mode)), "run");
+  }
+  const generation: GenerationOptions = {
+    maxTokens: parseNumber("max-tokens", flags["max-tokens"], true, "run") ?? 512,
+    temperature: parseNumber("temperature", flags.temperature, false, "run") ?? 0.8,
+  };
+  const seed = parseNumber("seed", flags.seed, true, "run");
+  if (seed !== undefined) generation.seed = seed;
+  const threads = parseNumber("threads", flags.threads, true, "run") ?? 0;
+  const contextSize = parseNumber("ctx", flags.ctx, true, "run") ?? 0;
+  const verbose = flags.verbose === true;
+  const engine = createEngine({
+    kind: "cli",
+    log: (level, message) => {
+      if (verbose || level === "error") writeErr(`[${level}] ${message}\n`);
+    },
+  });
+  let activeAbort: AbortController | null = null;
+  let interrupted = false;
+  const onSigint = (): void => {
+    if (activeAbort && !activeAbort.signal.aborted) {
+      activeAbort.abort();
+      return;
+    }
+    interrupted = true;
+    // dispose() drops this process's `hearth ps` record before its first await.
+    void engine.dispose();
+    process.exit(130);
+  };
+  try {
+    await ensureInstalled(engine, modelReference);
+    process.on("SIGINT", onSigint);
+    const info = await engine.loadModel({ modelPath: modelReference, threads, contextSize });
+    if (verbose) {
+      writeErr(
+        `${localize("Loaded {0} ({1}, {2}): context {3} tokens, {4} threads.", info.name, info.architecture, formatBytes(info.sizeBytes), info.contextSize, info.threads)}\n`,
+      );
+    }
+    let prompt = promptWords.join(" ");
+    if (!prompt && !process.stdin.isTTY && !flags.interactive) prompt = (await readStdin()).trim();
+    if (prompt) {
+      activeAbort = new AbortController();
+      const result = await engine.generate(
+        { modelId: info.modelId, prompt, mode, ...(flags.system ? { systemPrompt: flags.system } : {}), options: generation },
+        flags.json ? () => undefined : writeOut,
+        activeAbort.signal,
+      );
+      activeAbort = null;
+      if (flags.json) {
+        writeOut(`${JSON.stringify({ model: info.name, ...result }, null, 2)}\n`);
+      } else {
+        if (!result.text.endsWith("\n")) writeOut("\n");
+        if (verbose) reportFigures(result);
+      }
+      return result.stopReason === "cancelled" ? 130 : 0;
+    }
+    return await interactive(engine, info, mode, flags.system, generation, verbose, (controller) => {
+      activeAbort = controller;
+    });
+  } finally {
+    process.off("SIGINT", onSigint);
+    if (!interrupted) await engine.dispose();
+  }
+}
+
+function reportFigures(result: GenerateResult): void {
+  const u = result.usage;
+  writeErr(
+    `${localize(
+      "{0} prompt tokens ({1} evaluated, {2} from cache), {3} output tokens, {4} tok/s, first token after {5} ms.",
+      u.promptTokens,
+      u.evaluatedPromptTokens,
+      u.reusedPromptTokens,
+      u.outputTokens,
+      u.tokensPerSecond.toFixed(1),
+      u.firstTokenMs === null ? "—" : u.firstTokenMs.toFixed(0),
+    )}\n`,
+  );
+}
+
+async function interactive(
+  engine: LlamaEngine,
+  info: LoadedModelInfo,
+  mode: PromptMode,
+  system: string | undefined,
+  generation: GenerationOptions,
+  verbose: boolean,
+  setAbort: (controller: AbortController | null) => void,
+): Promise<number> {
+  const useChat = mode === "chat" || (mode === "auto" && info.hasChatTemplate);
+  const session = useChat
+    ? engine.chatCreate({ modelId: info.modelId, ...(system ? { systemPrompt: system } : {}) })
+    : null;
+  writeErr(`${localize("Chatting with {0}. Type /bye or press Ctrl+D to leave; Ctrl+C stops an answer.", info.name)}\n`);
+  const rl = readline.createInterface({ input: process.stdin, output: process.stdout, prompt: ">>> " });
+  rl.prompt();
+  for await (const line of rl) {
+    const text = line.trim();
+    if (text === "/bye" || text === "/exit") break;
+    if (!text) {
+      rl.prompt();
+      continue;
+    }
+    const controller = new AbortController();
+    setAbort(controller);
+    try {
+      const result = session
+        ? await engine.chatSend({ sessionId: session.sessionId, message: text, options: generation }, writeOut, controller.signal)
+        : await engine.generate({ modelId: info.modelId, prompt: text, mode: "completion", options: generation }, writeOut, controller.signal);
+      writeOut(result.stopReason === "cancelled" ? `\n${localize("(stopped)")}\n\n` : "\n\n");
+      if (verbose) reportFigures(result);
+    } catch (error) {
+      writeErr(`${localize("Error: {0}", errorText(error))}\n`);
+    } finally {
+      setAbort(null);
+    }
+    rl.prompt();
+  }
+  rl.close();
+  return 0;
+}
+
+export const runCommand: CliCommand = {
+  name: "run",
+  aliases: [],
+  help,
+  async run(args) {
+    const { values, positionals } = parseCommandArgs("run", args, options);
+    if (values.help) {
+      printLine(help());
+      return 0;
+    }
+    return runModel(positionals, values);
+  },
+};
