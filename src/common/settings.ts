@@ -16,6 +16,10 @@ export interface StringSetting extends SettingBase {
   type: "string";
   default: string;
   enum?: readonly string[];
+  /** A value must match this (JavaScript and JSON-schema syntax); an empty string always falls back to the default. */
+  pattern?: string;
+  /** `%key%` in package.nls.json: what the settings editor says when the pattern does not match. */
+  patternErrorKey?: string;
 }
 
 export interface IntegerSetting extends SettingBase {
@@ -86,6 +90,31 @@ export const settingsSchema = {
     requiresRestart: false,
     scope: "window",
   },
+  modelsPath: {
+    type: "string",
+    default: "",
+    descriptionKey: "hearth.config.modelsPath",
+    requiresRestart: true,
+    scope: "machine",
+  },
+  downloadEndpoint: {
+    type: "string",
+    default: "https://huggingface.co",
+    pattern: "^$|^https?://[^\\s/]+(/[^\\s]*)?$",
+    patternErrorKey: "hearth.config.endpointPattern",
+    descriptionKey: "hearth.config.downloadEndpoint",
+    requiresRestart: true,
+    scope: "machine",
+  },
+  modelScopeEndpoint: {
+    type: "string",
+    default: "https://modelscope.cn",
+    pattern: "^$|^https?://[^\\s/]+(/[^\\s]*)?$",
+    patternErrorKey: "hearth.config.endpointPattern",
+    descriptionKey: "hearth.config.modelScopeEndpoint",
+    requiresRestart: true,
+    scope: "machine",
+  },
 } as const satisfies Record<string, SettingSpec>;
 
 export type SettingKey = keyof typeof settingsSchema;
@@ -114,7 +143,11 @@ export function resolveSettings(get: (key: SettingKey) => unknown): HearthSettin
 function isValid(spec: SettingSpec, value: unknown): boolean {
   switch (spec.type) {
     case "string":
-      return typeof value === "string" && (spec.enum === undefined || spec.enum.includes(value));
+      if (typeof value !== "string") return false;
+      if (spec.enum !== undefined && !spec.enum.includes(value)) return false;
+      // An empty value means "the default" for settings with a pattern (a cleared endpoint).
+      if (spec.pattern !== undefined) return value.trim() !== "" && new RegExp(spec.pattern).test(value.trim());
+      return true;
     case "integer":
       return typeof value === "number" && Number.isInteger(value) && value >= spec.minimum && value <= spec.maximum;
     case "number":
@@ -134,6 +167,8 @@ export function configurationProperties(): Record<string, Record<string, unknown
       scope: spec.scope,
     };
     if (spec.type === "string" && spec.enum) entry.enum = [...spec.enum];
+    if (spec.type === "string" && spec.pattern !== undefined) entry.pattern = spec.pattern;
+    if (spec.type === "string" && spec.patternErrorKey !== undefined) entry.patternErrorMessage = `%${spec.patternErrorKey}%`;
     if (spec.type !== "string") {
       entry.minimum = spec.minimum;
       entry.maximum = spec.maximum;

@@ -51,7 +51,7 @@ import type { DownloadEndpoints } from "../common/modelCatalogue";
 import type { ModelManifest, PullProgress, PullResult, RemoveResult, RepairReport } from "../common/modelManifest";
 import { checkModelFile, damagedModelError } from "./modelFileCheck";
 import { partialDownloads, pull } from "./modelDownloader";
-import { defaultStoreRoot, ModelStore } from "./modelStore";
+import { defaultStoreRoot, expandHome, ModelStore } from "./modelStore";
 import type { EngineKind } from "./runningRegistry";
 import { removeRunningRecord, writeRunningRecord } from "./runningRegistry";
 import { cancelledError, Scheduler } from "./scheduler";
@@ -140,7 +140,7 @@ export class LlamaEngine {
   private async resolveModelPath(reference: string): Promise<{ modelPath: string; storeName: string | null }> {
     const looksLikePath =
       /[\\/]/.test(reference) || reference.toLowerCase().endsWith(".gguf") || reference.startsWith("~") || reference.startsWith(".");
-    if (looksLikePath) return { modelPath: path.resolve(await this.store.resolvePath(reference)), storeName: null };
+    if (looksLikePath) return { modelPath: path.resolve(expandHome(reference)), storeName: null };
     const modelPath = await this.store.resolvePath(reference);
     const stored = await this.store.get(reference);
     return { modelPath, storeName: stored?.name ?? reference };

@@ -7,6 +7,9 @@ import { errorText, isEngineError } from "../common/engineError";
 import type { ChatMessageView, ChatViewState, HostToWebviewMessage } from "../common/webviewProtocol";
 import { parseWebviewMessage } from "../common/webviewProtocol";
 import type { Conversation, EngineService } from "./engineService";
+import { NoModelError } from "./engineService";
+import { offerFirstModel } from "./gettingStarted";
+import type { PullTracker } from "./pullTracker";
 
 const transcriptKey = "hearth.chat.transcript";
 const maxSavedMessages = 400;
@@ -29,6 +32,7 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disp
   constructor(
     private readonly context: vscode.ExtensionContext,
     private readonly engine: EngineService,
+    private readonly pulls: PullTracker,
   ) {
     const saved = context.workspaceState.get<SavedTranscript>(transcriptKey);
     this.messages = (saved?.messages ?? []).map((message) => ({ ...message, streaming: false }));
@@ -132,7 +136,7 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disp
         await this.newChat();
         break;
       case "loadModel":
-        await vscode.commands.executeCommand("hearth.loadModelFromFile");
+        await vscode.commands.executeCommand("hearth.selectModel");
         break;
     }
   }
@@ -184,6 +188,8 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disp
       if (!isEngineError(error, "cancelled")) {
         this.append({ role: "notice", text: errorText(error), error: true });
       }
+      // No model at all: offer the recommended download (or a file) instead of only an error.
+      if (error instanceof NoModelError) void offerFirstModel(this.engine, this.pulls);
       // The partial answer stays; the user's message is kept in the transcript either way.
       if (answer.text) this.conversation.history.push({ role: "user", text }, { role: "assistant", text: answer.text });
     } finally {

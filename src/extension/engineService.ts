@@ -11,12 +11,18 @@ import type {
   LogLevel,
   ModelInspection,
   PromptMode,
+  StoreImportParams,
+  StoreListResult,
+  StoreShowResult,
 } from "../common/engineProtocol";
 import { formatBytes } from "../common/formatBytes";
+import { findCatalogueEntry } from "../common/modelCatalogue";
+import type { ModelManifest, PullProgress, PullResult, RemoveResult, RepairReport } from "../common/modelManifest";
 import { EngineClient } from "../engine/engineClient";
 import type { EngineState } from "../engine/engineClient";
 import { readSettings } from "./settingsAccess";
 import type { StatusBarController } from "./statusBar";
+import { configuredStoreRoot } from "./storeLocation";
 
 interface ActiveModel {
   modelPath: string;
@@ -36,8 +42,15 @@ export interface Conversation {
 export class EngineService implements vscode.Disposable {
   private client: EngineClient | null = null;
   private active: ActiveModel | null = null;
+  /** The model being loaded now, for the status bar while the engine starts under it. */
+  private loading: string | null = null;
   private readonly onDidChangeModelEmitter = new vscode.EventEmitter<LoadedModelInfo | null>();
   readonly onDidChangeModel = this.onDidChangeModelEmitter.event;
+  private readonly onDidChangeStoreEmitter = new vscode.EventEmitter<void>();
+  /** Fires after Hearth changed the model store (pull, remove, import, repair). */
+  readonly onDidChangeStore = this.onDidChangeStoreEmitter.event;
+  private readonly onDidChangeEngineStateEmitter = new vscode.EventEmitter<EngineState>();
+  readonly onDidChangeEngineState = this.onDidChangeEngineStateEmitter.event;
 
   constructor(
     private readonly context: vscode.ExtensionContext,
@@ -61,6 +74,11 @@ export class EngineService implements vscode.Disposable {
     return this.client?.state ?? { kind: "stopped" };
   }
 
+  /** True while an engine process is up and answering. */
+  get engineRunning(): boolean {
+    return this.client?.state.kind === "ready";
+  }
+
   /** The model Hearth loads when a request needs one: the last one loaded, else the setting. */
   preferredModelPath(): string | null {
     const remembered = this.active?.modelPath ?? this.context.globalState.get<string>(lastModelKey);
@@ -78,6 +96,10 @@ export class EngineService implements vscode.Disposable {
           HEARTH_CONTEXT_SIZE: String(settings.contextSize),
           HEARTH_GPU: settings.gpu,
           HEARTH_LOCALE: vscode.env.language,
+          // Empty settings leave the engine to the environment's HEARTH_HOME / HEARTH_MODELS_PATH.
+          ...(settings.modelsPath.trim() ? { HEARTH_MODELS_PATH: configuredStoreRoot() } : {}),
+          HEARTH_DOWNLOAD_ENDPOINT: settings.downloadEndpoint.trim(),
+          HEARTH_MODELSCOPE_ENDPOINT: settings.modelScopeEndpoint.trim(),
         },
         log: (level, message) => this.writeLog(level, message),
         onStateChange: (state) => this.onEngineState(state),
@@ -106,11 +128,18 @@ export class EngineService implements vscode.Disposable {
   }
 
   private onEngineState(state: EngineState): void {
+    this.onDidChangeEngineStateEmitter.fire(state);
     if (state.kind === "crashed") {
       this.statusBar.set({ kind: "crashed", reason: state.reason, model: this.active?.info.name ?? null });
       this.onDidChangeModelEmitter.fire(null);
     } else if (state.kind === "starting" && !this.activeModel) {
       this.statusBar.set({ kind: "starting" });
+    } else if (state.kind === "ready" && this.statusBar.state.kind === "starting") {
+      // Started for a load (which goes on), or for something else (the Models view): say which.
+      const active = this.activeModel;
+      if (this.loading) this.statusBar.set({ kind: "loading", model: this.loading });
+      else if (active) this.showReady(active);
+      else this.statusBar.set({ kind: "noModel" });
     } else if (state.kind === "stopped") {
       this.statusBar.set({ kind: "noModel" });
     }
@@ -132,8 +161,9 @@ export class EngineService implements vscode.Disposable {
   async loadModel(modelPath: string, token?: vscode.CancellationToken): Promise<LoadedModelInfo> {
     const engine = this.engine();
     const settings = readSettings();
-    const name = path.basename(modelPath, path.extname(modelPath));
+    const name = looksLikePath(modelPath) ? path.basename(modelPath, path.extname(modelPath)) : modelPath;
     this.statusBar.set({ kind: "loading", model: name });
+    this.loading = name;
     try {
       const previous = this.activeModel;
       const info = await engine.request(
@@ -144,8 +174,10 @@ export class EngineService implements vscode.Disposable {
       if (previous && previous.modelId !== info.modelId) {
         await engine.request("unloadModel", { modelId: previous.modelId }).catch(() => undefined);
       }
-      this.active = { modelPath: info.modelPath, info, generation: engine.generation };
-      await this.context.globalState.update(lastModelKey, info.modelPath);
+      // An installed model is remembered by name, so it survives the store moving.
+      const remembered = info.storeName ?? info.modelPath;
+      this.active = { modelPath: remembered, info, generation: engine.generation };
+      await this.context.globalState.update(lastModelKey, remembered);
       this.showReady(info);
       this.onDidChangeModelEmitter.fire(info);
       return info;
@@ -155,16 +187,33 @@ export class EngineService implements vscode.Disposable {
       else if (engine.state.kind === "crashed") this.onEngineState(engine.state);
       else this.statusBar.set({ kind: "noModel" });
       throw error;
+    } finally {
+      this.loading = null;
     }
   }
 
-  /** The loaded model, loading the preferred one when the engine has none (first use, after a crash). */
+  /**
+   * The loaded model, loading the preferred one when the engine has none (first use, after a
+   * crash); with no preference, an installed chat or code model (the catalogue's first).
+   */
   async ensureModel(token?: vscode.CancellationToken): Promise<LoadedModelInfo | null> {
     const loaded = this.activeModel;
     if (loaded) return loaded;
-    const preferred = this.preferredModelPath();
+    const preferred = this.preferredModelPath() ?? (await this.installedChatModel());
     if (!preferred) return null;
     return this.loadModel(preferred, token);
+  }
+
+  /** The name of an installed model that can chat, preferring code models and catalogue ones; null when none. */
+  async installedChatModel(): Promise<string | null> {
+    const { models } = await this.storeList();
+    const usable = models.filter(
+      (model) => model.status === "ok" && (model.manifest?.purpose === "code" || model.manifest?.purpose === "chat"),
+    );
+    const rank = (name: string, purpose: string | undefined): number =>
+      (purpose === "code" ? 0 : 2) + (findCatalogueEntry(name) ? 0 : 1);
+    usable.sort((a, b) => rank(a.name, a.manifest?.purpose) - rank(b.name, b.manifest?.purpose));
+    return usable[0]?.name ?? null;
   }
 
   async unloadModel(): Promise<boolean> {
@@ -176,6 +225,98 @@ export class EngineService implements vscode.Disposable {
     if (!loaded || !this.client) return false;
     await this.client.request("unloadModel", { modelId: loaded.modelId });
     return true;
+  }
+
+  /** Unloads one model the engine holds (the active one or another); false when it was not loaded. */
+  async unloadModelById(modelId: string): Promise<boolean> {
+    if (this.activeModel?.modelId === modelId) return this.unloadModel();
+    if (!this.engineRunning || !this.client) return false;
+    const { unloaded } = await this.client.request("unloadModel", { modelId });
+    this.onDidChangeModelEmitter.fire(this.activeModel);
+    return unloaded;
+  }
+
+  /** What the engine holds now; empty (without starting it) when no engine runs. */
+  async loadedModels(): Promise<LoadedModelInfo[]> {
+    if (!this.engineRunning || !this.client) return [];
+    const status = await this.client.request("status", {});
+    return status.models;
+  }
+
+  // ── The model store (the engine owns it; these start the engine when needed) ──
+
+  async storeList(): Promise<StoreListResult> {
+    return this.engine().request("storeList", {});
+  }
+
+  async storeShow(name: string): Promise<StoreShowResult> {
+    return this.engine().request("storeShow", { name, contextSize: readSettings().contextSize });
+  }
+
+  /** Downloads a model into the store; progress streams to `onProgress`, cancelling keeps the partial file. */
+  async pull(
+    reference: string,
+    onProgress: (progress: PullProgress) => void,
+    token?: vscode.CancellationToken,
+    name?: string,
+  ): Promise<PullResult> {
+    try {
+      return await this.engine().request(
+        "storePull",
+        { reference, ...(name ? { name } : {}) },
+        { signal: toAbortSignal(token), onChunk: onProgress },
+      );
+    } finally {
+      this.onDidChangeStoreEmitter.fire();
+    }
+  }
+
+  /** Removes an installed model; the engine unloads it first when it is loaded. */
+  async removeModel(name: string): Promise<RemoveResult> {
+    const active = this.active;
+    const stored = active ? (await this.storeList()).models.find((model) => model.name === name) : undefined;
+    try {
+      const result = await this.engine().request("storeRemove", { name });
+      if (
+        active &&
+        (active.info.storeName === name || (stored?.blobPath != null && active.info.modelPath === stored.blobPath))
+      ) {
+        this.active = null;
+        this.statusBar.set({ kind: "noModel" });
+        this.onDidChangeModelEmitter.fire(null);
+      }
+      if (this.context.globalState.get<string>(lastModelKey) === name) {
+        await this.context.globalState.update(lastModelKey, undefined);
+      }
+      return result;
+    } finally {
+      this.onDidChangeStoreEmitter.fire();
+    }
+  }
+
+  async importModel(params: StoreImportParams, token?: vscode.CancellationToken): Promise<ModelManifest> {
+    try {
+      return await this.engine().request("storeImport", params, { signal: toAbortSignal(token) });
+    } finally {
+      this.onDidChangeStoreEmitter.fire();
+    }
+  }
+
+  async repairStore(): Promise<RepairReport> {
+    try {
+      return await this.engine().request("storeRepair", {});
+    } finally {
+      this.onDidChangeStoreEmitter.fire();
+    }
+  }
+
+  /** The store folder the engine uses (it is started to ask), or the configured one when it cannot say. */
+  async storeRoot(): Promise<string> {
+    try {
+      return (await this.storeList()).root;
+    } catch {
+      return configuredStoreRoot();
+    }
   }
 
   async generate(
@@ -231,7 +372,13 @@ export class EngineService implements vscode.Disposable {
 
   private async requireModel(token: vscode.CancellationToken | undefined): Promise<LoadedModelInfo> {
     const info = await this.ensureModel(token);
-    if (!info) throw new Error(vscode.l10n.t("No model is loaded. Run \"Hearth: Load Model from File…\" first."));
+    if (!info) {
+      throw new NoModelError(
+        vscode.l10n.t(
+          "No model is installed or loaded yet. Download one with \"Hearth: Download Recommended Model\" or \"Hearth: Pull Model…\", or load a GGUF file with \"Hearth: Load Model from File…\".",
+        ),
+      );
+    }
     return info;
   }
 
@@ -288,10 +435,25 @@ export class EngineService implements vscode.Disposable {
 
   async dispose(): Promise<void> {
     this.onDidChangeModelEmitter.dispose();
+    this.onDidChangeStoreEmitter.dispose();
+    this.onDidChangeEngineStateEmitter.dispose();
     const client = this.client;
     this.client = null;
     await client?.dispose();
   }
+}
+
+/** No model is loaded, none was chosen before, and none is installed. */
+export class NoModelError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "NoModelError";
+  }
+}
+
+/** A `.gguf` path (absolute, relative or `~`), as opposed to the name of an installed model. */
+export function looksLikePath(reference: string): boolean {
+  return /[\\/]/.test(reference) || reference.toLowerCase().endsWith(".gguf") || reference.startsWith("~") || reference.startsWith(".");
 }
 
 /** VS Code's CancellationToken becomes an AbortSignal at the engine boundary. */

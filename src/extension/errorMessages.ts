@@ -5,11 +5,14 @@ import { isEngineError, errorText } from "../common/engineError";
 export async function showEngineError(error: unknown): Promise<void> {
   const showLog = vscode.l10n.t("Show Log");
   const loadModel = vscode.l10n.t("Load Model from File…");
-  const actions =
-    isEngineError(error, "invalidModel") || isEngineError(error, "modelNotFound") || isEngineError(error, "outOfMemory")
-      ? [loadModel, showLog]
+  const selectModel = vscode.l10n.t("Select Model…");
+  const actions = isEngineError(error, "modelNotFound")
+    ? [selectModel, loadModel]
+    : isEngineError(error, "invalidModel") || isEngineError(error, "outOfMemory")
+      ? [selectModel, loadModel, showLog]
       : [showLog];
   const choice = await vscode.window.showErrorMessage(errorText(error), ...actions);
   if (choice === showLog) await vscode.commands.executeCommand("hearth.showLog");
   if (choice === loadModel) await vscode.commands.executeCommand("hearth.loadModelFromFile");
+  if (choice === selectModel) await vscode.commands.executeCommand("hearth.selectModel");
 }

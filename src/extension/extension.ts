@@ -5,8 +5,19 @@ import { setLocale, normalizeLocale } from "../common/localize";
 import { errorText } from "../common/engineError";
 import { ChatViewProvider } from "./chatViewProvider";
 import { EngineService } from "./engineService";
+import { pullRecommendedCommand, setRecommendedModelContext } from "./gettingStarted";
+import { importModelCommand } from "./importModelCommand";
+import { showLoadedModelsCommand } from "./loadedModelsCommand";
 import { pickAndLoadModel } from "./loadModelCommand";
+import { showModelDetailsCommand } from "./modelDetailsCommand";
 import { showModelInfoCommand } from "./modelInfoCommand";
+import { selectModelCommand } from "./modelPicker";
+import { isModelsNode, modelNameOf, ModelsTreeProvider } from "./modelsTreeView";
+import { openModelsFolderCommand } from "./openModelsFolderCommand";
+import { pullModelCommand } from "./pullModelCommand";
+import { PullTracker } from "./pullTracker";
+import { removeModelCommand } from "./removeModelCommand";
+import { repairStoreCommand } from "./repairStoreCommand";
 import { runPromptCommand } from "./runPromptCommand";
 import { restartKeysAffected } from "./settingsAccess";
 import { StatusBarController } from "./statusBar";
@@ -18,6 +29,8 @@ export interface HearthApi {
   readonly engine: EngineService;
   readonly statusBar: StatusBarController;
   readonly chat: ChatViewProvider;
+  readonly models: ModelsTreeProvider;
+  readonly pulls: PullTracker;
 }
 
 let engineService: EngineService | undefined;
@@ -47,7 +60,16 @@ export function activate(context: vscode.ExtensionContext): HearthApi | undefine
       );
     };
 
-    const chat = new ChatViewProvider(context, engine);
+    const pulls = new PullTracker();
+    const models = new ModelsTreeProvider(engine, pulls, log);
+    context.subscriptions.push(
+      pulls,
+      models,
+      vscode.window.createTreeView(ModelsTreeProvider.viewId, { treeDataProvider: models, showCollapseAll: false }),
+    );
+    setRecommendedModelContext();
+
+    const chat = new ChatViewProvider(context, engine, pulls);
     context.subscriptions.push(
       chat,
       vscode.window.registerWebviewViewProvider(ChatViewProvider.viewId, chat, {
@@ -58,16 +80,65 @@ export function activate(context: vscode.ExtensionContext): HearthApi | undefine
     register("hearth.openChat", () => vscode.commands.executeCommand(`${ChatViewProvider.viewId}.focus`));
     register("hearth.newChat", () => chat.newChat());
     register("hearth.loadModelFromFile", (target) => pickAndLoadModel(engine, target));
-    register("hearth.runPrompt", (prompt) => runPromptCommand(engine, prompt));
+    register("hearth.runPrompt", (prompt) => runPromptCommand(engine, pulls, prompt));
     register("hearth.showModelInfo", (target) => showModelInfoCommand(engine, target));
-    register("hearth.unloadModel", async () => {
-      const name = engine.activeModel?.name;
-      const unloaded = await engine.unloadModel();
+    register("hearth.unloadModel", async (target) => {
+      // From the Models view: the node's model (which may not be the active one); else the active model.
+      let modelId: string | undefined;
+      let name: string | undefined;
+      if (isModelsNode(target) && target.kind === "loaded") {
+        modelId = target.row.model.modelId;
+        name = target.row.installedName ?? target.row.model.name;
+      } else if (isModelsNode(target) && target.kind === "installed" && target.row.loaded) {
+        modelId = target.row.loaded.modelId;
+        name = target.row.stored.name;
+      }
+      name ??= engine.activeModel?.name;
+      const unloaded = modelId ? await engine.unloadModelById(modelId) : await engine.unloadModel();
       void vscode.window.showInformationMessage(
         unloaded && name
           ? vscode.l10n.t("Unloaded {0}; its memory is free again.", name)
           : vscode.l10n.t("No model was loaded."),
       );
+      return unloaded;
+    });
+    register("hearth.selectModel", (target) => selectModelCommand(engine, target));
+    register("hearth.loadModel", (target) => selectModelCommand(engine, target));
+    register("hearth.pullModel", (target) => pullModelCommand(engine, pulls, target));
+    register("hearth.pullRecommended", () => pullRecommendedCommand(engine, pulls));
+    register("hearth.resumeDownload", (target) => pullModelCommand(engine, pulls, target));
+    register("hearth.removeModel", (target) => removeModelCommand(engine, target));
+    register("hearth.showModel", (target) => showModelDetailsCommand(engine, target));
+    register("hearth.showLoadedModels", (options) => showLoadedModelsCommand(engine, options));
+    register("hearth.importModel", (target) => importModelCommand(engine, target));
+    register("hearth.repairModelStore", (options) => repairStoreCommand(engine, options));
+    register("hearth.openModelsFolder", (options) => openModelsFolderCommand(engine, options));
+    register("hearth.refreshModels", () => models.refresh());
+    register("hearth.openWalkthrough", () =>
+      vscode.commands.executeCommand("workbench.action.openWalkthrough", `${context.extension.id}#gettingStarted`, false),
+    );
+    register("hearth.copyModelName", async (target) => {
+      const name = modelNameOf(target);
+      if (!name) return undefined;
+      await vscode.env.clipboard.writeText(name);
+      vscode.window.setStatusBarMessage(vscode.l10n.t("Copied {0} to the clipboard.", name), 3000);
+      return name;
+    });
+    register("hearth.cancelDownload", async (target) => {
+      if (isModelsNode(target) && target.kind === "download") return pulls.cancel(target.row.id);
+      const running = pulls.active;
+      if (running.length === 0) {
+        void vscode.window.showInformationMessage(vscode.l10n.t("No download is running in this window."));
+        return false;
+      }
+      const picked =
+        running.length === 1
+          ? running[0]
+          : await vscode.window.showQuickPick(
+              running.map((pull) => ({ label: pull.name, description: pull.reference, pull })),
+              { title: vscode.l10n.t("Hearth: Cancel Download") },
+            ).then((item) => item?.pull);
+      return picked ? pulls.cancel(picked.id) : false;
     });
     register("hearth.restartEngine", async () => {
       await vscode.window.withProgress(
@@ -95,7 +166,7 @@ export function activate(context: vscode.ExtensionContext): HearthApi | undefine
     );
 
     log.info(`Hearth ${String(context.extension.packageJSON.version)} activated (VS Code ${vscode.version})`);
-    return { engine, statusBar, chat };
+    return { engine, statusBar, chat, models, pulls };
   } catch (error) {
     void vscode.window.showErrorMessage(
       vscode.l10n.t("Hearth could not start: {0}. Reload the window; if it happens again, report it with the Hearth log.", errorText(error)),

@@ -5,6 +5,7 @@ import type { LoadedModelInfo } from "../common/engineProtocol";
 import { isEngineError } from "../common/engineError";
 import { formatBytes } from "../common/formatBytes";
 import type { EngineService } from "./engineService";
+import { looksLikePath } from "./engineService";
 import { showEngineError } from "./errorMessages";
 
 /** Loads `target` (a Uri or path, e.g. from a test or another command) or asks the user for a file. */
@@ -23,12 +24,20 @@ export async function pickAndLoadModel(
       canSelectMany: false,
       canSelectFolders: false,
       filters: { [vscode.l10n.t("GGUF models")]: ["gguf"], [vscode.l10n.t("All files")]: ["*"] },
-      ...(preferred ? { defaultUri: vscode.Uri.file(path.dirname(preferred)) } : {}),
+      ...(preferred && looksLikePath(preferred) ? { defaultUri: vscode.Uri.file(path.dirname(preferred)) } : {}),
     });
     modelPath = picked?.[0]?.fsPath;
   }
   if (!modelPath) return undefined;
-  const fileName = path.basename(modelPath);
+  return loadWithProgress(engine, modelPath);
+}
+
+/**
+ * Loads a `.gguf` path or an installed model's name with a cancellable progress notification,
+ * and says what was loaded. Errors are shown (with their actions) and answer undefined.
+ */
+export async function loadWithProgress(engine: EngineService, modelPath: string): Promise<LoadedModelInfo | undefined> {
+  const fileName = looksLikePath(modelPath) ? path.basename(modelPath) : modelPath;
   try {
     const info = await vscode.window.withProgress(
       {

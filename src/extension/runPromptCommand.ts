@@ -4,8 +4,9 @@ import * as vscode from "vscode";
 import { isEngineError } from "../common/engineError";
 import { DocumentStream } from "./documentStream";
 import type { EngineService } from "./engineService";
-import { pickAndLoadModel } from "./loadModelCommand";
 import { showEngineError } from "./errorMessages";
+import { offerFirstModel } from "./gettingStarted";
+import type { PullTracker } from "./pullTracker";
 
 export interface RunPromptOutcome {
   document: vscode.TextDocument;
@@ -15,18 +16,14 @@ export interface RunPromptOutcome {
 
 export async function runPromptCommand(
   engine: EngineService,
+  pulls: PullTracker,
   promptArgument?: unknown,
 ): Promise<RunPromptOutcome | undefined> {
-  let model = engine.activeModel;
+  const model = engine.activeModel;
   if (!model && !engine.preferredModelPath()) {
-    const load = vscode.l10n.t("Load Model from File…");
-    const choice = await vscode.window.showInformationMessage(
-      vscode.l10n.t("No model is loaded yet. Load a GGUF model file to run prompts on it."),
-      load,
-    );
-    if (choice !== load) return undefined;
-    model = (await pickAndLoadModel(engine)) ?? null;
-    if (!model) return undefined;
+    // Nothing chosen yet: an installed model will do; with none, offer the recommended download.
+    const installed = await engine.installedChatModel().catch(() => null);
+    if (!installed && !(await offerFirstModel(engine, pulls))) return undefined;
   }
   const modelName = model?.name ?? vscode.l10n.t("the model");
   const prompt =

@@ -1,4 +1,5 @@
 import * as vscode from "vscode";
+import type { DownloadEndpoints } from "../common/modelCatalogue";
 import type { HearthSettings, SettingKey } from "../common/settings";
 import { resolveSettings, settingKeys, settingsSchema } from "../common/settings";
 
@@ -13,4 +14,13 @@ export function restartKeysAffected(event: vscode.ConfigurationChangeEvent): Set
   return settingKeys.filter(
     (key) => settingsSchema[key].requiresRestart && event.affectsConfiguration(`hearth.${key}`),
   );
+}
+
+/** The download endpoints the engine is started with (a Hugging Face mirror, ModelScope). */
+export function downloadEndpoints(): DownloadEndpoints {
+  const settings = readSettings();
+  return {
+    huggingFaceEndpoint: settings.downloadEndpoint.trim(),
+    modelScopeEndpoint: settings.modelScopeEndpoint.trim(),
+  };
 }

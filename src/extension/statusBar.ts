@@ -8,7 +8,10 @@ export type StatusState =
   | { kind: "generating"; model: string; tokensPerSecond: number | null }
   | { kind: "crashed"; reason: string; model: string | null };
 
-/** The status-bar item: the active model and what the engine is doing; a click opens the Hearth menu. */
+/**
+ * The status-bar item: the active model and what the engine is doing; a click opens the model
+ * picker (which leads on to the engine's status menu).
+ */
 export class StatusBarController implements vscode.Disposable {
   private readonly item: vscode.StatusBarItem;
   private current: StatusState = { kind: "noModel" };
@@ -16,7 +19,6 @@ export class StatusBarController implements vscode.Disposable {
   constructor() {
     this.item = vscode.window.createStatusBarItem("hearth.status", vscode.StatusBarAlignment.Right, 100);
     this.item.name = vscode.l10n.t("Hearth");
-    this.item.command = "hearth.showMenu";
     this.render();
     this.item.show();
   }
@@ -41,6 +43,8 @@ export class StatusBarController implements vscode.Disposable {
   private render(): void {
     const state = this.current;
     this.item.backgroundColor = undefined;
+    // After a crash the log and a restart matter most; otherwise the model picker.
+    this.item.command = state.kind === "crashed" ? "hearth.showMenu" : "hearth.selectModel";
     switch (state.kind) {
       case "noModel":
         this.item.text = "$(flame) Hearth";
@@ -56,7 +60,7 @@ export class StatusBarController implements vscode.Disposable {
         break;
       case "ready":
         this.item.text = `$(flame) ${state.model}`;
-        this.item.tooltip = vscode.l10n.t("Hearth: {0} is ready ({1}). Click for actions.", state.model, state.detail);
+        this.item.tooltip = vscode.l10n.t("Hearth: {0} is ready ({1}). Click to switch models or for more actions.", state.model, state.detail);
         break;
       case "generating":
         this.item.text =

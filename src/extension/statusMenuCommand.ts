@@ -37,13 +37,17 @@ export async function statusMenuCommand(engine: EngineService): Promise<void> {
   items.push({ label: "", kind: vscode.QuickPickItemKind.Separator });
   items.push({ label: `$(comment-discussion) ${vscode.l10n.t("Open Chat")}`, command: "hearth.openChat" });
   items.push({ label: `$(comment) ${vscode.l10n.t("Run Prompt")}`, command: "hearth.runPrompt" });
+  items.push({ label: `$(list-selection) ${vscode.l10n.t("Select Model…")}`, command: "hearth.selectModel" });
   items.push({ label: `$(folder-opened) ${vscode.l10n.t("Load Model from File…")}`, command: "hearth.loadModelFromFile" });
+  items.push({ label: `$(cloud-download) ${vscode.l10n.t("Pull a Model…")}`, command: "hearth.pullModel" });
+  items.push({ label: `$(layers) ${vscode.l10n.t("Show Loaded Models")}`, command: "hearth.showLoadedModels" });
   if (model) {
     items.push({ label: `$(info) ${vscode.l10n.t("Show GGUF Model Info…")}`, command: "hearth.showModelInfo" });
     items.push({ label: `$(debug-disconnect) ${vscode.l10n.t("Unload Model")}`, command: "hearth.unloadModel" });
   }
   items.push({ label: `$(debug-restart) ${vscode.l10n.t("Restart Engine")}`, command: "hearth.restartEngine" });
   items.push({ label: `$(output) ${vscode.l10n.t("Show Log")}`, command: "hearth.showLog" });
+  items.push({ label: `$(rocket) ${vscode.l10n.t("Get Started with Hearth")}`, command: "hearth.openWalkthrough" });
   const picked = await vscode.window.showQuickPick(items, {
     title: vscode.l10n.t("Hearth"),
     placeHolder: engine.enginePid

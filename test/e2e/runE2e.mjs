@@ -1,14 +1,17 @@
 // The end-to-end UI tier (`npm run test:e2e`): drives real VS Code 1.100.3 (code-server in headless
 // Chromium) from outside, the way a person would: the Hearth status-bar item shows up, the command
 // palette runs "Hearth: Run Prompt", a prompt goes into the input box, and the answer streams into
-// an untitled Markdown editor. Ends with a screenshot.
+// an untitled Markdown editor; the chat answers; the Models view lists the model installed in the
+// store that hearth.modelsPath points at (prepared before the run) and the loaded one. Screenshots
+// of each.
 //
 // Env: HEARTH_E2E_EXTENSION_PATH  extension folder to load (default: this repository)
 //      HEARTH_TEST_RESULTS_FILE   counts JSON (default .test-artifacts/results/e2e.json)
 //      HEARTH_E2E_MODEL           model for "hearth.defaultModel" (default test/fixtures/.generated/tiny-llama.gguf)
-//      HEARTH_UPDATE_SCREENSHOTS=1  also copy the screenshot to media/screenshots/run-prompt.png
+//      HEARTH_UPDATE_SCREENSHOTS=1  also copy the screenshots to media/screenshots/ (run-prompt, chat, models)
 //      HEARTH_E2E_TIMEOUT_MS      bound on the whole run (default 10 min)
 //      HEARTH_HEADED=1            show the browser (needs a display)
+import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import {
@@ -42,11 +45,16 @@ const SELECTORS = {
   hearthActivity: '.activitybar .action-item a[aria-label^="Hearth"]',
   /** Hearth's chat webview (the extensionId filter keeps the welcome walkthrough's webview out). */
   chatWebview: 'iframe.webview.ready[src*="extensionId=hearth-dev.hearth"]',
+  /** A view pane in the side bar, found by its header's title. */
+  paneHeader: ".part.sidebar .pane-header",
+  treeRows: ".monaco-list-row",
 };
 const COMMAND_LABEL = "Hearth: Run Prompt";
 const NO_MATCH_TEXT = "No matching commands";
 const PROMPT = "Say hello to the hearth in one short sentence.";
 const CHAT_PROMPT = "What is a GGUF file?";
+/** The name the fixture model is installed under in the prepared store. */
+const INSTALLED_MODEL = "tiny-llama:e2e";
 const TIMEOUTS = {
   workbench: 90_000,
   statusItem: 90_000,
@@ -70,6 +78,8 @@ const failureScreenshot = path.join(screenshotDir, "e2e-failure.png");
 const mediaScreenshot = path.join(repoRoot, "media/screenshots/run-prompt.png");
 const chatScreenshotFile = path.join(screenshotDir, "chat.png");
 const mediaChatScreenshot = path.join(repoRoot, "media/screenshots/chat.png");
+const modelsScreenshotFile = path.join(screenshotDir, "models.png");
+const mediaModelsScreenshot = path.join(repoRoot, "media/screenshots/models.png");
 const consoleLogFile = path.join(artifactsDir, "logs/e2e-workbench-console.log");
 
 const rel = (p) => path.relative(repoRoot, p) || ".";
@@ -90,6 +100,7 @@ const checks = [
         settings: {
           "hearth.defaultModel": modelPath,
           "hearth.threads": 1,
+          "hearth.modelsPath": ctx.modelsStore,
         },
       });
     },
@@ -214,7 +225,96 @@ const checks = [
       }
     },
   },
+  {
+    name: "the Models view in the Hearth container lists the installed model and the loaded one",
+    async run(ctx) {
+      const { page } = ctx;
+      const header = page.locator(SELECTORS.paneHeader, { hasText: /^\s*models/i }).first();
+      await header.waitFor({ state: "visible", timeout: 30_000 }).catch(() => {
+        throw new Error("the Hearth container has no Models view");
+      });
+      // Give the Models view the side bar: fold the chat, unfold Models when it is folded.
+      const chatHeader = page.locator(SELECTORS.paneHeader, { hasText: /^\s*chat/i }).first();
+      if ((await chatHeader.getAttribute("aria-expanded").catch(() => null)) === "true") await chatHeader.click();
+      if ((await header.getAttribute("aria-expanded").catch(() => null)) === "false") await header.click();
+      const pane = page.locator(".part.sidebar .pane").filter({
+        has: page.locator(".pane-header", { hasText: /^\s*models/i }),
+      });
+      const rowWith = (text) => pane.locator(SELECTORS.treeRows, { hasText: text }).first();
+      for (const text of ["Loaded", "Installed", INSTALLED_MODEL]) {
+        await rowWith(text).waitFor({ state: "visible", timeout: 60_000 }).catch(async () => {
+          const rows = await pane.locator(SELECTORS.treeRows).allInnerTexts().catch(() => []);
+          throw new Error(`the Models view has no "${text}" row; it shows: ${JSON.stringify(normalize(rows.join(" | ")))}`);
+        });
+      }
+      const rows = (await pane.locator(SELECTORS.treeRows).allInnerTexts()).map((row) => normalize(row).replace(/\s+/g, " ").trim());
+      const installed = rows.find((row) => row.includes(INSTALLED_MODEL)) ?? "";
+      if (!/\d+(\.\d+)? [KMG]B/.test(installed)) throw new Error(`the installed row shows no size: "${installed}"`);
+      const loadedIndex = rows.findIndex((row) => row.startsWith("Loaded"));
+      const loaded = rows[loadedIndex + 1] ?? "";
+      if (!/since/.test(loaded)) throw new Error(`the loaded row does not say since when: "${loaded}"`);
+      // Select the installed model (focus leaves the chat's header; the row shows as chosen).
+      await rowWith(INSTALLED_MODEL).click({ timeout: 10_000 });
+      ctx.modelsPane = pane;
+      ctx.note = `loaded "${loaded}"; installed "${installed}"`;
+    },
+  },
+  {
+    name: "the installed model's inline Show action opens its details page",
+    async run(ctx) {
+      const { page } = ctx;
+      const row = ctx.modelsPane.locator(SELECTORS.treeRows, { hasText: INSTALLED_MODEL }).first();
+      await row.hover();
+      await row.locator('.action-label[aria-label^="Show Model Details"]').first().click({ timeout: 10_000 });
+      const deadline = Date.now() + 60_000;
+      let text = "";
+      // The page's top lines (the editor renders only what is visible): the name and the fit estimate.
+      while (!(text.includes(`# ${INSTALLED_MODEL}`) && /Fits|fit/.test(text))) {
+        if (Date.now() > deadline) throw new Error(`no details page opened; the editor shows: ${JSON.stringify(text.slice(0, 200))}`);
+        await sleep(300);
+        text = normalize((await page.locator(SELECTORS.editorLines).allInnerTexts().catch(() => [])).join("\n"));
+      }
+      // Unfold the catalogue and widen the side bar for the picture (best effort).
+      await ctx.modelsPane.locator(SELECTORS.treeRows, { hasText: /^\s*Recommended/ }).first().click({ timeout: 5_000 }).catch(() => {});
+      const sidebar = await page.locator(".part.sidebar").first().boundingBox().catch(() => null);
+      if (sidebar) {
+        const y = sidebar.y + sidebar.height / 2;
+        await page.mouse.move(sidebar.x + sidebar.width - 1, y);
+        await page.mouse.down();
+        await page.mouse.move(sidebar.x + sidebar.width + 160, y, { steps: 8 });
+        await page.mouse.up();
+      }
+      ctx.note = "details page with the store's facts";
+    },
+  },
+  {
+    name: "a screenshot of the Models view is saved",
+    async run(ctx) {
+      const box = await ctx.page.locator(".part.editor").first().boundingBox().catch(() => null);
+      if (box) await ctx.page.mouse.move(box.x + box.width / 2, box.y + box.height - 40);
+      await sleep(500);
+      await ctx.page.screenshot({ path: modelsScreenshotFile, timeout: 30_000 });
+      ctx.note = rel(modelsScreenshotFile);
+      if (process.env.HEARTH_UPDATE_SCREENSHOTS === "1") {
+        fs.copyFileSync(modelsScreenshotFile, mediaModelsScreenshot);
+        ctx.note += `, copied to ${rel(mediaModelsScreenshot)}`;
+      }
+    },
+  },
 ];
+
+/** Imports the fixture model into a fresh store folder for hearth.modelsPath, before code-server starts. */
+function prepareModelStore(storeDir) {
+  const result = spawnSync(
+    "npx",
+    ["--no-install", "tsx", "test/e2e/prepareModelStore.ts", storeDir, modelPath, INSTALLED_MODEL],
+    { cwd: repoRoot, encoding: "utf8", timeout: 120_000, killSignal: "SIGKILL" },
+  );
+  if (result.status !== 0) {
+    throw new Error(`could not prepare the model store: ${(result.stderr || result.error?.message || "").trim()}`);
+  }
+  console.log(`[test:e2e] model store ${storeDir}: ${result.stdout.trim()}`);
+}
 
 // -------------------------------------------------------------------------------------- helpers
 
@@ -333,6 +433,7 @@ async function main() {
   const ctx = {
     workspace: makeTempDir("e2e-ws"),
     hearthHome: makeTempDir("e2e-home"),
+    modelsStore: makeTempDir("e2e-models"),
     closers: [],
     server: null,
     context: null,
@@ -341,6 +442,7 @@ async function main() {
   };
   const fixtureWorkspace = path.join(repoRoot, "test/fixtures/workspace");
   if (fs.existsSync(fixtureWorkspace)) fs.cpSync(fixtureWorkspace, ctx.workspace, { recursive: true });
+  prepareModelStore(ctx.modelsStore);
 
   const results = { passed: 0, failed: 0, pending: 0, failures: [] };
   let failed = false;
@@ -390,6 +492,7 @@ async function main() {
     if (ctx.server) await ctx.server.stop();
     removeDir(ctx.workspace);
     removeDir(ctx.hearthHome);
+    removeDir(ctx.modelsStore);
   }
 
   writeResults(resultsFile, results);

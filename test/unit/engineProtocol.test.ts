@@ -32,7 +32,9 @@ describe("engine protocol", () => {
   it("checks engine messages' envelopes", () => {
     assert.ok(parseEngineMessage({ type: "chunk", id: 1, chunk: { text: "a" } }));
     assert.ok(parseEngineMessage({ type: "error", id: 1, error: { code: "internal", message: "m" } }));
-    assert.equal(parseEngineMessage({ type: "chunk", id: 1, chunk: { text: 5 } }), null);
+    assert.ok(parseEngineMessage({ type: "chunk", id: 1, chunk: { phase: "downloading", completedBytes: 1 } }));
+    assert.equal(parseEngineMessage({ type: "chunk", id: 1, chunk: "text" }), null);
+    assert.equal(parseEngineMessage({ type: "chunk", id: "1", chunk: { text: "a" } }), null);
     assert.equal(parseEngineMessage({ type: "error", id: 1, error: "boom" }), null);
     assert.equal(parseEngineMessage({ type: "ready" }), null);
     assert.equal(parseEngineMessage({ type: "whatever", id: 1 }), null);

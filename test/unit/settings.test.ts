@@ -10,6 +10,9 @@ describe("settings", () => {
       maxTokens: "lots",
       temperature: 9,
       defaultModel: 42,
+      modelsPath: ["/a"],
+      downloadEndpoint: "ftp://mirror.example",
+      modelScopeEndpoint: "",
     };
     const settings = resolveSettings((key) => values[key]);
     for (const key of settingKeys) assert.equal(settings[key], settingsSchema[key].default, key);
@@ -23,6 +26,9 @@ describe("settings", () => {
       maxTokens: 256,
       temperature: 0,
       defaultModel: "/models/a.gguf",
+      modelsPath: "~/models",
+      downloadEndpoint: "https://hf-mirror.com",
+      modelScopeEndpoint: "http://127.0.0.1:8080/modelscope",
     };
     assert.deepEqual(resolveSettings((key) => values[key]), values);
   });

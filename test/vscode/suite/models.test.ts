@@ -1,0 +1,277 @@
+// The model store inside real VS Code: the Models view's data, import, load and unload from the
+// view's items, details, pull from a loopback Hugging Face endpoint with progress in the view,
+// cancel and resume, repair and remove. The store is a temp folder (hearth.modelsPath) and the
+// download endpoint a fixture server started here (hearth.downloadEndpoint); commands get their
+// answers as arguments, so no dialog or quick pick opens.
+import * as assert from "node:assert/strict";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import * as vscode from "vscode";
+import type { LoadedModelInfo, StoreShowResult } from "../../../src/common/engineProtocol";
+import { formatBytes } from "../../../src/common/formatBytes";
+import type { ModelManifest, PullResult, RemoveResult, RepairReport } from "../../../src/common/modelManifest";
+import type { ModelsOverview } from "../../../src/common/modelsOverview";
+import type { HearthApi } from "../../../src/extension/extension";
+import type { ModelsGroup, ModelsNode } from "../../../src/extension/modelsTreeView";
+import { FixtureModelServer } from "../../support/fixtureModelServer";
+
+const extensionId = "hearth-dev.hearth";
+
+async function waitUntil(condition: () => Promise<boolean> | boolean, what: string, timeoutMs = 30_000): Promise<void> {
+  const started = Date.now();
+  while (!(await condition())) {
+    if (Date.now() - started > timeoutMs) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+describe("Models: the store, the Models view and its commands in VS Code", function () {
+  let api: HearthApi;
+  let fixtureLlama: string;
+  let fixtureEmbedding: string;
+  let storeDir: string;
+  let server: FixtureModelServer;
+  let fixtureBytes: Buffer;
+  let cdnPath: string;
+  const hfRepo = "hearth-test/tiny-llama-GGUF";
+  const hfFile = "tiny-llama-q8_0.gguf";
+  const config = (): vscode.WorkspaceConfiguration => vscode.workspace.getConfiguration("hearth");
+
+  async function groupNodes(group: ModelsGroup): Promise<ModelsNode[]> {
+    await api.models.refresh();
+    const roots = await api.models.getChildren();
+    const node = roots.find((root) => root.kind === "group" && root.group === group);
+    return node ? api.models.getChildren(node) : [];
+  }
+
+  async function installedNode(name: string): Promise<ModelsNode & { kind: "installed" }> {
+    const node = (await groupNodes("installed")).find((n) => n.kind === "installed" && n.row.stored.name === name);
+    assert.ok(node && node.kind === "installed", `${name} is listed under Installed`);
+    return node;
+  }
+
+  async function overview(): Promise<ModelsOverview> {
+    await api.models.refresh();
+    return api.models.overview();
+  }
+
+  before(async () => {
+    const extension = vscode.extensions.getExtension<HearthApi | undefined>(extensionId);
+    assert.ok(extension);
+    const exported = await extension.activate();
+    assert.ok(exported, "the extension activated");
+    api = exported;
+    fixtureLlama = path.join(extension.extensionPath, "test", "fixtures", ".generated", "tiny-llama.gguf");
+    fixtureEmbedding = path.join(extension.extensionPath, "test", "fixtures", ".generated", "tiny-bert-embed.gguf");
+    fixtureBytes = fs.readFileSync(fixtureLlama);
+
+    storeDir = fs.mkdtempSync(path.join(os.tmpdir(), "hearth-models-test-"));
+    server = await FixtureModelServer.start();
+    cdnPath = server.serveHuggingFace(hfRepo, hfFile, fixtureBytes).cdn.path;
+    server.serve("/files/tiny-resume.gguf", fixtureBytes);
+
+    await config().update("threads", 1, vscode.ConfigurationTarget.Global);
+    await config().update("modelsPath", storeDir, vscode.ConfigurationTarget.Global);
+    await config().update("downloadEndpoint", server.url, vscode.ConfigurationTarget.Global);
+    // Both settings apply when the engine starts: start a fresh one.
+    await api.engine.restartEngine();
+  });
+
+  it("uses the store folder from hearth.modelsPath, empty at first: the view shows its welcome", async () => {
+    const root = (await vscode.commands.executeCommand("hearth.openModelsFolder", { reveal: false })) as string;
+    assert.equal(fs.realpathSync(root), fs.realpathSync(storeDir));
+    const rows = await overview();
+    assert.equal(rows.empty, true);
+    assert.deepEqual(await api.models.getChildren(), [], "an empty tree lets the welcome content show");
+  });
+
+  it("imports a fixture model and lists it under Installed with size, quantization and parameters", async () => {
+    const manifest = (await vscode.commands.executeCommand("hearth.importModel", {
+      path: fixtureLlama,
+      name: "tiny-llama:test",
+    })) as ModelManifest | undefined;
+    assert.ok(manifest, "the import answered its manifest");
+    assert.equal(manifest.name, "tiny-llama:test");
+    assert.equal(manifest.sizeBytes, fixtureBytes.length);
+
+    const roots = await api.models.getChildren();
+    assert.deepEqual(
+      roots.map((node) => (node.kind === "group" ? node.group : node.kind)),
+      ["installed", "recommended"],
+    );
+    const node = await installedNode("tiny-llama:test");
+    const item = api.models.getTreeItem(node);
+    assert.equal(item.contextValue, "hearth.model.installed");
+    const description = String(item.description);
+    assert.ok(description.includes(formatBytes(fixtureBytes.length)), description);
+    assert.ok(description.includes(manifest.gguf!.quantization), description);
+    const tooltip = item.tooltip instanceof vscode.MarkdownString ? item.tooltip.value : String(item.tooltip);
+    assert.match(tooltip, /Context length/);
+    assert.match(tooltip, /Licence/);
+    assert.equal(await vscode.commands.executeCommand("hearth.copyModelName", node), "tiny-llama:test");
+  });
+
+  it("loads and unloads the model from the view's items", async () => {
+    const info = (await vscode.commands.executeCommand("hearth.loadModel", await installedNode("tiny-llama:test"))) as
+      | LoadedModelInfo
+      | undefined;
+    assert.ok(info, "Load answered the loaded model");
+    assert.equal(info.storeName, "tiny-llama:test");
+    assert.equal(api.engine.activeModel?.storeName, "tiny-llama:test");
+    assert.equal(api.statusBar.state.kind, "ready");
+    assert.ok(api.statusBar.text.includes("tiny-llama:test"), api.statusBar.text);
+
+    const loaded = await groupNodes("loaded");
+    assert.equal(loaded.length, 1);
+    const loadedItem = api.models.getTreeItem(loaded[0]!);
+    assert.equal(loadedItem.label, "tiny-llama:test");
+    assert.equal(loadedItem.contextValue, "hearth.model.loaded");
+    assert.match(String(loadedItem.description), /since/);
+    assert.equal(api.models.getTreeItem(await installedNode("tiny-llama:test")).contextValue, "hearth.model.installedLoaded");
+    const ps = (await vscode.commands.executeCommand("hearth.showLoadedModels", { show: false })) as LoadedModelInfo[];
+    assert.deepEqual(ps.map((model) => model.storeName), ["tiny-llama:test"]);
+
+    const unloaded = await vscode.commands.executeCommand("hearth.unloadModel", loaded[0]);
+    assert.equal(unloaded, true);
+    assert.equal(api.engine.activeModel, null);
+    assert.equal(api.statusBar.state.kind, "noModel");
+    assert.deepEqual(await groupNodes("loaded"), []);
+  });
+
+  it("shows a model's details: GGUF metadata and chat template, plus the store's source, sha256 and file", async () => {
+    const result = (await vscode.commands.executeCommand("hearth.showModel", await installedNode("tiny-llama:test"))) as
+      | StoreShowResult
+      | undefined;
+    assert.ok(result?.inspection, "Show answered the inspection");
+    const text = vscode.window.activeTextEditor?.document.getText() ?? "";
+    assert.ok(text.includes(result.model.manifest!.sha256), "the page shows the sha256");
+    assert.ok(text.includes(result.model.blobPath!), "the page shows the model file");
+    assert.match(text, /## In the model store/);
+    assert.match(text, /## Chat template/);
+    await vscode.commands.executeCommand("workbench.action.closeActiveEditor");
+  });
+
+  it("pulls a model from the loopback Hugging Face endpoint, with its progress in the Downloads group", async () => {
+    // Slow enough to watch the progress in the view.
+    server.setFault(cdnPath, { chunkBytes: 32 * 1024, chunkDelayMs: 60 });
+    const reference = `hf:${hfRepo}/${hfFile}`;
+    const pulling = vscode.commands.executeCommand("hearth.pullModel", reference) as Thenable<PullResult | undefined>;
+    let seen = "";
+    await waitUntil(async () => {
+      const row = (await api.models.overview()).downloads.find((d) => d.reference === reference);
+      if (row?.state === "pulling" && (row.percent ?? 0) > 0) {
+        const node = (await groupNodes("downloads")).find((n) => n.kind === "download" && n.row.reference === reference);
+        if (node) seen = String(api.models.getTreeItem(node).description);
+        return seen !== "";
+      }
+      return false;
+    }, "the pull to show in the Downloads group");
+    assert.match(seen, /\d+% · /, `the Downloads row shows a percentage: ${seen}`);
+
+    const result = await pulling;
+    server.setFault(cdnPath, null);
+    assert.ok(result, "the pull answered its result");
+    assert.equal(result.name, "tiny-llama:q8_0");
+    assert.equal(result.alreadyInstalled, false);
+    assert.equal(result.downloadedBytes, fixtureBytes.length);
+    assert.equal(result.manifest.source.kind, "huggingFace");
+    assert.ok(result.manifest.source.url?.startsWith(server.url), "downloaded from the configured endpoint");
+    await installedNode("tiny-llama:q8_0");
+    assert.deepEqual((await overview()).downloads, [], "nothing left in Downloads");
+  });
+
+  it("cancels a pull from the view, keeps the partial file as a resumable download, and resumes it", async () => {
+    const url = `${server.url}/files/tiny-resume.gguf`;
+    server.setFault("/files/tiny-resume.gguf", { chunkBytes: 16 * 1024, chunkDelayMs: 50 });
+    const pulling = vscode.commands.executeCommand("hearth.pullModel", url) as Thenable<PullResult | undefined>;
+    let node: ModelsNode | undefined;
+    await waitUntil(async () => {
+      node = (await groupNodes("downloads")).find(
+        (n) => n.kind === "download" && n.row.state === "pulling" && n.row.completedBytes >= 64 * 1024,
+      );
+      return node !== undefined;
+    }, "64 KB of the download");
+    assert.equal(api.models.getTreeItem(node!).contextValue, "hearth.download.pulling");
+    assert.equal(await vscode.commands.executeCommand("hearth.cancelDownload", node), true);
+    assert.equal(await pulling, undefined, "a cancelled pull answers nothing");
+
+    let interrupted: ModelsNode | undefined;
+    await waitUntil(async () => {
+      interrupted = (await groupNodes("downloads")).find((n) => n.kind === "download" && n.row.state === "interrupted");
+      return interrupted !== undefined;
+    }, "the interrupted download in the Downloads group");
+    assert.ok(interrupted?.kind === "download");
+    assert.equal(interrupted.row.reference, url);
+    assert.ok(interrupted.row.completedBytes > 0 && interrupted.row.completedBytes < fixtureBytes.length);
+    assert.equal(api.models.getTreeItem(interrupted).contextValue, "hearth.download.interrupted");
+
+    server.setFault("/files/tiny-resume.gguf", null);
+    const resumed = (await vscode.commands.executeCommand("hearth.resumeDownload", interrupted)) as PullResult | undefined;
+    assert.ok(resumed, "the resumed pull answered its result");
+    assert.equal(resumed.name, "tiny-resume:latest");
+    assert.ok(resumed.resumedFromBytes > 0, "it continued from the partial file");
+    assert.ok(
+      server.requestsFor("/files/tiny-resume.gguf", "GET").some((request) => request.range?.startsWith("bytes=")),
+      "with an HTTP Range request",
+    );
+    assert.deepEqual((await overview()).downloads, []);
+  });
+
+  it("lists a damaged entry with its problem and repairs the store", async () => {
+    const manifest = (await vscode.commands.executeCommand("hearth.importModel", {
+      path: fixtureEmbedding,
+      name: "broken:test",
+    })) as ModelManifest | undefined;
+    assert.ok(manifest);
+    fs.rmSync(path.join(storeDir, "models", "blobs", manifest.blob));
+    const node = await installedNode("broken:test");
+    const item = api.models.getTreeItem(node);
+    assert.equal(item.contextValue, "hearth.model.damaged");
+    const report = (await vscode.commands.executeCommand("hearth.repairModelStore", { confirm: false })) as
+      | RepairReport
+      | undefined;
+    assert.deepEqual(report?.removedManifests.map((entry) => entry.name), ["broken:test"]);
+    assert.ok(!(await groupNodes("installed")).some((n) => n.kind === "installed" && n.row.stored.name === "broken:test"));
+  });
+
+  it("removes a loaded model, unloading it first; the file stays while another model shares it", async () => {
+    const info = (await vscode.commands.executeCommand("hearth.selectModel", "tiny-llama:q8_0")) as LoadedModelInfo | undefined;
+    assert.equal(info?.storeName, "tiny-llama:q8_0");
+    const result = (await vscode.commands.executeCommand("hearth.removeModel", {
+      name: "tiny-llama:q8_0",
+      confirm: false,
+    })) as RemoveResult | undefined;
+    assert.ok(result, "Remove answered its result");
+    assert.equal(result.blobRemoved, false, "tiny-llama:test uses the same file");
+    assert.equal(api.engine.activeModel, null, "the removed model is no longer the active one");
+    assert.equal(api.statusBar.state.kind, "noModel");
+    assert.deepEqual(await vscode.commands.executeCommand("hearth.showLoadedModels", { show: false }), []);
+    assert.ok(!(await groupNodes("installed")).some((n) => n.kind === "installed" && n.row.stored.name === "tiny-llama:q8_0"));
+  });
+
+  it("removes the last models, freeing their file, and the view shows its welcome again", async () => {
+    const first = (await vscode.commands.executeCommand("hearth.removeModel", {
+      name: "tiny-resume:latest",
+      confirm: false,
+    })) as RemoveResult | undefined;
+    assert.equal(first?.blobRemoved, false);
+    const last = (await vscode.commands.executeCommand("hearth.removeModel", {
+      name: "tiny-llama:test",
+      confirm: false,
+    })) as RemoveResult | undefined;
+    assert.equal(last?.blobRemoved, true);
+    assert.equal(last?.freedBytes, fixtureBytes.length);
+    assert.equal((await overview()).empty, true);
+    assert.deepEqual(await api.models.getChildren(), []);
+  });
+
+  after(async () => {
+    await config().update("modelsPath", undefined, vscode.ConfigurationTarget.Global);
+    await config().update("downloadEndpoint", undefined, vscode.ConfigurationTarget.Global);
+    await config().update("threads", undefined, vscode.ConfigurationTarget.Global);
+    await api?.engine.restartEngine().catch(() => undefined);
+    await server?.close();
+    if (storeDir) fs.rmSync(storeDir, { recursive: true, force: true });
+  });
+});
