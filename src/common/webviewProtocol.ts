@@ -1,6 +1,7 @@
 // The one protocol between the chat webview and the extension host. The webview sends `ready`
 // before the host posts anything; every message from the webview is checked by
 // `parseWebviewMessage` and unknown ones are dropped.
+import { isSafeLinkUrl } from "./markdownRender";
 
 export interface ChatMessageView {
   id: string;
@@ -25,7 +26,11 @@ export type WebviewToHostMessage =
   | { type: "send"; text: string }
   | { type: "stop" }
   | { type: "newChat" }
-  | { type: "loadModel" };
+  | { type: "loadModel" }
+  /** A link in a reply was clicked: the host asks the user, showing the full URL, before opening it. */
+  | { type: "openLink"; url: string }
+  /** A code block's Copy button (the webview's own clipboard access may be blocked). */
+  | { type: "copy"; text: string };
 
 export type HostToWebviewMessage =
   | { type: "state"; state: ChatViewState; strings: Record<string, string> }
@@ -37,6 +42,9 @@ export type HostToWebviewMessage =
 
 /** The longest prompt the view accepts in one message (characters). */
 export const maxPromptLength = 200_000;
+/** The longest URL and the longest text the host accepts from the view. */
+export const maxLinkLength = 8_192;
+export const maxCopyLength = 1_000_000;
 
 export function parseWebviewMessage(value: unknown): WebviewToHostMessage | null {
   if (typeof value !== "object" || value === null || Array.isArray(value)) return null;
@@ -50,6 +58,14 @@ export function parseWebviewMessage(value: unknown): WebviewToHostMessage | null
     case "send":
       return typeof message.text === "string" && message.text.trim().length > 0 && message.text.length <= maxPromptLength
         ? { type: "send", text: message.text }
+        : null;
+    case "openLink":
+      return typeof message.url === "string" && message.url.length <= maxLinkLength && isSafeLinkUrl(message.url)
+        ? { type: "openLink", url: message.url }
+        : null;
+    case "copy":
+      return typeof message.text === "string" && message.text.length <= maxCopyLength
+        ? { type: "copy", text: message.text }
         : null;
     default:
       return null;

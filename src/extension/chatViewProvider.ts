@@ -115,6 +115,9 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disp
       empty: vscode.l10n.t("Chat with a model that runs on this machine. Nothing leaves it."),
       input: vscode.l10n.t("Message to the model"),
       transcript: vscode.l10n.t("Conversation"),
+      copy: vscode.l10n.t("Copy"),
+      copied: vscode.l10n.t("Copied"),
+      copyCode: vscode.l10n.t("Copy code"),
     };
   }
 
@@ -135,10 +138,29 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disp
       case "newChat":
         await this.newChat();
         break;
+      case "openLink":
+        await this.openLink(message.url);
+        break;
+      case "copy":
+        await vscode.env.clipboard.writeText(message.text);
+        break;
       case "loadModel":
         await vscode.commands.executeCommand("hearth.selectModel");
         break;
     }
+  }
+
+  /** Links in replies come from the model: open one only after the user saw the full URL. */
+  private async openLink(url: string): Promise<void> {
+    const uri = vscode.Uri.parse(url, true);
+    if (!["http", "https", "mailto"].includes(uri.scheme)) return;
+    const open = vscode.l10n.t("Open Link");
+    const choice = await vscode.window.showWarningMessage(
+      vscode.l10n.t("Open this link from the model's reply? Check the address first: the model may have made it up."),
+      { modal: true, detail: url },
+      open,
+    );
+    if (choice === open) await vscode.env.openExternal(uri);
   }
 
   private append(message: Omit<ChatMessageView, "id">): ChatMessageView {

@@ -1,12 +1,24 @@
 // The chat webview. It knows nothing but the message protocol: it renders what the host sends
-// and posts what the user does. Text is always inserted as text (never as HTML), so nothing a
-// model writes can run here. The draft survives the view being hidden.
+// and posts what the user does. User messages and notices are inserted as text. Assistant replies
+// are rendered as Markdown by src/common/markdownRender.ts (raw HTML escaped, no images, links
+// without href) and the result passes the allow-list walk of sanitizeDom.ts in an inert <template>
+// before it is shown, so nothing a model writes can run, load or navigate here. A link click asks
+// the host to open the URL (it confirms with the user first). The draft survives the view being hidden.
+import { createMarkdownRenderer, isSafeLinkUrl } from "../common/markdownRender";
 import type {
   ChatMessageView,
   ChatViewState,
   HostToWebviewMessage,
   WebviewToHostMessage,
 } from "../common/webviewProtocol";
+import { sanitizeTree } from "./sanitizeDom";
+
+/**
+ * Messages the view sends that the protocol does not list yet: until the host handles them, it
+ * drops them as unknown (nothing breaks). `openLink`: the user clicked a link in a reply (the host
+ * shows the full URL and opens it only if the user confirms). `copy`: a code block's Copy button
+ * (the host writes the clipboard, since navigator.clipboard may be blocked in a webview).
+ */
 
 interface VsCodeApi {
   postMessage(message: WebviewToHostMessage): void;
@@ -20,6 +32,7 @@ const vscode = acquireVsCodeApi();
 let strings: Record<string, string> = {};
 let state: ChatViewState = { model: null, busy: false, messages: [] };
 const rendered = new Map<string, { body: HTMLElement; footer: HTMLElement; article: HTMLElement }>();
+const markdown = createMarkdownRenderer();
 
 function element<K extends keyof HTMLElementTagNameMap>(
   tag: K,
@@ -66,10 +79,66 @@ function renderToolbar(): void {
   newChatButton.disabled = state.messages.length === 0;
 }
 
+/** Puts a reply's Markdown into `body`: rendered, parsed inert, allow-listed, then shown. */
+function renderMarkdownInto(body: HTMLElement, text: string): void {
+  const template = document.createElement("template");
+  template.innerHTML = markdown.render(text);
+  sanitizeTree(template.content);
+  for (const header of Array.from(template.content.querySelectorAll(".code-block > .code-header"))) {
+    const copy = element("button", { type: "button", class: "code-copy", "aria-label": strings.copyCode ?? "Copy code" }, strings.copy ?? "Copy");
+    header.append(copy);
+  }
+  body.replaceChildren(template.content);
+}
+
+function renderBody(body: HTMLElement, message: ChatMessageView): void {
+  if (message.role === "assistant") renderMarkdownInto(body, message.text);
+  else body.textContent = message.text;
+}
+
+// Streaming: chunks only mark their reply; it is re-rendered at most once per animation frame, and
+// less often when rendering gets slow (a long reply), so the view keeps up with any token rate.
+const pendingRenders = new Set<string>();
+let frameRequested = false;
+let nextRenderAt = 0;
+
+function scheduleRender(id: string): void {
+  pendingRenders.add(id);
+  if (!frameRequested) {
+    frameRequested = true;
+    requestAnimationFrame(flushRenders);
+  }
+}
+
+function flushRenders(now: number): void {
+  frameRequested = false;
+  if (pendingRenders.size === 0) return;
+  if (now < nextRenderAt) {
+    frameRequested = true;
+    requestAnimationFrame(flushRenders);
+    return;
+  }
+  const follow = isNearEnd();
+  const started = performance.now();
+  for (const id of pendingRenders) {
+    const message = state.messages.find((m) => m.id === id);
+    const entry = rendered.get(id);
+    if (message && entry) renderBody(entry.body, message);
+  }
+  pendingRenders.clear();
+  nextRenderAt = now + Math.min(4 * (performance.now() - started), 400);
+  if (follow) scrollToEnd();
+}
+
 function renderMessage(message: ChatMessageView): void {
   const existing = rendered.get(message.id);
   if (existing) {
-    existing.body.textContent = message.text;
+    if (message.streaming && message.role === "assistant") {
+      scheduleRender(message.id);
+    } else {
+      pendingRenders.delete(message.id);
+      renderBody(existing.body, message);
+    }
     existing.footer.textContent = message.footer ?? "";
     existing.article.classList.toggle("streaming", message.streaming === true);
     return;
@@ -81,7 +150,8 @@ function renderMessage(message: ChatMessageView): void {
   } else {
     article.setAttribute("role", message.error ? "alert" : "status");
   }
-  const body = element("div", { class: "body" }, message.text);
+  const body = element("div", { class: message.role === "assistant" ? "body markdown" : "body" });
+  renderBody(body, message);
   const footer = element("div", { class: "footer" }, message.footer ?? "");
   article.append(body, footer);
   list.append(article);
@@ -100,6 +170,48 @@ function renderAll(): void {
 function scrollToEnd(): void {
   list.scrollTop = list.scrollHeight;
 }
+
+/** Whether the transcript is scrolled to (about) its end, so a growing reply should keep it there. */
+function isNearEnd(): boolean {
+  return list.scrollHeight - list.scrollTop - list.clientHeight < 48;
+}
+
+/** A link in a reply: the host opens it after the user confirms the full URL. */
+function openLink(link: Element): void {
+  const url = link.getAttribute("data-href");
+  if (url && isSafeLinkUrl(url)) vscode.postMessage({ type: "openLink", url });
+}
+
+function copyCode(button: HTMLButtonElement): void {
+  const text = button.closest(".code-block")?.querySelector("pre code")?.textContent ?? "";
+  // The host writes the clipboard too: navigator.clipboard may be blocked in a webview.
+  vscode.postMessage({ type: "copy", text });
+  void navigator.clipboard?.writeText(text).catch(() => undefined);
+  button.textContent = strings.copied ?? "Copied";
+  setTimeout(() => {
+    button.textContent = strings.copy ?? "Copy";
+  }, 1500);
+}
+
+list.addEventListener("click", (event) => {
+  const target = event.target instanceof Element ? event.target : null;
+  const link = target?.closest(".body.markdown a");
+  if (link) {
+    event.preventDefault();
+    openLink(link);
+    return;
+  }
+  const copy = target?.closest<HTMLButtonElement>("button.code-copy");
+  if (copy) copyCode(copy);
+});
+list.addEventListener("keydown", (event) => {
+  const target = event.target instanceof Element ? event.target : null;
+  const link = target?.closest(".body.markdown a");
+  if (link && event.key === "Enter") {
+    event.preventDefault();
+    openLink(link);
+  }
+});
 
 function submit(): void {
   if (state.busy) {
@@ -150,7 +262,6 @@ window.addEventListener("message", (event: MessageEvent<HostToWebviewMessage>) =
       if (target) {
         target.text += message.text;
         renderMessage(target);
-        scrollToEnd();
       }
       break;
     }

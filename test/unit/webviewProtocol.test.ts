@@ -10,6 +10,28 @@ describe("webview protocol", () => {
     assert.deepEqual(parseWebviewMessage({ type: "loadModel" }), { type: "loadModel" });
   });
 
+  it("accepts safe links and copies, and nothing else of that kind", () => {
+    assert.deepEqual(parseWebviewMessage({ type: "openLink", url: "https://example.com/a?b=1" }), {
+      type: "openLink",
+      url: "https://example.com/a?b=1",
+    });
+    assert.deepEqual(parseWebviewMessage({ type: "copy", text: "npm test" }), { type: "copy", text: "npm test" });
+    for (const url of [
+      "javascript:alert(1)",
+      "JaVaScRiPt:alert(1)",
+      "command:workbench.action.terminal.new",
+      "file:///etc/passwd",
+      "data:text/html,<script>alert(1)</script>",
+      "vscode://settings",
+      42,
+      `https://example.com/${"a".repeat(9000)}`,
+    ]) {
+      assert.equal(parseWebviewMessage({ type: "openLink", url }), null, String(url).slice(0, 40));
+    }
+    assert.equal(parseWebviewMessage({ type: "copy", text: 5 }), null);
+    assert.equal(parseWebviewMessage({ type: "copy", text: "x".repeat(1_000_001) }), null);
+  });
+
   it("drops anything else, and strips extra fields", () => {
     const hostile: unknown[] = [
       undefined,
