@@ -4,6 +4,7 @@ import * as vscode from "vscode";
 import { setLocale, normalizeLocale } from "../common/localize";
 import { errorText } from "../common/engineError";
 import { ChatViewProvider } from "./chatViewProvider";
+import { registerModelfileLanguage } from "./modelfileLanguage";
 import { EngineService } from "./engineService";
 import { pullRecommendedCommand, setRecommendedModelContext } from "./gettingStarted";
 import { importModelCommand } from "./importModelCommand";
@@ -69,6 +70,7 @@ export function activate(context: vscode.ExtensionContext): HearthApi | undefine
     );
     setRecommendedModelContext();
 
+    registerModelfileLanguage(context);
     const chat = new ChatViewProvider(context, engine, pulls);
     context.subscriptions.push(
       chat,
