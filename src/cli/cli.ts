@@ -1,6 +1,7 @@
 // `hearth`: the command line, like `ollama`: run, pull, list, show, ps, rm, cp, import, catalogue,
 // repair. It runs the same engine code as the extension, in-process; only `run` (and `show`, for
 // its memory estimate) start llama.cpp.
+import { applyCustomCatalogue } from "../engine/customCatalogue";
 import { EngineError, errorText, isEngineError } from "../common/engineError";
 import { localeFromEnvironment, localize, setLocale } from "../common/localize";
 import { exitCodes, UsageError } from "./cliArgs";
@@ -79,6 +80,8 @@ function isParseArgsError(error: unknown): error is Error {
 
 export async function main(argv: string[]): Promise<number> {
   setLocale(localeFromEnvironment(process.env));
+  const catalogueProblem = applyCustomCatalogue(process.env.HEARTH_CATALOGUE);
+  if (catalogueProblem) process.stderr.write(`${catalogueProblem}\n`);
   process.stdout.on("error", (error: NodeJS.ErrnoException) => {
     if (error.code === "EPIPE") process.exit(0);
   });

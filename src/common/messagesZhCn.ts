@@ -516,4 +516,8 @@ Options:
   "writing manifest of {0}": "正在写入 {0} 的清单",
   "pulled {0}": "已拉取 {0}",
   "ETA {0}": "剩余 {0}",
+  "The model catalogue {0} is not valid: {1}. Fix the file, or clear the setting hearth.catalogueFile.":
+    "模型目录 {0} 无效：{1}。请修正该文件，或清空设置 hearth.catalogueFile。",
+  "Hearth could not read the model catalogue {0}: {1}. Check the setting hearth.catalogueFile.":
+    "Hearth 无法读取模型目录 {0}：{1}。请检查设置 hearth.catalogueFile。",
 };

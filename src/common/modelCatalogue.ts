@@ -8,7 +8,7 @@ import { EngineError } from "./engineError";
 import { localize } from "./localize";
 import type { ModelPurpose, ModelSource } from "./modelManifest";
 import type { ModelReference } from "./modelName";
-import { formatModelName, formatModelReference, parseModelReference, storeNameForReference } from "./modelName";
+import { formatModelName, formatModelReference, parseModelName, parseModelReference, storeNameForReference } from "./modelName";
 
 export interface CatalogueEntry {
   /** `family:tag`. */
@@ -24,11 +24,13 @@ export interface CatalogueEntry {
   readonly description: string;
   /** Published sha256 of the file; absent when not known. */
   readonly sha256?: string;
+  /** From a custom catalogue: the first choice for its purpose when it fits the machine. */
+  readonly recommended?: boolean;
 }
 
 const GiB = 1024 ** 3;
 
-export const modelCatalogue: readonly CatalogueEntry[] = [
+const builtInCatalogue: readonly CatalogueEntry[] = [
   {
     name: "qwen2.5-coder:0.5b",
     purpose: "code",
@@ -101,6 +103,76 @@ export const modelCatalogue: readonly CatalogueEntry[] = [
   },
 ];
 
+const entries: CatalogueEntry[] = [...builtInCatalogue];
+
+/** The catalogue in use: a custom catalogue's entries first, then the built-in ones it does not replace. */
+export const modelCatalogue: readonly CatalogueEntry[] = entries;
+
+/**
+ * Adds a team's own catalogue (for example models on an internal mirror): its entries replace
+ * built-in ones of the same name, and one marked `recommended` becomes the first choice for its
+ * purpose. An empty list restores the built-in catalogue.
+ */
+export function useCustomCatalogue(custom: readonly CatalogueEntry[]): void {
+  const names = new Set(custom.map((entry) => entry.name));
+  entries.splice(0, entries.length, ...custom, ...builtInCatalogue.filter((entry) => !names.has(entry.name)));
+}
+
+const purposes = ["code", "chat", "embedding", "reranker"];
+
+/** Reads a custom catalogue (a JSON array of entries); throws an EngineError that says what is wrong. */
+export function parseCustomCatalogue(text: string, source: string): CatalogueEntry[] {
+  const invalid = (detail: string): EngineError =>
+    new EngineError(
+      "badRequest",
+      localize("The model catalogue {0} is not valid: {1}. Fix the file, or clear the setting hearth.catalogueFile.", source, detail),
+    );
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (error) {
+    throw invalid(error instanceof Error ? error.message : String(error));
+  }
+  if (!Array.isArray(value)) throw invalid("the file must hold a JSON array of entries");
+  return value.map((raw: unknown, index: number): CatalogueEntry => {
+    const at = `entry ${index + 1}`;
+    if (typeof raw !== "object" || raw === null) throw invalid(`${at} is not an object`);
+    const entry = raw as Record<string, unknown>;
+    const source = entry.source as Record<string, unknown> | undefined;
+    const text = (key: string): string => {
+      const field = entry[key];
+      if (typeof field !== "string" || !field) throw invalid(`${at} needs a "${key}" string`);
+      return field;
+    };
+    const count = (key: string): number => {
+      const field = entry[key];
+      if (typeof field !== "number" || !Number.isFinite(field) || field < 0) throw invalid(`${at} needs a "${key}" number`);
+      return field;
+    };
+    const name = formatModelName(parseModelName(text("name")));
+    const purpose = text("purpose");
+    if (!purposes.includes(purpose)) throw invalid(`${at}: "purpose" must be one of ${purposes.join(", ")}`);
+    if (typeof source?.repo !== "string" || typeof source.file !== "string" || !source.file.endsWith(".gguf")) {
+      throw invalid(`${at} needs "source": { "repo": "owner/name", "file": "….gguf" }`);
+    }
+    const sha256 = entry.sha256;
+    if (sha256 !== undefined && (typeof sha256 !== "string" || !/^[0-9a-f]{64}$/i.test(sha256))) {
+      throw invalid(`${at}: "sha256" must be 64 hexadecimal characters`);
+    }
+    return {
+      name,
+      purpose: purpose as ModelPurpose,
+      source: { repo: source.repo, file: source.file },
+      approxSizeBytes: count("approxSizeBytes"),
+      minMemoryBytes: count("minMemoryBytes"),
+      license: text("license"),
+      description: typeof entry.description === "string" ? entry.description : name,
+      ...(typeof sha256 === "string" ? { sha256: sha256.toLowerCase() } : {}),
+      ...(entry.recommended === true ? { recommended: true } : {}),
+    };
+  });
+}
+
 /** Names without a size that resolve to a catalogue entry, as `qwen2.5-coder` does on Ollama. */
 export const catalogueAliases: Readonly<Record<string, string>> = {
   "qwen2.5-coder:latest": "qwen2.5-coder:1.5b",
@@ -124,6 +196,10 @@ export function findCatalogueEntryBySource(repo: string, file: string): Catalogu
 
 /** The largest catalogue model for `purpose` whose memory need fits `totalMemoryBytes`; null when none fits. */
 export function recommendModel(purpose: ModelPurpose, totalMemoryBytes: number): CatalogueEntry | null {
+  const chosen = modelCatalogue.find(
+    (entry) => entry.recommended === true && entry.purpose === purpose && entry.minMemoryBytes <= totalMemoryBytes,
+  );
+  if (chosen) return chosen;
   let best: CatalogueEntry | null = null;
   for (const entry of modelCatalogue) {
     if (entry.purpose !== purpose || entry.minMemoryBytes > totalMemoryBytes) continue;

@@ -46,6 +46,13 @@ export const settingsSchema = {
     requiresRestart: false,
     scope: "machine",
   },
+  catalogueFile: {
+    type: "string",
+    default: "",
+    descriptionKey: "hearth.config.catalogueFile",
+    requiresRestart: true,
+    scope: "machine",
+  },
   threads: {
     type: "integer",
     default: 0,

@@ -11,6 +11,7 @@ import type { PullProgress } from "../common/modelManifest";
 import { parseHostMessage } from "../common/engineProtocol";
 import { EngineError, errorText } from "../common/engineError";
 import { localeFromEnvironment, localize, setLocale } from "../common/localize";
+import { applyCustomCatalogue } from "./customCatalogue";
 import { LlamaEngine } from "./llamaEngine";
 import { validateRequestParams } from "./requestValidation";
 
@@ -23,6 +24,8 @@ function send(message: EngineToHostMessage): void {
 function log(level: LogLevel, message: string): void {
   send({ type: "log", level, message });
 }
+
+const catalogueProblem = applyCustomCatalogue(process.env.HEARTH_CATALOGUE);
 
 const engine = new LlamaEngine({
   log,
@@ -167,3 +170,4 @@ process.on("SIGTERM", () => void shutdown(0));
 process.on("unhandledRejection", (reason) => log("error", `unhandled rejection: ${errorText(reason)}`));
 
 send({ type: "ready", pid: process.pid, nodeVersion: process.version });
+if (catalogueProblem) log("warn", catalogueProblem);

@@ -100,6 +100,7 @@ export class EngineService implements vscode.Disposable {
           ...(settings.modelsPath.trim() ? { HEARTH_MODELS_PATH: configuredStoreRoot() } : {}),
           HEARTH_DOWNLOAD_ENDPOINT: settings.downloadEndpoint.trim(),
           HEARTH_MODELSCOPE_ENDPOINT: settings.modelScopeEndpoint.trim(),
+          HEARTH_CATALOGUE: settings.catalogueFile.trim(),
         },
         log: (level, message) => this.writeLog(level, message),
         onStateChange: (state) => this.onEngineState(state),

@@ -5,6 +5,7 @@ import { setLocale, normalizeLocale } from "../common/localize";
 import { errorText } from "../common/engineError";
 import { ChatViewProvider } from "./chatViewProvider";
 import { registerModelfileLanguage } from "./modelfileLanguage";
+import { applyCustomCatalogue } from "../engine/customCatalogue";
 import { EngineService } from "./engineService";
 import { pullRecommendedCommand, setRecommendedModelContext } from "./gettingStarted";
 import { importModelCommand } from "./importModelCommand";
@@ -20,7 +21,7 @@ import { PullTracker } from "./pullTracker";
 import { removeModelCommand } from "./removeModelCommand";
 import { repairStoreCommand } from "./repairStoreCommand";
 import { runPromptCommand } from "./runPromptCommand";
-import { restartKeysAffected } from "./settingsAccess";
+import { readSettings, restartKeysAffected } from "./settingsAccess";
 import { StatusBarController } from "./statusBar";
 import { statusMenuCommand } from "./statusMenuCommand";
 import { showEngineError } from "./errorMessages";
@@ -68,6 +69,7 @@ export function activate(context: vscode.ExtensionContext): HearthApi | undefine
       models,
       vscode.window.createTreeView(ModelsTreeProvider.viewId, { treeDataProvider: models, showCollapseAll: false }),
     );
+    applyCatalogueSetting();
     setRecommendedModelContext();
 
     registerModelfileLanguage(context);
@@ -153,6 +155,10 @@ export function activate(context: vscode.ExtensionContext): HearthApi | undefine
 
     context.subscriptions.push(
       vscode.workspace.onDidChangeConfiguration(async (event) => {
+        if (event.affectsConfiguration("hearth.catalogueFile")) {
+          applyCatalogueSetting();
+          setRecommendedModelContext();
+        }
         const keys = restartKeysAffected(event);
         if (keys.length === 0 || !engine.enginePid) return;
         const restart = vscode.l10n.t("Restart Engine");
@@ -175,6 +181,12 @@ export function activate(context: vscode.ExtensionContext): HearthApi | undefine
     );
     return undefined;
   }
+}
+
+/** The team catalogue from hearth.catalogueFile, applied in the extension (the engine reads it at start). */
+function applyCatalogueSetting(): void {
+  const problem = applyCustomCatalogue(readSettings().catalogueFile.trim());
+  if (problem) void vscode.window.showWarningMessage(problem);
 }
 
 export async function deactivate(): Promise<void> {

@@ -29,6 +29,7 @@ describe("settings", () => {
       modelsPath: "~/models",
       downloadEndpoint: "https://hf-mirror.com",
       modelScopeEndpoint: "http://127.0.0.1:8080/modelscope",
+      catalogueFile: "/etc/hearth/catalogue.json",
     };
     assert.deepEqual(resolveSettings((key) => values[key]), values);
   });
