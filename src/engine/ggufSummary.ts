@@ -33,13 +33,7 @@ export const readGgufSummary: GgufSummaryReader = async (filePath) => {
     const insights = await lib.GgufInsights.from(fileInfo);
     const metadata = fileInfo.metadata;
     const architecture = String(metadata.general?.architecture ?? "unknown");
-    const fileType = metadata.general?.file_type;
-    const quantization =
-      typeof fileType === "number"
-        ? (lib.GgufFileType[fileType] ?? `type ${fileType}`).replace(/^(MOSTLY_|ALL_)/, "")
-        : insights.dominantTensorType !== undefined
-          ? String(lib.GgmlType[insights.dominantTensorType])
-          : "unknown";
+    const quantization = quantizationName(lib, metadata.general?.file_type, insights);
     const architectureMetadata = (metadata as unknown as Record<string, unknown>)[architecture];
     const pooling =
       typeof architectureMetadata === "object" && architectureMetadata !== null
@@ -61,3 +55,13 @@ export const readGgufSummary: GgufSummaryReader = async (filePath) => {
     throw damagedModelError(filePath, errorText(error));
   }
 };
+
+/** "Q4_K_M", "F32"…: from `general.file_type`, else the most common tensor type. */
+export function quantizationName(
+  lib: NodeLlamaCpp,
+  fileType: unknown,
+  insights: { dominantTensorType?: number | undefined },
+): string {
+  if (typeof fileType === "number") return (lib.GgufFileType[fileType] ?? `type ${fileType}`).replace(/^(MOSTLY_|ALL_)/, "");
+  return insights.dominantTensorType !== undefined ? String(lib.GgmlType[insights.dominantTensorType]) : "unknown";
+}

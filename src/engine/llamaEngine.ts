@@ -49,6 +49,7 @@ import { localize } from "../common/localize";
 import { formatBytes } from "../common/formatBytes";
 import type { DownloadEndpoints } from "../common/modelCatalogue";
 import type { ModelManifest, PullProgress, PullResult, RemoveResult, RepairReport } from "../common/modelManifest";
+import { quantizationName } from "./ggufSummary";
 import { checkModelFile, damagedModelError } from "./modelFileCheck";
 import { partialDownloads, pull } from "./modelDownloader";
 import { defaultStoreRoot, expandHome, ModelStore } from "./modelStore";
@@ -613,13 +614,7 @@ export class LlamaEngine {
     const metadata = fileInfo.metadata;
     const trainContextSize = insights.trainContextSize ?? null;
     const contextSize = resolveContextSize(params.contextSize ?? this.options.defaultContextSize, trainContextSize);
-    const fileType = metadata.general?.file_type;
-    const quantization =
-      typeof fileType === "number"
-        ? (lib.GgufFileType[fileType] ?? `type ${fileType}`).replace(/^(MOSTLY_|ALL_)/, "")
-        : insights.dominantTensorType !== undefined
-          ? String(lib.GgmlType[insights.dominantTensorType])
-          : "unknown";
+    const quantization = quantizationName(lib, metadata.general?.file_type, insights);
     const fit = estimateFit(insights, contextSize, llama.gpu !== false);
     return {
       modelPath,
