@@ -47,6 +47,7 @@ import type {
 import { EngineError, errorText } from "../common/engineError";
 import { localize } from "../common/localize";
 import { formatBytes } from "../common/formatBytes";
+import { StopSequenceMatcher } from "../common/stopSequences";
 import type { DownloadEndpoints } from "../common/modelCatalogue";
 import type { ModelManifest, PullProgress, PullResult, RemoveResult, RepairReport } from "../common/modelManifest";
 import { quantizationName } from "./ggufSummary";
@@ -405,10 +406,10 @@ export class LlamaEngine {
       const completion = new lib.LlamaCompletion({ contextSequence: state.sequence });
       state.owner = null;
       try {
-        return await this.measure(state, "completion", onChunk, async (onText, onToken) => {
+        return await this.measure(state, "completion", onChunk, params.options?.stop, signal, async (onText, onToken, runSignal) => {
           const response = await completion.generateCompletionWithMeta(params.prompt, {
             ...samplingOptions(params.options),
-            signal,
+            signal: runSignal,
             stopOnAbortSignal: true,
             onTextChunk: onText,
             onToken,
@@ -428,10 +429,10 @@ export class LlamaEngine {
     onChunk: ChunkSink,
     signal: AbortSignal | undefined,
   ): Promise<GenerateResult> {
-    return this.measure(state, "chat", onChunk, async (onText, onToken) => {
+    return this.measure(state, "chat", onChunk, options?.stop, signal, async (onText, onToken, runSignal) => {
       const response = await state.chat.promptWithMeta(message, {
         ...samplingOptions(options),
-        signal,
+        signal: runSignal,
         stopOnAbortSignal: true,
         onTextChunk: onText,
         onToken,
@@ -440,14 +441,20 @@ export class LlamaEngine {
     });
   }
 
-  /** Runs one generation and measures what it evaluated, reused and produced. */
+  /**
+   * Runs one generation and measures what it evaluated, reused and produced. Stop sequences are
+   * matched here, on the text, so none ever reaches the caller and generation ends within a token.
+   */
   private async measure(
     state: GenerationState,
     mode: "chat" | "completion",
     onChunk: ChunkSink,
+    stops: readonly string[] | undefined,
+    signal: AbortSignal | undefined,
     run: (
       onText: (text: string) => void,
       onToken: (tokens: readonly unknown[]) => void,
+      signal: AbortSignal,
     ) => Promise<{ text: string; stopReason: StopReason }>,
   ): Promise<GenerateResult> {
     const meter = state.sequence.tokenMeter;
@@ -456,17 +463,41 @@ export class LlamaEngine {
     const started = performance.now();
     let firstTokenAt: number | null = null;
     let produced = 0;
-    const result = await run(
-      (text) => {
-        if (firstTokenAt === null) firstTokenAt = performance.now();
-        onChunk(text);
-      },
-      (tokens) => {
-        produced += tokens.length;
-      },
-    ).catch((error: unknown) => {
-      throw mapGenerationError(error);
-    });
+    let shown = "";
+    const matcher = new StopSequenceMatcher(stops ?? []);
+    const controller = new AbortController();
+    const forwardAbort = (): void => controller.abort();
+    if (signal?.aborted) controller.abort();
+    else signal?.addEventListener("abort", forwardAbort, { once: true });
+    const emit = (text: string): void => {
+      if (!text) return;
+      if (firstTokenAt === null) firstTokenAt = performance.now();
+      shown += text;
+      onChunk(text);
+    };
+    let result: { text: string; stopReason: StopReason };
+    try {
+      result = await run(
+        (text) => {
+          const step = matcher.push(text);
+          emit(step.emit);
+          if (step.stopped) controller.abort();
+        },
+        (tokens) => {
+          produced += tokens.length;
+        },
+        controller.signal,
+      ).catch((error: unknown) => {
+        throw mapGenerationError(error);
+      });
+    } finally {
+      signal?.removeEventListener("abort", forwardAbort);
+    }
+    if (matcher.stopped) result = { text: shown, stopReason: "stopSequence" };
+    else if (matcher.active) {
+      emit(matcher.flush());
+      result = { ...result, text: shown };
+    }
     const ended = performance.now();
     const evaluatedPromptTokens = meter.usedInputTokens - inputBefore;
     const outputTokens = Math.max(meter.usedOutputTokens - outputBefore, produced);
@@ -769,7 +800,6 @@ function samplingOptions(options: GenerationOptions | undefined): {
   minP?: number;
   seed?: number;
   repeatPenalty?: { penalty: number };
-  customStopTriggers?: string[];
 } {
   if (!options) return {};
   return {
@@ -780,7 +810,6 @@ function samplingOptions(options: GenerationOptions | undefined): {
     ...(options.minP !== undefined ? { minP: options.minP } : {}),
     ...(options.seed !== undefined ? { seed: options.seed } : {}),
     ...(options.repeatPenalty !== undefined ? { repeatPenalty: { penalty: options.repeatPenalty } } : {}),
-    ...(options.stop && options.stop.length > 0 ? { customStopTriggers: options.stop } : {}),
   };
 }
 

@@ -60,12 +60,15 @@ describe("LlamaEngine in-process", function () {
     );
     const words = free.text.trim().split(/\s+/);
     assert.ok(words.length >= 5, `the fixture produced too little text to test stops: ${JSON.stringify(free.text)}`);
-    // node-llama-cpp 3.21.1 does not match stop strings that begin with a space; a word does.
-    const stopAt = words[3]!;
+    // A stop string that begins with a space: node-llama-cpp 3.21.1's own triggers miss these.
+    const stopAt = ` ${words[3]!}`;
+    let streamed = "";
     const stopped = await engine.generate(
       { modelId: info.modelId, prompt: "Count", mode: "completion", options: { maxTokens: 40, temperature: 0, stop: [stopAt] } },
-      () => undefined,
+      (text) => (streamed += text),
     );
+    assert.equal(streamed, stopped.text, "what streamed is what the result says");
+    assert.ok(free.text.startsWith(stopped.text), "the text up to the stop is unchanged");
     assert.equal(stopped.stopReason, "stopSequence");
     assert.ok(!stopped.text.includes(stopAt));
     assert.ok(stopped.text.length < free.text.length);
