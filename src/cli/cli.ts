@@ -9,6 +9,7 @@ import type { CliCommand } from "./cliCommand";
 import { printLine, writeErr } from "./cliContext";
 import { catalogueCommand } from "./commands/catalogue";
 import { copyCommand } from "./commands/copy";
+import { createCommand } from "./commands/create";
 import { importCommand } from "./commands/import";
 import { listCommand } from "./commands/list";
 import { psCommand } from "./commands/ps";
@@ -34,6 +35,7 @@ Commands:
   rm, remove NAME...     Remove installed models.
   cp SOURCE TARGET       Give an installed model a second name.
   import FILE [NAME]     Add a .gguf file from this computer to the store.
+  create NAME [-f FILE]  Create a model from a Modelfile.
   catalogue, search      List the recommended models and the best fit for this machine.
   repair                 Remove damaged entries and leftover files from the store.
   help [COMMAND]         Show the help of a command.
@@ -60,6 +62,7 @@ export const commands: readonly CliCommand[] = [
   psCommand,
   removeCommand,
   copyCommand,
+  createCommand,
   importCommand,
   catalogueCommand,
   repairCommand,

@@ -88,6 +88,8 @@ export interface GenerateParams {
   mode?: PromptMode;
   systemPrompt?: string;
   options?: GenerationOptions;
+  /** Used where neither `options` nor the model's Modelfile profile say (e.g. the user's settings). */
+  defaults?: GenerationOptions;
   priority?: JobPriority;
 }
 
@@ -136,6 +138,8 @@ export interface ChatSendParams {
   sessionId: string;
   message: string;
   options?: GenerationOptions;
+  /** Used where neither `options` nor the model's Modelfile profile say (e.g. the user's settings). */
+  defaults?: GenerationOptions;
   priority?: JobPriority;
 }
 
@@ -265,6 +269,15 @@ export interface StoreImportParams {
   mode?: "copy" | "link";
 }
 
+export interface StoreCreateParams {
+  /** The name to create (`family:tag`). */
+  name: string;
+  /** The Modelfile's text. */
+  modelfile: string;
+  /** The Modelfile's folder: relative FROM and ADAPTER paths resolve against it. */
+  baseDir: string;
+}
+
 export interface EngineMethods {
   loadModel: { params: LoadModelParams; result: LoadedModelInfo; chunk: never };
   unloadModel: { params: UnloadModelParams; result: { unloaded: boolean }; chunk: never };
@@ -284,6 +297,8 @@ export interface EngineMethods {
   storeCopy: { params: StoreCopyParams; result: ModelManifest; chunk: never };
   storeImport: { params: StoreImportParams; result: ModelManifest; chunk: never };
   storeRepair: { params: Record<string, never>; result: RepairReport; chunk: never };
+  /** Creates a model from a Modelfile; pulls a catalogue base on demand (its progress streams). */
+  storeCreate: { params: StoreCreateParams; result: ModelManifest; chunk: PullProgress };
 }
 
 export type EngineMethod = keyof EngineMethods;
@@ -313,6 +328,7 @@ export const engineMethods: readonly EngineMethod[] = [
   "storeCopy",
   "storeImport",
   "storeRepair",
+  "storeCreate",
 ];
 
 /** Codes a caller can branch on; every error also carries a message written for the user. */

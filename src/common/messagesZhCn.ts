@@ -172,6 +172,7 @@ Commands:
   rm, remove NAME...     Remove installed models.
   cp SOURCE TARGET       Give an installed model a second name.
   import FILE [NAME]     Add a .gguf file from this computer to the store.
+  create NAME [-f FILE]  Create a model from a Modelfile.
   catalogue, search      List the recommended models and the best fit for this machine.
   repair                 Remove damaged entries and leftover files from the store.
   help [COMMAND]         Show the help of a command.
@@ -201,6 +202,7 @@ Exit codes: 0 done, 1 failed, 2 usage mistake, 130 cancelled (Ctrl+C).`]: `用�
   rm, remove NAME...     删除已安装的模型。
   cp SOURCE TARGET       为已安装的模型再起一个名称。
   import FILE [NAME]     把本机上的 .gguf 文件添加到模型库。
+  create NAME [-f FILE]  从 Modelfile 创建模型。
   catalogue, search      列出推荐模型，以及最适合本机的模型。
   repair                 从模型库中清除损坏的条目和残留文件。
   help [COMMAND]         显示某个命令的帮助。
@@ -476,6 +478,7 @@ Options:
                        model's)).
   --template           Print only the chat template.
   --license            Print only the licence.
+  --modelfile          Print the Modelfile that recreates the model.
   --json               Print everything as JSON, with the file's metadata.
   -h, --help           Show this help.`]: `用法：hearth show MODEL [选项]
 
@@ -487,6 +490,7 @@ Options:
   --ctx N              估算内存所用的上下文大小（默认：min(4096, 模型的上下文长度)）。
   --template           只输出聊天模板。
   --license            只输出许可证。
+  --modelfile          输出可重建该模型的 Modelfile。
   --json               以 JSON 输出全部信息，包括文件的元数据。
   -h, --help           显示此帮助。`,
   yes: "是",
@@ -520,4 +524,25 @@ Options:
     "模型目录 {0} 无效：{1}。请修正该文件，或清空设置 hearth.catalogueFile。",
   "Hearth could not read the model catalogue {0}: {1}. Check the setting hearth.catalogueFile.":
     "Hearth 无法读取模型目录 {0}：{1}。请检查设置 hearth.catalogueFile。",
+  "The Modelfile has {0} error(s); the first is on line {1}: {2} Fix it and create the model again.":
+    "该 Modelfile 有 {0} 处错误；第一处在第 {1} 行：{2} 请修正后重新创建模型。",
+  [`Usage: hearth create NAME [options]
+
+Creates the model NAME (family:tag) from a Modelfile: its base model (FROM: an installed
+model, a catalogue name — pulled if needed — or a .gguf file), PARAMETERs, SYSTEM, MESSAGEs,
+ADAPTER and LICENSE. Run it with "hearth run NAME".
+
+Options:
+  -f, --file FILE      The Modelfile (default: ./Modelfile).
+  -h, --help           Show this help.`]: `用法：hearth create NAME [选项]
+
+根据 Modelfile 创建模型 NAME（family:tag）：包括其基础模型（FROM：已安装的模型、模型目录中的
+名称（需要时会自动拉取）或 .gguf 文件）、PARAMETER、SYSTEM、MESSAGE、ADAPTER 和 LICENSE。
+之后用 "hearth run NAME" 运行它。
+
+选项：
+  -f, --file FILE      Modelfile 的路径（默认：./Modelfile）。
+  -h, --help           显示此帮助。`,
+  "There is no Modelfile at {0}. Give its path with -f.": "{0} 处没有 Modelfile。请用 -f 指定它的路径。",
+  "Created {0} from {1}. Try it: hearth run {0}": "已根据 {1} 创建 {0}。试试：hearth run {0}",
 };

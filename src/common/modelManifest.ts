@@ -1,6 +1,8 @@
 // The model store's records, shared by the engine (which writes them), the CLI and the extension
 // (which show them): one manifest per model name, what `list` reports, pull progress, repair and
 // disk-usage reports. Pure types and checks; the store itself is src/engine/modelStore.ts.
+import type { ModelProfile } from "./modelProfile";
+import { parseProfile } from "./modelProfile";
 import { localize } from "./localize";
 
 export type ModelPurpose = "code" | "chat" | "embedding" | "reranker";
@@ -53,6 +55,8 @@ export interface ModelManifest {
   createdAt: string;
   gguf: GgufSummary | null;
   purpose: ModelPurpose;
+  /** For a model created from a Modelfile: what it adds to the base model's file. */
+  profile?: ModelProfile;
 }
 
 export type ModelStatus = "ok" | "corrupt" | "missingFile";
@@ -206,6 +210,7 @@ export function parseManifest(value: unknown): ModelManifest {
     createdAt: typeof value.createdAt === "string" ? value.createdAt : new Date(0).toISOString(),
     gguf: parseGgufSummary(value.gguf),
     purpose,
+    ...(parseProfile(value.profile) ? { profile: parseProfile(value.profile)! } : {}),
   };
 }
 

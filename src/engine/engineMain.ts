@@ -105,6 +105,8 @@ async function handle(request: EngineRequestMessage, signal: AbortSignal, onChun
       return engine.storeImport(request.params, signal);
     case "storeRepair":
       return engine.storeRepair();
+    case "storeCreate":
+      return engine.storeCreate(request.params, onProgress, signal);
   }
 }
 

@@ -1,6 +1,7 @@
 // The engine: node-llama-cpp and the models it runs. It lives in the engine process (see
 // engineMain.ts) and, for the command line, in-process. Everything that evaluates a model goes
 // through the scheduler, so jobs run one at a time in priority order and can be cancelled.
+import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import type {
@@ -33,6 +34,7 @@ import type {
   ModelInspection,
   PromptMode,
   StoreCopyParams,
+  StoreCreateParams,
   StoreImportParams,
   StoreListResult,
   StorePullParams,
@@ -48,6 +50,9 @@ import { EngineError, errorText } from "../common/engineError";
 import { localize } from "../common/localize";
 import { formatBytes } from "../common/formatBytes";
 import { StopSequenceMatcher } from "../common/stopSequences";
+import type { ModelProfile } from "../common/modelProfile";
+import { mergeProfileOptions, profileFromModelfile } from "../common/modelProfile";
+import { resolveModelfilePath, validateModelfile } from "../common/modelfileValidator";
 import type { DownloadEndpoints } from "../common/modelCatalogue";
 import type { ModelManifest, PullProgress, PullResult, RemoveResult, RepairReport } from "../common/modelManifest";
 import { quantizationName } from "./ggufSummary";
@@ -91,6 +96,8 @@ interface GenerationState {
 interface LoadedModel {
   info: LoadedModelInfo;
   model: LlamaModel;
+  /** Defaults from the Modelfile the model was created from. */
+  profile: ModelProfile | undefined;
   loraAdapters: LoadModelParams["loraAdapters"];
   generation: GenerationState | null;
   embedding: LlamaEmbeddingContext | null;
@@ -139,13 +146,15 @@ export class LlamaEngine {
   }
 
   /** A `.gguf` path as is; anything else is the name of an installed model. */
-  private async resolveModelPath(reference: string): Promise<{ modelPath: string; storeName: string | null }> {
+  private async resolveModelPath(
+    reference: string,
+  ): Promise<{ modelPath: string; storeName: string | null; profile: ModelProfile | undefined }> {
     const looksLikePath =
       /[\\/]/.test(reference) || reference.toLowerCase().endsWith(".gguf") || reference.startsWith("~") || reference.startsWith(".");
-    if (looksLikePath) return { modelPath: path.resolve(expandHome(reference)), storeName: null };
+    if (looksLikePath) return { modelPath: path.resolve(expandHome(reference)), storeName: null, profile: undefined };
     const modelPath = await this.store.resolvePath(reference);
     const stored = await this.store.get(reference);
-    return { modelPath, storeName: stored?.name ?? reference };
+    return { modelPath, storeName: stored?.name ?? reference, profile: stored?.manifest?.profile };
   }
 
   private log(level: LogLevel, message: string): void {
@@ -204,12 +213,15 @@ export class LlamaEngine {
   // ── Models ────────────────────────────────────────────────────────────────────────────────
 
   async loadModel(params: LoadModelParams, signal?: AbortSignal): Promise<LoadedModelInfo> {
-    const { modelPath, storeName } = await this.resolveModelPath(params.modelPath);
+    const { modelPath, storeName, profile } = await this.resolveModelPath(params.modelPath);
+    params = withProfileDefaults(params, profile);
     return this.scheduler.run(`load ${storeName ?? path.basename(modelPath)}`, "interactive", signal, async () => {
       const threads = resolveThreads(params.threads ?? this.options.defaultThreads);
       for (const loaded of this.models.values()) {
         if (
           loaded.info.modelPath === modelPath &&
+          JSON.stringify(loaded.profile) === JSON.stringify(profile) &&
+          (profile === undefined || loaded.info.storeName === storeName) &&
           loaded.info.threads === threads &&
           sameAdapters(loaded.loraAdapters, params.loraAdapters) &&
           (params.contextSize === undefined || params.contextSize === 0 || params.contextSize === loaded.info.contextSize)
@@ -288,6 +300,7 @@ export class LlamaEngine {
       this.models.set(modelId, {
         info,
         model,
+        profile,
         loraAdapters: params.loraAdapters,
         generation: null,
         embedding: null,
@@ -397,18 +410,22 @@ export class LlamaEngine {
     return this.scheduler.run(`generate on ${loaded.info.name}`, params.priority ?? "interactive", signal, async () => {
       const state = await this.generationState(loaded);
       const mode = resolveMode(params.mode ?? "auto", loaded.info.hasChatTemplate);
+      const options = mergeProfileOptions(loaded.profile, params.options, params.defaults);
       if (mode === "chat") {
-        state.chat.setChatHistory(initialHistory(state.chat, params.systemPrompt));
+        state.chat.setChatHistory([
+          ...initialHistory(state.chat, params.systemPrompt ?? loaded.profile?.system),
+          ...toHistoryItems(loaded.profile?.messages ?? []),
+        ]);
         state.owner = null;
-        return this.runChatTurn(state, params.prompt, params.options, onChunk, signal);
+        return this.runChatTurn(state, params.prompt, options, onChunk, signal);
       }
       const lib = await this.module();
       const completion = new lib.LlamaCompletion({ contextSequence: state.sequence });
       state.owner = null;
       try {
-        return await this.measure(state, "completion", onChunk, params.options?.stop, signal, async (onText, onToken, runSignal) => {
+        return await this.measure(state, "completion", onChunk, options?.stop, signal, async (onText, onToken, runSignal) => {
           const response = await completion.generateCompletionWithMeta(params.prompt, {
-            ...samplingOptions(params.options),
+            ...samplingOptions(options),
             signal: runSignal,
             stopOnAbortSignal: true,
             onTextChunk: onText,
@@ -518,14 +535,14 @@ export class LlamaEngine {
   // ── Chat sessions (KV cache reused across turns) ──────────────────────────────────────────
 
   chatCreate(params: ChatCreateParams): ChatCreateResult {
-    this.requireModel(params.modelId);
+    const loaded = this.requireModel(params.modelId);
     const sessionId = `s${this.nextSessionId++}`;
     this.sessions.set(sessionId, {
       sessionId,
       modelId: params.modelId,
-      systemPrompt: params.systemPrompt,
+      systemPrompt: params.systemPrompt ?? loaded.profile?.system,
       history: null,
-      restore: params.history ?? [],
+      restore: [...(loaded.profile?.messages ?? []), ...(params.history ?? [])],
       turns: (params.history ?? []).filter((turn) => turn.role === "assistant").length,
     });
     return { sessionId };
@@ -551,7 +568,7 @@ export class LlamaEngine {
         );
         state.owner = record.sessionId;
       }
-      const result = await this.runChatTurn(state, params.message, params.options, onChunk, signal);
+      const result = await this.runChatTurn(state, params.message, mergeProfileOptions(loaded.profile, params.options, params.defaults), onChunk, signal);
       record.history = state.chat.getChatHistory();
       record.turns += 1;
       return { ...result, turns: record.turns };
@@ -727,6 +744,54 @@ export class LlamaEngine {
     return this.store.repair();
   }
 
+  /**
+   * `ollama create`: checks the Modelfile, finds its base (a .gguf path, linked into the store;
+   * an installed name; or a catalogue name or reference, pulled now) and records the profile.
+   */
+  async storeCreate(
+    params: StoreCreateParams,
+    onProgress: (progress: PullProgress) => void,
+    signal?: AbortSignal,
+  ): Promise<ModelManifest> {
+    const installed = new Set((await this.store.list()).map((model) => model.name));
+    const validation = validateModelfile(params.modelfile, {
+      baseDir: params.baseDir,
+      homeDir: os.homedir(),
+      fileExists: (file) => fs.existsSync(file),
+      isInstalledModel: (name) => installed.has(name),
+    });
+    const errors = validation.diagnostics.filter((diagnostic) => diagnostic.severity === "error");
+    if (errors.length > 0) {
+      const first = errors[0]!;
+      throw new EngineError(
+        "badRequest",
+        localize(
+          "The Modelfile has {0} error(s); the first is on line {1}: {2} Fix it and create the model again.",
+          errors.length,
+          first.range.start.line + 1,
+          first.message,
+        ),
+      );
+    }
+    const resolve = (value: string): string =>
+      resolveModelfilePath(value, params.baseDir, os.homedir()) ?? path.resolve(params.baseDir, value);
+    const profile = profileFromModelfile(validation.parsed, resolve);
+    for (const adapter of profile.adapters) await checkModelFile(adapter);
+    const fromPath = /[\\/]|\.gguf$/i.test(profile.from) ? resolve(profile.from) : null;
+    let base: ModelManifest | null;
+    if (fromPath) {
+      await checkModelFile(fromPath);
+      base = await this.store.importFile(fromPath, params.name, { mode: "link", ...(signal ? { signal } : {}) });
+    } else {
+      base = (await this.store.get(profile.from))?.manifest ?? null;
+      if (!base) {
+        const pulled = await this.storePull({ reference: profile.from }, onProgress, signal);
+        base = pulled.manifest;
+      }
+    }
+    return this.store.writeProfile(params.name, base, profile);
+  }
+
   status(): EngineStatus {
     return {
       pid: process.pid,
@@ -784,6 +849,21 @@ function resolveMode(mode: PromptMode, hasChatTemplate: boolean): "chat" | "comp
 
 function initialHistory(chat: LlamaChatSession, systemPrompt: string | undefined): ChatHistoryItem[] {
   return chat.chatWrapper.generateInitialChatHistory(systemPrompt === undefined ? {} : { systemPrompt });
+}
+
+/** A profile's context, threads, GPU layers and adapters, where the request leaves them open. */
+function withProfileDefaults(params: LoadModelParams, profile: ModelProfile | undefined): LoadModelParams {
+  if (!profile) return params;
+  const p = profile.parameters;
+  return {
+    ...params,
+    ...(!params.contextSize && p.contextSize ? { contextSize: p.contextSize } : {}),
+    ...(!params.threads && p.threads ? { threads: p.threads } : {}),
+    ...(params.gpuLayers === undefined && p.gpuLayers !== undefined ? { gpuLayers: p.gpuLayers } : {}),
+    ...(params.loraAdapters === undefined && profile.adapters.length > 0
+      ? { loraAdapters: profile.adapters.map((adapterPath) => ({ path: adapterPath, scale: 1 })) }
+      : {}),
+  };
 }
 
 function toHistoryItems(turns: ChatTurn[]): ChatHistoryItem[] {

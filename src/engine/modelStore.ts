@@ -9,6 +9,7 @@
 // only once complete and verified. Reading (list/get/resolvePath) takes no lock; changes that
 // decide whether a blob is still referenced (remove, repair, committing a pull or an import)
 // hold models/.lock. A damaged entry is reported with a problem, never thrown from list().
+import type { ModelProfile } from "../common/modelProfile";
 import type { RemoveResult } from "../common/modelManifest";
 import { createHash, randomBytes } from "node:crypto";
 import * as fs from "node:fs";
@@ -540,6 +541,22 @@ export class ModelStore {
       }
       const manifest: ModelManifest = { ...model.manifest, name: formatModelName(target), createdAt: new Date().toISOString() };
       if (formatModelName(target) !== model.name) await this.writeManifest(target, manifest);
+      return manifest;
+    });
+  }
+
+  /** Records `name` as the base model's file plus a Modelfile's profile (as `ollama create` does). */
+  async writeProfile(targetName: string, base: ModelManifest, profile: ModelProfile): Promise<ModelManifest> {
+    const target = parseModelName(targetName);
+    return this.withLock(async () => {
+      const manifest: ModelManifest = {
+        ...base,
+        name: formatModelName(target),
+        createdAt: new Date().toISOString(),
+        purpose: base.purpose === "code" ? "code" : "chat",
+        profile,
+      };
+      await this.writeManifest(target, manifest);
       return manifest;
     });
   }

@@ -77,7 +77,8 @@ export function validateRequestParams(request: EngineRequestMessage): string | n
         (params.mode === undefined || ["auto", "chat", "completion"].includes(params.mode as string)
           ? null
           : bad("mode", localize("\"auto\", \"chat\" or \"completion\""))) ??
-        checkOptions(params.options)
+        checkOptions(params.options) ??
+        checkOptions(params.defaults)
       );
     case "chatCreate":
       return (
@@ -101,7 +102,8 @@ export function validateRequestParams(request: EngineRequestMessage): string | n
       return (
         requireString(params, "sessionId") ??
         (typeof params.message === "string" ? null : bad("message", localize("a string"))) ??
-        checkOptions(params.options)
+        checkOptions(params.options) ??
+        checkOptions(params.defaults)
       );
     case "chatDispose":
       return requireString(params, "sessionId");
@@ -128,6 +130,12 @@ export function validateRequestParams(request: EngineRequestMessage): string | n
       );
     case "storeRemove":
       return requireString(params, "name");
+    case "storeCreate":
+      return (
+        requireString(params, "name") ??
+        requireString(params, "modelfile") ??
+        requireString(params, "baseDir")
+      );
     case "storeCopy":
       return requireString(params, "source") ?? requireString(params, "destination");
     case "storeImport":

@@ -1,6 +1,7 @@
 // The extension's view of the engine: starts it on first use (never at activation), keeps the
 // active model loaded across engine restarts, mirrors what happens in the status bar, and turns
 // VS Code cancellation tokens into AbortSignals.
+import { errorText } from "../common/engineError";
 import * as path from "node:path";
 import * as vscode from "vscode";
 import type {
@@ -255,6 +256,25 @@ export class EngineService implements vscode.Disposable {
   }
 
   /** Downloads a model into the store; progress streams to `onProgress`, cancelling keeps the partial file. */
+  /** Creates a model from a Modelfile's text (its base may be pulled: progress streams). */
+  async createFromModelfile(
+    name: string,
+    modelfile: string,
+    baseDir: string,
+    onProgress: (progress: PullProgress) => void,
+    token?: vscode.CancellationToken,
+  ): Promise<ModelManifest> {
+    try {
+      return await this.engine().request(
+        "storeCreate",
+        { name, modelfile, baseDir },
+        { signal: toAbortSignal(token), onChunk: onProgress },
+      );
+    } finally {
+      this.onDidChangeStoreEmitter.fire();
+    }
+  }
+
   async pull(
     reference: string,
     onProgress: (progress: PullProgress) => void,
@@ -335,7 +355,7 @@ export class EngineService implements vscode.Disposable {
           modelId: info.modelId,
           prompt,
           mode,
-          options: { maxTokens: settings.maxTokens, temperature: settings.temperature },
+          defaults: { maxTokens: settings.maxTokens, temperature: settings.temperature },
         },
         { signal: toAbortSignal(token), onChunk },
       ),
@@ -362,7 +382,7 @@ export class EngineService implements vscode.Disposable {
         {
           sessionId: conversation.engineSession!.sessionId,
           message,
-          options: { maxTokens: settings.maxTokens, temperature: settings.temperature },
+          defaults: { maxTokens: settings.maxTokens, temperature: settings.temperature },
         },
         { signal: toAbortSignal(token), onChunk },
       );
@@ -430,8 +450,19 @@ export class EngineService implements vscode.Disposable {
     }
     this.statusBar.set({ kind: "noModel" });
     this.onDidChangeModelEmitter.fire(null);
-    if (reload) await this.loadModel(reload);
-    else await this.engine().start();
+    if (reload) {
+      try {
+        await this.loadModel(reload);
+        return;
+      } catch (error) {
+        // E.g. the store folder changed and the model is not in the new one: the engine still runs.
+        this.log.warn(`after the restart, ${reload} could not be loaded again: ${errorText(error)}`);
+        void vscode.window.showWarningMessage(
+          vscode.l10n.t("The engine restarted, but {0} could not be loaded again: {1}", path.basename(reload), errorText(error)),
+        );
+      }
+    }
+    await this.engine().start();
   }
 
   async dispose(): Promise<void> {

@@ -5,6 +5,7 @@ import { setLocale, normalizeLocale } from "../common/localize";
 import { errorText } from "../common/engineError";
 import { ChatViewProvider } from "./chatViewProvider";
 import { registerModelfileLanguage } from "./modelfileLanguage";
+import { chatWithModelfileCommand, createModelCommand, ModelfileCodeLensProvider } from "./modelfileCommands";
 import { applyCustomCatalogue } from "../engine/customCatalogue";
 import { EngineService } from "./engineService";
 import { pullRecommendedCommand, setRecommendedModelContext } from "./gettingStarted";
@@ -73,6 +74,7 @@ export function activate(context: vscode.ExtensionContext): HearthApi | undefine
     setRecommendedModelContext();
 
     registerModelfileLanguage(context);
+    context.subscriptions.push(vscode.languages.registerCodeLensProvider({ language: "modelfile" }, new ModelfileCodeLensProvider()));
     const chat = new ChatViewProvider(context, engine, pulls);
     context.subscriptions.push(
       chat,
@@ -109,6 +111,8 @@ export function activate(context: vscode.ExtensionContext): HearthApi | undefine
     register("hearth.selectModel", (target) => selectModelCommand(engine, target));
     register("hearth.loadModel", (target) => selectModelCommand(engine, target));
     register("hearth.pullModel", (target) => pullModelCommand(engine, pulls, target));
+    register("hearth.createModelFromModelfile", (target, name) => createModelCommand(engine, target, name));
+    register("hearth.chatWithModelfile", (target, name) => chatWithModelfileCommand(engine, target, name));
     register("hearth.pullRecommended", () => pullRecommendedCommand(engine, pulls));
     register("hearth.resumeDownload", (target) => pullModelCommand(engine, pulls, target));
     register("hearth.removeModel", (target) => removeModelCommand(engine, target));

@@ -121,6 +121,9 @@ async function ensureInstalled(engine: LlamaEngine, reference: string): Promise<
   }
 }
 
+/** Used where neither the command line nor the model's Modelfile say. */
+const cliDefaults: GenerationOptions = { maxTokens: 512, temperature: 0.8 };
+
 async function runModel(positionals: string[], flags: ParsedValues<typeof options>): Promise<number> {
   const [modelReference, ...promptWords] = positionals;
   if (!modelReference) throw new UsageError(localize("hearth run needs a model: hearth run MODEL.gguf \"your prompt\""), "run");
@@ -128,9 +131,12 @@ async function runModel(positionals: string[], flags: ParsedValues<typeof option
   if (!["auto", "chat", "completion"].includes(mode)) {
     throw new UsageError(localize("--mode must be auto, chat or completion, not \"{0}\".", String(flags.mode)), "run");
   }
+  // What the user typed wins; a Modelfile profile comes next; then the CLI's defaults.
+  const maxTokens = parseNumber("max-tokens", flags["max-tokens"], true, "run");
+  const temperature = parseNumber("temperature", flags.temperature, false, "run");
   const generation: GenerationOptions = {
-    maxTokens: parseNumber("max-tokens", flags["max-tokens"], true, "run") ?? 512,
-    temperature: parseNumber("temperature", flags.temperature, false, "run") ?? 0.8,
+    ...(maxTokens !== undefined ? { maxTokens } : {}),
+    ...(temperature !== undefined ? { temperature } : {}),
   };
   const seed = parseNumber("seed", flags.seed, true, "run");
   if (seed !== undefined) generation.seed = seed;
@@ -169,7 +175,7 @@ async function runModel(positionals: string[], flags: ParsedValues<typeof option
     if (prompt) {
       activeAbort = new AbortController();
       const result = await engine.generate(
-        { modelId: info.modelId, prompt, mode, ...(flags.system ? { systemPrompt: flags.system } : {}), options: generation },
+        { modelId: info.modelId, prompt, mode, ...(flags.system ? { systemPrompt: flags.system } : {}), options: generation, defaults: cliDefaults },
         flags.json ? () => undefined : writeOut,
         activeAbort.signal,
       );
@@ -233,8 +239,8 @@ async function interactive(
     setAbort(controller);
     try {
       const result = session
-        ? await engine.chatSend({ sessionId: session.sessionId, message: text, options: generation }, writeOut, controller.signal)
-        : await engine.generate({ modelId: info.modelId, prompt: text, mode: "completion", options: generation }, writeOut, controller.signal);
+        ? await engine.chatSend({ sessionId: session.sessionId, message: text, options: generation, defaults: cliDefaults }, writeOut, controller.signal)
+        : await engine.generate({ modelId: info.modelId, prompt: text, mode: "completion", options: generation, defaults: cliDefaults }, writeOut, controller.signal);
       writeOut(result.stopReason === "cancelled" ? `\n${localize("(stopped)")}\n\n` : "\n\n");
       if (verbose) reportFigures(result);
     } catch (error) {

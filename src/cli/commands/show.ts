@@ -2,6 +2,7 @@
 // architecture, parameters, quantization, context and embedding length, licence, chat template,
 // and whether it fits this machine at a context size (`--ctx`). `--template` and `--license`
 // print just that; `--json` everything.
+import { modelfileFromProfile } from "../../common/modelProfile";
 import type { ModelInspection } from "../../common/engineProtocol";
 import { EngineError } from "../../common/engineError";
 import { formatBytes } from "../../common/formatBytes";
@@ -27,6 +28,7 @@ Options:
                        model's)).
   --template           Print only the chat template.
   --license            Print only the licence.
+  --modelfile          Print the Modelfile that recreates the model.
   --json               Print everything as JSON, with the file's metadata.
   -h, --help           Show this help.`);
 
@@ -72,6 +74,7 @@ export const showCommand: CliCommand = {
       ctx: { type: "string" },
       template: { type: "boolean" },
       license: { type: "boolean" },
+      modelfile: { type: "boolean" },
       json: { type: "boolean" },
     });
     if (values.help) {
@@ -103,6 +106,16 @@ export const showCommand: CliCommand = {
         throw new EngineError("invalidModel", localize("{0} cannot be used: {1}", model?.name ?? reference, model?.problem ?? model?.status ?? ""));
       }
       const name = model?.name ?? inspection.name;
+      if (values.modelfile) {
+        // As `ollama show --modelfile`: the Modelfile that recreates this model.
+        const profile = model?.manifest?.profile;
+        writeOut(
+          profile
+            ? modelfileFromProfile(profile, profile.from)
+            : `FROM ${model?.name ?? inspection.modelPath}\n`,
+        );
+        return 0;
+      }
       if (values.template) {
         if (!inspection.chatTemplate) throw new EngineError("notSupported", localize("{0} has no chat template.", name));
         writeOut(inspection.chatTemplate.endsWith("\n") ? inspection.chatTemplate : `${inspection.chatTemplate}\n`);

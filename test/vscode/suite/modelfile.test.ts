@@ -121,4 +121,34 @@ describe("Modelfile language mode", function () {
     await vscode.workspace.applyEdit(formatting);
     assert.match(document.getText(), /^FROM \.\/missing-model\.gguf\nPARAMETER temperature 0\.7\nPARAMETER num_ctx lots\n/);
   });
+
+  it("offers Create Model and Chat with This Model as CodeLens, and creates a model that runs", async () => {
+    const lenses = await vscode.commands.executeCommand<vscode.CodeLens[]>("vscode.executeCodeLensProvider", document.uri);
+    const commands = lenses.map((lens) => lens.command?.command);
+    assert.ok(commands.includes("hearth.createModelFromModelfile") && commands.includes("hearth.chatWithModelfile"), commands.join(", "));
+
+    const extension = vscode.extensions.getExtension("hearth-dev.hearth")!;
+    const fixture = path.join(extension.extensionPath, "test", "fixtures", ".generated", "tiny-llama.gguf");
+    const folder = path.dirname(file);
+    const second = path.join(folder, "assistant.modelfile");
+    fs.writeFileSync(second, `FROM ${fixture}\nPARAMETER temperature 0\nPARAMETER num_predict 6\nSYSTEM "Be brief."\n`);
+    try {
+      const manifest = (await vscode.commands.executeCommand(
+        "hearth.createModelFromModelfile",
+        vscode.Uri.file(second),
+        "assistant:test",
+      )) as { name: string; profile?: { system?: string; parameters: { maxTokens?: number } } } | undefined;
+      assert.ok(manifest, "the model was created");
+      assert.equal(manifest.name, "assistant:test");
+      assert.equal(manifest.profile?.system, "Be brief.");
+      assert.equal(manifest.profile?.parameters.maxTokens, 6);
+      const api = extension.exports as { engine: { storeList(): Promise<{ models: Array<{ name: string }> }>; loadModel(name: string): Promise<{ storeName: string | null }> } };
+      assert.ok((await api.engine.storeList()).models.some((model) => model.name === "assistant:test"));
+      const loaded = await api.engine.loadModel("assistant:test");
+      assert.equal(loaded.storeName, "assistant:test");
+    } finally {
+      await vscode.commands.executeCommand("hearth.unloadModel");
+      fs.rmSync(second, { force: true });
+    }
+  });
 });

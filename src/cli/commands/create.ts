@@ -1,0 +1,62 @@
+// `hearth create NAME [-f Modelfile]`: a model from a Modelfile, like `ollama create`.
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { EngineError } from "../../common/engineError";
+import { localize } from "../../common/localize";
+import { parseCommandArgs, requirePositionals } from "../cliArgs";
+import type { CliCommand } from "../cliCommand";
+import { createEngine, printLine, withInterrupt, writeErr } from "../cliContext";
+import { createPullProgressView, progressStyleFor } from "../progressBar";
+
+const help = (): string =>
+  localize(`Usage: hearth create NAME [options]
+
+Creates the model NAME (family:tag) from a Modelfile: its base model (FROM: an installed
+model, a catalogue name — pulled if needed — or a .gguf file), PARAMETERs, SYSTEM, MESSAGEs,
+ADAPTER and LICENSE. Run it with "hearth run NAME".
+
+Options:
+  -f, --file FILE      The Modelfile (default: ./Modelfile).
+  -h, --help           Show this help.`);
+
+export const createCommand: CliCommand = {
+  name: "create",
+  aliases: [],
+  help,
+  async run(args) {
+    const { values, positionals } = parseCommandArgs("create", args, {
+      file: { type: "string", short: "f" },
+    });
+    if (values.help) {
+      printLine(help());
+      return 0;
+    }
+    requirePositionals("create", positionals, 1, "hearth create NAME -f Modelfile");
+    const file = path.resolve(values.file ?? "Modelfile");
+    let modelfile: string;
+    try {
+      modelfile = fs.readFileSync(file, "utf8");
+    } catch {
+      throw new EngineError("modelNotFound", localize("There is no Modelfile at {0}. Give its path with -f.", file));
+    }
+    const view = createPullProgressView(progressStyleFor(false, process.stderr), {
+      write: (text) => writeErr(text),
+      columns: process.stderr.columns,
+    });
+    const engine = createEngine();
+    try {
+      const manifest = await withInterrupt((signal) =>
+        engine.storeCreate(
+          { name: positionals[0]!, modelfile, baseDir: path.dirname(file) },
+          (progress) => view.update(progress),
+          signal,
+        ),
+      );
+      view.finish();
+      printLine(localize("Created {0} from {1}. Try it: hearth run {0}", manifest.name, path.relative(process.cwd(), file) || file));
+      return 0;
+    } finally {
+      view.finish();
+    }
+  },
+};
