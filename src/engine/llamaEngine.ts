@@ -52,6 +52,7 @@ import { formatBytes } from "../common/formatBytes";
 import { StopSequenceMatcher } from "../common/stopSequences";
 import type { ModelProfile } from "../common/modelProfile";
 import { mergeProfileOptions, profileFromModelfile } from "../common/modelProfile";
+import { parseModelReference, storeNameForReference } from "../common/modelName";
 import { resolveModelfilePath, validateModelfile } from "../common/modelfileValidator";
 import type { DownloadEndpoints } from "../common/modelCatalogue";
 import type { ModelManifest, PullProgress, PullResult, RemoveResult, RepairReport } from "../common/modelManifest";
@@ -777,13 +778,15 @@ export class LlamaEngine {
       resolveModelfilePath(value, params.baseDir, os.homedir()) ?? path.resolve(params.baseDir, value);
     const profile = profileFromModelfile(validation.parsed, resolve);
     for (const adapter of profile.adapters) await checkModelFile(adapter);
-    const fromPath = /[\\/]|\.gguf$/i.test(profile.from) ? resolve(profile.from) : null;
+    const isReference = /^(hf|ms):|^https?:\/\//i.test(profile.from);
+    const fromPath = !isReference && /[\\/]|\.gguf$/i.test(profile.from) ? resolve(profile.from) : null;
     let base: ModelManifest | null;
     if (fromPath) {
       await checkModelFile(fromPath);
       base = await this.store.importFile(fromPath, params.name, { mode: "link", ...(signal ? { signal } : {}) });
     } else {
-      base = (await this.store.get(profile.from))?.manifest ?? null;
+      const baseName = isReference ? storeNameForReference(parseModelReference(profile.from)) : profile.from;
+      base = (await this.store.get(baseName))?.manifest ?? null;
       if (!base) {
         const pulled = await this.storePull({ reference: profile.from }, onProgress, signal);
         base = pulled.manifest;

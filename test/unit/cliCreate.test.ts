@@ -6,6 +6,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { ensureFixtureModels } from "../fixtures/fixtureModels";
+import { startFixtureModelSite } from "../support/fixtureModelServer";
 import { cliPath, ensureBuilt } from "../support/engineHarness";
 
 function runCli(args: string[], env: Record<string, string>, cwd: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
@@ -85,5 +86,20 @@ describe("hearth create (Modelfiles that run)", function () {
     assert.match(created.stderr, /line 2/);
     const listed = await runCli(["list", "--json"], env, dir);
     assert.doesNotMatch(listed.stdout, /tiny:broken/);
+  });
+
+  it("pulls a FROM reference that is not installed yet (hf: on the configured endpoint)", async () => {
+    const site = await startFixtureModelSite();
+    try {
+      const modelfile = path.join(dir, "FromHub.modelfile");
+      fs.writeFileSync(modelfile, `FROM hf:${site.huggingFace.repo}/${site.huggingFace.file}\nPARAMETER temperature 0\n`);
+      const created = await runCli(["create", "hub:styled", "-f", modelfile], { ...env, HEARTH_DOWNLOAD_ENDPOINT: site.server.url }, dir);
+      assert.equal(created.code, 0, created.stderr);
+      const listed = await runCli(["list", "--json"], env, dir);
+      assert.match(listed.stdout, /hub:styled/);
+      assert.match(listed.stdout, /tiny-llama:q8_0/);
+    } finally {
+      await site.server.close();
+    }
   });
 });
