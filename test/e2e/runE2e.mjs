@@ -24,21 +24,21 @@ import {
   runFixtureGenerator,
   sleep,
   startCodeServer,
-  withTimeout,
   workbenchUrl,
   writeResults,
 } from "../vscode/codeServer.mjs";
+import {
+  normalize,
+  runChecks,
+  runPaletteCommand,
+  waitForAnswer,
+  waitForPromptBox,
+  workbenchSelectors,
+} from "./workbenchDriver.mjs";
 
 // ------------------------------------------------------------------ knobs that may need adjusting
 const SELECTORS = {
-  workbench: ".monaco-workbench",
-  /** The Hearth status-bar item: its DOM id (derived from "hearth.status") or its label says hearth. */
-  hearthStatusItem: '.statusbar-item[id*="hearth" i], .statusbar-item[aria-label*="hearth" i]',
-  quickInput: ".quick-input-widget",
-  quickInputBox: ".quick-input-widget input",
-  quickInputRows: ".quick-input-widget .quick-input-list .monaco-list-row",
-  /** Text of the editors in the editor area (not the panel or the quick input). */
-  editorLines: ".part.editor .monaco-editor .view-lines",
+  ...workbenchSelectors,
   activeTab: ".part.editor .tab.active",
   languageStatus: "#status\\.editor\\.mode",
   /** The Hearth container in the activity bar. */
@@ -50,7 +50,6 @@ const SELECTORS = {
   treeRows: ".monaco-list-row",
 };
 const COMMAND_LABEL = "Hearth: Run Prompt";
-const NO_MATCH_TEXT = "No matching commands";
 const PROMPT = "Say hello to the hearth in one short sentence.";
 const CHAT_PROMPT = "What is a GGUF file?";
 /** The name the fixture model is installed under in the prepared store. */
@@ -83,9 +82,6 @@ const mediaModelsScreenshot = path.join(repoRoot, "media/screenshots/models.png"
 const consoleLogFile = path.join(artifactsDir, "logs/e2e-workbench-console.log");
 
 const rel = (p) => path.relative(repoRoot, p) || ".";
-const escapeRegExp = (s) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
-/** Monaco renders spaces as U+00A0. */
-const normalize = (text) => text.replace(/\u00a0/g, " ");
 
 // ------------------------------------------------------------------------------------- the checks
 /** @type {{name: string, run: (ctx: any) => Promise<void>}[]} */
@@ -147,8 +143,8 @@ const checks = [
   {
     name: `"${COMMAND_LABEL}" runs from the command palette and asks for a prompt`,
     async run(ctx) {
-      await runPaletteCommand(ctx, COMMAND_LABEL);
-      await waitForPromptBox(ctx.page);
+      await runPaletteCommand(ctx, COMMAND_LABEL, TIMEOUTS.palette);
+      await waitForPromptBox(ctx.page, TIMEOUTS.inputBox);
     },
   },
   {
@@ -158,7 +154,7 @@ const checks = [
       const input = page.locator(SELECTORS.quickInputBox);
       await input.fill(PROMPT);
       await input.press("Enter");
-      const answer = await waitForAnswer(page);
+      const answer = await waitForAnswer(page, PROMPT, { answerMs: TIMEOUTS.answer, settleMs: TIMEOUTS.answerSettle });
       // Soft details for the report; the hard requirement is the answer text itself.
       const tab = normalize((await page.locator(SELECTORS.activeTab).first().innerText({ timeout: 5_000 }).catch(() => "")).trim());
       const language = normalize((await page.locator(SELECTORS.languageStatus).first().innerText({ timeout: 5_000 }).catch(() => "")).trim());
@@ -318,104 +314,6 @@ function prepareModelStore(storeDir) {
 
 // -------------------------------------------------------------------------------------- helpers
 
-/**
- * F1, type ">label", run it. While the extension is still being registered the palette shows
- * "No matching commands" (or, on 1.100, a "similar commands" row): retry, bounded.
- */
-async function runPaletteCommand(ctx, label) {
-  const { page } = ctx;
-  const input = page.locator(SELECTORS.quickInputBox);
-  const rows = page.locator(SELECTORS.quickInputRows);
-  const matching = rows.filter({ hasText: new RegExp(`^\\s*${escapeRegExp(label)}`) });
-  const deadline = Date.now() + TIMEOUTS.palette;
-  let lastSeen = "";
-  for (let attempt = 1; ; attempt++) {
-    await page.keyboard.press("Escape"); // close any leftover quick input
-    await page.keyboard.press("F1");
-    await input.waitFor({ state: "visible", timeout: 15_000 });
-    await input.fill(`>${label}`);
-    const found = await matching
-      .first()
-      .waitFor({ state: "visible", timeout: 5_000 })
-      .then(() => true, () => false);
-    if (found) {
-      // Keyboard when the best match is the focused top row (no mouse hover left in screenshots).
-      const top = normalize((await rows.first().innerText({ timeout: 5_000 }).catch(() => "")).trim());
-      if (top.startsWith(label)) await input.press("Enter");
-      else await matching.first().click({ timeout: 10_000 });
-      if (attempt > 1) ctx.note = `found on attempt ${attempt}`;
-      return;
-    }
-    lastSeen = normalize((await rows.allInnerTexts().catch(() => [])).join(" | ")).replace(/\s+/g, " ").trim();
-    if (Date.now() > deadline) {
-      throw new Error(
-        `the palette still has no "${label}" after ${attempt} attempts (${TIMEOUTS.palette / 1000} s); it shows: ${JSON.stringify(lastSeen || NO_MATCH_TEXT)}`,
-      );
-    }
-    await page.keyboard.press("Escape");
-    await sleep(2_000); // activation can be slow under load
-  }
-}
-
-/** After the command runs, the palette closes and the command's own input box opens. */
-async function waitForPromptBox(page) {
-  await page
-    .waitForFunction(
-      (sel) => {
-        const widget = document.querySelector(sel.quickInput);
-        const input = document.querySelector(sel.quickInputBox);
-        if (!widget || !input) return false;
-        const visible = widget.offsetParent !== null && getComputedStyle(widget).display !== "none";
-        return visible && !input.value.startsWith(">");
-      },
-      SELECTORS,
-      { timeout: TIMEOUTS.inputBox, polling: 200 },
-    )
-    .catch(() => {
-      throw new Error(`no prompt input box opened within ${TIMEOUTS.inputBox / 1000} s after the command ran`);
-    });
-}
-
-/** Text of the editor area, minus the prompt heading. */
-async function answerText(page) {
-  const texts = await page
-    .locator(SELECTORS.editorLines)
-    .evaluateAll((els) => els.map((el) => el.innerText))
-    .catch(() => []);
-  const lines = normalize(texts.join("\n"))
-    .split("\n")
-    .map((line) => line.trim())
-    .filter((line) => line && !line.startsWith("#") && line !== PROMPT && line !== `> ${PROMPT}`);
-  return lines.join("\n");
-}
-
-/** Waits for answer text beyond the heading, then (bounded) for the stream to settle. */
-async function waitForAnswer(page) {
-  const deadline = Date.now() + TIMEOUTS.answer;
-  let text = "";
-  while (!(text = await answerText(page))) {
-    if (Date.now() > deadline) {
-      const all = await page.locator(SELECTORS.editorLines).allInnerTexts().catch(() => []);
-      throw new Error(
-        `no answer text in the editor within ${TIMEOUTS.answer / 1000} s (editor text: ${JSON.stringify(normalize(all.join(" | ")).slice(0, 300))})`,
-      );
-    }
-    await sleep(500);
-  }
-  // Streaming: wait until the text stops changing for 3 s (bounded), so the screenshot shows it.
-  const settleDeadline = Date.now() + TIMEOUTS.answerSettle;
-  let stableSince = Date.now();
-  while (Date.now() < settleDeadline && Date.now() - stableSince < 3_000) {
-    await sleep(500);
-    const next = await answerText(page);
-    if (next !== text) {
-      text = next;
-      stableSince = Date.now();
-    }
-  }
-  return text;
-}
-
 // ----------------------------------------------------------------------------------------- runner
 async function main() {
   const started = Date.now();
@@ -444,48 +342,17 @@ async function main() {
   if (fs.existsSync(fixtureWorkspace)) fs.cpSync(fixtureWorkspace, ctx.workspace, { recursive: true });
   prepareModelStore(ctx.modelsStore);
 
-  const results = { passed: 0, failed: 0, pending: 0, failures: [] };
+  let results;
   let failed = false;
-  const runAll = async () => {
-    for (const check of checks) {
-      if (failed) {
-        results.pending++;
-        console.log(`  - ${check.name} (skipped: an earlier check failed)`);
-        continue;
-      }
-      ctx.note = "";
-      const t0 = Date.now();
-      try {
-        await check.run(ctx);
-        results.passed++;
-        const secs = ((Date.now() - t0) / 1000).toFixed(1);
-        console.log(`  ✔ ${check.name} (${secs} s)${ctx.note ? ` — ${ctx.note}` : ""}`);
-      } catch (err) {
-        failed = true;
-        results.failed++;
-        const message = String(err?.message || err).split("\n")[0];
-        results.failures.push({ title: `e2e: ${check.name}`, message });
-        console.log(`  ✖ ${check.name}: ${message}`);
-      }
-    }
-  };
-
   try {
-    await withTimeout(runAll(), TIMEOUTS.run, "the e2e run did not finish").catch((err) => {
-      if (!failed) {
-        failed = true;
-        results.failed++;
-        results.failures.push({ title: "e2e: whole run", message: err.message });
-        console.log(`  ✖ ${err.message}`);
-      }
-    });
-    if (failed && ctx.page) {
-      fs.mkdirSync(screenshotDir, { recursive: true });
-      await ctx.page
-        .screenshot({ path: failureScreenshot, timeout: 15_000 })
-        .then(() => console.log(`[test:e2e] failure screenshot: ${rel(failureScreenshot)}`))
-        .catch((err) => console.log(`[test:e2e] no failure screenshot: ${err.message.split("\n")[0]}`));
-    }
+    ({ results, failed } = await runChecks({
+      checks,
+      ctx,
+      label: "e2e",
+      timeoutMs: TIMEOUTS.run,
+      failureScreenshot,
+      log: (text) => console.log(`[test:e2e] ${text}`),
+    }));
   } finally {
     await closeBrowser(ctx.context);
     for (const close of ctx.closers) await close();

@@ -15,40 +15,36 @@
 //      HEARTH_E2E_TIMEOUT_MS     bound on the whole run (default 10 min)
 //      HEARTH_HEADED=1           show the browser (needs a display)
 //
-// startCodeServer() in test/vscode/codeServer.mjs makes its own throwaway extensions folder and
-// takes no option for it, so this file starts code-server itself (same flags and isolation), on
-// the folder the .vsix was installed into.
-import { spawn, spawnSync } from "node:child_process";
+// The .vsix goes into folders made with makeCodeServerDirs(); startCodeServer() then runs on them.
+import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
-import * as http from "node:http";
 import * as path from "node:path";
 import {
   artifactsDir,
-  baseSettings,
   closeBrowser,
-  codeServerEntry,
-  getFreePort,
+  codeServerCli,
+  descendantPids,
   launchBrowser,
+  makeCodeServerDirs,
   makeTempDir,
   removeDir,
   repoRoot,
   runFixtureGenerator,
   sleep,
-  withTimeout,
+  startCodeServer,
   workbenchUrl,
   writeResults,
 } from "../vscode/codeServer.mjs";
+import {
+  normalize,
+  runChecks,
+  runPaletteCommand,
+  waitForAnswer,
+  waitForPromptBox,
+  workbenchSelectors as SELECTORS,
+} from "./workbenchDriver.mjs";
 
 // ------------------------------------------------------------------ knobs that may need adjusting
-const SELECTORS = {
-  workbench: ".monaco-workbench",
-  /** The Hearth status-bar item: its DOM id (from "hearth.status") or its label says hearth. */
-  hearthStatusItem: '.statusbar-item[id*="hearth" i], .statusbar-item[aria-label*="hearth" i]',
-  quickInput: ".quick-input-widget",
-  quickInputBox: ".quick-input-widget input",
-  quickInputRows: ".quick-input-widget .quick-input-list .monaco-list-row",
-  editorLines: ".part.editor .monaco-editor .view-lines",
-};
 const EXTENSION_ID = "hearth-dev.hearth";
 const COMMAND_LABEL = "Hearth: Run Prompt";
 const PROMPT = "Tell me a very short story about a warm hearth.";
@@ -78,9 +74,6 @@ const logDir = path.join(artifactsDir, "logs");
 const consoleLogFile = path.join(logDir, "vsix-workbench-console.log");
 
 const rel = (p) => path.relative(repoRoot, p) || ".";
-const escapeRegExp = (s) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
-/** Monaco renders spaces as U+00A0. */
-const normalize = (text) => text.replace(/\u00a0/g, " ");
 const log = (...args) => console.log("[test:vsix]", ...args);
 
 // --------------------------------------------------------------------------------- the .vsix file
@@ -122,212 +115,14 @@ function findOrBuildVsix() {
   return { file: built, built: true };
 }
 
-// ------------------------------------------------------------------------------------ code-server
-
-/** Throwaway user-data, extensions, config and XDG folders, shared by the install and the server. */
-function makeServerDirs() {
-  const root = makeTempDir("vsix-cs");
-  const dirs = {
-    root,
-    userData: path.join(root, "user-data"),
-    extensions: path.join(root, "extensions"),
-    xdgConfig: path.join(root, "xdg-config"),
-    xdgData: path.join(root, "xdg-data"),
-    xdgCache: path.join(root, "xdg-cache"),
-  };
-  for (const dir of Object.values(dirs)) fs.mkdirSync(dir, { recursive: true });
-  return dirs;
-}
-
-function serverEnv(dirs) {
-  const env = {
-    ...process.env,
-    XDG_CONFIG_HOME: dirs.xdgConfig,
-    XDG_DATA_HOME: dirs.xdgData,
-    XDG_CACHE_HOME: dirs.xdgCache,
-    EXTENSIONS_GALLERY: "{}",
-  };
-  for (const key of ["PASSWORD", "HASHED_PASSWORD", "PORT", "VSCODE_PROXY_URI", "CODE_SERVER_CONFIG"]) delete env[key];
-  return env;
-}
-
-function checkCodeServerInstalled() {
-  if (!fs.existsSync(codeServerEntry)) {
-    throw new Error(
-      `code-server is not installed (${rel(codeServerEntry)} is missing): run bash scripts/install-code-server.sh`,
-    );
-  }
-}
-
-/** `code-server <args>` as a one-shot command (bounded); returns stdout. */
-function codeServerCli(dirs, args, what) {
-  const result = spawnSync(
-    process.execPath,
-    [codeServerEntry, "--user-data-dir", dirs.userData, "--extensions-dir", dirs.extensions, ...args],
-    {
-      cwd: dirs.root,
-      env: serverEnv(dirs),
-      encoding: "utf8",
-      stdio: ["ignore", "pipe", "pipe"],
-      timeout: TIMEOUTS.install,
-      killSignal: "SIGKILL",
-    },
-  );
-  const output = `${result.stdout ?? ""}${result.stderr ?? ""}`.trim();
-  if (result.error) throw new Error(`${what}: ${result.error.message}`);
-  if (result.status !== 0) {
-    throw new Error(`${what}: code-server exited with ${result.status ?? result.signal}: ${output.slice(-800)}`);
-  }
-  return output;
-}
-
-/** Every descendant pid of `rootPid` (Linux /proc; empty elsewhere). */
-function descendantPids(rootPid) {
-  const children = new Map();
-  let entries = [];
-  try {
-    entries = fs.readdirSync("/proc").filter((e) => /^\d+$/.test(e));
-  } catch {
-    return [];
-  }
-  for (const entry of entries) {
-    try {
-      const stat = fs.readFileSync(`/proc/${entry}/stat`, "utf8");
-      const ppid = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
-      if (!children.has(ppid)) children.set(ppid, []);
-      children.get(ppid).push(Number(entry));
-    } catch {
-      // ended while we looked
-    }
-  }
-  const out = [];
-  const queue = [rootPid];
-  while (queue.length) {
-    for (const child of children.get(queue.shift()) ?? []) {
-      out.push(child);
-      queue.push(child);
-    }
-  }
-  return out;
-}
-
-function killTree(pid, signal) {
-  const pids = [...descendantPids(pid), pid];
-  try {
-    process.kill(-pid, signal); // its process group (spawned detached)
-  } catch {
-    // already gone
-  }
-  for (const p of pids) {
-    try {
-      process.kill(p, signal);
-    } catch {
-      // already gone
-    }
-  }
-}
-
-function httpStatus(url, timeoutMs) {
-  return new Promise((resolve, reject) => {
-    const req = http.get(url, { timeout: timeoutMs }, (res) => {
-      res.resume();
-      resolve(res.statusCode);
-    });
-    req.on("timeout", () => req.destroy(new Error(`no answer from ${url}`)));
-    req.on("error", reject);
-  });
-}
-
-/** code-server on a free port, using `dirs` (where the .vsix was installed). */
-async function startServer(dirs, workspace, settings) {
-  const port = await getFreePort();
-  const baseUrl = `http://127.0.0.1:${port}`;
-  const configFile = path.join(dirs.root, "config.yaml");
-  fs.writeFileSync(configFile, `bind-addr: 127.0.0.1:${port}\nauth: none\ncert: false\n`);
-  // User settings, and the same as Remote ("Machine") settings: code-server's extension host is a
-  // remote one, and VS Code drops `"scope": "machine"` settings (hearth.defaultModel, hearth.threads)
-  // from User settings once the extension's configuration is registered. Seen here: in ~1 run in 10
-  // the extension host saw no hearth.defaultModel and Run Prompt said "No model is loaded yet".
-  const json = JSON.stringify({ ...baseSettings, ...settings }, null, 2);
-  for (const scope of ["User", "Machine"]) {
-    fs.mkdirSync(path.join(dirs.userData, scope), { recursive: true });
-    fs.writeFileSync(path.join(dirs.userData, scope, "settings.json"), json);
-  }
-  fs.mkdirSync(logDir, { recursive: true });
-  const logFile = path.join(logDir, `code-server-vsix-${port}.log`);
-  const logStream = fs.createWriteStream(logFile);
-  const child = spawn(
-    process.execPath,
-    [
-      codeServerEntry,
-      "--bind-addr", `127.0.0.1:${port}`,
-      "--auth", "none",
-      "--user-data-dir", dirs.userData,
-      "--extensions-dir", dirs.extensions,
-      "--config", configFile,
-      "--disable-telemetry",
-      "--disable-update-check",
-      "--disable-workspace-trust",
-      "--disable-getting-started-override",
-      "--ignore-last-opened",
-      workspace,
-    ],
-    { cwd: workspace, env: serverEnv(dirs), detached: true, stdio: ["ignore", "pipe", "pipe"] },
-  );
-  let tail = "";
-  const onData = (chunk) => {
-    logStream.write(chunk);
-    tail = (tail + chunk.toString()).slice(-3000);
-  };
-  child.stdout.on("data", onData);
-  child.stderr.on("data", onData);
-  let exited = null;
-  const exitPromise = new Promise((resolve) => {
-    child.once("exit", (code, signal) => resolve((exited = { code, signal })));
-    child.once("error", (error) => resolve((exited = { error })));
-  });
-  const onExit = () => killTree(child.pid, "SIGKILL");
-  process.on("exit", onExit);
-
-  let stopped = false;
-  const stop = async () => {
-    if (stopped) return;
-    stopped = true;
-    if (!exited) {
-      killTree(child.pid, "SIGTERM");
-      await Promise.race([exitPromise, sleep(5_000)]);
-    }
-    killTree(child.pid, "SIGKILL"); // extension host, engine, pty host: whatever is left
-    await Promise.race([exitPromise, sleep(2_000)]);
-    process.off("exit", onExit);
-    await new Promise((resolve) => logStream.end(resolve));
-  };
-
-  const deadline = Date.now() + TIMEOUTS.start;
-  for (;;) {
-    if (exited) {
-      await stop();
-      throw new Error(`code-server exited before it was healthy (${exited.error?.message ?? exited.code ?? exited.signal}):\n${tail}`);
-    }
-    const status = await httpStatus(`${baseUrl}/healthz`, 2_000).catch(() => 0);
-    if (status === 200) break;
-    if (Date.now() > deadline) {
-      await stop();
-      throw new Error(`code-server did not answer ${baseUrl}/healthz within ${TIMEOUTS.start / 1000} s; log ${rel(logFile)}`);
-    }
-    await sleep(250);
-  }
-  return { baseUrl, port, pid: child.pid, logFile, stop };
-}
-
 // ------------------------------------------------------------------------------------- the checks
 /** @type {{name: string, run: (ctx: any) => Promise<void>}[]} */
 const checks = [
   {
     name: "the .vsix installs with code-server --install-extension",
     async run(ctx) {
-      const output = codeServerCli(ctx.dirs, ["--install-extension", ctx.vsix, "--force"], "installing the .vsix");
-      const listed = codeServerCli(ctx.dirs, ["--list-extensions", "--show-versions"], "listing extensions");
+      const output = codeServerCli(ctx.dirs, ["--install-extension", ctx.vsix, "--force"], "installing the .vsix", TIMEOUTS.install);
+      const listed = codeServerCli(ctx.dirs, ["--list-extensions", "--show-versions"], "listing extensions", TIMEOUTS.install);
       const line = listed.split("\n").find((l) => l.toLowerCase().startsWith(`${EXTENSION_ID}@`));
       if (!line) throw new Error(`${EXTENSION_ID} is not among the installed extensions: ${JSON.stringify(listed)} (install said: ${output.slice(-300)})`);
       const folder = fs
@@ -344,10 +139,16 @@ const checks = [
   {
     name: "code-server starts on that extensions folder with the Hearth settings",
     async run(ctx) {
-      ctx.server = await startServer(ctx.dirs, ctx.workspace, {
-        "hearth.defaultModel": modelPath,
-        "hearth.threads": 1,
-        "hearth.maxTokens": 32,
+      ctx.server = await startCodeServer({
+        workspace: ctx.workspace,
+        dirs: ctx.dirs,
+        label: "vsix",
+        startTimeoutMs: TIMEOUTS.start,
+        settings: {
+          "hearth.defaultModel": modelPath,
+          "hearth.threads": 1,
+          "hearth.maxTokens": 32,
+        },
       });
       ctx.note = ctx.server.baseUrl;
     },
@@ -382,8 +183,8 @@ const checks = [
   {
     name: `"${COMMAND_LABEL}" runs from the command palette and asks for a prompt`,
     async run(ctx) {
-      await runPaletteCommand(ctx, COMMAND_LABEL);
-      await waitForPromptBox(ctx.page);
+      await runPaletteCommand(ctx, COMMAND_LABEL, TIMEOUTS.palette);
+      await waitForPromptBox(ctx.page, TIMEOUTS.inputBox);
     },
   },
   {
@@ -392,7 +193,7 @@ const checks = [
       const input = ctx.page.locator(SELECTORS.quickInputBox);
       await input.fill(PROMPT);
       await input.press("Enter");
-      const answer = await waitForAnswer(ctx.page);
+      const answer = await waitForAnswer(ctx.page, PROMPT, { answerMs: TIMEOUTS.answer, settleMs: TIMEOUTS.answerSettle });
       ctx.note = `${answer.length} chars: ${JSON.stringify(answer.replace(/\s+/g, " ").slice(0, 80))}…`;
     },
   },
@@ -433,124 +234,11 @@ const checks = [
   },
 ];
 
-// -------------------------------------------------------------------------------------- helpers
-
-/** F1, ">label", run it; retried (bounded) while the palette says "No matching commands". */
-async function runPaletteCommand(ctx, label) {
-  const { page } = ctx;
-  const input = page.locator(SELECTORS.quickInputBox);
-  const rows = page.locator(SELECTORS.quickInputRows);
-  const matching = rows.filter({ hasText: new RegExp(`^\\s*${escapeRegExp(label)}`) });
-  const deadline = Date.now() + TIMEOUTS.palette;
-  for (let attempt = 1; ; attempt++) {
-    await page.keyboard.press("Escape");
-    await page.keyboard.press("F1");
-    await input.waitFor({ state: "visible", timeout: 15_000 });
-    await input.fill(`>${label}`);
-    const found = await matching
-      .first()
-      .waitFor({ state: "visible", timeout: 5_000 })
-      .then(() => true, () => false);
-    if (found) {
-      const top = normalize((await rows.first().innerText({ timeout: 5_000 }).catch(() => "")).trim());
-      if (top.startsWith(label)) await input.press("Enter");
-      else await matching.first().click({ timeout: 10_000 });
-      if (attempt > 1) ctx.note = `found on attempt ${attempt}`;
-      return;
-    }
-    if (Date.now() > deadline) {
-      const seen = normalize((await rows.allInnerTexts().catch(() => [])).join(" | ")).replace(/\s+/g, " ").trim();
-      throw new Error(
-        `the palette still has no "${label}" after ${attempt} attempts (${TIMEOUTS.palette / 1000} s); it shows: ${JSON.stringify(seen || "No matching commands")}`,
-      );
-    }
-    await page.keyboard.press("Escape");
-    await sleep(2_000);
-  }
-}
-
-/** What the quick input and the notification toasts show now, for messages. */
-async function quickInputState(page) {
-  return page
-    .evaluate((sel) => {
-      const widget = document.querySelector(sel.quickInput);
-      const input = document.querySelector(sel.quickInputBox);
-      const toasts = [...document.querySelectorAll(".notifications-toasts .notification-list-item-message")]
-        .map((el) => el.textContent.trim())
-        .filter(Boolean);
-      const shown = toasts.length ? `; notifications: ${JSON.stringify(toasts)}` : "";
-      if (!widget || getComputedStyle(widget).display === "none") return `quick input closed${shown}`;
-      return `quick input open with ${JSON.stringify(input?.value ?? "")}${shown}`;
-    }, SELECTORS)
-    .catch((err) => `unknown: ${err.message.split("\n")[0]}`);
-}
-
-/** After the command runs, the palette closes and the command's own input box opens. */
-async function waitForPromptBox(page, timeoutMs = TIMEOUTS.inputBox) {
-  await page
-    .waitForFunction(
-      (sel) => {
-        const widget = document.querySelector(sel.quickInput);
-        const input = document.querySelector(sel.quickInputBox);
-        if (!widget || !input) return false;
-        const visible = widget.offsetParent !== null && getComputedStyle(widget).display !== "none";
-        return visible && !input.value.startsWith(">");
-      },
-      SELECTORS,
-      { timeout: timeoutMs, polling: 200 },
-    )
-    .catch(async () => {
-      throw new Error(
-        `no prompt input box opened within ${timeoutMs / 1000} s after the command ran (${await quickInputState(page)})`,
-      );
-    });
-}
-
-/** Editor text beyond the quoted prompt line(s). */
-async function answerText(page) {
-  const texts = await page
-    .locator(SELECTORS.editorLines)
-    .evaluateAll((els) => els.map((el) => el.innerText))
-    .catch(() => []);
-  return normalize(texts.join("\n"))
-    .split("\n")
-    .map((line) => line.trim())
-    .filter((line) => line && line !== PROMPT && line !== `> ${PROMPT}`)
-    .join("\n");
-}
-
-/** Waits (bounded) for answer text, then for the stream to settle so the screenshot shows it. */
-async function waitForAnswer(page) {
-  const deadline = Date.now() + TIMEOUTS.answer;
-  let text = "";
-  while (!(text = await answerText(page))) {
-    if (Date.now() > deadline) {
-      const all = await page.locator(SELECTORS.editorLines).allInnerTexts().catch(() => []);
-      throw new Error(
-        `no answer in the editor within ${TIMEOUTS.answer / 1000} s (editor text: ${JSON.stringify(normalize(all.join(" | ")).slice(0, 300))})`,
-      );
-    }
-    await sleep(500);
-  }
-  const settleDeadline = Date.now() + TIMEOUTS.answerSettle;
-  let stableSince = Date.now();
-  while (Date.now() < settleDeadline && Date.now() - stableSince < 3_000) {
-    await sleep(500);
-    const next = await answerText(page);
-    if (next !== text) {
-      text = next;
-      stableSince = Date.now();
-    }
-  }
-  return text;
-}
-
 // ----------------------------------------------------------------------------------------- runner
 async function main() {
   const started = Date.now();
   fs.rmSync(resultsFile, { force: true });
   fs.mkdirSync(logDir, { recursive: true });
-  checkCodeServerInstalled();
   const { file: vsix, built } = findOrBuildVsix();
   log(`${built ? "built" : "using"} ${rel(vsix)} (${(fs.statSync(vsix).size / 1024 / 1024).toFixed(1)} MB)`);
   runFixtureGenerator();
@@ -558,7 +246,7 @@ async function main() {
 
   const ctx = {
     vsix,
-    dirs: makeServerDirs(),
+    dirs: makeCodeServerDirs("vsix-cs"),
     workspace: makeTempDir("vsix-ws"),
     closers: [],
     server: null,
@@ -569,47 +257,17 @@ async function main() {
   };
   fs.writeFileSync(path.join(ctx.workspace, "notes.md"), "# Hearth .vsix check\n");
 
-  const results = { passed: 0, failed: 0, pending: 0, failures: [] };
+  let results;
   let failed = false;
-  const runAll = async () => {
-    for (const check of checks) {
-      if (failed) {
-        results.pending++;
-        console.log(`  - ${check.name} (skipped: an earlier check failed)`);
-        continue;
-      }
-      ctx.note = "";
-      const t0 = Date.now();
-      try {
-        await check.run(ctx);
-        results.passed++;
-        console.log(`  ✔ ${check.name} (${((Date.now() - t0) / 1000).toFixed(1)} s)${ctx.note ? ` — ${ctx.note}` : ""}`);
-      } catch (err) {
-        failed = true;
-        results.failed++;
-        const message = String(err?.message || err).split("\n")[0];
-        results.failures.push({ title: `vsix: ${check.name}`, message });
-        console.log(`  ✖ ${check.name}: ${message}`);
-      }
-    }
-  };
-
   try {
-    await withTimeout(runAll(), TIMEOUTS.run, "the .vsix run did not finish").catch((err) => {
-      if (!failed) {
-        failed = true;
-        results.failed++;
-        results.failures.push({ title: "vsix: whole run", message: err.message });
-        console.log(`  ✖ ${err.message}`);
-      }
-    });
-    if (failed && ctx.page) {
-      fs.mkdirSync(screenshotDir, { recursive: true });
-      await ctx.page
-        .screenshot({ path: failureScreenshot, timeout: 15_000 })
-        .then(() => log(`failure screenshot: ${rel(failureScreenshot)}`))
-        .catch((err) => log(`no failure screenshot: ${err.message.split("\n")[0]}`));
-    }
+    ({ results, failed } = await runChecks({
+      checks,
+      ctx,
+      label: "vsix",
+      timeoutMs: TIMEOUTS.run,
+      failureScreenshot,
+      log,
+    }));
   } finally {
     await closeBrowser(ctx.context);
     for (const close of ctx.closers) await close();

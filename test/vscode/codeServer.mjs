@@ -219,12 +219,9 @@ export async function startCodeServer({
   settings = {},
   label = "run",
   startTimeoutMs = 60_000,
+  dirs = null,
 } = {}) {
-  if (!fs.existsSync(codeServerEntry)) {
-    throw new Error(
-      `code-server is not installed (${path.relative(repoRoot, codeServerEntry)} is missing): run bash scripts/install-code-server.sh`,
-    );
-  }
+  requireCodeServer();
   if (!workspace || !path.isAbsolute(workspace) || !fs.existsSync(workspace)) {
     throw new Error(`startCodeServer: workspace must be an existing absolute path (got ${workspace})`);
   }
@@ -233,7 +230,7 @@ export async function startCodeServer({
   let lastError;
   for (let attempt = 1; attempt <= 3; attempt++) {
     try {
-      return await startOnce({ workspace, env, settings, label, startTimeoutMs });
+      return await startOnce({ workspace, env, settings, label, startTimeoutMs, dirs });
     } catch (err) {
       lastError = err;
       // A port taken between getFreePort() and bind is the one failure worth another try.
@@ -244,11 +241,11 @@ export async function startCodeServer({
   throw lastError;
 }
 
-async function startOnce({ workspace, env, settings, label, startTimeoutMs }) {
-  const port = await getFreePort();
-  const baseUrl = `http://127.0.0.1:${port}`;
-  const root = makeTempDir("cs");
+/** Throwaway user-data, extensions, config and XDG folders for one code-server (and its CLI). */
+export function makeCodeServerDirs(prefix = "cs") {
+  const root = makeTempDir(prefix);
   const dirs = {
+    root,
     userData: path.join(root, "user-data"),
     extensions: path.join(root, "extensions"),
     xdgConfig: path.join(root, "xdg-config"),
@@ -256,6 +253,63 @@ async function startOnce({ workspace, env, settings, label, startTimeoutMs }) {
     xdgCache: path.join(root, "xdg-cache"),
   };
   for (const dir of Object.values(dirs)) fs.mkdirSync(dir, { recursive: true });
+  return dirs;
+}
+
+/** The environment code-server runs with: its own XDG folders, no gallery, nothing of the parent's code-server settings. */
+function codeServerEnv(dirs, env = {}) {
+  const childEnv = {
+    ...process.env,
+    XDG_CONFIG_HOME: dirs.xdgConfig,
+    XDG_DATA_HOME: dirs.xdgData,
+    XDG_CACHE_HOME: dirs.xdgCache,
+    EXTENSIONS_GALLERY: "{}",
+    ...env,
+  };
+  // Settings of the parent shell that would point code-server elsewhere.
+  for (const key of ["PASSWORD", "HASHED_PASSWORD", "PORT", "VSCODE_PROXY_URI", "CODE_SERVER_CONFIG"]) {
+    if (!(key in env)) delete childEnv[key];
+  }
+  return childEnv;
+}
+
+function requireCodeServer() {
+  if (!fs.existsSync(codeServerEntry)) {
+    throw new Error(
+      `code-server is not installed (${path.relative(repoRoot, codeServerEntry)} is missing): run bash scripts/install-code-server.sh`,
+    );
+  }
+}
+
+/** `code-server <args>` as a one-shot command on `dirs` (e.g. --install-extension), bounded; returns its output. */
+export function codeServerCli(dirs, args, what, timeoutMs = 3 * 60_000) {
+  requireCodeServer();
+  const result = spawnSync(
+    process.execPath,
+    [codeServerEntry, "--user-data-dir", dirs.userData, "--extensions-dir", dirs.extensions, ...args],
+    {
+      cwd: dirs.root,
+      env: codeServerEnv(dirs),
+      encoding: "utf8",
+      stdio: ["ignore", "pipe", "pipe"],
+      timeout: timeoutMs,
+      killSignal: "SIGKILL",
+    },
+  );
+  const output = `${result.stdout ?? ""}${result.stderr ?? ""}`.trim();
+  if (result.error) throw new Error(`${what}: ${result.error.message}`);
+  if (result.status !== 0) {
+    throw new Error(`${what}: code-server exited with ${result.status ?? result.signal}: ${output.slice(-800)}`);
+  }
+  return output;
+}
+
+async function startOnce({ workspace, env, settings, label, startTimeoutMs, dirs: givenDirs }) {
+  const port = await getFreePort();
+  const baseUrl = `http://127.0.0.1:${port}`;
+  // Folders the caller prepared (an installed .vsix, say) stay; the caller removes them.
+  const dirs = givenDirs ?? makeCodeServerDirs("cs");
+  const root = dirs.root;
   const configFile = path.join(root, "config.yaml");
   fs.writeFileSync(configFile, `bind-addr: 127.0.0.1:${port}\nauth: none\ncert: false\n`);
   // VS Code reads user settings from <user-data-dir>/User/settings.json.
@@ -293,18 +347,7 @@ async function startOnce({ workspace, env, settings, label, startTimeoutMs }) {
     "--ignore-last-opened",
     workspace,
   ];
-  const childEnv = {
-    ...process.env,
-    XDG_CONFIG_HOME: dirs.xdgConfig,
-    XDG_DATA_HOME: dirs.xdgData,
-    XDG_CACHE_HOME: dirs.xdgCache,
-    EXTENSIONS_GALLERY: "{}",
-    ...env,
-  };
-  // Settings of the parent shell that would point code-server elsewhere.
-  for (const key of ["PASSWORD", "HASHED_PASSWORD", "PORT", "VSCODE_PROXY_URI", "CODE_SERVER_CONFIG"]) {
-    if (!(key in env)) delete childEnv[key];
-  }
+  const childEnv = codeServerEnv(dirs, env);
 
   const started = Date.now();
   const child = spawn(process.execPath, args, {
@@ -352,7 +395,7 @@ async function startOnce({ workspace, env, settings, label, startTimeoutMs }) {
     if (exited === null) await Promise.race([exitPromise, sleep(2000)]);
     liveServers.delete(child.pid);
     await new Promise((resolve) => logStream.end(resolve));
-    removeDir(root);
+    if (!givenDirs) removeDir(root);
   }
 
   // Wait for /healthz, failing early when the process dies.
