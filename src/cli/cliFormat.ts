@@ -1,6 +1,7 @@
 // Text for the terminal: aligned tables (Chinese characters take two columns), parameter counts,
 // relative times and durations.
 import { localize } from "../common/localize";
+import { formatParameterCount } from "../common/modelsOverview";
 
 /** Columns a string takes in a terminal: East Asian wide and full-width characters count two. */
 export function displayWidth(text: string): number {
@@ -54,19 +55,7 @@ export function formatTable(headers: string[], rows: string[][]): string {
 /** 1_543_714_304 → "1.5B", 494_032_768 → "494M", 260_000 → "260K"; 0 or unknown → "-". */
 export function formatParameters(count: number | null | undefined): string {
   if (count === null || count === undefined || !Number.isFinite(count) || count <= 0) return "-";
-  const units: Array<[number, string]> = [
-    [1e12, "T"],
-    [1e9, "B"],
-    [1e6, "M"],
-    [1e3, "K"],
-  ];
-  for (const [size, unit] of units) {
-    if (count >= size) {
-      const value = count / size;
-      return `${value >= 100 ? value.toFixed(0) : value >= 10 ? value.toFixed(0) : value.toFixed(1).replace(/\.0$/, "")}${unit}`;
-    }
-  }
-  return String(Math.round(count));
+  return formatParameterCount(count);
 }
 
 /** "just now", "5 minutes ago", "3 days ago"… for a time in the past (milliseconds since 1970). */

@@ -594,7 +594,7 @@ export class LlamaEngine {
         try {
           loaded.embedding = await loaded.model.createEmbeddingContext({
             threads: loaded.info.threads,
-            contextSize: Math.min(loaded.info.contextSize, loaded.info.trainContextSize ?? loaded.info.contextSize),
+            contextSize: auxiliaryContextSize(loaded.info),
           });
         } catch (error) {
           throw new EngineError(
@@ -630,7 +630,7 @@ export class LlamaEngine {
         try {
           loaded.ranking = await loaded.model.createRankingContext({
             threads: loaded.info.threads,
-            contextSize: Math.min(loaded.info.contextSize, loaded.info.trainContextSize ?? loaded.info.contextSize),
+            contextSize: auxiliaryContextSize(loaded.info),
           });
         } catch (error) {
           throw new EngineError(
@@ -867,6 +867,11 @@ function withProfileDefaults(params: LoadModelParams, profile: ModelProfile | un
       ? { loraAdapters: profile.adapters.map((adapterPath) => ({ path: adapterPath, scale: 1 })) }
       : {}),
   };
+}
+
+/** Embedding and ranking contexts: the configured size, never past what the model was trained on. */
+function auxiliaryContextSize(info: LoadedModelInfo): number {
+  return Math.min(info.contextSize, info.trainContextSize ?? info.contextSize);
 }
 
 function toHistoryItems(turns: ChatTurn[]): ChatHistoryItem[] {
