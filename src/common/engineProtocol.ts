@@ -74,6 +74,13 @@ export interface GenerationOptions {
   seed?: number;
   repeatPenalty?: number;
   stop?: string[];
+  /**
+   * A GBNF grammar (llama.cpp's grammar format) the output must follow. At most one of `grammar`
+   * and `jsonSchema`; when `options` gives either, neither is taken from `defaults`.
+   */
+  grammar?: string;
+  /** A JSON schema the output must follow (a JSON value that parses and matches it). */
+  jsonSchema?: Record<string, unknown>;
 }
 
 /**
@@ -146,6 +153,15 @@ export interface ChatSendParams {
 export interface ChatTurnResult extends GenerateResult {
   /** Turns (user + model pairs) in the session after this one. */
   turns: number;
+  /**
+   * The oldest user + model pairs dropped in this turn so the conversation fits the context
+   * window (0 normally). Dropped turns stay dropped for the rest of the session.
+   */
+  droppedTurns: number;
+  /** Tokens in the context after this turn (history, message and answer). */
+  contextTokens: number;
+  /** The model's context window in tokens. */
+  contextSize: number;
 }
 
 export interface ChatDisposeParams {
@@ -161,6 +177,21 @@ export interface EmbedParams {
 export interface EmbedResult {
   dimensions: number;
   vectors: number[][];
+}
+
+export interface CountTokensParams {
+  modelId: string;
+  texts: string[];
+}
+
+export interface CountTokensResult {
+  /**
+   * Tokens per text, in the order given, by the model's own tokenizer: the text alone, without
+   * the BOS token or the chat template's tokens around a message.
+   */
+  counts: number[];
+  /** The loaded model's context window in tokens. */
+  contextSize: number;
 }
 
 export interface RankParams {
@@ -286,6 +317,7 @@ export interface EngineMethods {
   chatSend: { params: ChatSendParams; result: ChatTurnResult; chunk: TextChunk };
   chatDispose: { params: ChatDisposeParams; result: { disposed: boolean }; chunk: never };
   embed: { params: EmbedParams; result: EmbedResult; chunk: never };
+  countTokens: { params: CountTokensParams; result: CountTokensResult; chunk: never };
   rank: { params: RankParams; result: RankResult; chunk: never };
   inspect: { params: InspectParams; result: ModelInspection; chunk: never };
   status: { params: Record<string, never>; result: EngineStatus; chunk: never };
@@ -318,6 +350,7 @@ export const engineMethods: readonly EngineMethod[] = [
   "chatSend",
   "chatDispose",
   "embed",
+  "countTokens",
   "rank",
   "inspect",
   "status",

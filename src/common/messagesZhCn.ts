@@ -95,6 +95,39 @@ export const messagesZhCn: Readonly<Record<string, string>> = {
   "a string": "字符串",
   "\"auto\", \"chat\" or \"completion\"": "\"auto\"、\"chat\" 或 \"completion\"",
   "a list of { role, text } turns": "{ role, text } 轮次列表",
+  // Grammar-constrained output, token counting and the chat context window
+  "a non-empty GBNF grammar of at most {0} characters": "非空的 GBNF 语法，且不超过 {0} 个字符",
+  "a JSON schema object of at most {0} characters": "不超过 {0} 个字符的 JSON schema 对象",
+  "Invalid request: \"{0}\" gives both a grammar and a JSON schema. Give only one of them.":
+    "无效请求：“{0}”同时给出了语法和 JSON schema。请只给出其中一个。",
+  "The JSON schema cannot be turned into a grammar: at {0}, {1}. Hearth follows \"type\" (string, number, integer, boolean, null, object, array), \"enum\", \"const\", \"oneOf\" and \"$ref\" into \"$defs\". Fix the schema and send the request again.":
+    "无法将该 JSON schema 转换为语法：在 {0} 处，{1}。Hearth 支持 \"type\"（string、number、integer、boolean、null、object、array）、\"enum\"、\"const\"、\"oneOf\"，以及指向 \"$defs\" 的 \"$ref\"。请修正 schema 后重新发送请求。",
+  "it nests more than {0} levels deep": "嵌套超过了 {0} 层",
+  "it is not an object": "它不是对象",
+  "\"{0}\" is not supported (use \"oneOf\")": "不支持 \"{0}\"（请改用 \"oneOf\"）",
+  "\"{0}\" must be an object": "\"{0}\" 必须是对象",
+  "\"{0}\" must be a non-empty list": "\"{0}\" 必须是非空列表",
+  "\"$ref\" must point into \"$defs\" (\"#/$defs/NAME\") at a definition that exists":
+    "\"$ref\" 必须指向 \"$defs\" 中已存在的定义（\"#/$defs/NAME\"）",
+  "\"const\" and \"enum\" values must be strings, numbers, booleans or null":
+    "\"const\" 和 \"enum\" 的值必须是字符串、数字、布尔值或 null",
+  "it says neither \"type\", \"enum\", \"const\", \"oneOf\" nor \"$ref\"":
+    "它没有给出 \"type\"、\"enum\"、\"const\"、\"oneOf\" 或 \"$ref\" 中的任何一个",
+  "a list of types may hold only string, number, integer, boolean and null (use \"oneOf\" for objects and arrays)":
+    "类型列表只能包含 string、number、integer、boolean 和 null（对象和数组请使用 \"oneOf\"）",
+  "the type {0} is not one of string, number, integer, boolean, null, object, array":
+    "类型 {0} 不是 string、number、integer、boolean、null、object、array 之一",
+  "a list of at most {0} strings": "不超过 {0} 个字符串的列表",
+  "Invalid request: the texts to count hold {0} characters in all; at most {1} are counted at once. Count them in smaller batches.":
+    "无效请求：要计数的文本共有 {0} 个字符；一次最多计数 {1} 个字符。请分成更小的批次计数。",
+  "The grammar has no \"root\" rule, so llama.cpp does not know where the output starts. Add a rule written root ::= … and send the request again.":
+    "该语法没有 \"root\" 规则，因此 llama.cpp 不知道输出从哪里开始。请添加一条形如 root ::= … 的规则，然后重新发送请求。",
+  "llama.cpp could not parse the grammar ({0}). Check its GBNF syntax: each rule is written name ::= …, strings are quoted and closed, and every rule it uses is defined. Fix the grammar and send the request again.":
+    "llama.cpp 无法解析该语法（{0}）。请检查其 GBNF 语法：每条规则写作 name ::= …，字符串须加引号并闭合，且用到的每条规则都已定义。请修正语法后重新发送请求。",
+  "The JSON schema could not be turned into a grammar: {0}. Fix the schema and send the request again.":
+    "无法将该 JSON schema 转换为语法：{0}。请修正 schema 后重新发送请求。",
+  "Your message does not fit in the model's context window: it is {0} tokens long and, with the system prompt and room for an answer, needs {1} tokens, but the context holds {2}. Shorten the message or send it in parts, or raise the context size (setting hearth.contextSize) and load the model again.":
+    "你的消息超出了模型的上下文窗口：它有 {0} 个 token，加上系统提示词和回答所需的空间共需要 {1} 个 token，但上下文只能容纳 {2} 个。请缩短消息或分几次发送，或者增大上下文大小（设置 hearth.contextSize）后重新加载模型。",
   // Model store, catalogue and downloads (issue 3)
   "{0} does not exist at {1} (HTTP 404). Check the spelling of the name, repository and file name, or choose a model from Hearth's catalogue.":
     "在 {1} 找不到 {0}（HTTP 404）。请检查名称、仓库和文件名的拼写，或从 Hearth 的模型目录中选择一个模型。",

@@ -89,18 +89,30 @@ export function profileFromModelfile(parsed: ParsedModelfile, resolvePath: (valu
   return profile;
 }
 
-/** A request's sampling options: its defaults, then the profile's values, then what it says itself. */
+/**
+ * A request's sampling options: its defaults, then the profile's values, then what it says itself.
+ * The output constraint (`grammar` or `jsonSchema`) travels as one: when `options` gives either,
+ * the defaults' constraint is dropped, so the two never mix. A profile never constrains output.
+ */
 export function mergeProfileOptions(
   profile: ModelProfile | undefined,
   options: GenerationOptions | undefined,
   defaults?: GenerationOptions,
 ): GenerationOptions | undefined {
-  if (!profile) return defaults ? { ...defaults, ...(options ?? {}) } : options;
+  let base = defaults;
+  if (base && options && (options.grammar !== undefined || options.jsonSchema !== undefined)) {
+    base = { ...base };
+    delete base.grammar;
+    delete base.jsonSchema;
+  }
+  if (!profile) return base ? { ...base, ...(options ?? {}) } : options;
   const sampling: ProfileParameters = { ...profile.parameters };
   delete sampling.contextSize;
   delete sampling.threads;
   delete sampling.gpuLayers;
-  return { ...(defaults ?? {}), ...sampling, ...(options ?? {}) };
+  delete sampling.grammar;
+  delete sampling.jsonSchema;
+  return { ...(base ?? {}), ...sampling, ...(options ?? {}) };
 }
 
 /** Checks a profile read back from a manifest; null when it is not one. */

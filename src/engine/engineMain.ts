@@ -85,6 +85,8 @@ async function handle(request: EngineRequestMessage, signal: AbortSignal, onChun
       return engine.chatDispose(request.params.sessionId);
     case "embed":
       return engine.embed(request.params, signal);
+    case "countTokens":
+      return engine.countTokens(request.params);
     case "rank":
       return engine.rank(request.params, signal);
     case "inspect":

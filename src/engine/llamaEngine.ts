@@ -6,13 +6,16 @@ import * as os from "node:os";
 import * as path from "node:path";
 import type {
   ChatHistoryItem,
+  GbnfJsonSchema,
   Llama,
   LlamaChatSession,
   LlamaContext,
   LlamaContextSequence,
   LlamaEmbeddingContext,
+  LlamaGrammar,
   LlamaModel,
   LlamaRankingContext,
+  Token,
 } from "node-llama-cpp";
 import type {
   ChatCreateParams,
@@ -20,6 +23,8 @@ import type {
   ChatSendParams,
   ChatTurn,
   ChatTurnResult,
+  CountTokensParams,
+  CountTokensResult,
   EmbedParams,
   EmbedResult,
   EngineStatus,
@@ -62,6 +67,7 @@ import { partialDownloads, pull } from "./modelDownloader";
 import { defaultStoreRoot, expandHome, ModelStore } from "./modelStore";
 import type { EngineKind } from "./runningRegistry";
 import { removeRunningRecord, writeRunningRecord } from "./runningRegistry";
+import { countTokensProblem, jsonSchemaProblem } from "./requestValidation";
 import { cancelledError, Scheduler } from "./scheduler";
 import { resolveThreads } from "./threads";
 
@@ -103,6 +109,8 @@ interface LoadedModel {
   generation: GenerationState | null;
   embedding: LlamaEmbeddingContext | null;
   ranking: LlamaRankingContext | null;
+  /** Compiled grammars by their text (GBNF or JSON schema), most recently used last. */
+  grammars: Map<string, LlamaGrammar>;
 }
 
 interface ChatSessionRecord {
@@ -112,10 +120,30 @@ interface ChatSessionRecord {
   /** The full history once a turn ran; before that, the turns to restore. */
   history: ChatHistoryItem[] | null;
   restore: ChatTurn[];
+  /** The profile's MESSAGE turns at the start of `restore`/`history` (after the system prompt): kept while anything else can go. */
+  seeded: number;
   turns: number;
 }
 
+/** A chat history that fits the context with room for an answer (see `fitHistory`). */
+interface ContextFit {
+  history: ChatHistoryItem[];
+  /** Seeded MESSAGE items still in `history`. */
+  seeded: number;
+  droppedTurns: number;
+  /** The tokens the prompt will put in the context: history, the new message, the answer's lead-in. */
+  tokens: Token[];
+  /** How many tokens the dropped turns took. */
+  droppedTokens: number;
+  /** The answer's budget: the request's maxTokens, never past the end of the context. */
+  maxTokens: number;
+}
+
 const defaultContextCap = 4096;
+/** Compiled grammars kept per model. */
+const grammarCacheSize = 16;
+/** The least room for an answer a chat turn starts with; under it the message is refused. */
+const minimumAnswerTokens = 16;
 
 export class LlamaEngine {
   readonly scheduler = new Scheduler();
@@ -306,6 +334,7 @@ export class LlamaEngine {
         generation: null,
         embedding: null,
         ranking: null,
+        grammars: new Map(),
       });
       this.recordRunning();
       this.log(
@@ -409,16 +438,17 @@ export class LlamaEngine {
   async generate(params: GenerateParams, onChunk: ChunkSink, signal?: AbortSignal): Promise<GenerateResult> {
     const loaded = this.requireModel(params.modelId);
     return this.scheduler.run(`generate on ${loaded.info.name}`, params.priority ?? "interactive", signal, async () => {
+      const options = mergeProfileOptions(loaded.profile, params.options, params.defaults);
+      const grammar = await this.grammarFor(loaded, options);
       const state = await this.generationState(loaded);
       const mode = resolveMode(params.mode ?? "auto", loaded.info.hasChatTemplate);
-      const options = mergeProfileOptions(loaded.profile, params.options, params.defaults);
       if (mode === "chat") {
         state.chat.setChatHistory([
           ...initialHistory(state.chat, params.systemPrompt ?? loaded.profile?.system),
           ...toHistoryItems(loaded.profile?.messages ?? []),
         ]);
         state.owner = null;
-        return this.runChatTurn(state, params.prompt, options, onChunk, signal);
+        return this.runChatTurn(state, params.prompt, options, onChunk, signal, { grammar });
       }
       const lib = await this.module();
       const completion = new lib.LlamaCompletion({ contextSequence: state.sequence });
@@ -427,6 +457,7 @@ export class LlamaEngine {
         return await this.measure(state, "completion", onChunk, options?.stop, signal, async (onText, onToken, runSignal) => {
           const response = await completion.generateCompletionWithMeta(params.prompt, {
             ...samplingOptions(options),
+            ...(grammar ? { grammar } : {}),
             signal: runSignal,
             stopOnAbortSignal: true,
             onTextChunk: onText,
@@ -446,10 +477,13 @@ export class LlamaEngine {
     options: GenerationOptions | undefined,
     onChunk: ChunkSink,
     signal: AbortSignal | undefined,
+    extra: { grammar?: LlamaGrammar | undefined; maxTokens?: number } = {},
   ): Promise<GenerateResult> {
     return this.measure(state, "chat", onChunk, options?.stop, signal, async (onText, onToken, runSignal) => {
       const response = await state.chat.promptWithMeta(message, {
         ...samplingOptions(options),
+        ...(extra.maxTokens !== undefined ? { maxTokens: extra.maxTokens } : {}),
+        ...(extra.grammar ? { grammar: extra.grammar } : {}),
         signal: runSignal,
         stopOnAbortSignal: true,
         onTextChunk: onText,
@@ -457,6 +491,65 @@ export class LlamaEngine {
       });
       return { text: response.responseText, stopReason: mapStopReason(response.stopReason) };
     });
+  }
+
+  /**
+   * The compiled grammar the options ask for (GBNF text or a JSON schema), or undefined. Compiled
+   * once per model and text; a grammar llama.cpp cannot parse is a badRequest that leaves
+   * nothing behind, so the next request runs as usual.
+   */
+  private async grammarFor(loaded: LoadedModel, options: GenerationOptions | undefined): Promise<LlamaGrammar | undefined> {
+    if (!options || (options.grammar === undefined && options.jsonSchema === undefined)) return undefined;
+    if (options.grammar !== undefined && options.jsonSchema !== undefined) {
+      throw new EngineError(
+        "badRequest",
+        localize("Invalid request: \"{0}\" gives both a grammar and a JSON schema. Give only one of them.", "options"),
+      );
+    }
+    const schemaProblem = options.grammar === undefined ? jsonSchemaProblem(options.jsonSchema) : null;
+    if (schemaProblem) throw new EngineError("badRequest", schemaProblem);
+    const key = options.grammar !== undefined ? `gbnf:${options.grammar}` : `json:${JSON.stringify(options.jsonSchema)}`;
+    const cached = loaded.grammars.get(key);
+    if (cached) {
+      loaded.grammars.delete(key);
+      loaded.grammars.set(key, cached);
+      return cached;
+    }
+    const llama = await this.llama();
+    let grammar: LlamaGrammar;
+    if (options.grammar !== undefined) {
+      if (!/(^|\n)[ \t]*root[ \t]*::=/.test(options.grammar)) {
+        throw new EngineError(
+          "badRequest",
+          localize("The grammar has no \"root\" rule, so llama.cpp does not know where the output starts. Add a rule written root ::= … and send the request again."),
+        );
+      }
+      try {
+        grammar = await llama.createGrammar({ grammar: options.grammar });
+      } catch (error) {
+        throw new EngineError(
+          "badRequest",
+          localize(
+            "llama.cpp could not parse the grammar ({0}). Check its GBNF syntax: each rule is written name ::= …, strings are quoted and closed, and every rule it uses is defined. Fix the grammar and send the request again.",
+            errorText(error),
+          ),
+          errorText(error),
+        );
+      }
+    } else {
+      try {
+        grammar = await llama.createGrammarForJsonSchema<GbnfJsonSchema>(options.jsonSchema as unknown as GbnfJsonSchema);
+      } catch (error) {
+        throw new EngineError(
+          "badRequest",
+          localize("The JSON schema could not be turned into a grammar: {0}. Fix the schema and send the request again.", errorText(error)),
+          errorText(error),
+        );
+      }
+    }
+    loaded.grammars.set(key, grammar);
+    if (loaded.grammars.size > grammarCacheSize) loaded.grammars.delete(loaded.grammars.keys().next().value as string);
+    return grammar;
   }
 
   /**
@@ -544,6 +637,7 @@ export class LlamaEngine {
       systemPrompt: params.systemPrompt ?? loaded.profile?.system,
       history: null,
       restore: [...(loaded.profile?.messages ?? []), ...(params.history ?? [])],
+      seeded: loaded.profile?.messages.length ?? 0,
       turns: (params.history ?? []).filter((turn) => turn.role === "assistant").length,
     });
     return { sessionId };
@@ -560,20 +654,128 @@ export class LlamaEngine {
     }
     const loaded = this.requireModel(record.modelId);
     return this.scheduler.run(`chat on ${loaded.info.name}`, params.priority ?? "interactive", signal, async () => {
+      const options = mergeProfileOptions(loaded.profile, params.options, params.defaults);
+      const grammar = await this.grammarFor(loaded, options);
       const state = await this.generationState(loaded);
-      if (state.owner !== record.sessionId) {
+      const history =
+        record.history ?? [...initialHistory(state.chat, record.systemPrompt), ...toHistoryItems(record.restore)];
+      const fit = this.fitHistory(loaded, state, history, record.seeded, params.message, options?.maxTokens);
+      if (state.owner === record.sessionId) {
+        if (fit.droppedTurns > 0) {
+          await dropFromCache(loaded.model, state.sequence, fit.tokens, fit.droppedTokens);
+          state.chat.setChatHistory(fit.history);
+        }
+      } else {
         // Another conversation used the sequence: put this one's history back. node-llama-cpp
         // compares tokens and re-evaluates only what differs from what is in the KV cache.
-        state.chat.setChatHistory(
-          record.history ?? [...initialHistory(state.chat, record.systemPrompt), ...toHistoryItems(record.restore)],
-        );
+        state.chat.setChatHistory(fit.history);
         state.owner = record.sessionId;
       }
-      const result = await this.runChatTurn(state, params.message, mergeProfileOptions(loaded.profile, params.options, params.defaults), onChunk, signal);
+      if (fit.droppedTurns > 0) {
+        this.log(
+          "info",
+          `chat ${record.sessionId}: dropped the ${fit.droppedTurns} oldest turn(s) (${fit.droppedTokens} tokens) to fit the ${loaded.info.contextSize}-token context`,
+        );
+      }
+      let result: GenerateResult;
+      try {
+        result = await this.runChatTurn(state, params.message, options, onChunk, signal, { grammar, maxTokens: fit.maxTokens });
+      } catch (error) {
+        // What the sequence holds is unknown now: the next turn puts the record's history back.
+        state.owner = null;
+        throw error;
+      }
       record.history = state.chat.getChatHistory();
+      record.seeded = fit.seeded;
       record.turns += 1;
-      return { ...result, turns: record.turns };
+      return {
+        ...result,
+        turns: record.turns,
+        droppedTurns: fit.droppedTurns,
+        contextTokens: state.sequence.contextTokens.length,
+        contextSize: loaded.info.contextSize,
+      };
     });
+  }
+
+  /**
+   * The history a chat turn prompts with, so that it, the new message and room for the answer fit
+   * the context: the oldest user + model pairs go first, then (only when nothing else is left)
+   * the profile's seeded MESSAGEs; the system prompt and the new message always stay. The room
+   * kept for the answer is the request's maxTokens, at most a quarter of the context and at least
+   * `minimumAnswerTokens`. A message that does not fit even alone is refused in plain words.
+   */
+  private fitHistory(
+    loaded: LoadedModel,
+    state: GenerationState,
+    history: ChatHistoryItem[],
+    seeded: number,
+    message: string,
+    maxTokens: number | undefined,
+  ): ContextFit {
+    const contextSize = loaded.info.contextSize;
+    const tokenize = (items: ChatHistoryItem[]): Token[] =>
+      state.chat.chatWrapper
+        .generateContextState({ chatHistory: [...items, { type: "user", text: message }, { type: "model", response: [] }] })
+        .contextText.tokenize(loaded.model.tokenizer);
+    const reserve = Math.min(Math.floor(contextSize / 4), Math.max(minimumAnswerTokens, maxTokens ?? contextSize));
+    // Droppable units: a user message with its answer (or a lone item), turns oldest first, then seeded MESSAGEs.
+    let pinned = 0;
+    while (pinned < history.length && history[pinned]!.type === "system") pinned++;
+    const seededEnd = Math.min(history.length, pinned + seeded);
+    const unitsOf = (from: number, to: number): number[][] => {
+      const units: number[][] = [];
+      for (let i = from; i < to; i++) {
+        if (history[i]!.type === "user" && i + 1 < to && history[i + 1]!.type === "model") units.push([i, ++i]);
+        else units.push([i]);
+      }
+      return units;
+    };
+    const units = [...unitsOf(seededEnd, history.length), ...unitsOf(pinned, seededEnd)];
+    const without = (count: number): ChatHistoryItem[] => {
+      const dropped = new Set(units.slice(0, count).flat());
+      return history.filter((_, index) => !dropped.has(index));
+    };
+    const full = tokenize(history);
+    let dropCount = 0;
+    let tokens = full;
+    if (full.length + reserve > contextSize && units.length > 0) {
+      // The fewest units to drop, by bisection: the count shrinks as units go.
+      let low = 1;
+      let high = units.length;
+      while (low < high) {
+        const middle = Math.floor((low + high) / 2);
+        if (tokenize(without(middle)).length + reserve <= contextSize) high = middle;
+        else low = middle + 1;
+      }
+      dropCount = low;
+      tokens = tokenize(without(dropCount));
+    }
+    if (tokens.length + Math.min(reserve, minimumAnswerTokens) > contextSize) {
+      const messageTokens = loaded.model.tokenize(message).length;
+      throw new EngineError(
+        "badRequest",
+        localize(
+          "Your message does not fit in the model's context window: it is {0} tokens long and, with the system prompt and room for an answer, needs {1} tokens, but the context holds {2}. Shorten the message or send it in parts, or raise the context size (setting hearth.contextSize) and load the model again.",
+          messageTokens,
+          tokens.length + Math.min(reserve, minimumAnswerTokens),
+          contextSize,
+        ),
+      );
+    }
+    const droppedIndexes = new Set(units.slice(0, dropCount).flat());
+    let seededLeft = 0;
+    for (let i = pinned; i < seededEnd; i++) if (!droppedIndexes.has(i)) seededLeft++;
+    return {
+      history: dropCount > 0 ? without(dropCount) : history,
+      seeded: seededLeft,
+      droppedTurns: dropCount,
+      tokens,
+      droppedTokens: full.length - tokens.length,
+      // The answer ends cleanly at the end of the context (stop reason "maxTokens") rather than
+      // shifting the context in the middle of a turn.
+      maxTokens: Math.max(1, Math.min(maxTokens ?? Infinity, contextSize - tokens.length - 1)),
+    };
   }
 
   chatDispose(sessionId: string): { disposed: boolean } {
@@ -583,6 +785,25 @@ export class LlamaEngine {
     const loaded = this.models.get(record.modelId);
     if (loaded?.generation?.owner === sessionId) loaded.generation.owner = null;
     return { disposed: true };
+  }
+
+  // ── Token counting ────────────────────────────────────────────────────────────────────────
+
+  /**
+   * Tokens per text by the model's own tokenizer: the text alone, without the BOS token or the
+   * chat template's tokens around a message (those depend on where the text goes; a chat turn
+   * reports what the whole context holds in `contextTokens`). Special-token text such as `<s>` is
+   * counted as plain text, as a message's text is. Not queued: tokenizing reads only the
+   * vocabulary and takes microseconds, so a counter never waits behind an answer.
+   */
+  countTokens(params: CountTokensParams): CountTokensResult {
+    const loaded = this.requireModel(params.modelId);
+    const problem = countTokensProblem(params.texts);
+    if (problem) throw new EngineError("badRequest", problem);
+    return {
+      counts: params.texts.map((text) => loaded.model.tokenize(text).length),
+      contextSize: loaded.info.contextSize,
+    };
   }
 
   // ── Embeddings and ranking ────────────────────────────────────────────────────────────────
@@ -832,6 +1053,34 @@ async function disposeLoaded(loaded: LoadedModel): Promise<void> {
   await loaded.embedding?.dispose();
   await loaded.ranking?.dispose();
   await loaded.model.dispose();
+}
+
+/**
+ * Takes the dropped turns out of the KV cache so the turns kept after them are reused, shifted
+ * into place, rather than evaluated again. `tokens` is the new prompt; `droppedTokens` how many
+ * tokens the dropped turns took. Where the cache does not line up as expected (a template that
+ * renders turns differently once earlier ones are gone), nothing is erased here and
+ * node-llama-cpp re-evaluates from the first difference, as it always does.
+ */
+async function dropFromCache(model: LlamaModel, sequence: LlamaContextSequence, tokens: Token[], droppedTokens: number): Promise<void> {
+  if (droppedTokens <= 0 || model.fileInsights.isRecurrent) return;
+  const cached = sequence.contextTokens;
+  const start = sequence.compareContextTokens(tokens).firstDifferentIndex;
+  const window = Math.min(16, tokens.length - start);
+  if (window <= 0) return;
+  const lineUp = (offset: number): boolean => {
+    if (offset <= 0 || start + offset + window > cached.length) return false;
+    for (let k = 0; k < window; k++) if (cached[start + offset + k] !== tokens[start + k]) return false;
+    return true;
+  };
+  for (let slack = 0; slack <= 8; slack++) {
+    for (const offset of slack === 0 ? [droppedTokens] : [droppedTokens - slack, droppedTokens + slack]) {
+      if (lineUp(offset)) {
+        await sequence.eraseContextTokenRanges([{ start, end: start + offset }]);
+        return;
+      }
+    }
+  }
 }
 
 function sameAdapters(a: LoadModelParams["loraAdapters"], b: LoadModelParams["loraAdapters"]): boolean {

@@ -60,4 +60,37 @@ describe("engine protocol", () => {
     assert.match(check("rank", { modelId: "m1", query: "q", documents: "a" }) ?? "", /documents/);
     assert.equal(check("status", {}), null);
   });
+
+  it("validates grammars, JSON schemas and token counts", () => {
+    const check = (method: string, params: Record<string, unknown>): string | null =>
+      validateRequestParams({ type: "request", id: 1, method, params } as unknown as EngineRequestMessage);
+    const schema = { type: "object", properties: { a: { type: "string" }, b: { oneOf: [{ type: "integer" }, { const: null }] } } };
+    assert.equal(check("generate", { modelId: "m1", prompt: "x", options: { grammar: 'root ::= "a"' } }), null);
+    assert.equal(check("chatSend", { sessionId: "s1", message: "x", options: { jsonSchema: schema } }), null);
+    assert.equal(
+      check("generate", { modelId: "m1", prompt: "x", options: { grammar: 'root ::= "a"' }, defaults: { jsonSchema: schema } }),
+      null,
+      "options and defaults may each say one; options wins",
+    );
+    assert.match(check("generate", { modelId: "m1", prompt: "x", options: { grammar: "  " } }) ?? "", /options\.grammar/);
+    assert.match(check("generate", { modelId: "m1", prompt: "x", options: { grammar: 5 } }) ?? "", /options\.grammar/);
+    assert.match(check("generate", { modelId: "m1", prompt: "x", options: { grammar: "x".repeat(100_001) } }) ?? "", /100000/);
+    assert.match(check("chatSend", { sessionId: "s1", message: "x", defaults: { jsonSchema: [] } }) ?? "", /defaults\.jsonSchema/);
+    assert.match(
+      check("generate", { modelId: "m1", prompt: "x", options: { grammar: 'root ::= "a"', jsonSchema: schema } }) ?? "",
+      /both a grammar and a JSON schema/,
+    );
+    assert.match(check("generate", { modelId: "m1", prompt: "x", options: { jsonSchema: { type: "date" } } }) ?? "", /at #, the type "date"/);
+    assert.match(
+      check("generate", { modelId: "m1", prompt: "x", options: { jsonSchema: { type: "array", items: { title: "x" } } } }) ?? "",
+      /at #\/items, it says neither "type"/,
+    );
+    assert.match(check("generate", { modelId: "m1", prompt: "x", options: { jsonSchema: { $ref: "#/$defs/missing" } } }) ?? "", /"\$ref" must point/);
+    assert.equal(check("generate", { modelId: "m1", prompt: "x", options: { jsonSchema: { $defs: { n: { type: "number" } }, $ref: "#/$defs/n" } } }), null);
+    assert.match(check("generate", { modelId: "m1", prompt: "x", options: { jsonSchema: { type: ["string", "object"] } } }) ?? "", /a list of types/);
+    assert.equal(check("countTokens", { modelId: "m1", texts: ["a", "b"] }), null);
+    assert.match(check("countTokens", { modelId: "m1", texts: "a" }) ?? "", /texts/);
+    assert.match(check("countTokens", { modelId: "m1", texts: Array.from({ length: 1001 }, () => "a") }) ?? "", /at most 1000/);
+    assert.match(check("countTokens", { modelId: "m1", texts: ["x".repeat(1_500_000), "x".repeat(600_000)] }) ?? "", /smaller batches/);
+  });
 });
