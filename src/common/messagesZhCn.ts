@@ -577,5 +577,9 @@ Options:
   -f, --file FILE      Modelfile 的路径（默认：./Modelfile）。
   -h, --help           显示此帮助。`,
   "There is no Modelfile at {0}. Give its path with -f.": "{0} 处没有 Modelfile。请用 -f 指定它的路径。",
+  "Modelfile of {0}.": "{0} 的 Modelfile。",
+  "Edit it, then use \"Create Model\" above it to make a new model from it.": "编辑后，使用上方的“创建模型”即可据此创建新模型。",
+  "FROM was {0} when it was created; this is the same file in the model store.": "创建时 FROM 为 {0}；这里是模型存储中的同一个文件。",
+  "{0} comes with this licence (shown the first time it runs):": "{0} 附带以下许可证（首次运行时显示）：",
   "Created {0} from {1}. Try it: hearth run {0}": "已根据 {1} 创建 {0}。试试：hearth run {0}",
 };

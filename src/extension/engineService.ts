@@ -52,6 +52,8 @@ export class EngineService implements vscode.Disposable {
   readonly onDidChangeStore = this.onDidChangeStoreEmitter.event;
   private readonly onDidChangeEngineStateEmitter = new vscode.EventEmitter<EngineState>();
   readonly onDidChangeEngineState = this.onDidChangeEngineStateEmitter.event;
+  /** Runs before every load (the licence check, src/extension/licenceGate.ts); a throw stops the load. */
+  beforeLoad: ((modelPath: string) => Promise<void>) | null = null;
 
   constructor(
     private readonly context: vscode.ExtensionContext,
@@ -161,6 +163,7 @@ export class EngineService implements vscode.Disposable {
   }
 
   async loadModel(modelPath: string, token?: vscode.CancellationToken): Promise<LoadedModelInfo> {
+    await this.beforeLoad?.(modelPath);
     const engine = this.engine();
     const settings = readSettings();
     const name = looksLikePath(modelPath) ? path.basename(modelPath, path.extname(modelPath)) : modelPath;

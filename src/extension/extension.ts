@@ -10,9 +10,11 @@ import { applyCustomCatalogue } from "../engine/customCatalogue";
 import { EngineService } from "./engineService";
 import { pullRecommendedCommand, setRecommendedModelContext } from "./gettingStarted";
 import { importModelCommand } from "./importModelCommand";
+import { LicenceGate } from "./licenceGate";
 import { showLoadedModelsCommand } from "./loadedModelsCommand";
 import { pickAndLoadModel } from "./loadModelCommand";
 import { showModelDetailsCommand } from "./modelDetailsCommand";
+import { showModelfileCommand } from "./showModelfileCommand";
 import { showModelInfoCommand } from "./modelInfoCommand";
 import { selectModelCommand } from "./modelPicker";
 import { isModelsNode, modelNameOf, ModelsTreeProvider } from "./modelsTreeView";
@@ -34,6 +36,7 @@ export interface HearthApi {
   readonly chat: ChatViewProvider;
   readonly models: ModelsTreeProvider;
   readonly pulls: PullTracker;
+  readonly licences: LicenceGate;
 }
 
 let engineService: EngineService | undefined;
@@ -48,6 +51,9 @@ export function activate(context: vscode.ExtensionContext): HearthApi | undefine
     const engine = new EngineService(context, log, statusBar);
     engineService = engine;
     context.subscriptions.push({ dispose: () => void engine.dispose() });
+    const licences = new LicenceGate(engine, context.globalState, log);
+    engine.beforeLoad = (modelPath) => licences.check(modelPath);
+    context.subscriptions.push(licences);
 
     const register = (command: string, handler: (...args: unknown[]) => unknown): void => {
       context.subscriptions.push(
@@ -117,6 +123,7 @@ export function activate(context: vscode.ExtensionContext): HearthApi | undefine
     register("hearth.resumeDownload", (target) => pullModelCommand(engine, pulls, target));
     register("hearth.removeModel", (target) => removeModelCommand(engine, target));
     register("hearth.showModel", (target) => showModelDetailsCommand(engine, target));
+    register("hearth.showModelfile", (target) => showModelfileCommand(engine, target));
     register("hearth.showLoadedModels", (options) => showLoadedModelsCommand(engine, options));
     register("hearth.importModel", (target) => importModelCommand(engine, target));
     register("hearth.repairModelStore", (options) => repairStoreCommand(engine, options));
@@ -178,7 +185,7 @@ export function activate(context: vscode.ExtensionContext): HearthApi | undefine
     );
 
     log.info(`Hearth ${String(context.extension.packageJSON.version)} activated (VS Code ${vscode.version})`);
-    return { engine, statusBar, chat, models, pulls };
+    return { engine, statusBar, chat, models, pulls, licences };
   } catch (error) {
     void vscode.window.showErrorMessage(
       vscode.l10n.t("Hearth could not start: {0}. Reload the window; if it happens again, report it with the Hearth log.", errorText(error)),

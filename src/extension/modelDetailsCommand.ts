@@ -4,6 +4,7 @@ import * as vscode from "vscode";
 import { isEngineError } from "../common/engineError";
 import type { StoreShowResult } from "../common/engineProtocol";
 import { formatBytes } from "../common/formatBytes";
+import { shownModelfile } from "../common/shownModelfile";
 import type { EngineService } from "./engineService";
 import { looksLikePath } from "./engineService";
 import { showEngineError } from "./errorMessages";
@@ -51,7 +52,25 @@ export function renderModelDetails(result: StoreShowResult): string {
     "|---|---|",
     ...rows.map(([key, value]) => `| ${escapeCell(key)} | ${escapeCell(value)} |`),
     "",
+    ...(manifest?.profile ? profileSection(model) : []),
   ].join("\n");
+}
+
+/** A profile's Modelfile, in a fence longer than any run of backticks inside it. */
+function profileSection(model: StoreShowResult["model"]): string[] {
+  const text = shownModelfile(model).trimEnd();
+  const longest = Math.max(2, ...[...text.matchAll(/`+/g)].map((match) => match[0].length));
+  const fence = "`".repeat(longest + 1);
+  return [
+    `## ${vscode.l10n.t("Modelfile")}`,
+    "",
+    vscode.l10n.t("\"Hearth: Show Modelfile\" opens it in an editor, to change it and create a new model from it."),
+    "",
+    `${fence}modelfile`,
+    text,
+    fence,
+    "",
+  ];
 }
 
 /** `argument`: an installed model's name or a Models view node; without one, asks which model. */

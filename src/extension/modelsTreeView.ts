@@ -1,9 +1,10 @@
 // The Models view in the Hearth container: what is loaded (memory, since when), what is installed
 // (size, quantization, parameters, context length, licence; damaged entries with their problem),
-// downloads (running, in another process, or interrupted and resumable) and the catalogue models
-// not installed yet. The rows come from src/common/modelsOverview.ts; this file makes them tree
-// items and keeps them fresh: after every store change, on engine state changes, when a pull
-// reports progress, when the store folder changes on disk (the CLI), and on Refresh.
+// the profiles made from Modelfiles (their base model and PARAMETERs), downloads (running, in
+// another process, or interrupted and resumable) and the catalogue models not installed yet. The
+// rows come from src/common/modelsOverview.ts; this file makes them tree items and keeps them
+// fresh: after every store change, on engine state changes, when a pull reports progress, when the
+// store folder changes on disk (the CLI), and on Refresh.
 import * as os from "node:os";
 import * as vscode from "vscode";
 import type { LoadedModelInfo, StoreListResult } from "../common/engineProtocol";
@@ -12,12 +13,14 @@ import { formatBytes } from "../common/formatBytes";
 import type { ModelPurpose } from "../common/modelManifest";
 import type { DownloadRow, InstalledRow, LoadedRow, ModelsOverview, RecommendedRow } from "../common/modelsOverview";
 import { buildModelsOverview, formatDuration, formatParameterCount } from "../common/modelsOverview";
+import { licenceTextOf } from "../common/licenceAcceptance";
+import { profileBaseLabel, profileParameters, profileParametersSummary } from "../common/profileSummary";
 import type { EngineService } from "./engineService";
 import type { PullTracker } from "./pullTracker";
 import { downloadEndpoints } from "./settingsAccess";
 import { configuredStoreRoot } from "./storeLocation";
 
-export type ModelsGroup = "loaded" | "installed" | "downloads" | "recommended";
+export type ModelsGroup = "loaded" | "installed" | "profiles" | "downloads" | "recommended";
 
 export type ModelsNode =
   | { kind: "group"; group: ModelsGroup }
@@ -57,6 +60,11 @@ export function modelNameOf(argument: unknown): string | undefined {
     return (argument as { name: string }).name.trim() || undefined;
   }
   return undefined;
+}
+
+/** A model made from a Modelfile: listed under Profiles, not Installed. */
+export function isProfileRow(row: InstalledRow): boolean {
+  return row.stored.manifest?.profile !== undefined;
 }
 
 export function purposeLabel(purpose: ModelPurpose): string {
@@ -285,6 +293,7 @@ export class ModelsTreeProvider implements vscode.TreeDataProvider<ModelsNode>, 
       const groups: ModelsNode[] = [];
       if (overview.loaded.length > 0) groups.push({ kind: "group", group: "loaded" });
       groups.push({ kind: "group", group: "installed" });
+      if (overview.installed.some(isProfileRow)) groups.push({ kind: "group", group: "profiles" });
       if (overview.downloads.length > 0) groups.push({ kind: "group", group: "downloads" });
       if (overview.recommended.length > 0) groups.push({ kind: "group", group: "recommended" });
       return groups;
@@ -294,7 +303,9 @@ export class ModelsTreeProvider implements vscode.TreeDataProvider<ModelsNode>, 
       case "loaded":
         return overview.loaded.map((row) => ({ kind: "loaded", row }));
       case "installed":
-        return overview.installed.map((row) => ({ kind: "installed", row }));
+        return overview.installed.filter((row) => !isProfileRow(row)).map((row) => ({ kind: "installed", row }));
+      case "profiles":
+        return overview.installed.filter(isProfileRow).map((row) => ({ kind: "installed", row }));
       case "downloads":
         return overview.downloads.map((row) => ({ kind: "download", row }));
       case "recommended":
@@ -331,12 +342,14 @@ export class ModelsTreeProvider implements vscode.TreeDataProvider<ModelsNode>, 
     const labels: Record<ModelsGroup, string> = {
       loaded: vscode.l10n.t("Loaded"),
       installed: vscode.l10n.t("Installed"),
+      profiles: vscode.l10n.t("Profiles"),
       downloads: vscode.l10n.t("Downloads"),
       recommended: vscode.l10n.t("Recommended"),
     };
     const counts: Record<ModelsGroup, number> = {
       loaded: overview.loaded.length,
-      installed: overview.installed.length,
+      installed: overview.installed.filter((row) => !isProfileRow(row)).length,
+      profiles: overview.installed.filter(isProfileRow).length,
       downloads: overview.downloads.length,
       recommended: overview.recommended.length,
     };
@@ -358,6 +371,11 @@ export class ModelsTreeProvider implements vscode.TreeDataProvider<ModelsNode>, 
         this.store.usage.freeBytes === null ? "?" : formatBytes(this.store.usage.freeBytes),
       );
       if (counts.installed === 0) item.description = vscode.l10n.t("none yet");
+    }
+    if (group === "profiles") {
+      item.tooltip = vscode.l10n.t(
+        "Models made from a Modelfile: a base model with its own parameters, system prompt and messages. Right-click one to show its Modelfile.",
+      );
     }
     return item;
   }
@@ -424,18 +442,36 @@ function installedItem(row: InstalledRow): vscode.TreeItem {
     return item;
   }
   const gguf = manifest.gguf;
-  item.contextValue = row.loaded ? "hearth.model.installedLoaded" : "hearth.model.installed";
-  item.iconPath = new vscode.ThemeIcon(row.loaded ? "flame" : "package");
+  const profile = manifest.profile;
+  const kind = profile ? "profile" : "installed";
+  item.contextValue = row.loaded ? `hearth.model.${kind}Loaded` : `hearth.model.${kind}`;
+  item.iconPath = new vscode.ThemeIcon(row.loaded ? "flame" : profile ? "file-code" : "package");
   const facts = [formatBytes(manifest.sizeBytes)];
-  if (gguf) {
+  if (profile) {
+    // A profile is told apart by its base and its PARAMETERs; the file's facts are in the tooltip.
+    facts.splice(0, 1, vscode.l10n.t("from {0}", profileBaseLabel(profile)));
+    const summary = profileParametersSummary(profile);
+    if (summary) facts.push(summary);
+  } else if (gguf) {
     facts.push(gguf.quantization);
     if (gguf.parameters > 0) facts.push(formatParameterCount(gguf.parameters));
   }
   item.description = row.loaded ? `${vscode.l10n.t("loaded")} · ${facts.join(" · ")}` : facts.join(" · ");
-  const rows: Array<[string, string]> = [
-    [vscode.l10n.t("Size"), formatBytes(manifest.sizeBytes)],
-    [vscode.l10n.t("Purpose"), purposeLabel(manifest.purpose)],
-  ];
+  const rows: Array<[string, string]> = [];
+  if (profile) {
+    const parameters = profileParameters(profile);
+    rows.push(
+      [vscode.l10n.t("Base model"), profile.from],
+      [
+        vscode.l10n.t("Modelfile parameters"),
+        parameters.length > 0 ? parameters.map((parameter) => `${parameter.name} ${parameter.value}`).join(", ") : "—",
+      ],
+      [vscode.l10n.t("System prompt"), profile.system === undefined ? "—" : shorten(profile.system, 160)],
+    );
+    if (profile.messages.length > 0) rows.push([vscode.l10n.t("Seeded messages"), String(profile.messages.length)]);
+    if (profile.adapters.length > 0) rows.push([vscode.l10n.t("LoRA adapter"), profile.adapters.join(", ")]);
+  }
+  rows.push([vscode.l10n.t("Size"), formatBytes(manifest.sizeBytes)], [vscode.l10n.t("Purpose"), purposeLabel(manifest.purpose)]);
   if (gguf) {
     rows.push(
       [vscode.l10n.t("Quantization"), gguf.quantization],
@@ -445,7 +481,7 @@ function installedItem(row: InstalledRow): vscode.TreeItem {
     );
   }
   rows.push(
-    [vscode.l10n.t("Licence"), gguf?.license ?? row.catalogueEntry?.license ?? "—"],
+    [vscode.l10n.t("Licence"), licenceSummary(licenceTextOf(manifest)) ?? gguf?.license ?? row.catalogueEntry?.license ?? "—"],
     [vscode.l10n.t("Source"), manifest.source.uri],
     [vscode.l10n.t("Added"), dateTime(Date.parse(manifest.createdAt))],
   );
@@ -460,6 +496,17 @@ function installedItem(row: InstalledRow): vscode.TreeItem {
   );
   item.accessibilityInformation = { label: `${stored.name}, ${item.description}` };
   return item;
+}
+
+function shorten(text: string, limit: number): string {
+  const oneLine = text.replace(/\s+/g, " ").trim();
+  return oneLine.length > limit ? `${oneLine.slice(0, limit - 1).trimEnd()}…` : oneLine;
+}
+
+/** A Modelfile's LICENSE in a table cell: its first line. */
+function licenceSummary(text: string | null): string | null {
+  if (text === null) return null;
+  return shorten(text.split("\n").find((line) => line.trim() !== "") ?? text, 80);
 }
 
 function downloadItem(row: DownloadRow): vscode.TreeItem {

@@ -1,10 +1,14 @@
 // `hearth run MODEL [PROMPT]`: loads an installed model (by name) or a .gguf file in this process
 // and streams the answer; without a prompt, an interactive chat. A catalogue model that is not
 // installed is pulled first when the user agrees (in a terminal).
+import * as fs from "node:fs";
+import * as path from "node:path";
 import * as readline from "node:readline";
 import type { GenerateResult, GenerationOptions, LoadedModelInfo, PromptMode } from "../../common/engineProtocol";
 import { EngineError, errorText } from "../../common/engineError";
 import { formatBytes } from "../../common/formatBytes";
+import { hasAcceptedLicence, licenceTextOf, parseLicenceRecord, withAcceptedLicence } from "../../common/licenceAcceptance";
+import type { LicenceRecord } from "../../common/licenceAcceptance";
 import { localize } from "../../common/localize";
 import { resolveDownload } from "../../common/modelCatalogue";
 import { parseModelReference, storeNameForReference } from "../../common/modelName";
@@ -121,6 +125,49 @@ async function ensureInstalled(engine: LlamaEngine, reference: string): Promise<
   }
 }
 
+/** Where `hearth run` remembers the licences it has shown (in the store folder, shared by every user of that store). */
+const shownLicencesFile = "licences-shown.json";
+
+function readShownLicences(file: string): LicenceRecord {
+  try {
+    return parseLicenceRecord(JSON.parse(fs.readFileSync(file, "utf8")));
+  } catch {
+    return parseLicenceRecord(null);
+  }
+}
+
+/**
+ * A model made from a Modelfile with LICENSE: its licence goes to stderr the first time it runs
+ * from this store (and again when the text changes), so it is seen before first use without
+ * getting in the way of scripts reading stdout.
+ */
+async function showLicenceOnFirstUse(engine: LlamaEngine, reference: string): Promise<void> {
+  if (looksLikePath(reference)) return;
+  let name: string;
+  try {
+    const ref = parseModelReference(reference);
+    if (ref.kind === "path") return;
+    name = storeNameForReference(ref);
+  } catch {
+    return; // not a name: the engine explains
+  }
+  const stored = await engine.store.get(name).catch(() => null);
+  const text = licenceTextOf(stored?.manifest);
+  if (!stored || text === null) return;
+  const file = path.join(engine.store.root, shownLicencesFile);
+  const record = readShownLicences(file);
+  if (hasAcceptedLicence(record, stored.name, text)) return;
+  writeErr(`${localize("{0} comes with this licence (shown the first time it runs):", stored.name)}\n\n${text}\n\n`);
+  const temp = `${file}.${process.pid}.tmp`;
+  try {
+    await fs.promises.writeFile(temp, `${JSON.stringify(withAcceptedLicence(record, stored.name, text), null, 2)}\n`);
+    await fs.promises.rename(temp, file);
+  } catch {
+    // A read-only store: the licence shows again next time, which does no harm.
+    await fs.promises.rm(temp, { force: true }).catch(() => undefined);
+  }
+}
+
 /** Used where neither the command line nor the model's Modelfile say. */
 const cliDefaults: GenerationOptions = { maxTokens: 512, temperature: 0.8 };
 
@@ -163,6 +210,7 @@ async function runModel(positionals: string[], flags: ParsedValues<typeof option
   };
   try {
     await ensureInstalled(engine, modelReference);
+    await showLicenceOnFirstUse(engine, modelReference);
     process.on("SIGINT", onSigint);
     const info = await engine.loadModel({ modelPath: modelReference, threads, contextSize });
     if (verbose) {

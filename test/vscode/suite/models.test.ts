@@ -1,5 +1,6 @@
 // The model store inside real VS Code: the Models view's data, import, load and unload from the
-// view's items, details, pull from a loopback Hugging Face endpoint with progress in the view,
+// view's items, details, profiles made from Modelfiles (their group, Show Modelfile, the licence
+// asked before first use), pull from a loopback Hugging Face endpoint with progress in the view,
 // cancel and resume, repair and remove. The store is a temp folder (hearth.modelsPath) and the
 // download endpoint a fixture server started here (hearth.downloadEndpoint); commands get their
 // answers as arguments, so no dialog or quick pick opens.
@@ -11,6 +12,7 @@ import * as vscode from "vscode";
 import type { LoadedModelInfo, StoreShowResult } from "../../../src/common/engineProtocol";
 import { formatBytes } from "../../../src/common/formatBytes";
 import type { ModelManifest, PullResult, RemoveResult, RepairReport } from "../../../src/common/modelManifest";
+import type { LicenceQuestion } from "../../../src/extension/licenceGate";
 import type { ModelsOverview } from "../../../src/common/modelsOverview";
 import type { HearthApi } from "../../../src/extension/extension";
 import type { ModelsGroup, ModelsNode } from "../../../src/extension/modelsTreeView";
@@ -49,6 +51,25 @@ describe("Models: the store, the Models view and its commands in VS Code", funct
     const node = (await groupNodes("installed")).find((n) => n.kind === "installed" && n.row.stored.name === name);
     assert.ok(node && node.kind === "installed", `${name} is listed under Installed`);
     return node;
+  }
+
+  async function profileNode(name: string): Promise<ModelsNode & { kind: "installed" }> {
+    const node = (await groupNodes("profiles")).find((n) => n.kind === "installed" && n.row.stored.name === name);
+    assert.ok(node && node.kind === "installed", `${name} is listed under Profiles`);
+    return node;
+  }
+
+  /** Creates `name` from a Modelfile FROM the fixture model, as the Create Model CodeLens does. */
+  async function createProfile(name: string, lines: string[]): Promise<ModelManifest> {
+    const folder = path.join(storeDir, "modelfiles");
+    fs.mkdirSync(folder, { recursive: true });
+    const file = path.join(folder, `${name.replace(/[^a-z0-9]+/g, "-")}.modelfile`);
+    fs.writeFileSync(file, [`FROM ${fixtureLlama}`, ...lines, ""].join("\n"));
+    const manifest = (await vscode.commands.executeCommand("hearth.createModelFromModelfile", vscode.Uri.file(file), name)) as
+      | ModelManifest
+      | undefined;
+    assert.ok(manifest?.profile, `${name} was created with a profile`);
+    return manifest;
   }
 
   async function overview(): Promise<ModelsOverview> {
@@ -150,6 +171,118 @@ describe("Models: the store, the Models view and its commands in VS Code", funct
     assert.match(text, /## In the model store/);
     assert.match(text, /## Chat template/);
     await vscode.commands.executeCommand("workbench.action.closeActiveEditor");
+  });
+
+  it("lists a model made from a Modelfile under Profiles, with its base model and parameters", async () => {
+    await createProfile("brief:test", ["PARAMETER temperature 0", "PARAMETER num_predict 4", 'SYSTEM "Be brief."']);
+    const roots = await api.models.getChildren();
+    assert.deepEqual(
+      roots.map((node) => (node.kind === "group" ? node.group : node.kind)),
+      ["installed", "profiles", "recommended"],
+    );
+    assert.ok(
+      !(await groupNodes("installed")).some((n) => n.kind === "installed" && n.row.stored.name === "brief:test"),
+      "a profile is not listed under Installed",
+    );
+    const groupItem = api.models.getTreeItem(roots.find((node) => node.kind === "group" && node.group === "profiles")!);
+    assert.equal(groupItem.description, "1");
+    const item = api.models.getTreeItem(await profileNode("brief:test"));
+    assert.equal(item.contextValue, "hearth.model.profile");
+    const description = String(item.description);
+    assert.ok(description.includes("from tiny-llama.gguf"), description);
+    assert.ok(description.includes("temperature 0") && description.includes("num_predict 4"), description);
+    const tooltip = item.tooltip instanceof vscode.MarkdownString ? item.tooltip.value : String(item.tooltip);
+    assert.match(tooltip, /Base model/);
+    assert.ok(tooltip.includes("tiny\\-llama\\.gguf"), "the tooltip names the base model");
+    assert.match(tooltip, /Be brief/);
+
+    const details = (await vscode.commands.executeCommand("hearth.showModel", await profileNode("brief:test"))) as
+      | StoreShowResult
+      | undefined;
+    assert.ok(details?.inspection, "details work on a profile");
+    const page = vscode.window.activeTextEditor?.document.getText() ?? "";
+    assert.match(page, /## Modelfile/);
+    assert.match(page, /PARAMETER num_predict 4/);
+    await vscode.commands.executeCommand("workbench.action.closeActiveEditor");
+  });
+
+  it("Show Modelfile opens a profile's Modelfile in the Modelfile language; created again, it makes the same profile", async () => {
+    const original = (await profileNode("brief:test")).row.stored.manifest!;
+    const document = (await vscode.commands.executeCommand("hearth.showModelfile", await profileNode("brief:test"))) as
+      | vscode.TextDocument
+      | undefined;
+    assert.ok(document, "Show Modelfile answered the document");
+    try {
+      assert.equal(document.languageId, "modelfile");
+      assert.equal(document.isUntitled, true);
+      assert.equal(vscode.window.activeTextEditor?.document, document);
+      const text = document.getText();
+      assert.match(text, /^PARAMETER temperature 0$/m);
+      assert.match(text, /^SYSTEM "Be brief\."$/m);
+      const lenses = await vscode.commands.executeCommand<vscode.CodeLens[]>("vscode.executeCodeLensProvider", document.uri);
+      assert.ok(lenses.some((lens) => lens.command?.command === "hearth.createModelFromModelfile"), "it offers Create Model");
+
+      const copy = (await vscode.commands.executeCommand("hearth.createModelFromModelfile", document.uri, "brief-copy:test")) as
+        | ModelManifest
+        | undefined;
+      assert.ok(copy?.profile, "the shown Modelfile creates a model");
+      assert.equal(copy.sha256, original.sha256, "on the same base file");
+      assert.deepEqual({ ...copy.profile, from: "" }, { ...original.profile!, from: "" });
+    } finally {
+      await vscode.commands.executeCommand("workbench.action.revertAndCloseActiveEditor");
+    }
+
+    const plain = (await vscode.commands.executeCommand("hearth.showModelfile", "tiny-llama:test")) as vscode.TextDocument | undefined;
+    assert.match(plain?.getText() ?? "", /^FROM tiny-llama:test$/m, "a plain model's Modelfile is FROM its name");
+    await vscode.commands.executeCommand("workbench.action.revertAndCloseActiveEditor");
+  });
+
+  it("asks to accept a profile's LICENSE before its first load: Cancel keeps the previous model, Accept loads, and it asks once", async () => {
+    const licence = "Tiny Licence 1.0\n\nFor tests only.";
+    await createProfile("licensed:test", ["PARAMETER num_predict 4", `LICENSE """${licence}"""`]);
+    const previous = (await vscode.commands.executeCommand("hearth.loadModel", "tiny-llama:test")) as LoadedModelInfo | undefined;
+    assert.equal(previous?.storeName, "tiny-llama:test");
+
+    const asked: LicenceQuestion[] = [];
+    let answer = false;
+    const originalPrompt = api.licences.prompt;
+    api.licences.prompt = async (question) => {
+      asked.push(question);
+      return answer;
+    };
+    try {
+      const declined = await vscode.commands.executeCommand("hearth.loadModel", await profileNode("licensed:test"));
+      assert.equal(declined, undefined, "nothing was loaded");
+      assert.deepEqual(asked, [{ name: "licensed:test", text: licence }]);
+      assert.equal(api.engine.activeModel?.storeName, "tiny-llama:test", "the previous model stays loaded");
+      assert.equal(api.statusBar.state.kind, "ready");
+      assert.equal(api.licences.isAccepted("licensed:test", licence), false);
+
+      answer = true;
+      const accepted = (await vscode.commands.executeCommand("hearth.loadModel", await profileNode("licensed:test"))) as
+        | LoadedModelInfo
+        | undefined;
+      assert.equal(accepted?.storeName, "licensed:test");
+      assert.equal(asked.length, 2);
+      assert.equal(api.licences.isAccepted("licensed:test", licence), true);
+
+      // Remembered: unloading and loading again (by any path) does not ask again.
+      await api.engine.unloadModel();
+      answer = false;
+      const again = await api.engine.loadModel("licensed:test");
+      assert.equal(again.storeName, "licensed:test");
+      assert.equal(asked.length, 2, "asked once");
+      // A plain model has no licence text: never asked.
+      await api.engine.loadModel("tiny-llama:test");
+      assert.equal(asked.length, 2);
+    } finally {
+      api.licences.prompt = originalPrompt;
+      await api.engine.unloadModel();
+      for (const name of ["brief:test", "brief-copy:test", "licensed:test"]) {
+        await vscode.commands.executeCommand("hearth.removeModel", { name, confirm: false });
+      }
+    }
+    assert.deepEqual(await groupNodes("profiles"), []);
   });
 
   it("pulls a model from the loopback Hugging Face endpoint, with its progress in the Downloads group", async () => {
