@@ -3,6 +3,20 @@
 // `parseWebviewMessage` and unknown ones are dropped.
 import { isSafeLinkUrl } from "./markdownRender";
 
+/** Context attached to a question, as the view shows it (a chip); the content stays in the host. */
+export interface ChatAttachmentView {
+  id: string;
+  kind: "selection" | "file" | "workspace";
+  /** E.g. "main.ts:10-24" or "@workspace". */
+  label: string;
+  /** Tokens it adds to the prompt, counted with the model's tokenizer (estimated without a model). */
+  tokens: number;
+  /** True when `tokens` is an estimate (no model loaded to count with). */
+  approximate?: boolean;
+  /** Full path or what was left out, for the tooltip. */
+  detail?: string;
+}
+
 export interface ChatMessageView {
   id: string;
   role: "user" | "assistant" | "notice";
@@ -13,24 +27,57 @@ export interface ChatMessageView {
   streaming?: boolean;
   /** True for notices that report a failure. */
   error?: boolean;
+  /** For questions: what was attached to them. */
+  attachments?: ChatAttachmentView[];
+  /** For questions with attachments: the text the model was given (host only, never sent to the view). */
+  prompt?: string;
+}
+
+export interface ChatSessionListItem {
+  id: string;
+  title: string;
+  updatedAt: number;
+  messageCount: number;
+  match?: string;
 }
 
 export interface ChatViewState {
   model: string | null;
   busy: boolean;
   messages: ChatMessageView[];
+  sessionId: string;
+  sessionTitle: string;
+  /** Attached to the next question. */
+  attachments: ChatAttachmentView[];
 }
+
+export type CodeAction = "insert" | "apply" | "newFile";
 
 export type WebviewToHostMessage =
   | { type: "ready" }
   | { type: "send"; text: string }
   | { type: "stop" }
   | { type: "newChat" }
+  /** The model picker (installed models and profiles). */
   | { type: "loadModel" }
   /** A link in a reply was clicked: the host asks the user, showing the full URL, before opening it. */
   | { type: "openLink"; url: string }
-  /** A code block's Copy button (the webview's own clipboard access may be blocked). */
-  | { type: "copy"; text: string };
+  /** A Copy button (the webview's own clipboard access may be blocked). */
+  | { type: "copy"; text: string }
+  /** Answer the last question again. */
+  | { type: "regenerate" }
+  /** Replace the last question with `text` and answer it. */
+  | { type: "editLast"; text: string }
+  /** A code block's Insert at Cursor / Apply to File / New File. */
+  | { type: "code"; action: CodeAction; code: string; language: string }
+  /** Attach context: a kind directly, or "pick" for a quick pick of them. */
+  | { type: "attach"; kind: "selection" | "file" | "openEditors" | "workspace" | "pick" }
+  | { type: "detach"; id: string }
+  /** The history list: conversations matching `query` (all when empty). */
+  | { type: "listSessions"; query: string }
+  | { type: "openSession"; id: string }
+  | { type: "deleteSession"; id: string }
+  | { type: "renameSession"; id: string };
 
 export type HostToWebviewMessage =
   | { type: "state"; state: ChatViewState; strings: Record<string, string> }
@@ -38,13 +85,30 @@ export type HostToWebviewMessage =
   | { type: "chunk"; id: string; text: string }
   | { type: "update"; message: ChatMessageView }
   | { type: "busy"; busy: boolean }
-  | { type: "model"; model: string | null };
+  | { type: "model"; model: string | null }
+  | { type: "attachments"; attachments: ChatAttachmentView[] }
+  | { type: "sessions"; query: string; sessions: ChatSessionListItem[] }
+  /** Move the keyboard focus to the composer (after Ask About Selection). */
+  | { type: "focusComposer" }
+  /** Open the history list (the view's title-bar button). */
+  | { type: "showHistory" };
 
 /** The longest prompt the view accepts in one message (characters). */
 export const maxPromptLength = 200_000;
 /** The longest URL and the longest text the host accepts from the view. */
 export const maxLinkLength = 8_192;
 export const maxCopyLength = 1_000_000;
+export const maxQueryLength = 500;
+const maxIdLength = 100;
+const maxLanguageLength = 40;
+
+function isId(value: unknown): value is string {
+  return typeof value === "string" && value.length > 0 && value.length <= maxIdLength && /^[\w-]+$/.test(value);
+}
+
+function isPrompt(value: unknown): value is string {
+  return typeof value === "string" && value.trim().length > 0 && value.length <= maxPromptLength;
+}
 
 export function parseWebviewMessage(value: unknown): WebviewToHostMessage | null {
   if (typeof value !== "object" || value === null || Array.isArray(value)) return null;
@@ -54,11 +118,11 @@ export function parseWebviewMessage(value: unknown): WebviewToHostMessage | null
     case "stop":
     case "newChat":
     case "loadModel":
+    case "regenerate":
       return { type: message.type };
     case "send":
-      return typeof message.text === "string" && message.text.trim().length > 0 && message.text.length <= maxPromptLength
-        ? { type: "send", text: message.text }
-        : null;
+    case "editLast":
+      return isPrompt(message.text) ? { type: message.type, text: message.text } : null;
     case "openLink":
       return typeof message.url === "string" && message.url.length <= maxLinkLength && isSafeLinkUrl(message.url)
         ? { type: "openLink", url: message.url }
@@ -66,6 +130,28 @@ export function parseWebviewMessage(value: unknown): WebviewToHostMessage | null
     case "copy":
       return typeof message.text === "string" && message.text.length <= maxCopyLength
         ? { type: "copy", text: message.text }
+        : null;
+    case "code": {
+      const { action, code, language } = message;
+      if (action !== "insert" && action !== "apply" && action !== "newFile") return null;
+      if (typeof code !== "string" || code.length > maxCopyLength) return null;
+      if (typeof language !== "string" || language.length > maxLanguageLength || !/^[\w+#.-]*$/.test(language)) return null;
+      return { type: "code", action, code, language };
+    }
+    case "attach": {
+      const kind = message.kind;
+      return kind === "selection" || kind === "file" || kind === "openEditors" || kind === "workspace" || kind === "pick"
+        ? { type: "attach", kind }
+        : null;
+    }
+    case "detach":
+    case "openSession":
+    case "deleteSession":
+    case "renameSession":
+      return isId(message.id) ? { type: message.type, id: message.id } : null;
+    case "listSessions":
+      return typeof message.query === "string" && message.query.length <= maxQueryLength
+        ? { type: "listSessions", query: message.query }
         : null;
     default:
       return null;

@@ -1,55 +1,169 @@
-// The Chat view: a webview in the Hearth container. The conversation lives here, in the host,
-// and is saved in the workspace state, so hiding the view mid-answer or reloading the window
-// loses nothing; the webview only renders what it is sent.
+// The chat: a webview view in the Hearth container, and the same conversation in an editor panel
+// ("Open Chat in Editor"). Conversations live here, in the host, and are saved to disk as they
+// change, so hiding the view mid-answer or reloading the window loses nothing; every webview only
+// renders what it is sent and asks for things through the protocol in src/common/webviewProtocol.ts.
 import { randomBytes } from "node:crypto";
+import { readFileSync } from "node:fs";
 import * as vscode from "vscode";
+import type { GenerationOptions } from "../common/engineProtocol";
 import { errorText, isEngineError } from "../common/engineError";
-import type { ChatMessageView, ChatViewState, HostToWebviewMessage } from "../common/webviewProtocol";
+import type { ChatAttachment } from "../common/chatPrompt";
+import { buildPrompt, estimateTokens } from "../common/chatPrompt";
+import type { ChatSession } from "../common/chatSessions";
+import { historyOf, newSessionId, parseSavedSession, searchSessions, sessionTitle, titleFromText } from "../common/chatSessions";
+import type { ChatAttachmentView, ChatMessageView, ChatViewState, HostToWebviewMessage, WebviewToHostMessage } from "../common/webviewProtocol";
 import { parseWebviewMessage } from "../common/webviewProtocol";
+import type { AttachKind } from "./chatAttachments";
+import { AttachError, fileAttachment, openEditorAttachments, selectionAttachment } from "./chatAttachments";
+import { ChatCodeActions } from "./chatCodeActions";
+import { ChatSessionStore } from "./chatSessionStore";
 import type { Conversation, EngineService } from "./engineService";
 import { NoModelError } from "./engineService";
 import { offerFirstModel } from "./gettingStarted";
 import type { PullTracker } from "./pullTracker";
 
-const transcriptKey = "hearth.chat.transcript";
-const maxSavedMessages = 400;
+/** Where the first version kept its one conversation (moved into the session store once). */
+const legacyTranscriptKey = "hearth.chat.transcript";
+const currentSessionKey = "hearth.chat.currentSession";
+/** How often a streaming answer is written to disk (so a window reload keeps most of it). */
+const streamingSaveMs = 500;
 
-interface SavedTranscript {
-  messages: ChatMessageView[];
+interface Surface {
+  webview: vscode.Webview;
+  ready: boolean;
 }
 
 export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disposable {
   static readonly viewId = "hearth.chatView";
+  static readonly panelType = "hearth.chatPanel";
 
-  private view: vscode.WebviewView | null = null;
-  private ready = false;
-  private messages: ChatMessageView[];
-  private conversation: Conversation;
+  private readonly surfaces = new Set<Surface>();
+  private panel: vscode.WebviewPanel | null = null;
+  private session: ChatSession;
+  private conversation: Conversation = { history: [], engineSession: null };
+  private attachments: ChatAttachment[] = [];
   private running: vscode.CancellationTokenSource | null = null;
   private nextId = 1;
+  private loaded: Promise<void> | null = null;
+  private saveTimer: NodeJS.Timeout | null = null;
+  private saveFailureShown = false;
+  private readonly store: ChatSessionStore;
+  readonly code: ChatCodeActions;
   private readonly disposables: vscode.Disposable[] = [];
 
   constructor(
     private readonly context: vscode.ExtensionContext,
     private readonly engine: EngineService,
     private readonly pulls: PullTracker,
+    private readonly log: vscode.LogOutputChannel,
   ) {
-    const saved = context.workspaceState.get<SavedTranscript>(transcriptKey);
-    this.messages = (saved?.messages ?? []).map((message) => ({ ...message, streaming: false }));
-    this.conversation = { history: historyOf(this.messages), engineSession: null };
-    this.nextId = this.messages.length + 1;
-    this.disposables.push(engine.onDidChangeModel((model) => this.post({ type: "model", model: model?.name ?? null })));
+    const base = context.storageUri ?? context.globalStorageUri;
+    this.store = new ChatSessionStore(vscode.Uri.joinPath(base, "chats").fsPath, (message) => log.warn(message));
+    this.session = this.emptySession();
+    this.code = new ChatCodeActions();
+    this.disposables.push(
+      this.code,
+      engine.onDidChangeModel((model) => {
+        this.post({ type: "model", model: model?.name ?? null });
+        void this.recountAttachments();
+      }),
+      vscode.window.registerWebviewPanelSerializer(ChatViewProvider.panelType, {
+        deserializeWebviewPanel: async (panel) => this.adoptPanel(panel),
+      }),
+    );
   }
+
+  // ── State ─────────────────────────────────────────────────────────────────────────────────
 
   /** For tests and other commands: the conversation as the view shows it. */
   get state(): ChatViewState {
-    return { model: this.engine.activeModel?.name ?? null, busy: this.running !== null, messages: this.messages };
+    return {
+      model: this.engine.activeModel?.name ?? null,
+      busy: this.running !== null,
+      messages: this.session.messages.map(forView),
+      sessionId: this.session.id,
+      sessionTitle: sessionTitle(this.session, this.untitled()),
+      attachments: this.attachments.map(attachmentView),
+    };
   }
 
+  /** Where conversations are saved (for tests and bug reports). */
+  get historyFolder(): string {
+    return this.store.folder;
+  }
+
+  private untitled(): string {
+    return vscode.l10n.t("New conversation");
+  }
+
+  private emptySession(): ChatSession {
+    const now = Date.now();
+    return { id: newSessionId(now), title: "", createdAt: now, updatedAt: now, messages: [] };
+  }
+
+  /** Reads the saved conversations once and reopens the one the user had open. */
+  private ensureLoaded(): Promise<void> {
+    this.loaded ??= (async () => {
+      await this.migrateLegacyTranscript();
+      const sessions = await this.store.all();
+      const wanted = this.context.workspaceState.get<string>(currentSessionKey);
+      const current = sessions.find((session) => session.id === wanted)
+        ?? [...sessions].sort((a, b) => b.updatedAt - a.updatedAt)[0];
+      // A message sent before the history was read stays in its new conversation.
+      if (current && this.session.messages.length === 0) this.useSession(current);
+    })();
+    return this.loaded;
+  }
+
+  private async migrateLegacyTranscript(): Promise<void> {
+    const legacy = this.context.workspaceState.get<{ messages?: unknown[] }>(legacyTranscriptKey);
+    if (!legacy) return;
+    const now = Date.now();
+    const session = parseSavedSession({ id: newSessionId(now), title: "", createdAt: now, updatedAt: now, messages: legacy.messages ?? [] });
+    if (session && session.messages.length > 0) await this.store.save(session);
+    await this.context.workspaceState.update(legacyTranscriptKey, undefined);
+  }
+
+  private useSession(session: ChatSession): void {
+    this.session = session;
+    this.conversation = { history: historyOf(session.messages), engineSession: null };
+    this.nextId = session.messages.length + 1;
+    while (session.messages.some((message) => message.id === `c${this.nextId}`)) this.nextId++;
+    void this.context.workspaceState.update(currentSessionKey, session.id);
+  }
+
+  // ── Webviews ──────────────────────────────────────────────────────────────────────────────
+
   resolveWebviewView(view: vscode.WebviewView): void {
-    this.view = view;
-    this.ready = false;
-    const webview = view.webview;
+    const surface = this.attach(view.webview);
+    view.onDidDispose(() => this.surfaces.delete(surface));
+  }
+
+  /** "Hearth: Open Chat in Editor": the same conversation in a wide editor panel. */
+  openInEditor(): void {
+    if (this.panel) {
+      this.panel.reveal();
+      return;
+    }
+    const panel = vscode.window.createWebviewPanel(ChatViewProvider.panelType, vscode.l10n.t("Hearth Chat"), vscode.ViewColumn.Beside, {
+      retainContextWhenHidden: false,
+    });
+    this.adoptPanel(panel);
+  }
+
+  private adoptPanel(panel: vscode.WebviewPanel): void {
+    this.panel = panel;
+    panel.iconPath = vscode.Uri.joinPath(this.context.extensionUri, "media", "hearth.svg");
+    const surface = this.attach(panel.webview);
+    panel.onDidDispose(() => {
+      this.surfaces.delete(surface);
+      if (this.panel === panel) this.panel = null;
+    });
+  }
+
+  private attach(webview: vscode.Webview): Surface {
+    const surface: Surface = { webview, ready: false };
+    this.surfaces.add(surface);
     webview.options = {
       enableScripts: true,
       enableCommandUris: false,
@@ -59,15 +173,8 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disp
       ],
     };
     webview.html = this.html(webview);
-    this.disposables.push(
-      webview.onDidReceiveMessage((raw: unknown) => void this.onMessage(raw)),
-      view.onDidDispose(() => {
-        if (this.view === view) {
-          this.view = null;
-          this.ready = false;
-        }
-      }),
-    );
+    this.disposables.push(webview.onDidReceiveMessage((raw: unknown) => void this.onMessage(surface, raw)));
+    return surface;
   }
 
   private html(webview: vscode.Webview): string {
@@ -98,17 +205,23 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disp
 </html>`;
   }
 
-  private post(message: HostToWebviewMessage): void {
-    if (this.view && this.ready) void this.view.webview.postMessage(message);
+  private post(message: HostToWebviewMessage, only?: Surface): void {
+    for (const surface of only ? [only] : this.surfaces) {
+      if (surface.ready) void surface.webview.postMessage(message);
+    }
+  }
+
+  private postState(only?: Surface): void {
+    this.post({ type: "state", state: this.state, strings: this.strings() }, only);
   }
 
   private strings(): Record<string, string> {
     return {
-      placeholder: vscode.l10n.t("Ask {0} anything. Enter sends, Shift+Enter adds a line, Esc stops.", this.engine.activeModel?.name ?? vscode.l10n.t("the model")),
+      placeholder: vscode.l10n.t("Ask {0} anything. Enter sends, Shift+Enter adds a line, ↑ edits your last message, Esc stops.", this.engine.activeModel?.name ?? vscode.l10n.t("the model")),
       send: vscode.l10n.t("Send"),
       stop: vscode.l10n.t("Stop"),
       newChat: vscode.l10n.t("New Chat"),
-      loadModel: vscode.l10n.t("Load Model…"),
+      loadModel: vscode.l10n.t("Choose a model"),
       noModel: vscode.l10n.t("No model loaded"),
       you: vscode.l10n.t("You"),
       assistant: vscode.l10n.t("Hearth"),
@@ -118,25 +231,68 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disp
       copy: vscode.l10n.t("Copy"),
       copied: vscode.l10n.t("Copied"),
       copyCode: vscode.l10n.t("Copy code"),
+      copyMessage: vscode.l10n.t("Copy message"),
+      insert: vscode.l10n.t("Insert"),
+      insertTitle: vscode.l10n.t("Insert at the cursor in the last editor"),
+      apply: vscode.l10n.t("Apply"),
+      applyTitle: vscode.l10n.t("Apply to the last editor's file (shows a diff to accept first)"),
+      newFile: vscode.l10n.t("New File"),
+      newFileTitle: vscode.l10n.t("Open the code in a new untitled file"),
+      regenerate: vscode.l10n.t("Regenerate"),
+      regenerateTitle: vscode.l10n.t("Answer the last question again"),
+      edit: vscode.l10n.t("Edit"),
+      editTitle: vscode.l10n.t("Edit your last message and send it again"),
+      cancelEdit: vscode.l10n.t("Cancel editing"),
+      editing: vscode.l10n.t("Editing your last message: Enter sends it again in place of the old one."),
+      attach: vscode.l10n.t("Attach context"),
+      attachTitle: vscode.l10n.t("Attach the selection, the current file, the open editors or @workspace"),
+      detach: vscode.l10n.t("Remove {0}"),
+      tokens: vscode.l10n.t("{0} tokens"),
+      approxTokens: vscode.l10n.t("≈{0} tokens"),
+      history: vscode.l10n.t("History"),
+      historyTitle: vscode.l10n.t("Conversations in this workspace"),
+      search: vscode.l10n.t("Search conversations"),
+      noSessions: vscode.l10n.t("No conversations match."),
+      deleteSession: vscode.l10n.t("Delete conversation {0}"),
+      renameSession: vscode.l10n.t("Rename conversation {0}"),
+      messagesCount: vscode.l10n.t("{0} messages"),
+      close: vscode.l10n.t("Close"),
+      modelTitle: vscode.l10n.t("The model answering; click to choose another model or profile"),
     };
   }
 
-  private async onMessage(raw: unknown): Promise<void> {
+  private async onMessage(surface: Surface, raw: unknown): Promise<void> {
     const message = parseWebviewMessage(raw);
     if (!message) return;
+    try {
+      await this.handle(surface, message);
+    } catch (error) {
+      this.log.error(`chat: ${message.type} failed: ${errorText(error)}`);
+      void vscode.window.showErrorMessage(errorText(error));
+    }
+  }
+
+  private async handle(surface: Surface, message: WebviewToHostMessage): Promise<void> {
     switch (message.type) {
       case "ready":
-        this.ready = true;
-        this.post({ type: "state", state: this.state, strings: this.strings() });
+        await this.ensureLoaded();
+        surface.ready = true;
+        this.postState(surface);
         break;
       case "send":
         await this.send(message.text);
         break;
       case "stop":
-        this.running?.cancel();
+        this.stop();
         break;
       case "newChat":
         await this.newChat();
+        break;
+      case "regenerate":
+        await this.regenerate();
+        break;
+      case "editLast":
+        await this.editLast(message.text);
         break;
       case "openLink":
         await this.openLink(message.url);
@@ -144,8 +300,32 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disp
       case "copy":
         await vscode.env.clipboard.writeText(message.text);
         break;
+      case "code":
+        if (message.action === "insert") await this.code.insert(message.code);
+        else if (message.action === "apply") await this.code.apply(message.code);
+        else await this.code.newFile(message.code, message.language);
+        break;
       case "loadModel":
         await vscode.commands.executeCommand("hearth.selectModel");
+        break;
+      case "attach":
+        await this.attachContext(message.kind);
+        break;
+      case "detach":
+        this.attachments = this.attachments.filter((attachment) => attachment.id !== message.id);
+        this.postAttachments();
+        break;
+      case "listSessions":
+        this.post({ type: "sessions", query: message.query, sessions: await this.listSessions(message.query) }, surface);
+        break;
+      case "openSession":
+        await this.openSession(message.id);
+        break;
+      case "deleteSession":
+        await this.deleteSession(message.id);
+        break;
+      case "renameSession":
+        await this.renameSession(message.id);
         break;
     }
   }
@@ -163,40 +343,254 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disp
     if (choice === open) await vscode.env.openExternal(uri);
   }
 
-  private append(message: Omit<ChatMessageView, "id">): ChatMessageView {
+  // ── Attachments ───────────────────────────────────────────────────────────────────────────
+
+  /** Attaches context for the next question; "pick" asks which. Problems are said, not thrown. */
+  async attachContext(kind: AttachKind | "pick"): Promise<void> {
+    let chosen: AttachKind | undefined = kind === "pick" ? undefined : kind;
+    if (!chosen) {
+      const items: Array<vscode.QuickPickItem & { kind2: AttachKind }> = [
+        { label: vscode.l10n.t("Selection"), description: vscode.l10n.t("the selected lines in the editor"), kind2: "selection" },
+        { label: vscode.l10n.t("Current File"), description: vscode.l10n.t("the whole file in the editor"), kind2: "file" },
+        { label: vscode.l10n.t("Open Editors"), description: vscode.l10n.t("every file open in a tab"), kind2: "openEditors" },
+        { label: "@workspace", description: vscode.l10n.t("passages retrieved from the workspace index"), kind2: "workspace" },
+      ];
+      chosen = (await vscode.window.showQuickPick(items, { title: vscode.l10n.t("Attach Context to the Next Message") }))?.kind2;
+      if (!chosen) return;
+    }
+    try {
+      const editor = this.code.targetEditor();
+      let added: Array<Omit<ChatAttachment, "tokens">>;
+      switch (chosen) {
+        case "selection":
+          added = [selectionAttachment(editor)];
+          break;
+        case "file":
+          added = [fileAttachment(editor?.document)];
+          break;
+        case "openEditors":
+          added = await openEditorAttachments();
+          break;
+        case "workspace":
+          this.workspaceNotIndexed();
+          return;
+      }
+      const counted = await this.countAll(added);
+      // Attaching the same range or file twice replaces the older chip.
+      const labels = new Set(counted.map((attachment) => attachment.detail ?? attachment.label));
+      this.attachments = [...this.attachments.filter((attachment) => !labels.has(attachment.detail ?? attachment.label)), ...counted];
+      this.postAttachments();
+    } catch (error) {
+      if (error instanceof AttachError) void vscode.window.showInformationMessage(error.message);
+      else throw error;
+    }
+  }
+
+  private workspaceNotIndexed(): void {
+    this.appendNotice(
+      vscode.l10n.t("The workspace is not indexed yet, so @workspace has no passages to add. Attach the selection, the current file or the open editors instead."),
+      false,
+    );
+  }
+
+  /** Token counts with the loaded model's tokenizer; estimates (marked ≈) without one. */
+  private async countAll<T extends Omit<ChatAttachment, "tokens">>(attachments: T[]): Promise<Array<T & { tokens: number; approximate?: boolean }>> {
+    const counted = await this.engine.countTokens(attachments.map((attachment) => attachment.content)).catch(() => null);
+    return attachments.map((attachment, index) => {
+      const exact = counted?.counts[index];
+      if (exact !== undefined) {
+        const { approximate: _, ...rest } = attachment as T & { approximate?: boolean };
+        return { ...rest, tokens: exact } as T & { tokens: number };
+      }
+      return { ...attachment, tokens: estimateTokens(attachment.content), approximate: true };
+    });
+  }
+
+  private async recountAttachments(): Promise<void> {
+    if (this.attachments.length === 0) return;
+    this.attachments = await this.countAll(this.attachments);
+    this.postAttachments();
+  }
+
+  private postAttachments(): void {
+    this.post({ type: "attachments", attachments: this.attachments.map(attachmentView) });
+  }
+
+  // ── Conversations ─────────────────────────────────────────────────────────────────────────
+
+  /** Conversations matching `query` (all when empty), the most recent first. */
+  async listSessions(query: string): Promise<ReturnType<typeof searchSessions>> {
+    await this.ensureLoaded();
+    const sessions = await this.store.all();
+    if (!sessions.some((session) => session.id === this.session.id) && this.session.messages.length > 0) sessions.push(this.session);
+    return searchSessions(sessions, query, this.untitled());
+  }
+
+  async openSession(id: string): Promise<void> {
+    await this.ensureLoaded();
+    if (id === this.session.id) return;
+    const session = await this.store.get(id);
+    if (!session) return;
+    this.stop();
+    await this.engine.disposeConversation(this.conversation);
+    this.useSession(session);
+    this.postState();
+  }
+
+  /** Deletes a conversation after the user confirms (`confirm: false` only from code: tests, other extensions). */
+  async deleteSession(id: string, options: { confirm?: boolean } = {}): Promise<void> {
+    await this.ensureLoaded();
+    const session = id === this.session.id ? this.session : await this.store.get(id);
+    if (!session) return;
+    if (options.confirm !== false) {
+      const remove = vscode.l10n.t("Delete");
+      const choice = await vscode.window.showWarningMessage(
+        vscode.l10n.t("Delete the conversation \"{0}\"? It cannot be brought back.", sessionTitle(session, this.untitled())),
+        { modal: true },
+        remove,
+      );
+      if (choice !== remove) return;
+    }
+    await this.store.delete(id);
+    if (id === this.session.id) await this.newChat();
+    this.post({ type: "sessions", query: "", sessions: await this.listSessions("") });
+  }
+
+  /** Renames a conversation; asks for the name unless code gives one. */
+  async renameSession(id: string, name?: string): Promise<void> {
+    await this.ensureLoaded();
+    const session = id === this.session.id ? this.session : await this.store.get(id);
+    if (!session) return;
+    const title = name ?? await vscode.window.showInputBox({
+      title: vscode.l10n.t("Rename Conversation"),
+      value: sessionTitle(session, this.untitled()),
+      validateInput: (value) => (value.trim() ? null : vscode.l10n.t("Type a name for the conversation.")),
+    });
+    if (!title?.trim()) return;
+    session.title = titleFromText(title);
+    session.titleFixed = true;
+    await this.saveNow(session);
+    if (session === this.session) this.postState();
+    this.post({ type: "sessions", query: "", sessions: await this.listSessions("") });
+  }
+
+  /** Starts an empty conversation; the previous one stays in the history. */
+  async newChat(): Promise<void> {
+    await this.ensureLoaded();
+    this.stop();
+    await this.engine.disposeConversation(this.conversation);
+    this.useSession(this.emptySession());
+    this.attachments = [];
+    this.postState();
+  }
+
+  // ── Messages ──────────────────────────────────────────────────────────────────────────────
+
+  private addMessage(message: Omit<ChatMessageView, "id">): ChatMessageView {
     const full: ChatMessageView = { id: `c${this.nextId++}`, ...message };
-    this.messages.push(full);
-    this.post({ type: "append", message: full });
+    this.session.messages.push(full);
+    this.post({ type: "append", message: forView(full) });
     return full;
   }
 
-  private async save(): Promise<void> {
-    const messages = this.messages.slice(-maxSavedMessages).map((message) => ({ ...message, streaming: false }));
-    await this.context.workspaceState.update(transcriptKey, { messages } satisfies SavedTranscript);
+  private appendNotice(text: string, error: boolean): void {
+    this.addMessage({ role: "notice", text, ...(error ? { error: true } : {}) });
+    this.scheduleSave(0);
   }
 
-  /** Sends `text` as the user's next message; resolves when the answer has finished. */
+  /** Stops the answer being written (it keeps what it has). */
+  stop(): void {
+    this.running?.cancel();
+  }
+
+  /** What the model is given as this conversation's history (for tests and bug reports). */
+  modelHistory(): ReadonlyArray<{ role: "user" | "assistant"; text: string }> {
+    return [...this.conversation.history];
+  }
+
+  /**
+   * Sends `text` (with what is attached) as the user's next message; resolves when the answer has
+   * finished. While an answer streams, another message is refused (the view shows Stop instead).
+   */
   async send(text: string): Promise<void> {
+    await this.ensureLoaded();
     if (this.running) return;
-    this.append({ role: "user", text });
-    const answer = this.append({ role: "assistant", text: "", streaming: true });
+    let attachments = this.attachments;
+    this.attachments = [];
+    this.postAttachments();
+    if (/(^|\s)@workspace\b/.test(text)) this.workspaceNotIndexed();
+    const prompt = buildPrompt(text, attachments);
+    const question = this.addMessage({
+      role: "user",
+      text,
+      ...(attachments.length > 0 ? { attachments: attachments.map(attachmentView), prompt } : {}),
+    });
+    attachments = [];
+    if (!this.session.titleFixed && !this.session.title) this.session.title = titleFromText(text);
+    await this.answer(question);
+  }
+
+  /** Answers the last question again (the previous answer goes). */
+  async regenerate(): Promise<void> {
+    await this.ensureLoaded();
+    if (this.running) return;
+    const index = lastQuestionIndex(this.session.messages);
+    if (index < 0) return;
+    const question = this.session.messages[index]!;
+    await this.rewindTo(index + 1);
+    await this.answer(question);
+  }
+
+  /** Replaces the last question with `text` (keeping its attachments) and answers it. */
+  async editLast(text: string): Promise<void> {
+    await this.ensureLoaded();
+    if (this.running) return;
+    const index = lastQuestionIndex(this.session.messages);
+    if (index < 0) {
+      await this.send(text);
+      return;
+    }
+    const old = this.session.messages[index]!;
+    await this.rewindTo(index);
+    const question = this.addMessage({
+      role: "user",
+      text,
+      ...(old.attachments ? { attachments: old.attachments } : {}),
+      ...(old.prompt !== undefined ? { prompt: old.prompt.slice(0, old.prompt.length - old.text.length) + text } : {}),
+    });
+    if (!this.session.titleFixed && index === 0) this.session.title = titleFromText(text);
+    await this.answer(question);
+  }
+
+  /** Drops the messages from `index` on; the engine restarts the conversation from what is left. */
+  private async rewindTo(index: number): Promise<void> {
+    this.session.messages.splice(index);
+    await this.engine.disposeConversation(this.conversation);
+    this.conversation = { history: historyOf(this.session.messages), engineSession: null };
+    this.postState();
+  }
+
+  private async answer(question: ChatMessageView): Promise<void> {
+    const answer = this.addMessage({ role: "assistant", text: "", streaming: true });
     const source = new vscode.CancellationTokenSource();
     this.running = source;
     this.post({ type: "busy", busy: true });
-    await this.save();
+    this.scheduleSave(0);
     try {
       const result = await this.engine.chatTurn(
         this.conversation,
-        text,
+        question.prompt ?? question.text,
         (chunk) => {
           answer.text += chunk;
           this.post({ type: "chunk", id: answer.id, text: chunk });
+          this.scheduleSave(streamingSaveMs);
         },
         source.token,
+        testChatOptions(),
       );
       answer.text = result.text;
       answer.footer = [
-        this.engine.activeModel?.name ?? "",
+        result.model,
         vscode.l10n.t("{0} tok/s", result.usage.tokensPerSecond.toFixed(1)),
         result.stopReason === "cancelled"
           ? vscode.l10n.t("stopped")
@@ -206,48 +600,142 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disp
       ]
         .filter(Boolean)
         .join(" · ");
-    } catch (error) {
-      if (!isEngineError(error, "cancelled")) {
-        this.append({ role: "notice", text: errorText(error), error: true });
+      if (result.droppedTurns > 0) {
+        this.appendNotice(
+          vscode.l10n.t(
+            "The conversation no longer fits in {0}'s context of {1} tokens, so the model no longer sees its oldest {2} exchanges (they stay here). Start a new chat, or raise hearth.contextSize, to keep everything in view.",
+            result.model,
+            result.contextSize,
+            result.droppedTurns,
+          ),
+          false,
+        );
       }
+    } catch (error) {
+      if (!isEngineError(error, "cancelled")) this.appendNotice(errorText(error), true);
       // No model at all: offer the recommended download (or a file) instead of only an error.
       if (error instanceof NoModelError) void offerFirstModel(this.engine, this.pulls);
-      // The partial answer stays; the user's message is kept in the transcript either way.
-      if (answer.text) this.conversation.history.push({ role: "user", text }, { role: "assistant", text: answer.text });
+      // The partial answer stays, and the model sees it next turn; the question stays either way.
+      if (answer.text) {
+        this.conversation.history.push({ role: "user", text: question.prompt ?? question.text }, { role: "assistant", text: answer.text });
+        await this.engine.disposeConversation(this.conversation);
+      }
     } finally {
       answer.streaming = false;
-      this.post({ type: "update", message: answer });
+      this.post({ type: "update", message: forView(answer) });
       this.running = null;
       source.dispose();
       this.post({ type: "busy", busy: false });
-      await this.save();
+      await this.saveNow(this.session);
     }
   }
 
-  async newChat(): Promise<void> {
-    this.running?.cancel();
-    await this.engine.disposeConversation(this.conversation);
-    this.messages = [];
-    this.conversation = { history: [], engineSession: null };
-    await this.save();
-    this.post({ type: "state", state: this.state, strings: this.strings() });
+  // ── Saving ────────────────────────────────────────────────────────────────────────────────
+
+  private scheduleSave(delayMs: number): void {
+    if (this.saveTimer) return;
+    this.saveTimer = setTimeout(() => {
+      this.saveTimer = null;
+      void this.saveNow(this.session);
+    }, delayMs);
+  }
+
+  private async saveNow(session: ChatSession): Promise<void> {
+    if (session.messages.length === 0) return;
+    session.updatedAt = Date.now();
+    try {
+      await this.store.save(session);
+      this.saveFailureShown = false;
+    } catch (error) {
+      if (this.saveFailureShown) return;
+      this.saveFailureShown = true;
+      void vscode.window.showWarningMessage(
+        vscode.l10n.t(
+          "Hearth could not save this conversation to {0}: {1}. It stays open in this window; free some disk space or check the folder's permissions so it is kept after a reload.",
+          this.store.folder,
+          errorText(error),
+        ),
+      );
+    }
+  }
+
+  /** Writes everything pending (for tests and deactivation). */
+  async flush(): Promise<void> {
+    if (this.saveTimer) {
+      clearTimeout(this.saveTimer);
+      this.saveTimer = null;
+      await this.saveNow(this.session);
+    }
+    await this.store.flush();
+  }
+
+  /** "Hearth: Ask About Selection": attaches the selection and puts the cursor in the chat's composer. */
+  async askAboutSelection(): Promise<void> {
+    const editor = vscode.window.activeTextEditor ?? this.code.targetEditor();
+    if (!editor || editor.selection.isEmpty) {
+      void vscode.window.showInformationMessage(vscode.l10n.t("Select the code to ask about in an editor, then run Ask About Selection again."));
+      return;
+    }
+    await this.attachContext("selection");
+    await this.reveal();
+    this.post({ type: "focusComposer" });
+  }
+
+  /** Shows the chat (the editor panel when it is open, else the side bar view). */
+  async reveal(): Promise<void> {
+    if (this.panel) this.panel.reveal(undefined, false);
+    else await vscode.commands.executeCommand(`${ChatViewProvider.viewId}.focus`);
+    await this.ensureLoaded();
+  }
+
+  /** The view's History button: the searchable list of conversations. */
+  async showHistory(): Promise<void> {
+    await this.reveal();
+    this.post({ type: "showHistory" });
   }
 
   dispose(): void {
     this.running?.cancel();
+    if (this.saveTimer) {
+      clearTimeout(this.saveTimer);
+      this.saveTimer = null;
+      void this.saveNow(this.session);
+    }
     for (const disposable of this.disposables.splice(0)) disposable.dispose();
   }
 }
 
-function historyOf(messages: ChatMessageView[]): Conversation["history"] {
-  const history: Conversation["history"] = [];
-  for (let i = 0; i < messages.length; i++) {
-    const message = messages[i]!;
-    const next = messages[i + 1];
-    if (message.role === "user" && next?.role === "assistant" && next.text) {
-      history.push({ role: "user", text: message.text }, { role: "assistant", text: next.text });
-      i++;
-    }
+function lastQuestionIndex(messages: readonly ChatMessageView[]): number {
+  for (let i = messages.length - 1; i >= 0; i--) if (messages[i]!.role === "user") return i;
+  return -1;
+}
+
+/** What the view gets of a message: never the host-only prompt text. */
+function forView(message: ChatMessageView): ChatMessageView {
+  const { prompt: _, ...view } = message;
+  return view;
+}
+
+function attachmentView(attachment: ChatAttachment | ChatAttachmentView): ChatAttachmentView {
+  return {
+    id: attachment.id,
+    kind: attachment.kind,
+    label: attachment.label,
+    tokens: attachment.tokens,
+    ...(attachment.approximate ? { approximate: true } : {}),
+    ...(attachment.detail ? { detail: attachment.detail } : {}),
+  };
+}
+
+/**
+ * For end-to-end tests only: HEARTH_TEST_CHAT_GRAMMAR names a GBNF file that constrains chat
+ * answers, so the tiny fixture model (which otherwise writes noise) answers with, say, a code block.
+ */
+let testGrammar: string | null | undefined;
+function testChatOptions(): GenerationOptions | undefined {
+  if (testGrammar === undefined) {
+    const file = process.env.HEARTH_TEST_CHAT_GRAMMAR;
+    testGrammar = file ? readFileSync(file, "utf8") : null;
   }
-  return history;
+  return testGrammar ? { grammar: testGrammar } : undefined;
 }

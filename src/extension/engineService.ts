@@ -8,6 +8,7 @@ import type {
   ChatTurn,
   ChatTurnResult,
   GenerateResult,
+  GenerationOptions,
   LoadedModelInfo,
   LogLevel,
   ModelInspection,
@@ -371,7 +372,8 @@ export class EngineService implements vscode.Disposable {
     message: string,
     onText: (text: string) => void,
     token?: vscode.CancellationToken,
-  ): Promise<ChatTurnResult> {
+    options?: GenerationOptions,
+  ): Promise<ChatTurnResult & { model: string }> {
     const info = await this.requireModel(token);
     const settings = readSettings();
     const result = await this.streaming(info, onText, async (engine, onChunk) => {
@@ -385,13 +387,24 @@ export class EngineService implements vscode.Disposable {
         {
           sessionId: conversation.engineSession!.sessionId,
           message,
+          ...(options ? { options } : {}),
           defaults: { maxTokens: settings.maxTokens, temperature: settings.temperature },
         },
         { signal: toAbortSignal(token), onChunk },
       );
     });
     conversation.history.push({ role: "user", text: message }, { role: "assistant", text: result.text });
-    return result;
+    return { ...result, model: info.name };
+  }
+
+  /**
+   * Token counts of `texts` with the loaded model's tokenizer, and its context size; null when no
+   * model is loaded (counting never loads one).
+   */
+  async countTokens(texts: string[]): Promise<{ counts: number[]; contextSize: number } | null> {
+    const info = this.activeModel;
+    if (!info || !this.client || !this.engineRunning) return null;
+    return this.client.request("countTokens", { modelId: info.modelId, texts });
   }
 
   private async requireModel(token: vscode.CancellationToken | undefined): Promise<LoadedModelInfo> {

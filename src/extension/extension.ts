@@ -40,6 +40,7 @@ export interface HearthApi {
 }
 
 let engineService: EngineService | undefined;
+let chatView: ChatViewProvider | undefined;
 
 export function activate(context: vscode.ExtensionContext): HearthApi | undefined {
   try {
@@ -81,7 +82,8 @@ export function activate(context: vscode.ExtensionContext): HearthApi | undefine
 
     registerModelfileLanguage(context);
     context.subscriptions.push(vscode.languages.registerCodeLensProvider({ language: "modelfile" }, new ModelfileCodeLensProvider()));
-    const chat = new ChatViewProvider(context, engine, pulls);
+    const chat = new ChatViewProvider(context, engine, pulls, log);
+    chatView = chat;
     context.subscriptions.push(
       chat,
       vscode.window.registerWebviewViewProvider(ChatViewProvider.viewId, chat, {
@@ -91,6 +93,10 @@ export function activate(context: vscode.ExtensionContext): HearthApi | undefine
 
     register("hearth.openChat", () => vscode.commands.executeCommand(`${ChatViewProvider.viewId}.focus`));
     register("hearth.newChat", () => chat.newChat());
+    register("hearth.openChatInEditor", () => chat.openInEditor());
+    register("hearth.askAboutSelection", () => chat.askAboutSelection());
+    register("hearth.attachContext", () => chat.attachContext("pick"));
+    register("hearth.showChatHistory", () => chat.showHistory());
     register("hearth.loadModelFromFile", (target) => pickAndLoadModel(engine, target));
     register("hearth.runPrompt", (prompt) => runPromptCommand(engine, pulls, prompt));
     register("hearth.showModelInfo", (target) => showModelInfoCommand(engine, target));
@@ -201,6 +207,9 @@ function applyCatalogueSetting(): void {
 }
 
 export async function deactivate(): Promise<void> {
+  // A conversation's last words reach the disk before the window goes.
+  await chatView?.flush().catch(() => undefined);
+  chatView = undefined;
   const engine = engineService;
   engineService = undefined;
   await engine?.dispose();

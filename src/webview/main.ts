@@ -6,32 +6,34 @@
 // the host to open the URL (it confirms with the user first). The draft survives the view being hidden.
 import { createMarkdownRenderer, isSafeLinkUrl } from "../common/markdownRender";
 import type {
+  ChatAttachmentView,
   ChatMessageView,
+  ChatSessionListItem,
   ChatViewState,
+  CodeAction,
   HostToWebviewMessage,
   WebviewToHostMessage,
 } from "../common/webviewProtocol";
 import { sanitizeTree } from "./sanitizeDom";
 
-/**
- * Messages the view sends that the protocol does not list yet: until the host handles them, it
- * drops them as unknown (nothing breaks). `openLink`: the user clicked a link in a reply (the host
- * shows the full URL and opens it only if the user confirms). `copy`: a code block's Copy button
- * (the host writes the clipboard, since navigator.clipboard may be blocked in a webview).
- */
+interface SavedViewState {
+  draft?: string;
+  editing?: boolean;
+}
 
 interface VsCodeApi {
   postMessage(message: WebviewToHostMessage): void;
-  getState(): { draft?: string } | undefined;
-  setState(state: { draft?: string }): void;
+  getState(): SavedViewState | undefined;
+  setState(state: SavedViewState): void;
 }
 
 declare function acquireVsCodeApi(): VsCodeApi;
 
 const vscode = acquireVsCodeApi();
 let strings: Record<string, string> = {};
-let state: ChatViewState = { model: null, busy: false, messages: [] };
-const rendered = new Map<string, { body: HTMLElement; footer: HTMLElement; article: HTMLElement }>();
+let state: ChatViewState = { model: null, busy: false, messages: [], sessionId: "", sessionTitle: "", attachments: [] };
+let editing = vscode.getState()?.editing === true;
+const rendered = new Map<string, { body: HTMLElement; footer: HTMLElement; article: HTMLElement; actions: HTMLElement }>();
 const markdown = createMarkdownRenderer();
 
 function element<K extends keyof HTMLElementTagNameMap>(
@@ -45,54 +47,125 @@ function element<K extends keyof HTMLElementTagNameMap>(
   return node;
 }
 
+function format(template: string | undefined, ...values: Array<string | number>): string {
+  return (template ?? "").replace(/\{(\d+)\}/g, (match, index: string) => String(values[Number(index)] ?? match));
+}
+
+// ── Layout ──────────────────────────────────────────────────────────────────────────────────
+
 const app = document.getElementById("app")!;
 const header = element("header", { class: "toolbar" });
-const modelLabel = element("span", { class: "model", "aria-live": "polite" });
-const loadButton = element("button", { class: "secondary", type: "button" });
-const newChatButton = element("button", { class: "secondary", type: "button" });
-header.append(modelLabel, loadButton, newChatButton);
+const modelButton = element("button", { class: "model", type: "button", id: "model-picker" });
+const sessionLabel = element("span", { class: "session-title" });
+const historyButton = element("button", { class: "secondary icon-text", type: "button", id: "history-button", "aria-haspopup": "dialog" });
+const newChatButton = element("button", { class: "secondary", type: "button", id: "new-chat" });
+header.append(modelButton, sessionLabel, historyButton, newChatButton);
+
 const list = element("main", { class: "messages", role: "log", "aria-live": "polite" });
 const empty = element("p", { class: "empty" });
+
+const historyPanel = element("section", { class: "history", role: "dialog", hidden: "", id: "history" });
+const historyHeader = element("div", { class: "history-header" });
+const historyTitle = element("h2", { id: "history-title" });
+const historyClose = element("button", { type: "button", class: "secondary", id: "history-close" });
+historyHeader.append(historyTitle, historyClose);
+const historySearch = element("input", { type: "search", id: "history-search", autocomplete: "off" });
+const historyList = element("ul", { class: "history-list", id: "history-list" });
+historyPanel.append(historyHeader, historySearch, historyList);
+historyPanel.setAttribute("aria-labelledby", "history-title");
+
 const form = element("form", { class: "composer" });
+const editBanner = element("div", { class: "edit-banner", hidden: "" });
+const editBannerText = element("span");
+const editCancel = element("button", { type: "button", class: "link-button" });
+editBanner.append(editBannerText, editCancel);
+const chips = element("div", { class: "chips", id: "attachments" });
 const input = element("textarea", { rows: "3", id: "prompt" });
-const sendButton = element("button", { type: "submit", class: "primary" });
-form.append(input, sendButton);
-app.append(header, list, form);
+const row = element("div", { class: "composer-row" });
+const attachButton = element("button", { type: "button", class: "secondary", id: "attach" });
+const sendButton = element("button", { type: "submit", class: "primary", id: "send" });
+row.append(attachButton, sendButton);
+form.append(editBanner, chips, input, row);
+app.append(header, list, historyPanel, form);
 
 input.value = vscode.getState()?.draft ?? "";
-input.addEventListener("input", () => vscode.setState({ draft: input.value }));
+function saveViewState(): void {
+  vscode.setState({ draft: input.value, editing });
+}
+input.addEventListener("input", saveViewState);
 
 function applyStrings(): void {
   input.placeholder = strings.placeholder ?? "";
   input.setAttribute("aria-label", strings.input ?? "");
   list.setAttribute("aria-label", strings.transcript ?? "");
-  loadButton.textContent = strings.loadModel ?? "";
+  modelButton.title = strings.modelTitle ?? "";
+  historyButton.textContent = strings.history ?? "";
+  historyButton.title = strings.historyTitle ?? "";
   newChatButton.textContent = strings.newChat ?? "";
   empty.textContent = strings.empty ?? "";
+  historyTitle.textContent = strings.historyTitle ?? "";
+  historyClose.textContent = strings.close ?? "";
+  historySearch.placeholder = strings.search ?? "";
+  historySearch.setAttribute("aria-label", strings.search ?? "");
+  editBannerText.textContent = strings.editing ?? "";
+  editCancel.textContent = strings.cancelEdit ?? "";
+  attachButton.textContent = `+ ${strings.attach ?? ""}`;
+  attachButton.title = strings.attachTitle ?? "";
+  attachButton.setAttribute("aria-label", strings.attachTitle ?? "");
 }
 
 function renderToolbar(): void {
-  modelLabel.textContent = state.model ?? strings.noModel ?? "";
-  modelLabel.classList.toggle("missing", state.model === null);
+  modelButton.textContent = state.model ?? strings.noModel ?? "";
+  modelButton.classList.toggle("missing", state.model === null);
+  sessionLabel.textContent = state.messages.length > 0 ? state.sessionTitle : "";
+  sessionLabel.title = state.sessionTitle;
   sendButton.textContent = state.busy ? (strings.stop ?? "") : (strings.send ?? "");
   sendButton.classList.toggle("stop", state.busy);
   newChatButton.disabled = state.messages.length === 0;
+  editBanner.hidden = !editing;
+  renderActions();
 }
 
+function renderChips(): void {
+  chips.replaceChildren();
+  chips.hidden = state.attachments.length === 0;
+  for (const attachment of state.attachments) chips.append(chip(attachment, true));
+}
+
+function chip(attachment: ChatAttachmentView, removable: boolean): HTMLElement {
+  const item = element("span", { class: `chip ${attachment.kind}`, title: attachment.detail ?? attachment.label });
+  const count = format(attachment.approximate ? strings.approxTokens : strings.tokens, attachment.tokens.toLocaleString());
+  item.append(element("span", { class: "chip-label" }, attachment.label), element("span", { class: "chip-tokens" }, count));
+  if (removable) {
+    const remove = element("button", { type: "button", class: "chip-remove", "aria-label": format(strings.detach, attachment.label), "data-id": attachment.id }, "×");
+    item.append(remove);
+  }
+  return item;
+}
+
+// ── Messages ────────────────────────────────────────────────────────────────────────────────
+
+const codeActions: Array<{ action: CodeAction | "copy"; label: string; title: string }> = [];
+
 /** Puts a reply's Markdown into `body`: rendered, parsed inert, allow-listed, then shown. */
-function renderMarkdownInto(body: HTMLElement, text: string): void {
+function renderMarkdownInto(body: HTMLElement, text: string, streaming: boolean): void {
   const template = document.createElement("template");
   template.innerHTML = markdown.render(text);
   sanitizeTree(template.content);
-  for (const header of Array.from(template.content.querySelectorAll(".code-block > .code-header"))) {
-    const copy = element("button", { type: "button", class: "code-copy", "aria-label": strings.copyCode ?? "Copy code" }, strings.copy ?? "Copy");
-    header.append(copy);
+  for (const codeHeader of Array.from(template.content.querySelectorAll(".code-block > .code-header"))) {
+    const buttons = element("span", { class: "code-actions" });
+    for (const { action, label, title } of codeActions) {
+      // Insert/Apply/New File wait for the block to be complete; Copy works while it streams.
+      if (streaming && action !== "copy") continue;
+      buttons.append(element("button", { type: "button", class: `code-${action === "copy" ? "copy" : "action"}`, "data-action": action, title, "aria-label": title }, label));
+    }
+    codeHeader.append(buttons);
   }
   body.replaceChildren(template.content);
 }
 
 function renderBody(body: HTMLElement, message: ChatMessageView): void {
-  if (message.role === "assistant") renderMarkdownInto(body, message.text);
+  if (message.role === "assistant") renderMarkdownInto(body, message.text, message.streaming === true);
   else body.textContent = message.text;
 }
 
@@ -141,21 +214,52 @@ function renderMessage(message: ChatMessageView): void {
     }
     existing.footer.textContent = message.footer ?? "";
     existing.article.classList.toggle("streaming", message.streaming === true);
+    existing.article.setAttribute("aria-busy", message.streaming ? "true" : "false");
     return;
   }
-  const article = element("article", { class: `message ${message.role}${message.error ? " error" : ""}` });
-  if (message.streaming) article.classList.add("streaming");
+  const article = element("article", { class: `message ${message.role}${message.error ? " error" : ""}`, "data-id": message.id });
+  if (message.streaming) {
+    article.classList.add("streaming");
+    article.setAttribute("aria-busy", "true");
+  }
   if (message.role !== "notice") {
     article.append(element("div", { class: "role" }, message.role === "user" ? (strings.you ?? "") : (strings.assistant ?? "")));
   } else {
     article.setAttribute("role", message.error ? "alert" : "status");
   }
+  if (message.attachments?.length) {
+    const attached = element("div", { class: "chips attached" });
+    for (const attachment of message.attachments) attached.append(chip(attachment, false));
+    article.append(attached);
+  }
   const body = element("div", { class: message.role === "assistant" ? "body markdown" : "body" });
   renderBody(body, message);
   const footer = element("div", { class: "footer" }, message.footer ?? "");
-  article.append(body, footer);
+  const actions = element("div", { class: "message-actions" });
+  article.append(body, footer, actions);
   list.append(article);
-  rendered.set(message.id, { body, footer, article });
+  rendered.set(message.id, { body, footer, article, actions });
+}
+
+/** Copy on every message; Edit on the last question and Regenerate on the last answer, when idle. */
+function renderActions(): void {
+  const lastUser = [...state.messages].reverse().find((message) => message.role === "user")?.id;
+  const lastAssistant = [...state.messages].reverse().find((message) => message.role === "assistant")?.id;
+  for (const message of state.messages) {
+    const entry = rendered.get(message.id);
+    if (!entry) continue;
+    const buttons: HTMLElement[] = [];
+    if (message.role !== "notice" && !message.streaming && message.text) {
+      buttons.push(element("button", { type: "button", class: "message-action", "data-action": "copyMessage", "aria-label": strings.copyMessage ?? "" }, strings.copy ?? ""));
+    }
+    if (!state.busy && message.id === lastUser) {
+      buttons.push(element("button", { type: "button", class: "message-action", "data-action": "edit", title: strings.editTitle ?? "", "aria-label": strings.editTitle ?? "" }, strings.edit ?? ""));
+    }
+    if (!state.busy && message.id === lastAssistant) {
+      buttons.push(element("button", { type: "button", class: "message-action", "data-action": "regenerate", title: strings.regenerateTitle ?? "", "aria-label": strings.regenerateTitle ?? "" }, strings.regenerate ?? ""));
+    }
+    entry.actions.replaceChildren(...buttons);
+  }
 }
 
 function renderAll(): void {
@@ -163,6 +267,7 @@ function renderAll(): void {
   list.replaceChildren();
   if (state.messages.length === 0) list.append(empty);
   for (const message of state.messages) renderMessage(message);
+  renderChips();
   renderToolbar();
   scrollToEnd();
 }
@@ -176,21 +281,116 @@ function isNearEnd(): boolean {
   return list.scrollHeight - list.scrollTop - list.clientHeight < 48;
 }
 
+// ── History ─────────────────────────────────────────────────────────────────────────────────
+
+let searchTimer: ReturnType<typeof setTimeout> | null = null;
+
+function openHistory(): void {
+  historyPanel.hidden = false;
+  historyButton.setAttribute("aria-expanded", "true");
+  vscode.postMessage({ type: "listSessions", query: historySearch.value });
+  historySearch.focus();
+}
+
+function closeHistory(): void {
+  if (historyPanel.hidden) return;
+  historyPanel.hidden = true;
+  historyButton.setAttribute("aria-expanded", "false");
+  input.focus();
+}
+
+function renderSessions(query: string, sessions: ChatSessionListItem[]): void {
+  if (query !== historySearch.value) return; // An older search's answer.
+  historyList.replaceChildren();
+  if (sessions.length === 0) {
+    historyList.append(element("li", { class: "history-empty" }, strings.noSessions ?? ""));
+    return;
+  }
+  const dateFormat = new Intl.DateTimeFormat(document.documentElement.lang || undefined, { dateStyle: "medium", timeStyle: "short" });
+  for (const session of sessions) {
+    const item = element("li", { class: `history-item${session.id === state.sessionId ? " current" : ""}` });
+    const open = element("button", { type: "button", class: "history-open", "data-id": session.id });
+    open.append(element("span", { class: "history-item-title" }, session.title));
+    const meta = `${dateFormat.format(new Date(session.updatedAt))} · ${format(strings.messagesCount, session.messageCount)}`;
+    open.append(element("span", { class: "history-item-meta" }, meta));
+    if (session.match) open.append(element("span", { class: "history-item-match" }, session.match));
+    if (session.id === state.sessionId) open.setAttribute("aria-current", "true");
+    const rename = element("button", { type: "button", class: "history-rename icon", "data-id": session.id, "aria-label": format(strings.renameSession, session.title), title: format(strings.renameSession, session.title) }, "✎");
+    const remove = element("button", { type: "button", class: "history-delete icon", "data-id": session.id, "aria-label": format(strings.deleteSession, session.title), title: format(strings.deleteSession, session.title) }, "🗑");
+    item.append(open, rename, remove);
+    historyList.append(item);
+  }
+}
+
+historyButton.addEventListener("click", () => (historyPanel.hidden ? openHistory() : closeHistory()));
+historyClose.addEventListener("click", closeHistory);
+historySearch.addEventListener("input", () => {
+  if (searchTimer) clearTimeout(searchTimer);
+  searchTimer = setTimeout(() => vscode.postMessage({ type: "listSessions", query: historySearch.value }), 150);
+});
+historyPanel.addEventListener("keydown", (event) => {
+  if (event.key === "Escape") {
+    event.preventDefault();
+    closeHistory();
+  }
+});
+historyList.addEventListener("click", (event) => {
+  const target = event.target instanceof Element ? event.target.closest<HTMLButtonElement>("button[data-id]") : null;
+  const id = target?.dataset.id;
+  if (!target || !id) return;
+  if (target.classList.contains("history-open")) {
+    vscode.postMessage({ type: "openSession", id });
+    closeHistory();
+  } else if (target.classList.contains("history-delete")) {
+    vscode.postMessage({ type: "deleteSession", id });
+  } else if (target.classList.contains("history-rename")) {
+    vscode.postMessage({ type: "renameSession", id });
+  }
+});
+
+// ── Actions ─────────────────────────────────────────────────────────────────────────────────
+
 /** A link in a reply: the host opens it after the user confirms the full URL. */
 function openLink(link: Element): void {
   const url = link.getAttribute("data-href");
   if (url && isSafeLinkUrl(url)) vscode.postMessage({ type: "openLink", url });
 }
 
-function copyCode(button: HTMLButtonElement): void {
-  const text = button.closest(".code-block")?.querySelector("pre code")?.textContent ?? "";
+function copyText(text: string, button: HTMLButtonElement): void {
   // The host writes the clipboard too: navigator.clipboard may be blocked in a webview.
   vscode.postMessage({ type: "copy", text });
-  void navigator.clipboard?.writeText(text).catch(() => undefined);
+  const label = button.textContent;
   button.textContent = strings.copied ?? "Copied";
   setTimeout(() => {
-    button.textContent = strings.copy ?? "Copy";
+    button.textContent = label;
   }, 1500);
+}
+
+function codeOf(button: Element): { code: string; language: string } {
+  const block = button.closest(".code-block");
+  return {
+    code: block?.querySelector("pre code")?.textContent ?? "",
+    language: (block?.querySelector(".code-lang")?.textContent ?? "").trim(),
+  };
+}
+
+function startEditing(): void {
+  const last = [...state.messages].reverse().find((message) => message.role === "user");
+  if (!last || state.busy) return;
+  editing = true;
+  input.value = last.text;
+  saveViewState();
+  renderToolbar();
+  input.focus();
+  input.setSelectionRange(input.value.length, input.value.length);
+}
+
+function stopEditing(): void {
+  if (!editing) return;
+  editing = false;
+  input.value = "";
+  saveViewState();
+  renderToolbar();
 }
 
 list.addEventListener("click", (event) => {
@@ -201,8 +401,23 @@ list.addEventListener("click", (event) => {
     openLink(link);
     return;
   }
-  const copy = target?.closest<HTMLButtonElement>("button.code-copy");
-  if (copy) copyCode(copy);
+  const button = target?.closest<HTMLButtonElement>("button[data-action]");
+  if (!button) return;
+  const action = button.dataset.action;
+  if (action === "copy") {
+    copyText(codeOf(button).code, button);
+  } else if (action === "insert" || action === "apply" || action === "newFile") {
+    const { code, language } = codeOf(button);
+    vscode.postMessage({ type: "code", action, code, language: /^[\w+#.-]{0,40}$/.test(language) ? language : "" });
+  } else if (action === "copyMessage") {
+    const id = button.closest("article")?.getAttribute("data-id");
+    const message = state.messages.find((m) => m.id === id);
+    if (message) copyText(message.text, button);
+  } else if (action === "edit") {
+    startEditing();
+  } else if (action === "regenerate") {
+    vscode.postMessage({ type: "regenerate" });
+  }
 });
 list.addEventListener("keydown", (event) => {
   const target = event.target instanceof Element ? event.target : null;
@@ -212,6 +427,11 @@ list.addEventListener("keydown", (event) => {
     openLink(link);
   }
 });
+chips.addEventListener("click", (event) => {
+  const remove = event.target instanceof Element ? event.target.closest<HTMLButtonElement>("button.chip-remove") : null;
+  const id = remove?.dataset.id;
+  if (id) vscode.postMessage({ type: "detach", id });
+});
 
 function submit(): void {
   if (state.busy) {
@@ -220,9 +440,11 @@ function submit(): void {
   }
   const text = input.value;
   if (!text.trim()) return;
-  vscode.postMessage({ type: "send", text });
+  vscode.postMessage(editing ? { type: "editLast", text } : { type: "send", text });
+  editing = false;
   input.value = "";
-  vscode.setState({ draft: "" });
+  saveViewState();
+  renderToolbar();
 }
 
 form.addEventListener("submit", (event) => {
@@ -230,26 +452,59 @@ form.addEventListener("submit", (event) => {
   submit();
 });
 input.addEventListener("keydown", (event) => {
-  if (event.key === "Enter" && !event.shiftKey && !event.isComposing) {
+  if (event.isComposing) return;
+  if (event.key === "Enter" && !event.shiftKey) {
     event.preventDefault();
     submit();
-  } else if (event.key === "Escape" && state.busy) {
+  } else if (event.key === "Escape") {
+    if (state.busy) {
+      event.preventDefault();
+      vscode.postMessage({ type: "stop" });
+    } else if (editing) {
+      event.preventDefault();
+      stopEditing();
+    }
+  } else if (event.key === "ArrowUp" && !event.shiftKey && input.value === "" && !state.busy) {
     event.preventDefault();
-    vscode.postMessage({ type: "stop" });
+    startEditing();
   }
 });
-loadButton.addEventListener("click", () => vscode.postMessage({ type: "loadModel" }));
-newChatButton.addEventListener("click", () => vscode.postMessage({ type: "newChat" }));
+editCancel.addEventListener("click", () => {
+  stopEditing();
+  input.focus();
+});
+modelButton.addEventListener("click", () => vscode.postMessage({ type: "loadModel" }));
+newChatButton.addEventListener("click", () => {
+  stopEditing();
+  vscode.postMessage({ type: "newChat" });
+});
+attachButton.addEventListener("click", () => vscode.postMessage({ type: "attach", kind: "pick" }));
+// Esc anywhere in the view stops an answer that is streaming.
+document.addEventListener("keydown", (event) => {
+  if (event.key === "Escape" && state.busy && event.target !== input) vscode.postMessage({ type: "stop" });
+});
 
 window.addEventListener("message", (event: MessageEvent<HostToWebviewMessage>) => {
   const message = event.data;
   switch (message.type) {
-    case "state":
+    case "state": {
+      const switched = message.state.sessionId !== state.sessionId;
       state = message.state;
       strings = message.strings;
+      codeActions.splice(
+        0,
+        codeActions.length,
+        { action: "copy", label: strings.copy ?? "", title: strings.copyCode ?? "" },
+        { action: "insert", label: strings.insert ?? "", title: strings.insertTitle ?? "" },
+        { action: "apply", label: strings.apply ?? "", title: strings.applyTitle ?? "" },
+        { action: "newFile", label: strings.newFile ?? "", title: strings.newFileTitle ?? "" },
+      );
+      if (switched && editing) stopEditing();
       applyStrings();
       renderAll();
+      if (!historyPanel.hidden) vscode.postMessage({ type: "listSessions", query: historySearch.value });
       break;
+    }
     case "append":
       if (state.messages.length === 0) empty.remove();
       state.messages.push(message.message);
@@ -269,16 +524,31 @@ window.addEventListener("message", (event: MessageEvent<HostToWebviewMessage>) =
       const index = state.messages.findIndex((m) => m.id === message.message.id);
       if (index >= 0) state.messages[index] = message.message;
       renderMessage(message.message);
+      renderActions();
       break;
     }
     case "busy":
       state.busy = message.busy;
       renderToolbar();
-      if (!message.busy) input.focus();
+      if (!message.busy && historyPanel.hidden) input.focus();
       break;
     case "model":
       state.model = message.model;
       renderToolbar();
+      break;
+    case "attachments":
+      state.attachments = message.attachments;
+      renderChips();
+      break;
+    case "sessions":
+      renderSessions(message.query, message.sessions);
+      break;
+    case "focusComposer":
+      closeHistory();
+      input.focus();
+      break;
+    case "showHistory":
+      openHistory();
       break;
   }
 });

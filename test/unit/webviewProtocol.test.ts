@@ -50,4 +50,40 @@ describe("webview protocol", () => {
     for (const message of hostile) assert.equal(parseWebviewMessage(message), null, JSON.stringify(message)?.slice(0, 60));
     assert.deepEqual(parseWebviewMessage({ type: "stop", command: "rm -rf /" }), { type: "stop" });
   });
+
+  it("accepts the session, attachment and code-block messages, and checks their fields", () => {
+    assert.deepEqual(parseWebviewMessage({ type: "regenerate", extra: 1 }), { type: "regenerate" });
+    assert.deepEqual(parseWebviewMessage({ type: "editLast", text: "again" }), { type: "editLast", text: "again" });
+    assert.equal(parseWebviewMessage({ type: "editLast", text: "  " }), null);
+    assert.deepEqual(parseWebviewMessage({ type: "code", action: "apply", code: "x = 1\n", language: "python" }), {
+      type: "code",
+      action: "apply",
+      code: "x = 1\n",
+      language: "python",
+    });
+    assert.deepEqual(parseWebviewMessage({ type: "code", action: "newFile", code: "", language: "c++" })?.type, "code");
+    for (const bad of [
+      { type: "code", action: "delete", code: "x", language: "js" },
+      { type: "code", action: "insert", code: 7, language: "js" },
+      { type: "code", action: "insert", code: "x", language: "js; rm -rf /" },
+      { type: "code", action: "insert", code: "x", language: "a".repeat(41) },
+      { type: "code", action: "insert", code: "x".repeat(1_000_001), language: "" },
+    ]) {
+      assert.equal(parseWebviewMessage(bad), null, JSON.stringify(bad).slice(0, 60));
+    }
+    for (const kind of ["selection", "file", "openEditors", "workspace", "pick"]) {
+      assert.deepEqual(parseWebviewMessage({ type: "attach", kind }), { type: "attach", kind });
+    }
+    assert.equal(parseWebviewMessage({ type: "attach", kind: "terminal" }), null);
+    assert.deepEqual(parseWebviewMessage({ type: "detach", id: "a3" }), { type: "detach", id: "a3" });
+    assert.deepEqual(parseWebviewMessage({ type: "openSession", id: "lx2-abc123" }), { type: "openSession", id: "lx2-abc123" });
+    for (const id of ["../../etc/passwd", "", "a".repeat(101), 5, "a b", "x/y"]) {
+      for (const type of ["detach", "openSession", "deleteSession", "renameSession"]) {
+        assert.equal(parseWebviewMessage({ type, id }), null, `${type} ${String(id)}`);
+      }
+    }
+    assert.deepEqual(parseWebviewMessage({ type: "listSessions", query: "" }), { type: "listSessions", query: "" });
+    assert.equal(parseWebviewMessage({ type: "listSessions", query: "q".repeat(501) }), null);
+    assert.equal(parseWebviewMessage({ type: "listSessions" }), null);
+  });
 });

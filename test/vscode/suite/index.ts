@@ -29,7 +29,9 @@ export function run(): Promise<void> {
     timeout: 120_000,
     color: false,
   });
-  const files = findTestFiles(__dirname);
+  // HEARTH_VSCODE_FILES=chat,models runs only the files whose names contain one of those words.
+  const only = (process.env.HEARTH_VSCODE_FILES ?? "").split(",").map((word) => word.trim()).filter(Boolean);
+  const files = findTestFiles(__dirname).filter((file) => only.length === 0 || only.some((word) => path.basename(file).includes(word)));
   for (const file of files) mocha.addFile(file);
   console.log(`[hearth-tests] ${files.length} test file(s): ${files.map((f) => path.relative(__dirname, f)).join(", ")}`);
 

@@ -1,0 +1,216 @@
+// The chat inside real VS Code, through the provider the view talks to: conversations kept on disk,
+// switched, searched, renamed and deleted; context attached with token counts; code blocks inserted,
+// applied through an accepted diff, or opened as new files; regenerate and edit; the chat in an
+// editor panel. The real engine answers with the fixture model.
+import * as assert from "node:assert/strict";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import * as vscode from "vscode";
+import type { HearthApi } from "../../../src/extension/extension";
+
+const extensionId = "hearth-dev.hearth";
+
+async function waitFor(condition: () => boolean | Promise<boolean>, what: string, timeoutMs = 30_000): Promise<void> {
+  const started = Date.now();
+  while (!(await condition())) {
+    if (Date.now() - started > timeoutMs) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+describe("Chat view in VS Code", function () {
+  let api: HearthApi;
+  let workspace: string;
+
+  before(async () => {
+    const extension = vscode.extensions.getExtension<HearthApi | undefined>(extensionId);
+    assert.ok(extension);
+    const exported = await extension.activate();
+    assert.ok(exported);
+    api = exported;
+    await vscode.workspace.getConfiguration("hearth").update("threads", 1, vscode.ConfigurationTarget.Global);
+    await vscode.workspace.getConfiguration("hearth").update("maxTokens", 24, vscode.ConfigurationTarget.Global);
+    const fixture = path.join(extension.extensionPath, "test", "fixtures", ".generated", "tiny-llama.gguf");
+    await api.engine.loadModel(fixture);
+    workspace = vscode.workspace.workspaceFolders![0]!.uri.fsPath;
+    await vscode.commands.executeCommand("workbench.action.closeAllEditors");
+  });
+
+  async function openFile(name: string, content: string): Promise<vscode.TextEditor> {
+    const file = path.join(workspace, name);
+    fs.writeFileSync(file, content);
+    const document = await vscode.workspace.openTextDocument(file);
+    return vscode.window.showTextDocument(document, { preview: false });
+  }
+
+  it("keeps several conversations on disk, switches, searches, renames and deletes them", async () => {
+    await api.chat.newChat();
+    await api.chat.send("How do I read a file in Rust?");
+    const first = api.chat.state.sessionId;
+    assert.equal(api.chat.state.sessionTitle, "How do I read a file in Rust?");
+    await api.chat.newChat();
+    assert.notEqual(api.chat.state.sessionId, first);
+    assert.equal(api.chat.state.messages.length, 0);
+    await api.chat.send("What is a goroutine?");
+    const second = api.chat.state.sessionId;
+    await api.chat.flush();
+
+    // Each conversation is its own file in the workspace's storage.
+    const files = fs.readdirSync(api.chat.historyFolder).filter((name) => name.endsWith(".json"));
+    assert.ok(files.includes(`${first}.json`) && files.includes(`${second}.json`), files.join(", "));
+    const saved = JSON.parse(fs.readFileSync(path.join(api.chat.historyFolder, `${first}.json`), "utf8")) as { messages: Array<{ text: string }> };
+    assert.equal(saved.messages[0]!.text, "How do I read a file in Rust?");
+    assert.ok(saved.messages[1]!.text.length > 0, "the answer is saved");
+
+    const found = await api.chat.listSessions("rust file");
+    assert.deepEqual(found.map((s) => s.id), [first]);
+    assert.ok((await api.chat.listSessions("")).length >= 2);
+
+    await api.chat.openSession(first);
+    assert.equal(api.chat.state.sessionId, first);
+    assert.equal(api.chat.state.messages[0]!.text, "How do I read a file in Rust?");
+    // The reopened conversation goes on where it was.
+    await api.chat.send("And a directory?");
+    assert.deepEqual(api.chat.state.messages.map((m) => m.role), ["user", "assistant", "user", "assistant"]);
+
+    await api.chat.renameSession(first, "Rust notes");
+    assert.equal(api.chat.state.sessionTitle, "Rust notes");
+    await api.chat.send("One more");
+    assert.equal(api.chat.state.sessionTitle, "Rust notes", "a renamed conversation keeps its name");
+
+    await api.chat.deleteSession(second, { confirm: false });
+    await api.chat.flush();
+    assert.ok(!fs.existsSync(path.join(api.chat.historyFolder, `${second}.json`)));
+    assert.deepEqual((await api.chat.listSessions("goroutine")).map((s) => s.id), []);
+    assert.ok(fs.existsSync(path.join(api.chat.historyFolder, `${first}.json`)));
+  });
+
+  it("attaches the selection with a token count from the model's tokenizer and sends it as context", async () => {
+    await api.chat.newChat();
+    const editor = await openFile("sample.ts", "export function add(a: number, b: number): number {\n  return a + b;\n}\n\nconsole.log(add(1, 2));\n");
+    editor.selection = new vscode.Selection(0, 0, 3, 0);
+    await vscode.commands.executeCommand("hearth.askAboutSelection");
+    const [chip] = api.chat.state.attachments;
+    assert.ok(chip, "Ask About Selection attached the selection");
+    assert.equal(chip.label, "sample.ts:1-3");
+    assert.equal(chip.kind, "selection");
+    assert.ok(chip.tokens > 5 && !chip.approximate, `counted with the tokenizer: ${JSON.stringify(chip)}`);
+
+    await api.chat.send("What does this do?");
+    const question = api.chat.state.messages[0]!;
+    assert.equal(question.text, "What does this do?", "the view shows what the user typed");
+    assert.equal(question.attachments?.[0]?.label, "sample.ts:1-3");
+    assert.equal((question as { prompt?: string }).prompt, undefined, "the prompt text stays in the host");
+    assert.equal(api.chat.state.attachments.length, 0, "attachments go with one message");
+    const given = api.chat.modelHistory()[0]!.text;
+    assert.ok(given.includes("return a + b;"), "the model was given the selection");
+    assert.ok(given.endsWith("Question: What does this do?"), given);
+  });
+
+  it("attaches the current file and the open editors, and refuses binary files", async () => {
+    await api.chat.newChat();
+    await openFile("notes.md", "# Notes\n\nSome text.\n");
+    await api.chat.attachContext("file");
+    await api.chat.attachContext("openEditors");
+    const labels = api.chat.state.attachments.map((a) => a.label).sort();
+    assert.deepEqual(labels, ["notes.md", "sample.ts"], "the file again replaces its chip; open editors adds the other");
+
+    // Binary data without NULs, which VS Code still opens as text (full of replacement characters).
+    const binary = path.join(workspace, "image.dat");
+    fs.writeFileSync(binary, Buffer.from(Array.from({ length: 600 }, (_, i) => 0x80 + ((i * 37) % 0x7f))));
+    await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(binary));
+    await api.chat.attachContext("file");
+    assert.equal(api.chat.state.attachments.filter((a) => a.label === "image.dat").length, 0);
+    await api.chat.attachContext("workspace");
+    assert.match(api.chat.state.messages.at(-1)?.text ?? "", /not indexed yet/);
+    await vscode.commands.executeCommand("workbench.action.closeAllEditors");
+  });
+
+  it("inserts a code block at the cursor, opens one as a new file, and applies one through an accepted diff", async () => {
+    const editor = await openFile("apply.py", "def greet():\n    print('hi')\n\ngreet()\n");
+    editor.selection = new vscode.Selection(4, 0, 4, 0);
+    assert.ok(await api.chat.code.insert("# inserted\n"));
+    assert.equal(editor.document.getText().endsWith("greet()\n# inserted\n"), true, editor.document.getText());
+
+    const created = await api.chat.code.newFile("fn main() {}\n", "rust");
+    assert.equal(created.document.isUntitled, true);
+    assert.equal(created.document.languageId, "rust");
+    assert.equal(created.document.getText(), "fn main() {}\n");
+    await vscode.commands.executeCommand("workbench.action.revertAndCloseActiveEditor");
+
+    // Apply with lines selected: a diff first, nothing changes until Accept.
+    const target = await vscode.window.showTextDocument(editor.document);
+    target.selection = new vscode.Selection(0, 0, 2, 0);
+    const before = target.document.getText();
+    const proposal = await api.chat.code.apply("def greet():\n    print('hello, world')\n");
+    assert.ok(proposal);
+    await waitFor(
+      () => vscode.window.tabGroups.all.some((g) => g.tabs.some((t) => t.input instanceof vscode.TabInputTextDiff && t.input.modified.scheme === "hearth-proposal")),
+      "the diff to open",
+    );
+    assert.equal(target.document.getText(), before, "nothing changes before Accept");
+    assert.equal(await vscode.commands.executeCommand("hearth.acceptProposal", proposal), true);
+    assert.equal(target.document.getText(), "def greet():\n    print('hello, world')\n\ngreet()\n# inserted\n");
+    await waitFor(
+      () => !vscode.window.tabGroups.all.some((g) => g.tabs.some((t) => t.input instanceof vscode.TabInputTextDiff)),
+      "the diff to close",
+    );
+
+    // Discard leaves the file alone; a file edited after the diff is not overwritten.
+    await vscode.window.showTextDocument(target.document);
+    const discarded = await api.chat.code.apply("nothing\n");
+    await vscode.commands.executeCommand("hearth.discardProposal", discarded);
+    assert.ok(target.document.getText().includes("hello, world"));
+    await vscode.window.showTextDocument(target.document);
+    const stale = await api.chat.code.apply("stale\n");
+    const meanwhile = new vscode.WorkspaceEdit();
+    meanwhile.insert(target.document.uri, new vscode.Position(0, 0), "# edited meanwhile\n");
+    assert.ok(await vscode.workspace.applyEdit(meanwhile));
+    assert.equal(await vscode.commands.executeCommand("hearth.acceptProposal", stale), false);
+    assert.ok(!target.document.getText().includes("stale"));
+    assert.equal(api.chat.code.pending, 0);
+    await target.document.save();
+    await vscode.commands.executeCommand("workbench.action.closeAllEditors");
+  });
+
+  it("regenerates the last answer and edits the last question in place", async () => {
+    await api.chat.newChat();
+    await api.chat.send("First question");
+    await api.chat.send("Second question");
+    await api.chat.regenerate();
+    assert.deepEqual(api.chat.state.messages.map((m) => m.role), ["user", "assistant", "user", "assistant"]);
+    await api.chat.editLast("Second question, reworded");
+    const messages = api.chat.state.messages;
+    assert.deepEqual(messages.map((m) => m.role), ["user", "assistant", "user", "assistant"]);
+    assert.equal(messages[2]!.text, "Second question, reworded");
+    assert.ok(messages[3]!.text.length > 0);
+  });
+
+  it("stops an answer on request and keeps what was written", async () => {
+    await vscode.workspace.getConfiguration("hearth").update("maxTokens", 4000, vscode.ConfigurationTarget.Global);
+    await api.chat.newChat();
+    const sending = api.chat.send("Tell me a very long story");
+    await waitFor(() => (api.chat.state.messages[1]?.text.length ?? 0) > 0, "the answer to start streaming");
+    api.chat.stop();
+    await sending;
+    const answer = api.chat.state.messages[1]!;
+    assert.ok(answer.text.length > 0);
+    assert.match(answer.footer ?? "", /stopped/);
+    assert.equal(api.chat.state.busy, false);
+    await vscode.workspace.getConfiguration("hearth").update("maxTokens", 24, vscode.ConfigurationTarget.Global);
+  });
+
+  it("opens the same conversation in an editor panel", async () => {
+    await vscode.commands.executeCommand("hearth.openChatInEditor");
+    await waitFor(
+      () => vscode.window.tabGroups.all.some((g) => g.tabs.some((t) => t.input instanceof vscode.TabInputWebview && t.input.viewType.includes("hearth.chatPanel"))),
+      "the chat panel tab",
+    );
+    await vscode.commands.executeCommand("workbench.action.closeAllEditors");
+  });
+
+  after(async () => {
+    await vscode.workspace.getConfiguration("hearth").update("threads", undefined, vscode.ConfigurationTarget.Global);
+    await vscode.workspace.getConfiguration("hearth").update("maxTokens", undefined, vscode.ConfigurationTarget.Global);
+  });
+});
