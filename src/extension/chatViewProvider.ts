@@ -526,7 +526,11 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disp
       ...(attachments.length > 0 ? { attachments: attachments.map(attachmentView), prompt } : {}),
     });
     attachments = [];
-    if (!this.session.titleFixed && !this.session.title) this.session.title = titleFromText(text);
+    if (!this.session.titleFixed && !this.session.title) {
+      // The first question names the conversation: the view's title changes with it.
+      this.session.title = titleFromText(text);
+      this.postState();
+    }
     await this.answer(question);
   }
 

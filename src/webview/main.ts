@@ -57,8 +57,8 @@ const app = document.getElementById("app")!;
 const header = element("header", { class: "toolbar" });
 const modelButton = element("button", { class: "model", type: "button", id: "model-picker" });
 const sessionLabel = element("span", { class: "session-title" });
-const historyButton = element("button", { class: "secondary icon-text", type: "button", id: "history-button", "aria-haspopup": "dialog" });
-const newChatButton = element("button", { class: "secondary", type: "button", id: "new-chat" });
+const historyButton = element("button", { class: "secondary compact", type: "button", id: "history-button", "aria-haspopup": "dialog" });
+const newChatButton = element("button", { class: "secondary compact", type: "button", id: "new-chat" });
 header.append(modelButton, sessionLabel, historyButton, newChatButton);
 
 const list = element("main", { class: "messages", role: "log", "aria-live": "polite" });
@@ -101,7 +101,9 @@ function applyStrings(): void {
   modelButton.title = strings.modelTitle ?? "";
   historyButton.textContent = strings.history ?? "";
   historyButton.title = strings.historyTitle ?? "";
-  newChatButton.textContent = strings.newChat ?? "";
+  newChatButton.textContent = "+";
+  newChatButton.title = strings.newChat ?? "";
+  newChatButton.setAttribute("aria-label", strings.newChat ?? "");
   empty.textContent = strings.empty ?? "";
   historyTitle.textContent = strings.historyTitle ?? "";
   historyClose.textContent = strings.close ?? "";
@@ -316,7 +318,7 @@ function renderSessions(query: string, sessions: ChatSessionListItem[]): void {
     if (session.match) open.append(element("span", { class: "history-item-match" }, session.match));
     if (session.id === state.sessionId) open.setAttribute("aria-current", "true");
     const rename = element("button", { type: "button", class: "history-rename icon", "data-id": session.id, "aria-label": format(strings.renameSession, session.title), title: format(strings.renameSession, session.title) }, "✎");
-    const remove = element("button", { type: "button", class: "history-delete icon", "data-id": session.id, "aria-label": format(strings.deleteSession, session.title), title: format(strings.deleteSession, session.title) }, "🗑");
+    const remove = element("button", { type: "button", class: "history-delete icon", "data-id": session.id, "aria-label": format(strings.deleteSession, session.title), title: format(strings.deleteSession, session.title) }, "✕");
     item.append(open, rename, remove);
     historyList.append(item);
   }

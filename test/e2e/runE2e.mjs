@@ -8,7 +8,7 @@
 // Env: HEARTH_E2E_EXTENSION_PATH  extension folder to load (default: this repository)
 //      HEARTH_TEST_RESULTS_FILE   counts JSON (default .test-artifacts/results/e2e.json)
 //      HEARTH_E2E_MODEL           model for "hearth.defaultModel" (default test/fixtures/.generated/tiny-llama.gguf)
-//      HEARTH_UPDATE_SCREENSHOTS=1  also copy the screenshots to media/screenshots/ (run-prompt, chat, models)
+//      HEARTH_UPDATE_SCREENSHOTS=1  also copy the screenshots to media/screenshots/ (run-prompt, models)
 //      HEARTH_E2E_TIMEOUT_MS      bound on the whole run (default 10 min)
 //      HEARTH_HEADED=1            show the browser (needs a display)
 import { spawnSync } from "node:child_process";
@@ -76,7 +76,6 @@ const screenshotFile = path.join(screenshotDir, "run-prompt.png");
 const failureScreenshot = path.join(screenshotDir, "e2e-failure.png");
 const mediaScreenshot = path.join(repoRoot, "media/screenshots/run-prompt.png");
 const chatScreenshotFile = path.join(screenshotDir, "chat.png");
-const mediaChatScreenshot = path.join(repoRoot, "media/screenshots/chat.png");
 const modelsScreenshotFile = path.join(screenshotDir, "models.png");
 const mediaModelsScreenshot = path.join(repoRoot, "media/screenshots/models.png");
 const consoleLogFile = path.join(artifactsDir, "logs/e2e-workbench-console.log");
@@ -214,11 +213,8 @@ const checks = [
       if (box) await ctx.page.mouse.move(box.x + box.width / 2, box.y + box.height - 40);
       await sleep(300);
       await ctx.page.screenshot({ path: chatScreenshotFile, timeout: 30_000 });
+      // The README's chat pictures come from test/e2e/chatE2e.mjs (dark and light themes).
       ctx.note = rel(chatScreenshotFile);
-      if (process.env.HEARTH_UPDATE_SCREENSHOTS === "1") {
-        fs.copyFileSync(chatScreenshotFile, mediaChatScreenshot);
-        ctx.note += `, copied to ${rel(mediaChatScreenshot)}`;
-      }
     },
   },
   {

@@ -1,0 +1,378 @@
+// The chat end to end, as a new user meets it: real VS Code 1.100.3 (code-server) in headless
+// Chromium, the real engine and the fixture model. Open the Hearth view, pick the installed model
+// in the view's picker, send a prompt and watch the answer stream, stop one, edit the last message
+// with ↑, switch and search conversations, apply a code block from a reply to the open file through
+// the diff and Accept, reload the window and find everything intact; screenshots in the dark and
+// light themes (used in the README).
+//
+// The fixture model writes noise, so HEARTH_TEST_CHAT_GRAMMAR makes it answer in a fixed shape (a
+// sentence and a Python code block, then lowercase text that only Stop or hearth.maxTokens ends).
+//
+// Env: HEARTH_TEST_RESULTS_FILE (default .test-artifacts/results/e2e-chat.json),
+//      HEARTH_UPDATE_SCREENSHOTS=1 (copy the screenshots to media/screenshots/), HEARTH_E2E_TIMEOUT_MS.
+import { spawnSync } from "node:child_process";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import {
+  artifactsDir,
+  closeBrowser,
+  launchBrowser,
+  makeTempDir,
+  removeDir,
+  repoRoot,
+  runFixtureGenerator,
+  sleep,
+  startCodeServer,
+  workbenchUrl,
+  writeResults,
+} from "../vscode/codeServer.mjs";
+import { normalize, runChecks, runPaletteCommand, workbenchSelectors } from "./workbenchDriver.mjs";
+
+const SELECTORS = {
+  ...workbenchSelectors,
+  hearthActivity: '.activitybar .action-item a[aria-label^="Hearth"]',
+  chatWebview: 'iframe.webview.ready[src*="extensionId=hearth-dev.hearth"]',
+  paneHeader: ".part.sidebar .pane-header",
+  notification: ".notifications-toasts .notification-toast",
+};
+const INSTALLED_MODEL = "tiny-llama:e2e";
+const CODE_LINE = 'print("hello from hearth")';
+const GRAMMAR = [
+  'root ::= "Here is the code:\\n\\n```python\\n" code "\\n```\\n" tail',
+  `code ::= ${JSON.stringify(CODE_LINE)}`,
+  // No way out: the answer runs until Stop (or hearth.maxTokens), so there is time to stop it.
+  "tail ::= [a-z ] tail",
+].join("\n");
+const FIRST_PROMPT = "Write hello world in Python";
+const EDITED_PROMPT = "Write hello world in Python for Zanzibar";
+const SECOND_PROMPT = "Another conversation about tests";
+const TIMEOUTS = { answer: 240_000, run: Number(process.env.HEARTH_E2E_TIMEOUT_MS) || 10 * 60_000 };
+
+const modelPath = path.join(repoRoot, "test/fixtures/.generated/tiny-llama.gguf");
+const resultsFile = path.resolve(process.env.HEARTH_TEST_RESULTS_FILE || path.join(artifactsDir, "results/e2e-chat.json"));
+const screenshotDir = path.join(artifactsDir, "screenshots");
+const failureScreenshot = path.join(screenshotDir, "e2e-chat-failure.png");
+const consoleLogFile = path.join(artifactsDir, "logs/e2e-chat-console.log");
+const rel = (p) => path.relative(repoRoot, p) || ".";
+
+/** Preferences: Color Theme, the way a user switches themes; resolves once the workbench shows it. */
+async function setTheme(ctx, label, workbenchClass) {
+  await runPaletteCommand(ctx, "Preferences: Color Theme", 60_000);
+  const input = ctx.page.locator(SELECTORS.quickInputBox);
+  await input.fill(label);
+  await ctx.page.locator(SELECTORS.quickInputRows, { hasText: label }).first().waitFor({ timeout: 30_000 });
+  await input.press("Enter");
+  await waitUntil(async () => (await ctx.page.locator(`.monaco-workbench.${workbenchClass}`).count()) > 0, `the ${label} theme`);
+  await sleep(1000);
+}
+
+async function waitUntil(condition, what, timeoutMs = 30_000) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await condition().catch(() => false);
+    if (value) return value;
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs / 1000} s waiting for ${what}`);
+    await sleep(200);
+  }
+}
+
+async function openChat(ctx) {
+  const { page } = ctx;
+  await page.locator(SELECTORS.hearthActivity).first().click({ timeout: 60_000 });
+  const header = page.locator(SELECTORS.paneHeader, { hasText: /^\s*chat/i }).first();
+  if ((await header.getAttribute("aria-expanded").catch(() => null)) === "false") await header.click();
+  // The chat gets the side bar's height: fold the Models view below it.
+  const models = page.locator(SELECTORS.paneHeader, { hasText: /^\s*models/i }).first();
+  if ((await models.getAttribute("aria-expanded").catch(() => null)) === "true") await models.click();
+  ctx.chat = page.frameLocator(SELECTORS.chatWebview).frameLocator("iframe#active-frame");
+  await ctx.chat.locator("#prompt").waitFor({ state: "visible", timeout: 60_000 });
+}
+
+async function screenshot(ctx, name) {
+  fs.mkdirSync(screenshotDir, { recursive: true });
+  const file = path.join(screenshotDir, name);
+  const box = await ctx.page.locator(".part.editor").first().boundingBox().catch(() => null);
+  if (box) await ctx.page.mouse.move(box.x + box.width / 2, box.y + box.height - 40);
+  await sleep(500);
+  await ctx.page.screenshot({ path: file, timeout: 30_000 });
+  ctx.note = rel(file);
+  if (process.env.HEARTH_UPDATE_SCREENSHOTS === "1") {
+    const media = path.join(repoRoot, "media/screenshots", name);
+    fs.mkdirSync(path.dirname(media), { recursive: true });
+    fs.copyFileSync(file, media);
+    ctx.note += `, copied to ${rel(media)}`;
+  }
+}
+
+async function editorText(page) {
+  return normalize((await page.locator(SELECTORS.editorLines).allInnerTexts().catch(() => [])).join("\n"));
+}
+
+const checks = [
+  {
+    name: "code-server starts with the fixture model installed and a Python file in the workspace",
+    async run(ctx) {
+      ctx.server = await startCodeServer({
+        workspace: ctx.workspace,
+        label: "e2e-chat",
+        env: { HEARTH_HOME: ctx.hearthHome, HEARTH_TEST_CHAT_GRAMMAR: ctx.grammarFile },
+        settings: {
+          "hearth.threads": 1,
+          "hearth.maxTokens": 4000,
+          "hearth.modelsPath": ctx.modelsStore,
+        },
+      });
+    },
+  },
+  {
+    name: "the workbench opens hello.py",
+    async run(ctx) {
+      ctx.context = await launchBrowser();
+      const page = (ctx.page = ctx.context.pages()[0] ?? (await ctx.context.newPage()));
+      const consoleLog = fs.createWriteStream(consoleLogFile);
+      ctx.closers.push(() => new Promise((resolve) => consoleLog.end(resolve)));
+      page.on("console", (msg) => consoleLog.write(`[${msg.type()}] ${msg.text()}\n`));
+      page.on("pageerror", (err) => consoleLog.write(`[pageerror] ${err.stack || err.message}\n`));
+      await page.goto(workbenchUrl(ctx.server.baseUrl, { folder: ctx.workspace, extensionDevelopmentPath: repoRoot }), {
+        waitUntil: "domcontentloaded",
+        timeout: 60_000,
+      });
+      await page.locator(SELECTORS.workbench).waitFor({ state: "visible", timeout: 90_000 });
+      await page.locator(SELECTORS.hearthStatusItem).first().waitFor({ state: "visible", timeout: 90_000 });
+      // Quick Open, the way a user opens a file.
+      await page.keyboard.press("Control+P");
+      await page.locator(SELECTORS.quickInputBox).fill("hello.py");
+      await page.locator(SELECTORS.quickInputRows, { hasText: "hello.py" }).first().waitFor({ timeout: 30_000 });
+      await page.keyboard.press("Enter");
+      await waitUntil(async () => (await editorText(page)).includes('print("hi")'), "hello.py in the editor");
+    },
+  },
+  {
+    name: "the chat view opens and its model picker loads the installed model",
+    async run(ctx) {
+      await openChat(ctx);
+      const { page, chat } = ctx;
+      await chat.locator("#model-picker").click();
+      const row = page.locator(SELECTORS.quickInputRows, { hasText: INSTALLED_MODEL }).first();
+      await row.waitFor({ state: "visible", timeout: 60_000 });
+      await row.click();
+      await waitUntil(async () => (await chat.locator("#model-picker").innerText()).includes("tiny-llama"), "the picker to show the loaded model", 120_000);
+      ctx.note = `picker shows "${(await chat.locator("#model-picker").innerText()).trim()}"`;
+    },
+  },
+  {
+    name: "a prompt streams an answer token by token, with a highlighted code block, and Stop ends it",
+    async run(ctx) {
+      const { chat } = ctx;
+      await chat.locator("#prompt").fill(FIRST_PROMPT);
+      await chat.locator("#prompt").press("Enter");
+      await chat.locator(".message.user .body", { hasText: FIRST_PROMPT }).first().waitFor({ timeout: 30_000 });
+      const streaming = chat.locator(".message.assistant.streaming");
+      await streaming.waitFor({ state: "visible", timeout: TIMEOUTS.answer });
+      // The answer grows while it streams; once its code block is complete, Stop.
+      const seen = new Set();
+      await waitUntil(async () => {
+        const text = await streaming.locator(".body").innerText({ timeout: 2_000 });
+        seen.add(text.length);
+        return /hello from hearth[\s\S]*\n[a-z ]{5,}/.test(text);
+      }, "the code block to stream in", TIMEOUTS.answer);
+      await chat.locator("#send.stop").click();
+      const answer = chat.locator(".message.assistant:not(.streaming)").last();
+      await answer.waitFor({ state: "visible", timeout: 30_000 });
+      const code = (await answer.locator(".code-block pre code").first().innerText()).trim();
+      if (code !== CODE_LINE) throw new Error(`the code block shows ${JSON.stringify(code)}`);
+      const highlighted = await answer.locator(".code-block code.language-python .hljs-built_in, .code-block code.language-python .hljs-string").count();
+      if (highlighted === 0) throw new Error("the Python code block is not highlighted");
+      const footer = (await answer.locator(".footer").innerText()).trim();
+      if (!/tiny-llama.*tok\/s.*stopped/.test(footer)) throw new Error(`the footer does not show the model, speed and the stop: "${footer}"`);
+      ctx.note = `${seen.size} different lengths seen while streaming; footer "${footer}"`;
+    },
+  },
+  {
+    name: "↑ in the empty composer edits the last message, Enter sends it in its place, Esc stops the answer",
+    async run(ctx) {
+      const { chat } = ctx;
+      const prompt = chat.locator("#prompt");
+      await prompt.focus();
+      await prompt.press("ArrowUp");
+      const value = await prompt.inputValue();
+      if (value !== FIRST_PROMPT) throw new Error(`↑ put ${JSON.stringify(value)} in the composer`);
+      await prompt.fill(EDITED_PROMPT);
+      await prompt.press("Enter");
+      await chat.locator(".message.user .body", { hasText: EDITED_PROMPT }).waitFor({ timeout: 30_000 });
+      const streaming = chat.locator(".message.assistant.streaming");
+      await waitUntil(async () => /hello from hearth[\s\S]*\n[a-z ]{5,}/.test(await streaming.locator(".body").innerText({ timeout: 2_000 })), "the new answer's code block", TIMEOUTS.answer);
+      await prompt.press("Escape");
+      await waitUntil(async () => (await chat.locator(".message.assistant.streaming").count()) === 0, "Esc to stop the answer");
+      const users = await chat.locator(".message.user .body").allInnerTexts();
+      if (users.length !== 1 || users[0] !== EDITED_PROMPT) throw new Error(`questions now: ${JSON.stringify(users)}`);
+      const footer = (await chat.locator(".message.assistant .footer").last().innerText()).trim();
+      if (!/stopped/.test(footer)) throw new Error(`after Esc the footer says "${footer}"`);
+    },
+  },
+  {
+    name: "Apply on the code block shows a diff of hello.py and Accept changes the file",
+    async run(ctx) {
+      const { page, chat } = ctx;
+      await chat.locator('.message.assistant .code-block button[data-action="apply"]').first().click();
+      await page.locator(".part.editor .tab", { hasText: "Hearth's change" }).first().waitFor({ timeout: 30_000 });
+      const toast = page.locator(SELECTORS.notification, { hasText: "hello.py" }).first();
+      await toast.waitFor({ state: "visible", timeout: 30_000 });
+      await toast.locator("a.monaco-button, .monaco-button", { hasText: /^Accept$/ }).first().click();
+      await waitUntil(
+        async () => (await page.locator(".part.editor .tab", { hasText: "Hearth's change" }).count()) === 0,
+        "the diff to close",
+      );
+      await waitUntil(async () => (await editorText(page)).includes(CODE_LINE), "hello.py to hold the code block");
+      const text = await editorText(page);
+      if (text.includes('print("hi")')) throw new Error(`the old line is still there: ${JSON.stringify(text.slice(0, 200))}`);
+    },
+  },
+  {
+    name: "New Chat starts a second conversation; History lists, searches and switches them",
+    async run(ctx) {
+      const { chat } = ctx;
+      await chat.locator("#new-chat").click();
+      await waitUntil(async () => (await chat.locator(".message").count()) === 0, "an empty conversation");
+      await chat.locator("#prompt").fill(SECOND_PROMPT);
+      await chat.locator("#prompt").press("Enter");
+      await chat.locator(".message.assistant.streaming").waitFor({ timeout: TIMEOUTS.answer });
+      await chat.locator("#send.stop").click();
+      await chat.locator(".message.assistant:not(.streaming)").first().waitFor({ timeout: 30_000 });
+      await chat.locator("#history-button").click();
+      const items = chat.locator("#history-list .history-open");
+      await waitUntil(async () => (await items.count()) === 2, "two conversations in the history");
+      await chat.locator("#history-search").fill("zanzibar");
+      await waitUntil(async () => (await items.count()) === 1, "the search to keep one conversation");
+      const title = (await items.first().locator(".history-item-title").innerText()).trim();
+      if (title !== EDITED_PROMPT) throw new Error(`the search found "${title}"`);
+      await items.first().click();
+      await chat.locator(".message.user .body", { hasText: EDITED_PROMPT }).waitFor({ timeout: 30_000 });
+      ctx.note = `switched back to "${title}"`;
+    },
+  },
+  {
+    name: "Ask About Selection (Ctrl+Alt+J in the editor) attaches the selection as a chip with its token count",
+    async run(ctx) {
+      const { page, chat } = ctx;
+      await page.locator(".part.editor .monaco-editor .view-lines").first().click();
+      await page.keyboard.press("Control+A");
+      await page.keyboard.press("Control+Alt+J");
+      const chip = chat.locator("#attachments .chip").first();
+      await chip.waitFor({ state: "visible", timeout: 30_000 });
+      const text = normalize((await chip.innerText()).replace(/\s+/g, " ").trim());
+      if (!/^hello\.py:1(-2)? \S*\d+ tokens/.test(text)) throw new Error(`the chip says "${text}"`);
+      await chat.locator("#prompt").fill("What does this print?");
+      // Widen the side bar for the pictures (best effort).
+      const sidebar = await page.locator(".part.sidebar").first().boundingBox().catch(() => null);
+      if (sidebar) {
+        const y = sidebar.y + sidebar.height / 2;
+        await page.mouse.move(sidebar.x + sidebar.width - 1, y);
+        await page.mouse.down();
+        await page.mouse.move(sidebar.x + sidebar.width + 220, y, { steps: 8 });
+        await page.mouse.up();
+      }
+      ctx.note = `chip "${text}"`;
+    },
+  },
+  {
+    name: "a screenshot of the chat in the dark theme is saved",
+    async run(ctx) {
+      await setTheme(ctx, "Default Dark Modern", "vs-dark");
+      await screenshot(ctx, "chat-dark.png");
+    },
+  },
+  {
+    name: "after a window reload the conversation is intact",
+    async run(ctx) {
+      const { page } = ctx;
+      await page.reload({ waitUntil: "domcontentloaded" });
+      await page.locator(SELECTORS.workbench).waitFor({ state: "visible", timeout: 90_000 });
+      await openChat(ctx);
+      const { chat } = ctx;
+      await chat.locator(".message.user .body", { hasText: EDITED_PROMPT }).waitFor({ timeout: 60_000 });
+      const questions = await chat.locator(".message.user .body").allInnerTexts();
+      const answers = await chat.locator(".message.assistant .body").allInnerTexts();
+      if (questions.length !== 1 || answers.length !== 1 || !answers[0].includes("hello from hearth")) {
+        throw new Error(`after the reload: ${questions.length} questions, ${answers.length} answers`);
+      }
+      ctx.note = `${questions.length} questions and ${answers.length} answers back`;
+    },
+  },
+  {
+    name: "a screenshot of the chat in the light theme is saved",
+    async run(ctx) {
+      await setTheme(ctx, "Default Light Modern", "vs");
+      await screenshot(ctx, "chat-light.png");
+    },
+  },
+];
+
+function prepareModelStore(storeDir) {
+  const result = spawnSync("npx", ["--no-install", "tsx", "test/e2e/prepareModelStore.ts", storeDir, modelPath, INSTALLED_MODEL], {
+    cwd: repoRoot,
+    encoding: "utf8",
+    timeout: 120_000,
+    killSignal: "SIGKILL",
+  });
+  if (result.status !== 0) throw new Error(`could not prepare the model store: ${(result.stderr || result.error?.message || "").trim()}`);
+}
+
+async function main() {
+  const started = Date.now();
+  fs.rmSync(resultsFile, { force: true });
+  fs.mkdirSync(path.dirname(consoleLogFile), { recursive: true });
+  runFixtureGenerator();
+  const ctx = {
+    workspace: makeTempDir("e2e-chat-ws"),
+    hearthHome: makeTempDir("e2e-chat-home"),
+    modelsStore: makeTempDir("e2e-chat-models"),
+    grammarFile: "",
+    closers: [],
+    server: null,
+    context: null,
+    page: null,
+    note: "",
+  };
+  fs.writeFileSync(path.join(ctx.workspace, "hello.py"), 'print("hi")\n');
+  ctx.grammarFile = path.join(ctx.hearthHome, "answer.gbnf");
+  fs.writeFileSync(ctx.grammarFile, GRAMMAR);
+  prepareModelStore(ctx.modelsStore);
+
+  let results;
+  let failed = false;
+  try {
+    ({ results, failed } = await runChecks({
+      checks,
+      ctx,
+      label: "e2e-chat",
+      timeoutMs: TIMEOUTS.run,
+      failureScreenshot,
+      log: (text) => console.log(`[test:e2e-chat] ${text}`),
+    }));
+  } finally {
+    await closeBrowser(ctx.context);
+    for (const close of ctx.closers) await close();
+    if (ctx.server) await ctx.server.stop();
+    removeDir(ctx.workspace);
+    removeDir(ctx.hearthHome);
+    removeDir(ctx.modelsStore);
+  }
+  writeResults(resultsFile, results);
+  const secs = ((Date.now() - started) / 1000).toFixed(1);
+  console.log(`[test:e2e-chat] ${results.passed} passed, ${results.failed} failed, ${results.pending} skipped in ${secs} s; results ${rel(resultsFile)}`);
+  return failed ? 1 : 0;
+}
+
+main().then(
+  (code) => process.exit(code),
+  (err) => {
+    console.error(`[test:e2e-chat] ${err.stack || err}`);
+    try {
+      writeResults(resultsFile, { passed: 0, failed: 1, pending: 0, failures: [{ title: "e2e-chat: setup", message: String(err.message || err) }] });
+    } catch {
+      // nothing more to do
+    }
+    process.exit(1);
+  },
+);
