@@ -4,6 +4,8 @@ import * as vscode from "vscode";
 import { setLocale, normalizeLocale } from "../common/localize";
 import { errorText } from "../common/engineError";
 import { ChatViewProvider } from "./chatViewProvider";
+import { registerChatParticipant } from "./chatParticipant";
+import type { HearthChatParticipant } from "./chatParticipant";
 import { registerModelfileLanguage } from "./modelfileLanguage";
 import { chatWithModelfileCommand, createModelCommand, ModelfileCodeLensProvider } from "./modelfileCommands";
 import { applyCustomCatalogue } from "../engine/customCatalogue";
@@ -37,6 +39,8 @@ export interface HearthApi {
   readonly models: ModelsTreeProvider;
   readonly pulls: PullTracker;
   readonly licences: LicenceGate;
+  /** `@hearth` in VS Code's chat (registered where the host has the chat API). */
+  readonly participant: HearthChatParticipant;
 }
 
 let engineService: EngineService | undefined;
@@ -90,6 +94,8 @@ export function activate(context: vscode.ExtensionContext): HearthApi | undefine
         webviewOptions: { retainContextWhenHidden: false },
       }),
     );
+
+    const participant = registerChatParticipant(context, engine, log);
 
     register("hearth.openChat", () => vscode.commands.executeCommand(`${ChatViewProvider.viewId}.focus`));
     register("hearth.newChat", () => chat.newChat());
@@ -191,7 +197,7 @@ export function activate(context: vscode.ExtensionContext): HearthApi | undefine
     );
 
     log.info(`Hearth ${String(context.extension.packageJSON.version)} activated (VS Code ${vscode.version})`);
-    return { engine, statusBar, chat, models, pulls, licences };
+    return { engine, statusBar, chat, models, pulls, licences, participant };
   } catch (error) {
     void vscode.window.showErrorMessage(
       vscode.l10n.t("Hearth could not start: {0}. Reload the window; if it happens again, report it with the Hearth log.", errorText(error)),
