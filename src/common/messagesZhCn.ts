@@ -563,14 +563,16 @@ Options:
 
 Creates the model NAME (family:tag) from a Modelfile: its base model (FROM: an installed
 model, a catalogue name — pulled if needed — or a .gguf file), PARAMETERs, SYSTEM, MESSAGEs,
-ADAPTER and LICENSE. Run it with "hearth run NAME".
+TEMPLATE, ADAPTER, DRAFT, LICENSE, REQUIRES, RENDERER and PARSER. Warnings about the Modelfile
+go to stderr. Run it with "hearth run NAME".
 
 Options:
   -f, --file FILE      The Modelfile (default: ./Modelfile).
   -h, --help           Show this help.`]: `用法：hearth create NAME [选项]
 
 根据 Modelfile 创建模型 NAME（family:tag）：包括其基础模型（FROM：已安装的模型、模型目录中的
-名称（需要时会自动拉取）或 .gguf 文件）、PARAMETER、SYSTEM、MESSAGE、ADAPTER 和 LICENSE。
+名称（需要时会自动拉取）或 .gguf 文件）、PARAMETER、SYSTEM、MESSAGE、TEMPLATE、ADAPTER、DRAFT、
+LICENSE、REQUIRES、RENDERER 和 PARSER。关于 Modelfile 的警告输出到 stderr。
 之后用 "hearth run NAME" 运行它。
 
 选项：

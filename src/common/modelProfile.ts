@@ -1,8 +1,19 @@
 // A profile: what a Modelfile makes of a base model (as `ollama create` does): sampling and
 // context parameters mapped onto the engine's options, a system prompt, seeded messages, LoRA
-// adapters, the chat template and the licence. Stored in the model's manifest.
+// adapters, the chat template, a draft model for speculative decoding, the Ollama renderer and
+// parser names, the Ollama version it requires, and the licence. Stored in the model's manifest.
 import type { ChatTurn, GenerationOptions } from "./engineProtocol";
+import type { GoTemplate } from "./goTemplate";
+import { parseGoTemplate, templateStopSequences } from "./goTemplate";
+import { localize } from "./localize";
 import type { ModelfileCommand, ParsedModelfile } from "./modelfileParser";
+
+/**
+ * The Ollama version whose Modelfiles Hearth runs: every instruction of that version's Modelfile
+ * (REQUIRES, DRAFT, RENDERER and PARSER included) and its template functions. A Modelfile whose
+ * REQUIRES names a later version is refused, at create and at load, as that Ollama would refuse it.
+ */
+export const ollamaCompatibilityVersion = "0.14.0";
 
 export interface ProfileParameters extends GenerationOptions {
   contextSize?: number;
@@ -19,9 +30,75 @@ export interface ModelProfile {
   messages: ChatTurn[];
   /** Absolute paths of GGUF LoRA adapters. */
   adapters: string[];
-  /** TEMPLATE as written (recorded; the model's own chat template is used to prompt it). */
+  /** TEMPLATE as written: Ollama's Go-template syntax; it formats the chat prompt (unless a RENDERER is named). */
   template?: string;
+  /** DRAFT: a smaller model for speculative decoding, as an absolute path or an installed model's name. */
+  draft?: string;
+  /** RENDERER: an Ollama built-in prompt renderer's name (recorded; the model's own chat template formats the prompt). */
+  renderer?: string;
+  /** PARSER: an Ollama built-in output parser's name (recorded; answers are shown as the model writes them). */
+  parser?: string;
+  /** REQUIRES: the oldest Ollama version the model works with. */
+  requires?: string;
   license: string[];
+}
+
+/** Whether a DRAFT value is a path (else the name of an installed model). */
+export function isDraftPath(value: string): boolean {
+  return /[\\/]/.test(value) || /\.gguf$/i.test(value) || value.startsWith("~") || value.startsWith(".");
+}
+
+/**
+ * Compares two Ollama versions (`0.14.0`, `v0.13`, `0.14.0-rc1`): negative, zero or positive, as
+ * `a` is older than, the same as or newer than `b`; null when either is not a version. A
+ * pre-release is older than its release.
+ */
+export function compareOllamaVersions(a: string, b: string): number | null {
+  const read = (text: string): { parts: number[]; pre: string | null } | null => {
+    const match = /^v?(\d+)(?:\.(\d+))?(?:\.(\d+))?(?:-([0-9A-Za-z.-]+))?(?:\+[0-9A-Za-z.-]+)?$/.exec(text.trim());
+    if (!match) return null;
+    return { parts: [Number(match[1]), Number(match[2] ?? 0), Number(match[3] ?? 0)], pre: match[4] ?? null };
+  };
+  const left = read(a);
+  const right = read(b);
+  if (!left || !right) return null;
+  for (let i = 0; i < 3; i++) if (left.parts[i] !== right.parts[i]) return left.parts[i]! - right.parts[i]!;
+  if (left.pre === right.pre) return 0;
+  if (left.pre === null) return 1;
+  if (right.pre === null) return -1;
+  return left.pre < right.pre ? -1 : 1;
+}
+
+/** Why Hearth cannot run `name`, which REQUIRES this Ollama version; null when it can. */
+export function requiresProblem(required: string, name: string): string | null {
+  const order = compareOllamaVersions(required, ollamaCompatibilityVersion);
+  if (order === null || order <= 0) return null;
+  return localize(
+    "{0} REQUIRES Ollama {1}, but Hearth runs Modelfiles of Ollama {2} and earlier, so it may use features Hearth does not have. Update Hearth, or create the model again from a Modelfile with an earlier REQUIRES.",
+    name,
+    required,
+    ollamaCompatibilityVersion,
+  );
+}
+
+/** The TEMPLATE that formats this profile's chat prompt, parsed; undefined when the model's own template does (no TEMPLATE, or a RENDERER). */
+export function profileTemplate(profile: ModelProfile | undefined): GoTemplate | undefined {
+  if (!profile || profile.template === undefined || profile.renderer !== undefined || profile.template.trim() === "") return undefined;
+  return parseGoTemplate(profile.template);
+}
+
+/**
+ * The profile's stop sequences: its PARAMETER stop values, or, when it has none and its TEMPLATE
+ * formats the prompt, the template's turn markers (Ollama's library models list them as
+ * PARAMETER stop). Undefined when there are none.
+ */
+export function profileStopSequences(profile: ModelProfile | undefined): string[] | undefined {
+  if (!profile) return undefined;
+  if (profile.parameters.stop !== undefined) return profile.parameters.stop;
+  const template = profileTemplate(profile);
+  if (!template || template.diagnostics.length > 0) return undefined;
+  const stops = templateStopSequences(template);
+  return stops.length > 0 ? stops : undefined;
 }
 
 const numberParameters: Record<string, { key: keyof ProfileParameters; integer: boolean }> = {
@@ -75,6 +152,18 @@ export function profileFromModelfile(parsed: ParsedModelfile, resolvePath: (valu
       case "TEMPLATE":
         profile.template = command.value;
         break;
+      case "DRAFT":
+        profile.draft = isDraftPath(command.value) ? resolvePath(command.value) : command.value;
+        break;
+      case "RENDERER":
+        profile.renderer = command.value;
+        break;
+      case "PARSER":
+        profile.parser = command.value;
+        break;
+      case "REQUIRES":
+        profile.requires = command.value;
+        break;
       case "LICENSE":
         profile.license.push(command.value);
         break;
@@ -107,6 +196,8 @@ export function mergeProfileOptions(
   }
   if (!profile) return base ? { ...base, ...(options ?? {}) } : options;
   const sampling: ProfileParameters = { ...profile.parameters };
+  const stops = profileStopSequences(profile);
+  if (stops !== undefined) sampling.stop = stops;
   delete sampling.contextSize;
   delete sampling.threads;
   delete sampling.gpuLayers;
@@ -133,6 +224,10 @@ export function parseProfile(value: unknown): ModelProfile | null {
     messages,
     adapters: Array.isArray(raw.adapters) ? raw.adapters.filter((a): a is string => typeof a === "string") : [],
     ...(typeof raw.template === "string" ? { template: raw.template } : {}),
+    ...(typeof raw.draft === "string" ? { draft: raw.draft } : {}),
+    ...(typeof raw.renderer === "string" ? { renderer: raw.renderer } : {}),
+    ...(typeof raw.parser === "string" ? { parser: raw.parser } : {}),
+    ...(typeof raw.requires === "string" ? { requires: raw.requires } : {}),
     license: Array.isArray(raw.license) ? raw.license.filter((l): l is string => typeof l === "string") : [],
   };
 }
@@ -143,6 +238,7 @@ export function modelfileFromProfile(profile: ModelProfile, from: string): strin
   const names: Record<string, string> = {};
   for (const [name, mapping] of Object.entries(numberParameters)) names[mapping.key] = name;
   const lines = [`FROM ${from}`];
+  if (profile.requires !== undefined) lines.push(`REQUIRES ${profile.requires}`);
   for (const [key, value] of Object.entries(profile.parameters)) {
     if (key === "stop" && Array.isArray(value)) for (const stop of value) lines.push(`PARAMETER stop ${quote(String(stop))}`);
     else if (names[key] !== undefined) lines.push(`PARAMETER ${names[key]} ${String(value)}`);
@@ -150,6 +246,9 @@ export function modelfileFromProfile(profile: ModelProfile, from: string): strin
   if (profile.template !== undefined) lines.push(`TEMPLATE ${quote(profile.template)}`);
   if (profile.system !== undefined) lines.push(`SYSTEM ${quote(profile.system)}`);
   for (const adapter of profile.adapters) lines.push(`ADAPTER ${adapter}`);
+  if (profile.draft !== undefined) lines.push(`DRAFT ${quote(profile.draft)}`);
+  if (profile.renderer !== undefined) lines.push(`RENDERER ${profile.renderer}`);
+  if (profile.parser !== undefined) lines.push(`PARSER ${profile.parser}`);
   for (const message of profile.messages) lines.push(`MESSAGE ${message.role} ${quote(message.text)}`);
   for (const license of profile.license) lines.push(`LICENSE ${quote(license)}`);
   return `${lines.join("\n")}\n`;

@@ -539,32 +539,32 @@ export const modelfileInstructionDocs: readonly ModelfileInstructionInfo[] = [
     instruction: "REQUIRES",
     syntax: "REQUIRES <version>",
     documentation: {
-      en: "The oldest Ollama version this model works with, as a semantic version (for example 0.14.0).",
-      zhCn: "该模型可用的最低 Ollama 版本，使用语义化版本号（例如 0.14.0）。",
+      en: "The oldest Ollama version this model works with, as a semantic version (for example 0.14.0). Hearth runs the Modelfiles of Ollama 0.14.0 and refuses a later REQUIRES.",
+      zhCn: "该模型可用的最低 Ollama 版本，使用语义化版本号（例如 0.14.0）。Hearth 支持 Ollama 0.14.0 的 Modelfile，会拒绝要求更高版本的 REQUIRES。",
     },
   },
   {
     instruction: "DRAFT",
-    syntax: "DRAFT <path to a draft model>",
+    syntax: "DRAFT <path to a draft model> | DRAFT <installed model name>",
     documentation: {
-      en: "A smaller draft model for speculative decoding, as a path to its file or folder; it must not be the same file as FROM.",
-      zhCn: "用于推测解码的较小草稿模型，填写其文件或文件夹的路径；不能与 FROM 指向同一个文件。",
+      en: "A smaller draft model for speculative decoding, as a path to its file (or, in Hearth, an installed model's name); it must not be the same file as FROM and must use the same tokenizer. It drafts tokens that the model then checks, which can make answers faster without changing them.",
+      zhCn: "用于推测解码的较小草稿模型，填写其文件路径（在 Hearth 中也可以填写已安装模型的名称）；不能与 FROM 指向同一个文件，且必须使用相同的分词器。草稿模型预先生成 token，再由主模型校验，可在不改变回答的前提下加快生成。",
     },
   },
   {
     instruction: "RENDERER",
     syntax: "RENDERER <renderer name>",
     documentation: {
-      en: "The name of a built-in prompt renderer that replaces TEMPLATE for models Ollama formats in code.",
-      zhCn: "内置提示词渲染器的名称，用于由 Ollama 以代码方式格式化提示词的模型，代替 TEMPLATE。",
+      en: "The name of a built-in prompt renderer that replaces TEMPLATE for models Ollama formats in code. Hearth prompts such a model with its own chat template (from the GGUF file), which these renderers reproduce.",
+      zhCn: "内置提示词渲染器的名称，用于由 Ollama 以代码方式格式化提示词的模型，代替 TEMPLATE。Hearth 会用模型自带的聊天模板（来自 GGUF 文件）为这类模型构造提示词，这些渲染器实现的正是该模板。",
     },
   },
   {
     instruction: "PARSER",
     syntax: "PARSER <parser name>",
     documentation: {
-      en: "The name of a built-in output parser that reads the model's answer (thinking and tool calls) for models Ollama handles in code.",
-      zhCn: "内置输出解析器的名称，用于解析模型回答中的思考过程和工具调用，适用于由 Ollama 以代码方式处理的模型。",
+      en: "The name of a built-in output parser that reads the model's answer (thinking and tool calls) for models Ollama handles in code. Hearth records it and shows the answer as the model writes it.",
+      zhCn: "内置输出解析器的名称，用于解析模型回答中的思考过程和工具调用，适用于由 Ollama 以代码方式处理的模型。Hearth 会记录该名称，并按模型输出的原样显示回答。",
     },
   },
 ];
@@ -572,3 +572,65 @@ export const modelfileInstructionDocs: readonly ModelfileInstructionInfo[] = [
 export function findModelfileInstructionDoc(instruction: ModelfileInstruction): ModelfileInstructionInfo | undefined {
   return modelfileInstructionDocs.find((info) => info.instruction === instruction);
 }
+
+/**
+ * The names of Ollama's built-in prompt renderers (model/renderers), for RENDERER. Hearth has none
+ * of them: a profile that names one is prompted with the model's own chat template (the GGUF's),
+ * which is what these renderers reproduce in code.
+ */
+export const ollamaRendererNames: readonly string[] = [
+  "cogito",
+  "cohere",
+  "deepseek3.1",
+  "functiongemma",
+  "gemma4",
+  "gemma4-large",
+  "gemma4-small",
+  "glimmer",
+  "glm-4.7",
+  "glm-ocr",
+  "harmony",
+  "laguna",
+  "lfm2",
+  "lfm2-thinking",
+  "nemotron-3-nano",
+  "nemotron-3.5-nano",
+  "olmo3",
+  "olmo3.1",
+  "olmo3-32b-think",
+  "olmo3-think",
+  "ornith",
+  "poolside-v1",
+  "qwen3-coder",
+  "qwen3-vl-instruct",
+  "qwen3-vl-thinking",
+  "qwen3.5",
+  "qwen3.8",
+];
+
+/**
+ * The names of Ollama's built-in output parsers (model/parsers), for PARSER. Hearth records the
+ * name and shows answers as the model writes them (thinking and tool calls included).
+ */
+export const ollamaParserNames: readonly string[] = [
+  "cogito",
+  "deepseek3",
+  "functiongemma",
+  "gemma4",
+  "glm-4.7",
+  "glm-ocr",
+  "harmony",
+  "lfm2",
+  "lfm2-thinking",
+  "ministral",
+  "nemotron-3-nano",
+  "olmo3",
+  "olmo3-think",
+  "passthrough",
+  "qwen3",
+  "qwen3-coder",
+  "qwen3-thinking",
+  "qwen3-vl-instruct",
+  "qwen3-vl-thinking",
+  "qwen3.5",
+];

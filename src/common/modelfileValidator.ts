@@ -1,11 +1,20 @@
 // Checks a Modelfile's meaning on top of the parser: FROM present and used once, instructions and
 // PARAMETER names that exist (with the closest valid name as a quick fix), values of the right
-// type and in range, instructions that a later one overrides, TEMPLATE variables Ollama defines,
-// and (through an injected environment, so this stays pure) FROM/ADAPTER/DRAFT paths that exist
-// and FROM names that are installed or in the catalogue.
+// type and in range, instructions that a later one overrides, a TEMPLATE that parses (Go template
+// syntax, see goTemplate.ts) and uses variables Ollama defines, RENDERER and PARSER names Ollama
+// has, and (through an injected environment, so this stays pure) FROM/ADAPTER/DRAFT paths that
+// exist, FROM and DRAFT names that are installed or in the catalogue, and a REQUIRES the runner
+// can meet.
+import { parseGoTemplate } from "./goTemplate";
 import { findCatalogueEntry } from "./modelCatalogue";
 import { parseModelReference, tryParseModelName, formatModelName } from "./modelName";
-import { currentModelfileParameterNames, findModelfileParameter } from "./modelfileParameters";
+import { compareOllamaVersions, isDraftPath } from "./modelProfile";
+import {
+  currentModelfileParameterNames,
+  findModelfileParameter,
+  ollamaParserNames,
+  ollamaRendererNames,
+} from "./modelfileParameters";
 import type { ModelfileParameterInfo } from "./modelfileParameters";
 import { localize } from "./localize";
 import { modelfileInstructions, parseModelfile, splitModelfileLines } from "./modelfileParser";
@@ -30,6 +39,8 @@ export interface ModelfileEnvironment {
   isInstalledModel(name: string): boolean;
   /** Whether the catalogue can pull this normalised name; defaults to Hearth's catalogue. */
   isCatalogueModel?(name: string): boolean;
+  /** The Ollama version whose Modelfiles the runner supports: a REQUIRES above it is an error. Unchecked when absent. */
+  readonly ollamaVersion?: string;
 }
 
 export interface ModelfileValidation {
@@ -283,6 +294,17 @@ export function validateModelfile(text: string, environment?: ModelfileEnvironme
     }
   }
 
+  const renderer = lastOf.get("RENDERER");
+  const template = lastOf.get("TEMPLATE");
+  if (renderer && template) {
+    report(
+      "warning",
+      "overriddenInstruction",
+      template.keywordRange,
+      localize("RENDERER {0} formats the prompt, so this TEMPLATE is not used (as in Ollama). Hearth prompts the model with its own chat template. Remove RENDERER to use this TEMPLATE.", renderer.value),
+    );
+  }
+
   for (const command of commands) {
     switch (command.instruction) {
       case "PARAMETER":
@@ -299,14 +321,31 @@ export function validateModelfile(text: string, environment?: ModelfileEnvironme
             command.valueRange,
             localize("REQUIRES needs an Ollama version number such as 0.14.0, not \"{0}\".", command.value),
           );
+        } else if (environment?.ollamaVersion !== undefined && (compareOllamaVersions(command.value, environment.ollamaVersion) ?? 0) > 0) {
+          report(
+            "error",
+            "requiresNewerOllama",
+            command.valueRange,
+            localize(
+              "This Modelfile REQUIRES Ollama {0}, but Hearth runs Modelfiles of Ollama {1} and earlier, so the model may use features Hearth does not have. Use an earlier version in REQUIRES if the model works with it, or update Hearth.",
+              command.value,
+              environment.ollamaVersion,
+            ),
+          );
         }
         break;
       case "FROM":
         checkFrom(command, environment, report);
         break;
       case "ADAPTER":
-      case "DRAFT":
         if (environment) checkPathExists(command, environment, report);
+        break;
+      case "DRAFT":
+        if (environment) checkDraft(command, environment, report);
+        break;
+      case "RENDERER":
+      case "PARSER":
+        checkBuiltinName(command, report);
         break;
       default:
         break;
@@ -402,32 +441,26 @@ function checkTemplate(command: ModelfileCommand, report: Report): void {
     start: positionInValue(command, start),
     end: positionInValue(command, end),
   });
-  let depth = 0;
+  // The syntax, as Go's template parser (and so Ollama) reads it.
+  for (const problem of parseGoTemplate(value).diagnostics) {
+    report(
+      "error",
+      "templateSyntax",
+      rangeAt(problem.start, Math.max(problem.end, problem.start)),
+      localize("The TEMPLATE does not parse: {0}", problem.message),
+    );
+  }
+  // The variables it reads.
   let cursor = 0;
   while (cursor < value.length) {
     const open = value.indexOf("{{", cursor);
     if (open === -1) break;
     const close = value.indexOf("}}", open + 2);
-    if (close === -1) {
-      report(
-        "warning",
-        "templateSyntax",
-        rangeAt(open, open + 2),
-        localize("This {{ has no matching }}: the template will not parse."),
-      );
-      return;
-    }
+    if (close === -1) return;
     const body = value.slice(open + 2, close);
     cursor = close + 2;
     const trimmed = body.replace(/^-?\s*/, "").replace(/\s*-?$/, "");
     if (trimmed.startsWith("/*")) continue;
-    const keyword = /^(if|range|with|define|block|end)\b/.exec(trimmed)?.[1];
-    if (keyword === "end") depth--;
-    else if (keyword !== undefined) depth++;
-    if (depth < 0) {
-      report("warning", "templateSyntax", rangeAt(open, close + 2), localize("This {{ end }} closes nothing: there is no open if, range, with, define or block before it."));
-      depth = 0;
-    }
     // Blank out string literals so that dots inside them are not read as fields.
     const code = body.replace(/"(?:[^"\\]|\\.)*"|`[^`]*`|'(?:[^'\\]|\\.)*'/g, (literal) => " ".repeat(literal.length));
     for (const match of code.matchAll(/\.([A-Za-z_]\w*)/g)) {
@@ -458,8 +491,53 @@ function checkTemplate(command: ModelfileCommand, report: Report): void {
       );
     }
   }
-  if (depth > 0) {
-    report("warning", "templateSyntax", command.keywordRange, localize("This template opens more if, range or with blocks than it closes with {{ end }}."));
+}
+
+/** RENDERER and PARSER name one of Ollama's built-in renderers or parsers. */
+function checkBuiltinName(command: ModelfileCommand, report: Report): void {
+  const names = command.instruction === "RENDERER" ? ollamaRendererNames : ollamaParserNames;
+  if (names.includes(command.value)) return;
+  const suggestion = closestMatch(command.value, names);
+  const known = names.join(", ");
+  report(
+    "warning",
+    command.instruction === "RENDERER" ? "unknownRenderer" : "unknownParser",
+    command.valueRange,
+    command.instruction === "RENDERER"
+      ? suggestion === undefined
+        ? localize("Ollama has no built-in renderer named \"{0}\", so Ollama refuses this model. Known renderers: {1}.", command.value, known)
+        : localize("Ollama has no built-in renderer named \"{0}\". Did you mean {1}?", command.value, suggestion)
+      : suggestion === undefined
+        ? localize("Ollama has no built-in parser named \"{0}\", so Ollama refuses this model. Known parsers: {1}.", command.value, known)
+        : localize("Ollama has no built-in parser named \"{0}\". Did you mean {1}?", command.value, suggestion),
+    suggestion,
+  );
+}
+
+/** DRAFT names a GGUF file (a path) or an installed model. */
+function checkDraft(command: ModelfileCommand, environment: ModelfileEnvironment, report: Report): void {
+  if (isDraftPath(command.value)) {
+    checkPathExists(command, environment, report);
+    return;
+  }
+  const name = tryParseModelName(command.value);
+  if (!name) {
+    report(
+      "error",
+      "invalidModelName",
+      command.valueRange,
+      localize("\"{0}\" is neither a model name nor a path. A name looks like qwen2.5-coder:1.5b (lower-case letters, digits, '.', '-' and '_'); a path starts with ./, / or ~/ or ends in .gguf.", command.value),
+    );
+    return;
+  }
+  const normalized = formatModelName(name);
+  if (!environment.isInstalledModel(normalized)) {
+    report(
+      "error",
+      "unknownModel",
+      command.valueRange,
+      localize("DRAFT names {0}, which is not installed. Pull or import the draft model first (it must share the base model's tokenizer), or point DRAFT at a GGUF file.", normalized),
+    );
   }
 }
 

@@ -55,8 +55,16 @@ import { EngineError, errorText } from "../common/engineError";
 import { localize } from "../common/localize";
 import { formatBytes } from "../common/formatBytes";
 import { StopSequenceMatcher } from "../common/stopSequences";
+import type { GoTemplate } from "../common/goTemplate";
 import type { ModelProfile } from "../common/modelProfile";
-import { mergeProfileOptions, profileFromModelfile } from "../common/modelProfile";
+import {
+  mergeProfileOptions,
+  ollamaCompatibilityVersion,
+  profileFromModelfile,
+  profileStopSequences,
+  profileTemplate,
+  requiresProblem,
+} from "../common/modelProfile";
 import { parseModelReference, storeNameForReference } from "../common/modelName";
 import { resolveModelfilePath, validateModelfile } from "../common/modelfileValidator";
 import type { DownloadEndpoints } from "../common/modelCatalogue";
@@ -69,6 +77,7 @@ import type { EngineKind } from "./runningRegistry";
 import { removeRunningRecord, writeRunningRecord } from "./runningRegistry";
 import { countTokensProblem, jsonSchemaProblem } from "./requestValidation";
 import { cancelledError, Scheduler } from "./scheduler";
+import { createTemplateChatWrapper, templateChatWrapperName } from "./templateChatWrapper";
 import { resolveThreads } from "./threads";
 
 type NodeLlamaCpp = typeof import("node-llama-cpp");
@@ -105,6 +114,10 @@ interface LoadedModel {
   model: LlamaModel;
   /** Defaults from the Modelfile the model was created from. */
   profile: ModelProfile | undefined;
+  /** The profile's TEMPLATE, parsed, when it formats the chat prompt. */
+  template: GoTemplate | undefined;
+  /** The profile's DRAFT model, which drafts tokens for speculative decoding; its context is made with the generation context. */
+  draft: { model: LlamaModel; path: string; context: LlamaContext | null } | null;
   loraAdapters: LoadModelParams["loraAdapters"];
   generation: GenerationState | null;
   embedding: LlamaEmbeddingContext | null;
@@ -243,6 +256,24 @@ export class LlamaEngine {
 
   async loadModel(params: LoadModelParams, signal?: AbortSignal): Promise<LoadedModelInfo> {
     const { modelPath, storeName, profile } = await this.resolveModelPath(params.modelPath);
+    const displayName = storeName ?? path.basename(modelPath);
+    if (profile?.requires !== undefined) {
+      const problem = requiresProblem(profile.requires, displayName);
+      if (problem) throw new EngineError("notSupported", problem);
+    }
+    const template = profileTemplate(profile);
+    const templateError = template?.diagnostics[0];
+    if (templateError) {
+      throw new EngineError(
+        "badRequest",
+        localize(
+          "The TEMPLATE of {0} does not parse: {1} Fix it in the model's Modelfile (Show Modelfile) and create the model again.",
+          displayName,
+          templateError.message,
+        ),
+      );
+    }
+    const draftPath = profile?.draft !== undefined ? await this.resolveDraftPath(profile.draft, displayName) : null;
     params = withProfileDefaults(params, profile);
     return this.scheduler.run(`load ${storeName ?? path.basename(modelPath)}`, "interactive", signal, async () => {
       const threads = resolveThreads(params.threads ?? this.options.defaultThreads);
@@ -284,6 +315,15 @@ export class LlamaEngine {
         }
         throw damagedModelError(modelPath, errorText(error));
       }
+      let draft: LoadedModel["draft"] = null;
+      if (draftPath !== null) {
+        try {
+          draft = { model: await this.loadDraftModel(model, draftPath, displayName, signal), path: draftPath, context: null };
+        } catch (error) {
+          await model.dispose();
+          throw error;
+        }
+      }
       const insights = model.fileInsights;
       const trainContextSize = insights.trainContextSize ?? null;
       const contextSize = resolveContextSize(
@@ -320,8 +360,8 @@ export class LlamaEngine {
         trainContextSize,
         threads,
         gpuLayers: model.gpuLayers,
-        hasChatTemplate: chatTemplate !== null,
-        chatWrapper: "",
+        hasChatTemplate: chatTemplate !== null || template !== undefined,
+        chatWrapper: template !== undefined ? templateChatWrapperName : "",
         supportsRanking: insights.supportsRanking,
         memory,
         loadedAt: Date.now(),
@@ -330,6 +370,8 @@ export class LlamaEngine {
         info,
         model,
         profile,
+        template,
+        draft,
         loraAdapters: params.loraAdapters,
         generation: null,
         embedding: null,
@@ -339,7 +381,9 @@ export class LlamaEngine {
       this.recordRunning();
       this.log(
         "info",
-        `loaded ${name} (${architecture}, ${formatBytes(sizeBytes)}) as ${modelId} in ${Date.now() - started} ms: context ${contextSize}, ${threads} threads, ${model.gpuLayers} GPU layers`,
+        `loaded ${name} (${architecture}, ${formatBytes(sizeBytes)}) as ${modelId} in ${Date.now() - started} ms: context ${contextSize}, ${threads} threads, ${model.gpuLayers} GPU layers` +
+          (template ? ", prompt format from the profile's TEMPLATE" : "") +
+          (draft ? `, draft model ${path.basename(draft.path)} for speculative decoding` : ""),
       );
       return info;
     });
@@ -358,6 +402,53 @@ export class LlamaEngine {
       this.log("info", `unloaded ${loaded.info.name} (${modelId})`);
       return { unloaded: true };
     });
+  }
+
+  /** A DRAFT value (a path, or an installed model's name) as the file to load. */
+  private async resolveDraftPath(draft: string, modelName: string): Promise<string> {
+    try {
+      return await this.store.resolvePath(draft);
+    } catch (error) {
+      throw new EngineError(
+        "modelNotFound",
+        localize("The draft model of {0} ({1}) cannot be found: {2}", modelName, draft, errorText(error)),
+        errorText(error),
+      );
+    }
+  }
+
+  /**
+   * Loads a profile's DRAFT model and checks that it tokenizes as the model it drafts for (the
+   * same vocabulary), which speculative decoding needs.
+   */
+  private async loadDraftModel(model: LlamaModel, draftPath: string, modelName: string, signal: AbortSignal | undefined): Promise<LlamaModel> {
+    await checkModelFile(draftPath);
+    const llama = await this.llama();
+    let draft: LlamaModel;
+    try {
+      draft = await llama.loadModel({ modelPath: draftPath, gpuLayers: llama.gpu === false ? 0 : "auto", loadSignal: signal });
+    } catch (error) {
+      if (signal?.aborted) throw cancelledError();
+      throw damagedModelError(draftPath, errorText(error));
+    }
+    const sample = "Hello, world! def main():\n    return 42  # 你好";
+    const same =
+      draft.vocabularyType === model.vocabularyType &&
+      draft.tokens.bos === model.tokens.bos &&
+      draft.tokens.eos === model.tokens.eos &&
+      draft.tokenize(sample).join(",") === model.tokenize(sample).join(",");
+    if (!same) {
+      await draft.dispose();
+      throw new EngineError(
+        "invalidModel",
+        localize(
+          "The draft model {0} does not use the tokenizer of {1}, so it cannot draft tokens for it. Name a smaller model of the same family in DRAFT, or remove DRAFT.",
+          path.basename(draftPath),
+          modelName,
+        ),
+      );
+    }
+    return draft;
   }
 
   listModels(): LoadedModelInfo[] {
@@ -426,8 +517,41 @@ export class LlamaEngine {
         errorText(error),
       );
     }
-    const sequence = context.getSequence();
-    const chat = new lib.LlamaChatSession({ contextSequence: sequence, autoDisposeSequence: false });
+    let tokenPredictor: InstanceType<NodeLlamaCpp["DraftSequenceTokenPredictor"]> | undefined;
+    if (loaded.draft) {
+      try {
+        loaded.draft.context = await loaded.draft.model.createContext({
+          contextSize: Math.min(loaded.info.contextSize, loaded.draft.model.trainContextSize || loaded.info.contextSize),
+          threads: loaded.info.threads,
+          sequences: 1,
+        });
+      } catch (error) {
+        await context.dispose();
+        throw new EngineError(
+          error instanceof lib.InsufficientMemoryError ? "outOfMemory" : "invalidModel",
+          localize(
+            "Hearth could not prepare the draft model {0} for {1}: {2}. Lower the context size, or remove DRAFT from the Modelfile.",
+            path.basename(loaded.draft.path),
+            loaded.info.name,
+            errorText(error),
+          ),
+          errorText(error),
+        );
+      }
+      tokenPredictor = new lib.DraftSequenceTokenPredictor(loaded.draft.context.getSequence());
+    }
+    const sequence = context.getSequence(tokenPredictor ? { tokenPredictor } : undefined);
+    const chatWrapper = loaded.template
+      ? createTemplateChatWrapper(lib, {
+          template: loaded.template,
+          stops: profileStopSequences(loaded.profile) ?? [],
+          prependBos: loaded.model.tokens.shouldPrependBosToken,
+          bosText: loaded.model.tokens.bosString,
+          modelName: loaded.info.name,
+          tokenizer: loaded.model.tokenizer,
+        })
+      : undefined;
+    const chat = new lib.LlamaChatSession({ contextSequence: sequence, autoDisposeSequence: false, ...(chatWrapper ? { chatWrapper } : {}) });
     loaded.info.chatWrapper = chat.chatWrapper.wrapperName ?? chat.chatWrapper.constructor.name;
     loaded.generation = { context, sequence, chat, owner: null };
     return loaded.generation;
@@ -981,6 +1105,7 @@ export class LlamaEngine {
       homeDir: os.homedir(),
       fileExists: (file) => fs.existsSync(file),
       isInstalledModel: (name) => installed.has(name),
+      ollamaVersion: ollamaCompatibilityVersion,
     });
     const errors = validation.diagnostics.filter((diagnostic) => diagnostic.severity === "error");
     if (errors.length > 0) {
@@ -997,8 +1122,12 @@ export class LlamaEngine {
     }
     const resolve = (value: string): string =>
       resolveModelfilePath(value, params.baseDir, os.homedir()) ?? path.resolve(params.baseDir, value);
+    for (const warning of validation.diagnostics.filter((diagnostic) => diagnostic.severity === "warning")) {
+      this.log("warn", `Modelfile for ${params.name}, line ${warning.range.start.line + 1}: ${warning.message}`);
+    }
     const profile = profileFromModelfile(validation.parsed, resolve);
     for (const adapter of profile.adapters) await checkModelFile(adapter);
+    if (profile.draft !== undefined) await checkModelFile(await this.resolveDraftPath(profile.draft, params.name));
     const isReference = /^(hf|ms):|^https?:\/\//i.test(profile.from);
     const fromPath = !isReference && /[\\/]|\.gguf$/i.test(profile.from) ? resolve(profile.from) : null;
     let base: ModelManifest | null;
@@ -1050,6 +1179,8 @@ export class LlamaEngine {
 async function disposeLoaded(loaded: LoadedModel): Promise<void> {
   loaded.generation?.chat.dispose({ disposeSequence: false });
   await loaded.generation?.context.dispose();
+  await loaded.draft?.context?.dispose();
+  await loaded.draft?.model.dispose();
   await loaded.embedding?.dispose();
   await loaded.ranking?.dispose();
   await loaded.model.dispose();

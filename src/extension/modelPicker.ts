@@ -1,12 +1,14 @@
-// "Hearth: Select Model…", the status-bar item's picker: the installed models (the loaded one
-// marked), then "Load from File…", "Pull a Model…" and the engine's status menu. With nothing
-// installed, the recommended download comes first.
+// "Hearth: Select Model…", the status-bar item's picker: the installed models, then the profiles
+// made from Modelfiles in their own section (the loaded one marked), then "Load from File…",
+// "Pull a Model…" and the engine's status menu. With nothing installed, the recommended download
+// comes first.
 import * as vscode from "vscode";
 import { errorText } from "../common/engineError";
 import type { LoadedModelInfo } from "../common/engineProtocol";
 import { formatBytes } from "../common/formatBytes";
 import type { StoreListResult } from "../common/engineProtocol";
 import { formatParameterCount } from "../common/modelsOverview";
+import { profileBaseLabel, profileParametersSummary } from "../common/profileSummary";
 import type { EngineService } from "./engineService";
 import { loadWithProgress } from "./loadModelCommand";
 import { modelNameOf } from "./modelsTreeView";
@@ -32,11 +34,17 @@ export async function selectModelCommand(engine: EngineService, argument?: unkno
   const active = engine.activeModel;
   const items: ModelPick[] = [];
   const installed = (store?.models ?? []).filter((model) => model.status === "ok" && model.manifest);
-  if (installed.length > 0) {
+  // A profile shares its base's file, so it is the active one only when loaded under its own name.
+  const isActiveModel = (model: (typeof installed)[number]): boolean =>
+    active !== null &&
+    (active.storeName === model.name || (model.manifest!.profile === undefined && active.storeName === null && active.modelPath === model.blobPath));
+  const plain = installed.filter((model) => model.manifest!.profile === undefined);
+  const profiles = installed.filter((model) => model.manifest!.profile !== undefined);
+  if (plain.length > 0) {
     items.push({ label: vscode.l10n.t("Installed"), kind: vscode.QuickPickItemKind.Separator });
-    for (const model of installed) {
+    for (const model of plain) {
       const manifest = model.manifest!;
-      const isActive = active !== null && (active.storeName === model.name || active.modelPath === model.blobPath);
+      const isActive = isActiveModel(model);
       const facts = [formatBytes(manifest.sizeBytes)];
       if (manifest.gguf) facts.push(manifest.gguf.quantization, formatParameterCount(manifest.gguf.parameters));
       if (isActive) facts.unshift(vscode.l10n.t("loaded"));
@@ -47,7 +55,25 @@ export async function selectModelCommand(engine: EngineService, argument?: unkno
         model: model.name,
       });
     }
-  } else {
+  }
+  if (profiles.length > 0) {
+    items.push({ label: vscode.l10n.t("Profiles (from Modelfiles)"), kind: vscode.QuickPickItemKind.Separator });
+    for (const model of profiles) {
+      const profile = model.manifest!.profile!;
+      const isActive = isActiveModel(model);
+      const facts = [vscode.l10n.t("profile of {0}", profileBaseLabel(profile))];
+      const parameters = profileParametersSummary(profile);
+      if (parameters) facts.push(parameters);
+      if (isActive) facts.unshift(vscode.l10n.t("loaded"));
+      items.push({
+        label: `${isActive ? "$(check)" : "$(file-code)"} ${model.name}`,
+        description: facts.join(" · "),
+        detail: profile.system === undefined ? undefined : profile.system.replace(/\s+/g, " ").slice(0, 120),
+        model: model.name,
+      });
+    }
+  }
+  if (installed.length === 0) {
     const { entry } = recommendedCodeModel();
     items.push({
       label: `$(star-full) ${vscode.l10n.t("Download Recommended Model ({0}, {1})", entry.name, formatBytes(entry.approxSizeBytes))}`,

@@ -3,7 +3,7 @@
 // `ollama create NAME -f Modelfile` does, and can be chatted with at once.
 import * as path from "node:path";
 import * as vscode from "vscode";
-import { errorText, isEngineError } from "../common/engineError";
+import { isEngineError } from "../common/engineError";
 import { formatBytes } from "../common/formatBytes";
 import type { ModelManifest } from "../common/modelManifest";
 import { tryParseModelName, formatModelName } from "../common/modelName";
@@ -83,7 +83,8 @@ async function chatWithModel(engine: EngineService, name: string): Promise<void>
     await engine.loadModel(name);
     await vscode.commands.executeCommand("hearth.openChat");
   } catch (error) {
-    void vscode.window.showErrorMessage(errorText(error));
+    // Declining the model's LICENSE cancels the load: nothing to report.
+    if (!isEngineError(error, "cancelled")) void showEngineError(error);
   }
 }
 

@@ -12,7 +12,10 @@ import {
   currentModelfileParameterNames,
   findModelfileInstructionDoc,
   findModelfileParameter,
+  ollamaParserNames,
+  ollamaRendererNames,
 } from "../common/modelfileParameters";
+import { ollamaCompatibilityVersion } from "../common/modelProfile";
 import type { ModelfileDocumentation } from "../common/modelfileParameters";
 import { validateModelfile } from "../common/modelfileValidator";
 import { configuredStoreRoot } from "./storeLocation";
@@ -69,6 +72,7 @@ function validate(document: vscode.TextDocument): readonly ModelfileDiagnostic[]
     homeDir: os.homedir(),
     fileExists: (file) => fs.existsSync(file),
     isInstalledModel: (name) => installed.has(name),
+    ollamaVersion: ollamaCompatibilityVersion,
   }).diagnostics;
 }
 
@@ -192,14 +196,19 @@ function provideCompletionItems(document: vscode.TextDocument, position: vscode.
   if (/^\s*message\s+\S*$/i.test(before)) {
     return modelfileMessageRoles.map((role) => new vscode.CompletionItem(role, vscode.CompletionItemKind.EnumMember));
   }
-  if (/^\s*from\s+\S*$/i.test(before)) {
+  if (/^\s*(renderer|parser)\s+\S*$/i.test(before)) {
+    const names = /^\s*renderer/i.test(before) ? ollamaRendererNames : ollamaParserNames;
+    return names.map((name) => new vscode.CompletionItem(name, vscode.CompletionItemKind.EnumMember));
+  }
+  const draft = /^\s*draft\s+\S*$/i.test(before);
+  if (draft || /^\s*from\s+\S*$/i.test(before)) {
     const items: vscode.CompletionItem[] = [];
     for (const name of installedModelNames()) {
       const item = new vscode.CompletionItem(name, vscode.CompletionItemKind.Module);
       item.detail = vscode.l10n.t("installed");
       items.push(item);
     }
-    for (const entry of modelCatalogue) {
+    for (const entry of draft ? [] : modelCatalogue) {
       const item = new vscode.CompletionItem(entry.name, vscode.CompletionItemKind.Reference);
       item.detail = vscode.l10n.t("catalogue · {0}", entry.purpose);
       item.documentation = entry.description;

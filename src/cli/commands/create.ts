@@ -1,8 +1,11 @@
 // `hearth create NAME [-f Modelfile]`: a model from a Modelfile, like `ollama create`.
 import * as fs from "node:fs";
+import * as os from "node:os";
 import * as path from "node:path";
 import { EngineError } from "../../common/engineError";
 import { localize } from "../../common/localize";
+import { ollamaCompatibilityVersion } from "../../common/modelProfile";
+import { validateModelfile } from "../../common/modelfileValidator";
 import { parseCommandArgs, requirePositionals } from "../cliArgs";
 import type { CliCommand } from "../cliCommand";
 import { createEngine, printLine, withInterrupt, writeErr } from "../cliContext";
@@ -13,7 +16,8 @@ const help = (): string =>
 
 Creates the model NAME (family:tag) from a Modelfile: its base model (FROM: an installed
 model, a catalogue name — pulled if needed — or a .gguf file), PARAMETERs, SYSTEM, MESSAGEs,
-ADAPTER and LICENSE. Run it with "hearth run NAME".
+TEMPLATE, ADAPTER, DRAFT, LICENSE, REQUIRES, RENDERER and PARSER. Warnings about the Modelfile
+go to stderr. Run it with "hearth run NAME".
 
 Options:
   -f, --file FILE      The Modelfile (default: ./Modelfile).
@@ -45,6 +49,21 @@ export const createCommand: CliCommand = {
     });
     const engine = createEngine();
     try {
+      // Warnings (an unknown RENDERER, a TEMPLATE that RENDERER overrides, a deprecated
+      // parameter…) do not stop the model; say them, as ollama create does. Errors come from
+      // storeCreate, which refuses the Modelfile.
+      const installed = new Set((await engine.store.list()).map((model) => model.name));
+      const validation = validateModelfile(modelfile, {
+        baseDir: path.dirname(file),
+        homeDir: os.homedir(),
+        fileExists: (candidate) => fs.existsSync(candidate),
+        isInstalledModel: (name) => installed.has(name),
+        ollamaVersion: ollamaCompatibilityVersion,
+      });
+      const shownFile = path.relative(process.cwd(), file) || file;
+      for (const warning of validation.diagnostics.filter((diagnostic) => diagnostic.severity === "warning")) {
+        writeErr(`${localize("warning: {0}, line {1}: {2}", shownFile, warning.range.start.line + 1, warning.message)}\n`);
+      }
       const manifest = await withInterrupt((signal) =>
         engine.storeCreate(
           { name: positionals[0]!, modelfile, baseDir: path.dirname(file) },
