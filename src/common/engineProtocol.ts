@@ -93,7 +93,10 @@ export interface GenerateParams {
   modelId: string;
   prompt: string;
   mode?: PromptMode;
+  /** Wins over the model's Modelfile SYSTEM (chat mode). */
   systemPrompt?: string;
+  /** Used in chat mode when neither `systemPrompt` nor the model's Modelfile says. */
+  defaultSystemPrompt?: string;
   options?: GenerationOptions;
   /** Used where neither `options` nor the model's Modelfile profile say (e.g. the user's settings). */
   defaults?: GenerationOptions;
@@ -133,7 +136,10 @@ export interface ChatTurn {
 
 export interface ChatCreateParams {
   modelId: string;
+  /** Wins over the model's Modelfile SYSTEM. */
   systemPrompt?: string;
+  /** Used when neither `systemPrompt` nor the model's Modelfile says (e.g. the user's setting). */
+  defaultSystemPrompt?: string;
   history?: ChatTurn[];
 }
 

@@ -88,6 +88,14 @@ export const settingsSchema = {
     requiresRestart: false,
     scope: "window",
   },
+  systemPrompt: {
+    type: "string",
+    default:
+      "You are Hearth, a coding assistant that runs locally in VS Code. Answer concisely and accurately. Use Markdown, and put code in fenced blocks that name their language.",
+    descriptionKey: "hearth.config.systemPrompt",
+    requiresRestart: false,
+    scope: "window",
+  },
   temperature: {
     type: "number",
     default: 0.8,

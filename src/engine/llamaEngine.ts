@@ -568,7 +568,7 @@ export class LlamaEngine {
       const mode = resolveMode(params.mode ?? "auto", loaded.info.hasChatTemplate);
       if (mode === "chat") {
         state.chat.setChatHistory([
-          ...initialHistory(state.chat, params.systemPrompt ?? loaded.profile?.system),
+          ...initialHistory(state.chat, params.systemPrompt ?? loaded.profile?.system ?? params.defaultSystemPrompt),
           ...toHistoryItems(loaded.profile?.messages ?? []),
         ]);
         state.owner = null;
@@ -758,7 +758,7 @@ export class LlamaEngine {
     this.sessions.set(sessionId, {
       sessionId,
       modelId: params.modelId,
-      systemPrompt: params.systemPrompt ?? loaded.profile?.system,
+      systemPrompt: params.systemPrompt ?? loaded.profile?.system ?? params.defaultSystemPrompt,
       history: null,
       restore: [...(loaded.profile?.messages ?? []), ...(params.history ?? [])],
       seeded: loaded.profile?.messages.length ?? 0,

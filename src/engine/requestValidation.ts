@@ -12,6 +12,10 @@ function requireString(params: Params, field: string): string | null {
   return typeof params[field] === "string" && (params[field] as string).length > 0 ? null : bad(field, localize("a non-empty string"));
 }
 
+function optionalString(params: Params, key: string): string | null {
+  return params[key] === undefined || typeof params[key] === "string" ? null : bad(key, localize("a string"));
+}
+
 function optionalNumber(params: Params, field: string, min: number, max: number): string | null {
   const value = params[field];
   if (value === undefined) return null;
@@ -217,15 +221,16 @@ export function validateRequestParams(request: EngineRequestMessage): string | n
         (params.mode === undefined || ["auto", "chat", "completion"].includes(params.mode as string)
           ? null
           : bad("mode", localize("\"auto\", \"chat\" or \"completion\""))) ??
+        optionalString(params, "systemPrompt") ??
+        optionalString(params, "defaultSystemPrompt") ??
         checkOptions(params.options) ??
         checkOptions(params.defaults, "defaults")
       );
     case "chatCreate":
       return (
         requireString(params, "modelId") ??
-        (params.systemPrompt === undefined || typeof params.systemPrompt === "string"
-          ? null
-          : bad("systemPrompt", localize("a string"))) ??
+        optionalString(params, "systemPrompt") ??
+        optionalString(params, "defaultSystemPrompt") ??
         (params.history === undefined ||
         (Array.isArray(params.history) &&
           params.history.every(

@@ -7,6 +7,7 @@ import { readFileSync } from "node:fs";
 import * as vscode from "vscode";
 import type { GenerationOptions } from "../common/engineProtocol";
 import { errorText, isEngineError } from "../common/engineError";
+import { chatHtml } from "../common/chatHtml";
 import type { ChatAttachment } from "../common/chatPrompt";
 import { buildPrompt, estimateTokens } from "../common/chatPrompt";
 import type { ChatSession } from "../common/chatSessions";
@@ -164,45 +165,33 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disp
   private attach(webview: vscode.Webview): Surface {
     const surface: Surface = { webview, ready: false };
     this.surfaces.add(surface);
-    webview.options = {
-      enableScripts: true,
-      enableCommandUris: false,
-      localResourceRoots: [
-        vscode.Uri.joinPath(this.context.extensionUri, "dist"),
-        vscode.Uri.joinPath(this.context.extensionUri, "media"),
-      ],
-    };
+    webview.options = this.webviewOptions();
     webview.html = this.html(webview);
     this.disposables.push(webview.onDidReceiveMessage((raw: unknown) => void this.onMessage(surface, raw)));
     return surface;
   }
 
   private html(webview: vscode.Webview): string {
-    const nonce = randomBytes(18).toString("base64");
-    const script = webview.asWebviewUri(vscode.Uri.joinPath(this.context.extensionUri, "dist", "webview.js"));
-    const style = webview.asWebviewUri(vscode.Uri.joinPath(this.context.extensionUri, "media", "chat.css"));
-    const csp = [
-      "default-src 'none'",
-      `style-src ${webview.cspSource}`,
-      `img-src ${webview.cspSource}`,
-      `font-src ${webview.cspSource}`,
-      `script-src 'nonce-${nonce}'`,
-    ].join("; ");
-    const lang = vscode.env.language.toLowerCase().startsWith("zh") ? "zh-CN" : "en";
-    return `<!DOCTYPE html>
-<html lang="${lang}">
-<head>
-<meta charset="UTF-8">
-<meta http-equiv="Content-Security-Policy" content="${csp}">
-<meta name="viewport" content="width=device-width, initial-scale=1.0">
-<link rel="stylesheet" href="${String(style)}">
-<title>Hearth Chat</title>
-</head>
-<body>
-<div id="app"></div>
-<script nonce="${nonce}" src="${String(script)}"></script>
-</body>
-</html>`;
+    return chatHtml({
+      nonce: randomBytes(18).toString("base64"),
+      cspSource: webview.cspSource,
+      scriptUri: String(webview.asWebviewUri(vscode.Uri.joinPath(this.context.extensionUri, "dist", "webview.js"))),
+      styleUri: String(webview.asWebviewUri(vscode.Uri.joinPath(this.context.extensionUri, "media", "chat.css"))),
+      lang: vscode.env.language.toLowerCase().startsWith("zh") ? "zh-CN" : "en",
+    });
+  }
+
+  /** The options every chat webview gets (scripts on; command links, and every other folder, off). */
+  webviewOptions(): vscode.WebviewOptions {
+    return {
+      enableScripts: true,
+      enableCommandUris: false,
+      enableForms: false,
+      localResourceRoots: [
+        vscode.Uri.joinPath(this.context.extensionUri, "dist"),
+        vscode.Uri.joinPath(this.context.extensionUri, "media"),
+      ],
+    };
   }
 
   private post(message: HostToWebviewMessage, only?: Surface): void {
@@ -616,7 +605,11 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disp
         );
       }
     } catch (error) {
-      if (!isEngineError(error, "cancelled")) this.appendNotice(errorText(error), true);
+      if (isEngineError(error, "cancelled")) {
+        answer.footer = [this.engine.activeModel?.name ?? "", vscode.l10n.t("stopped")].filter(Boolean).join(" · ");
+      } else {
+        this.appendNotice(errorText(error), true);
+      }
       // No model at all: offer the recommended download (or a file) instead of only an error.
       if (error instanceof NoModelError) void offerFirstModel(this.engine, this.pulls);
       // The partial answer stays, and the model sees it next turn; the question stays either way.

@@ -359,6 +359,7 @@ export class EngineService implements vscode.Disposable {
           modelId: info.modelId,
           prompt,
           mode,
+          defaultSystemPrompt: settings.systemPrompt,
           defaults: { maxTokens: settings.maxTokens, temperature: settings.temperature },
         },
         { signal: toAbortSignal(token), onChunk },
@@ -379,7 +380,11 @@ export class EngineService implements vscode.Disposable {
     const result = await this.streaming(info, onText, async (engine, onChunk) => {
       const known = conversation.engineSession;
       if (!known || known.modelId !== info.modelId || known.generation !== engine.generation) {
-        const { sessionId } = await engine.request("chatCreate", { modelId: info.modelId, history: conversation.history });
+        const { sessionId } = await engine.request("chatCreate", {
+          modelId: info.modelId,
+          history: conversation.history,
+          defaultSystemPrompt: settings.systemPrompt,
+        });
         conversation.engineSession = { sessionId, modelId: info.modelId, generation: engine.generation };
       }
       return engine.request(

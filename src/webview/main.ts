@@ -74,7 +74,8 @@ const historyList = element("ul", { class: "history-list", id: "history-list" })
 historyPanel.append(historyHeader, historySearch, historyList);
 historyPanel.setAttribute("aria-labelledby", "history-title");
 
-const form = element("form", { class: "composer" });
+// Not a <form>: the webview has no allow-forms permission, so a form submission would be blocked.
+const form = element("div", { class: "composer" });
 const editBanner = element("div", { class: "edit-banner", hidden: "" });
 const editBannerText = element("span");
 const editCancel = element("button", { type: "button", class: "link-button" });
@@ -83,7 +84,7 @@ const chips = element("div", { class: "chips", id: "attachments" });
 const input = element("textarea", { rows: "3", id: "prompt" });
 const row = element("div", { class: "composer-row" });
 const attachButton = element("button", { type: "button", class: "secondary", id: "attach" });
-const sendButton = element("button", { type: "submit", class: "primary", id: "send" });
+const sendButton = element("button", { type: "button", class: "primary", id: "send" });
 row.append(attachButton, sendButton);
 form.append(editBanner, chips, input, row);
 app.append(header, list, historyPanel, form);
@@ -449,10 +450,7 @@ function submit(): void {
   renderToolbar();
 }
 
-form.addEventListener("submit", (event) => {
-  event.preventDefault();
-  submit();
-});
+sendButton.addEventListener("click", submit);
 input.addEventListener("keydown", (event) => {
   if (event.isComposing) return;
   if (event.key === "Enter" && !event.shiftKey) {

@@ -38,7 +38,7 @@ const SELECTORS = {
 const INSTALLED_MODEL = "tiny-llama:e2e";
 const CODE_LINE = 'print("hello from hearth")';
 const GRAMMAR = [
-  'root ::= "Here is the code:\\n\\n```python\\n" code "\\n```\\n" tail',
+  'root ::= "Here is the code, see [the docs](https://example.com/docs?a=1) ![logo](https://example.com/logo.png)\\n\\n```python\\n" code "\\n```\\n" tail',
   `code ::= ${JSON.stringify(CODE_LINE)}`,
   // No way out: the answer runs until Stop (or hearth.maxTokens), so there is time to stop it.
   "tail ::= [a-z ] tail",
@@ -118,7 +118,9 @@ const checks = [
         env: { HEARTH_HOME: ctx.hearthHome, HEARTH_TEST_CHAT_GRAMMAR: ctx.grammarFile },
         settings: {
           "hearth.threads": 1,
-          "hearth.maxTokens": 4000,
+          // Room for a long answer (the fixture streams hundreds of tokens a second), so Stop has time to act.
+          "hearth.maxTokens": 16000,
+          "hearth.contextSize": 16384,
           "hearth.modelsPath": ctx.modelsStore,
         },
       });
@@ -133,6 +135,8 @@ const checks = [
       ctx.closers.push(() => new Promise((resolve) => consoleLog.end(resolve)));
       page.on("console", (msg) => consoleLog.write(`[${msg.type()}] ${msg.text()}\n`));
       page.on("pageerror", (err) => consoleLog.write(`[pageerror] ${err.stack || err.message}\n`));
+      // Every request the workbench and its webviews make (nothing may go to a reply's URLs).
+      ctx.context.on("request", (request) => ctx.requests.push(request.url()));
       await page.goto(workbenchUrl(ctx.server.baseUrl, { folder: ctx.workspace, extensionDevelopmentPath: repoRoot }), {
         waitUntil: "domcontentloaded",
         timeout: 60_000,
@@ -186,6 +190,28 @@ const checks = [
       const footer = (await answer.locator(".footer").innerText()).trim();
       if (!/tiny-llama.*tok\/s.*stopped/.test(footer)) throw new Error(`the footer does not show the model, speed and the stop: "${footer}"`);
       ctx.note = `${seen.size} different lengths seen while streaming; footer "${footer}"`;
+    },
+  },
+  {
+    name: "the reply's image is never fetched and its link opens only after a confirmation that shows the full URL",
+    async run(ctx) {
+      const { page, chat } = ctx;
+      const answer = chat.locator(".message.assistant").last();
+      if ((await answer.locator("img").count()) > 0) throw new Error("the reply has an <img>");
+      if ((await answer.locator("a[href]").count()) > 0) throw new Error("a link in the reply has an href");
+      const remote = ctx.requests.filter((url) => url.includes("example.com"));
+      if (remote.length > 0) throw new Error(`the page fetched ${remote.join(", ")}`);
+      const csp = await chat.locator('meta[http-equiv="Content-Security-Policy"]').getAttribute("content");
+      if (!/^default-src 'none'/.test(csp ?? "") || /connect-src/.test(csp ?? "")) throw new Error(`the view's CSP is "${csp}"`);
+      await answer.locator("a.md-link", { hasText: "the docs" }).click();
+      const dialog = page.locator(".monaco-dialog-box");
+      await dialog.waitFor({ state: "visible", timeout: 30_000 });
+      const text = normalize(await dialog.innerText());
+      if (!text.includes("https://example.com/docs?a=1")) throw new Error(`the confirmation does not show the full URL: ${JSON.stringify(text)}`);
+      await dialog.locator(".monaco-button", { hasText: /^Cancel$/ }).click();
+      await dialog.waitFor({ state: "hidden", timeout: 10_000 });
+      if (ctx.requests.some((url) => url.includes("example.com"))) throw new Error("Cancel still opened the link");
+      ctx.note = "the image shows as a link; the link asks first, with its full URL; Cancel opens nothing";
     },
   },
   {
@@ -328,6 +354,7 @@ async function main() {
     hearthHome: makeTempDir("e2e-chat-home"),
     modelsStore: makeTempDir("e2e-chat-models"),
     grammarFile: "",
+    requests: [],
     closers: [],
     server: null,
     context: null,

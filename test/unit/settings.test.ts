@@ -30,6 +30,7 @@ describe("settings", () => {
       downloadEndpoint: "https://hf-mirror.com",
       modelScopeEndpoint: "http://127.0.0.1:8080/modelscope",
       catalogueFile: "/etc/hearth/catalogue.json",
+      systemPrompt: "You answer in haiku.",
     };
     assert.deepEqual(resolveSettings((key) => values[key]), values);
   });

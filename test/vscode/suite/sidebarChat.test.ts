@@ -6,6 +6,7 @@ import * as assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import * as vscode from "vscode";
+import type { ChatMessageView } from "../../../src/common/webviewProtocol";
 import type { HearthApi } from "../../../src/extension/extension";
 
 const extensionId = "hearth-dev.hearth";
@@ -198,6 +199,49 @@ describe("Chat view in VS Code", function () {
     assert.match(answer.footer ?? "", /stopped/);
     assert.equal(api.chat.state.busy, false);
     await vscode.workspace.getConfiguration("hearth").update("maxTokens", 24, vscode.ConfigurationTarget.Global);
+  });
+
+  it("tells the user when the oldest exchanges no longer fit the context, and refuses a message that cannot fit", async () => {
+    const config = vscode.workspace.getConfiguration("hearth");
+    await config.update("contextSize", 256, vscode.ConfigurationTarget.Global);
+    await api.engine.restartEngine();
+    try {
+      assert.equal(api.engine.activeModel?.contextSize, 256);
+      await api.chat.newChat();
+      const long = `Tell me about ${"the quick brown fox jumps over the lazy dog ".repeat(4)}`;
+      const trimmed = (): ChatMessageView | undefined =>
+        api.chat.state.messages.find((m) => m.role === "notice" && /no longer sees its oldest/.test(m.text));
+      for (let turn = 1; turn <= 8 && !trimmed(); turn++) await api.chat.send(`${turn}. ${long}`);
+      const notice = trimmed();
+      assert.ok(notice, `a notice after ${api.chat.state.messages.length} messages: ${JSON.stringify(api.chat.state.messages.filter((m) => m.role === "notice").map((m) => m.text).slice(0, 3))}`);
+      assert.match(notice.text, /context of 256 tokens/);
+      assert.equal(notice.error, undefined, "trimming is news, not an error");
+      // Every question and answer is still in the transcript (the model sees fewer of them).
+      assert.ok(api.chat.state.messages.filter((m) => m.role === "assistant").every((m) => m.text.length > 0));
+
+      await api.chat.send(`Summarise: ${"lorem ipsum dolor sit amet ".repeat(120)}`);
+      const refusal = api.chat.state.messages.at(-1)!;
+      assert.equal(refusal.role, "notice");
+      assert.equal(refusal.error, true);
+      assert.match(refusal.text, /does not fit in the model's context window/);
+      assert.ok(api.chat.state.messages.some((m) => m.role === "user" && m.text.startsWith("Summarise:")), "the message is kept");
+      // And the conversation goes on.
+      await api.chat.send("Short one");
+      const messages = api.chat.state.messages;
+      const reply = messages[messages.findIndex((m) => m.role === "user" && m.text === "Short one") + 1];
+      assert.ok(reply?.role === "assistant" && reply.text.length > 0, JSON.stringify(messages.slice(-3)));
+    } finally {
+      await config.update("contextSize", undefined, vscode.ConfigurationTarget.Global);
+      await api.engine.restartEngine();
+    }
+  });
+
+  it("gives its webviews scripts but no command links, forms or other folders", () => {
+    const options = api.chat.webviewOptions();
+    assert.equal(options.enableScripts, true);
+    assert.equal(options.enableCommandUris, false);
+    assert.equal(options.enableForms, false);
+    assert.deepEqual(options.localResourceRoots?.map((uri) => path.basename(uri.path)).sort(), ["dist", "media"]);
   });
 
   it("opens the same conversation in an editor panel", async () => {
