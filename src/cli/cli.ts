@@ -1,6 +1,6 @@
-// `hearth`: the command line, like `ollama`: run, pull, list, show, ps, rm, cp, import, catalogue,
-// repair. It runs the same engine code as the extension, in-process; only `run` (and `show`, for
-// its memory estimate) start llama.cpp.
+// `hearth`: the command line, like `ollama`: run, pull, list, show, ps, rm, cp, import, create,
+// modelfile parse, catalogue, repair. It runs the same engine code as the extension, in-process;
+// only `run` (and `show`, for its memory estimate) start llama.cpp.
 import { applyCustomCatalogue } from "../engine/customCatalogue";
 import { EngineError, errorText, isEngineError } from "../common/engineError";
 import { localeFromEnvironment, localize, setLocale } from "../common/localize";
@@ -12,6 +12,7 @@ import { copyCommand } from "./commands/copy";
 import { createCommand } from "./commands/create";
 import { importCommand } from "./commands/import";
 import { listCommand } from "./commands/list";
+import { modelfileCommand } from "./commands/modelfile";
 import { psCommand } from "./commands/ps";
 import { pullCommand } from "./commands/pull";
 import { removeCommand } from "./commands/remove";
@@ -36,6 +37,7 @@ Commands:
   cp SOURCE TARGET       Give an installed model a second name.
   import FILE [NAME]     Add a .gguf file from this computer to the store.
   create NAME [-f FILE]  Create a model from a Modelfile.
+  modelfile parse FILE   Print a Modelfile's instructions as Ollama reads them (--json).
   catalogue, search      List the recommended models and the best fit for this machine.
   repair                 Remove damaged entries and leftover files from the store.
   help [COMMAND]         Show the help of a command.
@@ -63,6 +65,7 @@ export const commands: readonly CliCommand[] = [
   removeCommand,
   copyCommand,
   createCommand,
+  modelfileCommand,
   importCommand,
   catalogueCommand,
   repairCommand,

@@ -206,6 +206,7 @@ Commands:
   cp SOURCE TARGET       Give an installed model a second name.
   import FILE [NAME]     Add a .gguf file from this computer to the store.
   create NAME [-f FILE]  Create a model from a Modelfile.
+  modelfile parse FILE   Print a Modelfile's instructions as Ollama reads them (--json).
   catalogue, search      List the recommended models and the best fit for this machine.
   repair                 Remove damaged entries and leftover files from the store.
   help [COMMAND]         Show the help of a command.
@@ -236,6 +237,7 @@ Exit codes: 0 done, 1 failed, 2 usage mistake, 130 cancelled (Ctrl+C).`]: `用�
   cp SOURCE TARGET       为已安装的模型再起一个名称。
   import FILE [NAME]     把本机上的 .gguf 文件添加到模型库。
   create NAME [-f FILE]  从 Modelfile 创建模型。
+  modelfile parse FILE   按 Ollama 的读法列出 Modelfile 中的指令（--json 输出 JSON）。
   catalogue, search      列出推荐模型，以及最适合本机的模型。
   repair                 从模型库中清除损坏的条目和残留文件。
   help [COMMAND]         显示某个命令的帮助。
@@ -584,4 +586,39 @@ LICENSE、REQUIRES、RENDERER 和 PARSER。关于 Modelfile 的警告输出到 s
   "FROM was {0} when it was created; this is the same file in the model store.": "创建时 FROM 为 {0}；这里是模型存储中的同一个文件。",
   "{0} comes with this licence (shown the first time it runs):": "{0} 附带以下许可证（首次运行时显示）：",
   "Created {0} from {1}. Try it: hearth run {0}": "已根据 {1} 创建 {0}。试试：hearth run {0}",
+  // ── hearth modelfile parse ──
+  [`Usage: hearth modelfile parse FILE [options]
+
+Reads the Modelfile FILE as Ollama does and prints its instructions: the line each starts on,
+the instruction, the PARAMETER name or MESSAGE role, and the value without its quotes. Nothing
+is created and no model is needed. A syntax error (an unknown instruction, a quote that is never
+closed, a missing value or FROM) is printed with its line, and the exit code is 1.
+
+Options:
+  --json               Print {"instructions":[{"instruction","line","value","name"?,"role"?}]};
+                       on an error, {"error":{"message","line"}} (line 0: the whole file).
+  -h, --help           Show this help.`]: `用法：hearth modelfile parse FILE [选项]
+
+按 Ollama 的方式读取 Modelfile 文件 FILE 并列出其中的指令：每条指令起始的行号、指令名、
+PARAMETER 的参数名或 MESSAGE 的角色，以及去掉引号后的值。不会创建任何模型，也不需要模型。
+遇到语法错误（未知指令、引号未闭合、缺少值或缺少 FROM）时输出错误及其行号，退出码为 1。
+
+选项：
+  --json               输出 {"instructions":[{"instruction","line","value","name"?,"role"?}]}；
+                       出错时输出 {"error":{"message","line"}}（line 为 0 表示整个文件）。
+  -h, --help           显示此帮助。`,
+  "hearth modelfile has no subcommand \"{0}\"; its subcommand is parse.":
+    "hearth modelfile 没有子命令“{0}”；它的子命令是 parse。",
+  "There is no Modelfile at {0}. Check the path.": "{0} 处没有 Modelfile。请检查路径。",
+  "{0} could not be read: {1}": "无法读取 {0}：{1}",
+  "{0} is a folder, not a Modelfile. Give the Modelfile's own path, for example {1}.":
+    "{0} 是文件夹，不是 Modelfile。请给出 Modelfile 本身的路径，例如 {1}。",
+  "{0} is a binary file, not a Modelfile (a Modelfile is text). To use a .gguf model, write FROM followed by its path in a Modelfile.":
+    "{0} 是二进制文件，不是 Modelfile（Modelfile 是文本文件）。要使用 .gguf 模型，请在 Modelfile 中写 FROM 加上它的路径。",
+  "(+{0} more lines)": "（另有 {0} 行）",
+  "{0}, line {1}: {2}": "{0}，第 {1} 行：{2}",
+  "LINE": "行",
+  "INSTRUCTION": "指令",
+  "NAME/ROLE": "名称/角色",
+  "VALUE": "值",
 };

@@ -2,13 +2,15 @@
 // Chromium) from outside, the way a person would: the Hearth status-bar item shows up, the command
 // palette runs "Hearth: Run Prompt", a prompt goes into the input box, and the answer streams into
 // an untitled Markdown editor; the chat answers; the Models view lists the model installed in the
-// store that hearth.modelsPath points at (prepared before the run) and the loaded one. Screenshots
-// of each.
+// store that hearth.modelsPath points at (prepared before the run) and the loaded one; a Modelfile
+// opens in its language mode with a diagnostic on a misspelt parameter and completion of parameter
+// names. Screenshots of each.
 //
 // Env: HEARTH_E2E_EXTENSION_PATH  extension folder to load (default: this repository)
 //      HEARTH_TEST_RESULTS_FILE   counts JSON (default .test-artifacts/results/e2e.json)
 //      HEARTH_E2E_MODEL           model for "hearth.defaultModel" (default test/fixtures/.generated/tiny-llama.gguf)
-//      HEARTH_UPDATE_SCREENSHOTS=1  also copy the screenshots to media/screenshots/ (run-prompt, models)
+//      HEARTH_UPDATE_SCREENSHOTS=1  also copy the screenshots to media/screenshots/ (run-prompt, models,
+//                                   modelfile)
 //      HEARTH_E2E_TIMEOUT_MS      bound on the whole run (default 10 min)
 //      HEARTH_HEADED=1            show the browser (needs a display)
 import { spawnSync } from "node:child_process";
@@ -48,12 +50,33 @@ const SELECTORS = {
   /** A view pane in the side bar, found by its header's title. */
   paneHeader: ".part.sidebar .pane-header",
   treeRows: ".monaco-list-row",
+  /** Monaco's marker decorations in the editor area. */
+  squiggle: ".part.editor .monaco-editor .squiggly-error, .part.editor .monaco-editor .squiggly-warning",
+  /** A row of the Problems panel. */
+  problemRows: ".part.panel .monaco-list-row",
+  suggestWidget: ".part.editor .suggest-widget.visible",
+  hover: ".monaco-hover:not(.hidden)",
 };
 const COMMAND_LABEL = "Hearth: Run Prompt";
 const PROMPT = "Say hello to the hearth in one short sentence.";
 const CHAT_PROMPT = "What is a GGUF file?";
 /** The name the fixture model is installed under in the prepared store. */
 const INSTALLED_MODEL = "tiny-llama:e2e";
+/** Written into the workspace before code-server starts; line 8 misspells temperature. */
+const MODELFILE = [
+  "# A concise coding assistant on a small local model",
+  "FROM qwen2.5-coder:1.5b",
+  "",
+  'SYSTEM """You are a concise coding assistant.',
+  'Answer with code first, then one sentence of explanation."""',
+  "",
+  "PARAMETER num_ctx 8192",
+  "PARAMETER temprature 0.2",
+  'PARAMETER stop "<|im_end|>"',
+  "MESSAGE user Reverse a string in Python.",
+  'MESSAGE assistant "s[::-1]"',
+  "",
+].join("\n");
 const TIMEOUTS = {
   workbench: 90_000,
   statusItem: 90_000,
@@ -78,6 +101,8 @@ const mediaScreenshot = path.join(repoRoot, "media/screenshots/run-prompt.png");
 const chatScreenshotFile = path.join(screenshotDir, "chat.png");
 const modelsScreenshotFile = path.join(screenshotDir, "models.png");
 const mediaModelsScreenshot = path.join(repoRoot, "media/screenshots/models.png");
+const modelfileScreenshotFile = path.join(screenshotDir, "modelfile.png");
+const mediaModelfileScreenshot = path.join(repoRoot, "media/screenshots/modelfile.png");
 const consoleLogFile = path.join(artifactsDir, "logs/e2e-workbench-console.log");
 
 const rel = (p) => path.relative(repoRoot, p) || ".";
@@ -293,6 +318,106 @@ const checks = [
       }
     },
   },
+  {
+    name: "a Modelfile opens from Quick Open in the Modelfile language mode",
+    async run(ctx) {
+      const { page } = ctx;
+      await page.keyboard.press("Escape");
+      // The Explorer in the side bar, so the picture shows the file in its folder.
+      await page.keyboard.press("Control+Shift+E");
+      await page.keyboard.press("Control+P");
+      await page.locator(SELECTORS.quickInputBox).fill("Modelfile");
+      await page.locator(SELECTORS.quickInputRows, { hasText: "Modelfile" }).first().waitFor({ timeout: 30_000 });
+      await page.keyboard.press("Enter");
+      await waitUntil(
+        async () => normalize((await page.locator(SELECTORS.editorLines).allInnerTexts().catch(() => [])).join("\n")).includes("PARAMETER temprature"),
+        "the Modelfile in the editor",
+      );
+      let language = "";
+      await waitUntil(async () => {
+        language = normalize((await page.locator(SELECTORS.languageStatus).first().innerText({ timeout: 5_000 }).catch(() => "")).trim());
+        return language === "Modelfile";
+      }, "the language status to say Modelfile", 30_000).catch(() => {
+        throw new Error(`the language status says "${language}", expected Modelfile`);
+      });
+      ctx.note = `language "${language}"`;
+    },
+  },
+  {
+    name: "the misspelt parameter gets a squiggle, and the Problems panel says what it should be",
+    async run(ctx) {
+      const { page } = ctx;
+      await page.locator(SELECTORS.squiggle).first().waitFor({ state: "attached", timeout: 60_000 }).catch(() => {
+        throw new Error("no squiggle in the Modelfile's editor (no diagnostics from the language features?)");
+      });
+      await page.keyboard.press("Control+Shift+M");
+      const row = page.locator(SELECTORS.problemRows, { hasText: "temprature" }).first();
+      await row.waitFor({ state: "visible", timeout: 30_000 }).catch(async () => {
+        const rows = await page.locator(SELECTORS.problemRows).allInnerTexts().catch(() => []);
+        throw new Error(`the Problems panel does not list temprature; it shows: ${JSON.stringify(normalize(rows.join(" | ")))}`);
+      });
+      const message = normalize((await row.innerText()).replace(/\s+/g, " ").trim());
+      if (!/Did you mean temperature/.test(message)) throw new Error(`the problem does not suggest temperature: "${message}"`);
+      ctx.note = `"${message}"`;
+    },
+  },
+  {
+    name: "completion after PARAMETER lists the parameter names",
+    async run(ctx) {
+      const { page } = ctx;
+      // Back to the editor, at the empty last line.
+      await page.keyboard.press("Control+1");
+      await page.keyboard.press("Control+End");
+      await page.keyboard.type("PARAMETER ", { delay: 40 });
+      const widget = page.locator(SELECTORS.suggestWidget);
+      const labels = async () =>
+        (await widget.locator(".monaco-list-row").allInnerTexts().catch(() => [])).map((text) => normalize(text).replace(/\s+/g, " ").trim());
+      let shown = [];
+      await waitUntil(async () => {
+        if (!(await widget.isVisible().catch(() => false))) await page.keyboard.press("Control+Space");
+        shown = await labels();
+        return shown.some((label) => label.startsWith("num_ctx")) && shown.some((label) => label.startsWith("num_predict"));
+      }, "the suggest widget to list parameter names", 30_000).catch(() => {
+        throw new Error(`the suggest widget shows: ${JSON.stringify(shown)}`);
+      });
+      // Narrowed by what is typed: "t" puts temperature first.
+      await page.keyboard.type("t", { delay: 40 });
+      await waitUntil(async () => {
+        shown = await labels();
+        return (shown[0] ?? "").startsWith("temperature");
+      }, "temperature first", 15_000).catch(() => {
+        throw new Error(`after "PARAMETER t" the suggest widget shows: ${JSON.stringify(shown)}`);
+      });
+      ctx.note = `${JSON.stringify(shown.slice(0, 5))}`;
+    },
+  },
+  {
+    name: "a screenshot of the Modelfile with its diagnostic and completion is saved",
+    async run(ctx) {
+      const { page } = ctx;
+      // Best effort: hover the misspelt name so the picture shows the message beside the squiggle.
+      const word = page.locator(`${SELECTORS.editorLines} span[class*="mtk"]`, { hasText: /^temprature$/ }).first();
+      const box = await word.boundingBox().catch(() => null);
+      let hovered = false;
+      if (box) {
+        await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2, { steps: 4 });
+        hovered = await page
+          .locator(SELECTORS.hover, { hasText: "temperature" })
+          .first()
+          .waitFor({ state: "visible", timeout: 5_000 })
+          .then(() => true, () => false);
+      }
+      const suggesting = await page.locator(SELECTORS.suggestWidget).isVisible().catch(() => false);
+      await sleep(300);
+      await page.screenshot({ path: modelfileScreenshotFile, timeout: 30_000 });
+      ctx.note = `${rel(modelfileScreenshotFile)} (hover ${hovered ? "shown" : "not shown"}, suggestions ${suggesting ? "shown" : "not shown"})`;
+      if (!suggesting) throw new Error("the suggest widget closed before the screenshot");
+      if (process.env.HEARTH_UPDATE_SCREENSHOTS === "1") {
+        fs.copyFileSync(modelfileScreenshotFile, mediaModelfileScreenshot);
+        ctx.note += `, copied to ${rel(mediaModelfileScreenshot)}`;
+      }
+    },
+  },
 ];
 
 /** Imports the fixture model into a fresh store folder for hearth.modelsPath, before code-server starts. */
@@ -309,6 +434,14 @@ function prepareModelStore(storeDir) {
 }
 
 // -------------------------------------------------------------------------------------- helpers
+/** Polls `predicate` every 300 ms until it is true; throws naming `what` after `timeoutMs`. */
+async function waitUntil(predicate, what, timeoutMs = 60_000) {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await predicate())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await sleep(300);
+  }
+}
 
 // ----------------------------------------------------------------------------------------- runner
 async function main() {
@@ -337,6 +470,7 @@ async function main() {
   const fixtureWorkspace = path.join(repoRoot, "test/fixtures/workspace");
   if (fs.existsSync(fixtureWorkspace)) fs.cpSync(fixtureWorkspace, ctx.workspace, { recursive: true });
   prepareModelStore(ctx.modelsStore);
+  fs.writeFileSync(path.join(ctx.workspace, "Modelfile"), MODELFILE);
 
   let results;
   let failed = false;
