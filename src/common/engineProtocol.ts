@@ -346,6 +346,8 @@ export type ChunkOf<M extends EngineMethod> = EngineMethods[M]["chunk"];
 
 export interface TextChunk {
   text: string;
+  /** How many generated pieces (about one per token) were coalesced into `text`. */
+  pieces?: number;
 }
 
 export const engineMethods: readonly EngineMethod[] = [

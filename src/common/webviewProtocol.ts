@@ -43,6 +43,8 @@ export interface ChatSessionListItem {
 
 export interface ChatViewState {
   model: string | null;
+  /** With no model loaded: the one the next message will load (the last used, or the setting). */
+  nextModel?: string | null;
   busy: boolean;
   messages: ChatMessageView[];
   sessionId: string;
@@ -85,7 +87,7 @@ export type HostToWebviewMessage =
   | { type: "chunk"; id: string; text: string }
   | { type: "update"; message: ChatMessageView }
   | { type: "busy"; busy: boolean }
-  | { type: "model"; model: string | null }
+  | { type: "model"; model: string | null; nextModel?: string | null }
   | { type: "attachments"; attachments: ChatAttachmentView[] }
   | { type: "sessions"; query: string; sessions: ChatSessionListItem[] }
   /** Move the keyboard focus to the composer (after Ask About Selection). */

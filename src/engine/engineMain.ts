@@ -48,19 +48,22 @@ const chunkIntervalMs = 16;
 
 function chunkSender(id: number): { push: (text: string) => void; flush: () => void } {
   let buffer = "";
+  let pieces = 0;
   let lastSent = 0;
   let timer: NodeJS.Timeout | null = null;
   const flush = (): void => {
     if (timer) clearTimeout(timer);
     timer = null;
     if (!buffer) return;
-    const chunk: TextChunk = { text: buffer };
+    const chunk: TextChunk = { text: buffer, pieces };
     buffer = "";
+    pieces = 0;
     lastSent = performance.now();
     send({ type: "chunk", id, chunk });
   };
   const push = (text: string): void => {
     buffer += text;
+    pieces++;
     const since = performance.now() - lastSent;
     if (since >= chunkIntervalMs) flush();
     else if (!timer) timer = setTimeout(flush, chunkIntervalMs - since);

@@ -4,6 +4,7 @@
 // renders what it is sent and asks for things through the protocol in src/common/webviewProtocol.ts.
 import { randomBytes } from "node:crypto";
 import { readFileSync } from "node:fs";
+import * as path from "node:path";
 import * as vscode from "vscode";
 import type { GenerationOptions } from "../common/engineProtocol";
 import { errorText, isEngineError } from "../common/engineError";
@@ -65,7 +66,7 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disp
     this.disposables.push(
       this.code,
       engine.onDidChangeModel((model) => {
-        this.post({ type: "model", model: model?.name ?? null });
+        this.post({ type: "model", model: model?.name ?? null, nextModel: this.nextModelName() });
         void this.recountAttachments();
       }),
       vscode.window.registerWebviewPanelSerializer(ChatViewProvider.panelType, {
@@ -80,12 +81,20 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disp
   get state(): ChatViewState {
     return {
       model: this.engine.activeModel?.name ?? null,
+      nextModel: this.nextModelName(),
       busy: this.running !== null,
       messages: this.session.messages.map(forView),
       sessionId: this.session.id,
       sessionTitle: sessionTitle(this.session, this.untitled()),
       attachments: this.attachments.map(attachmentView),
     };
+  }
+
+  /** The model the next message loads when none is loaded (a file's name without .gguf). */
+  private nextModelName(): string | null {
+    if (this.engine.activeModel) return null;
+    const preferred = this.engine.preferredModelPath();
+    return preferred ? path.basename(preferred).replace(/\.gguf$/i, "") : null;
   }
 
   /** Where conversations are saved (for tests and bug reports). */
@@ -212,6 +221,7 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disp
       newChat: vscode.l10n.t("New Chat"),
       loadModel: vscode.l10n.t("Choose a model"),
       noModel: vscode.l10n.t("No model loaded"),
+      nextModel: vscode.l10n.t("{0} (loads when you send)"),
       you: vscode.l10n.t("You"),
       assistant: vscode.l10n.t("Hearth"),
       empty: vscode.l10n.t("Chat with a model that runs on this machine. Nothing leaves it."),

@@ -14,6 +14,7 @@ import type {
   ModelInspection,
   PromptMode,
   StoreImportParams,
+  TextChunk,
   StoreListResult,
   StoreShowResult,
 } from "../common/engineProtocol";
@@ -428,17 +429,20 @@ export class EngineService implements vscode.Disposable {
   private async streaming<T>(
     info: LoadedModelInfo,
     onText: (text: string) => void,
-    run: (engine: EngineClient, onChunk: (chunk: { text: string }) => void) => Promise<T>,
+    run: (engine: EngineClient, onChunk: (chunk: TextChunk) => void) => Promise<T>,
   ): Promise<T> {
     const engine = this.engine();
     const started = Date.now();
     let chunks = 0;
+    let lastShown = 0;
     this.statusBar.set({ kind: "generating", model: info.name, tokensPerSecond: null });
     try {
       return await run(engine, (chunk) => {
-        chunks++;
+        // Chunks are coalesced (one per frame at most): count the pieces, about one per token.
+        chunks += chunk.pieces ?? 1;
         const seconds = (Date.now() - started) / 1000;
-        if (chunks % 8 === 0 && seconds > 0) {
+        if (seconds > 0 && Date.now() - lastShown >= 250) {
+          lastShown = Date.now();
           this.statusBar.set({ kind: "generating", model: info.name, tokensPerSecond: chunks / seconds });
         }
         onText(chunk.text);

@@ -118,7 +118,7 @@ function applyStrings(): void {
 }
 
 function renderToolbar(): void {
-  modelButton.textContent = state.model ?? strings.noModel ?? "";
+  modelButton.textContent = state.model ?? (state.nextModel ? format(strings.nextModel, state.nextModel) : (strings.noModel ?? ""));
   modelButton.classList.toggle("missing", state.model === null);
   sessionLabel.textContent = state.messages.length > 0 ? state.sessionTitle : "";
   sessionLabel.title = state.sessionTitle;
@@ -534,6 +534,7 @@ window.addEventListener("message", (event: MessageEvent<HostToWebviewMessage>) =
       break;
     case "model":
       state.model = message.model;
+      state.nextModel = message.nextModel ?? null;
       renderToolbar();
       break;
     case "attachments":

@@ -88,15 +88,17 @@ async function openChat(ctx) {
   await ctx.chat.locator("#prompt").waitFor({ state: "visible", timeout: 60_000 });
 }
 
-async function screenshot(ctx, name) {
+async function screenshot(ctx, name, { keep = true } = {}) {
   fs.mkdirSync(screenshotDir, { recursive: true });
+  // The start of the conversation: the question, the answer's link and its code block.
+  await ctx.chat?.locator("main.messages").evaluate((element) => element.scrollTo(0, 0)).catch(() => {});
   const file = path.join(screenshotDir, name);
   const box = await ctx.page.locator(".part.editor").first().boundingBox().catch(() => null);
   if (box) await ctx.page.mouse.move(box.x + box.width / 2, box.y + box.height - 40);
   await sleep(500);
   await ctx.page.screenshot({ path: file, timeout: 30_000 });
   ctx.note = rel(file);
-  if (process.env.HEARTH_UPDATE_SCREENSHOTS === "1") {
+  if (keep && process.env.HEARTH_UPDATE_SCREENSHOTS === "1") {
     const media = path.join(repoRoot, "media/screenshots", name);
     fs.mkdirSync(path.dirname(media), { recursive: true });
     fs.copyFileSync(file, media);
@@ -322,7 +324,9 @@ const checks = [
       if (questions.length !== 1 || answers.length !== 1 || !answers[0].includes("hello from hearth")) {
         throw new Error(`after the reload: ${questions.length} questions, ${answers.length} answers`);
       }
-      ctx.note = `${questions.length} questions and ${answers.length} answers back`;
+      const picker = (await chat.locator("#model-picker").innerText()).trim();
+      if (!picker.includes(INSTALLED_MODEL)) throw new Error(`after the reload the picker says "${picker}", not the model the next message loads`);
+      ctx.note = `${questions.length} questions and ${answers.length} answers back; picker "${picker}"`;
     },
   },
   {
@@ -330,6 +334,24 @@ const checks = [
     async run(ctx) {
       await setTheme(ctx, "Default Light Modern", "vs");
       await screenshot(ctx, "chat-light.png");
+    },
+  },
+  {
+    name: "in the high-contrast theme every message and control has a visible border",
+    async run(ctx) {
+      await setTheme(ctx, "Default High Contrast", "hc-black");
+      const { chat } = ctx;
+      await waitUntil(async () => (await chat.locator("body.vscode-high-contrast").count()) > 0, "the view to take the high-contrast theme");
+      const borders = await chat.locator(".message, #send, #model-picker").evaluateAll((elements) =>
+        elements.map((element) => {
+          const style = getComputedStyle(element);
+          return `${style.borderTopStyle} ${style.borderTopColor}`;
+        }),
+      );
+      const invisible = borders.filter((border) => border.startsWith("none") || /rgba\(0, 0, 0, 0\)|transparent/.test(border));
+      if (invisible.length > 0) throw new Error(`${invisible.length} of ${borders.length} have no visible border: ${invisible.join("; ")}`);
+      await screenshot(ctx, "chat-high-contrast.png", { keep: false });
+      ctx.note = `${borders.length} elements with borders`;
     },
   },
 ];

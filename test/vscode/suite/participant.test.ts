@@ -148,8 +148,11 @@ describe("@hearth chat participant", function () {
     assert.ok(second.stream.text.length > 0);
     // The second prompt holds the first turn, and the engine evaluated only what is new.
     assert.ok(second.metadata.promptTokens! > first.metadata.promptTokens!, JSON.stringify([first.metadata, second.metadata]));
-    const evaluated = second.metadata.promptTokens! - second.metadata.reusedPromptTokens!;
-    assert.ok(evaluated < second.metadata.promptTokens! / 4, `evaluated ${evaluated}: ${JSON.stringify(second.metadata)}`);
+    // Everything the first turn evaluated is reused from the KV cache (a fresh session reuses nothing).
+    assert.ok(
+      second.metadata.reusedPromptTokens! >= first.metadata.promptTokens! * 0.9,
+      `reused ${second.metadata.reusedPromptTokens} of the first turn's ${first.metadata.promptTokens}: ${JSON.stringify(second.metadata)}`,
+    );
     const after = [...history, ...turns("And a channel?", second.stream.text, second.result)];
     assert.deepEqual(
       participant.modelHistory(after)!.map((turn) => turn.text),
