@@ -47,6 +47,7 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disp
   private running: vscode.CancellationTokenSource | null = null;
   private nextId = 1;
   private loaded: Promise<void> | null = null;
+  private queue: Promise<void> = Promise.resolve();
   private saveTimer: NodeJS.Timeout | null = null;
   private saveFailureShown = false;
   private readonly store: ChatSessionStore;
@@ -114,13 +115,18 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disp
   /** Reads the saved conversations once and reopens the one the user had open. */
   private ensureLoaded(): Promise<void> {
     this.loaded ??= (async () => {
-      await this.migrateLegacyTranscript();
-      const sessions = await this.store.all();
-      const wanted = this.context.workspaceState.get<string>(currentSessionKey);
-      const current = sessions.find((session) => session.id === wanted)
-        ?? [...sessions].sort((a, b) => b.updatedAt - a.updatedAt)[0];
-      // A message sent before the history was read stays in its new conversation.
-      if (current && this.session.messages.length === 0) this.useSession(current);
+      try {
+        await this.migrateLegacyTranscript();
+        const sessions = await this.store.all();
+        const wanted = this.context.workspaceState.get<string>(currentSessionKey);
+        const current = sessions.find((session) => session.id === wanted)
+          ?? [...sessions].sort((a, b) => b.updatedAt - a.updatedAt)[0];
+        // A message sent before the history was read stays in its new conversation.
+        if (current && this.session.messages.length === 0) this.useSession(current);
+      } catch (error) {
+        // The chat still works (in a new conversation); the log says what could not be read.
+        this.log.error(`chat history in ${this.store.folder} could not be read: ${errorText(error)}`);
+      }
     })();
     return this.loaded;
   }
@@ -509,12 +515,19 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disp
 
   /**
    * Sends `text` (with what is attached) as the user's next message; resolves when the answer has
-   * finished. While an answer streams, another message is refused (the view shows Stop instead).
+   * finished.
    */
   async send(text: string): Promise<void> {
     await this.ensureLoaded();
-    if (this.running) return;
-    let attachments = this.attachments;
+    // A message sent while an answer streams (say, from the other chat surface) waits its turn:
+    // it is never dropped.
+    const turn = this.queue.then(() => this.sendNow(text));
+    this.queue = turn.catch(() => undefined);
+    return turn;
+  }
+
+  private async sendNow(text: string): Promise<void> {
+    const attachments = this.attachments;
     this.attachments = [];
     this.postAttachments();
     if (/(^|\s)@workspace\b/.test(text)) this.workspaceNotIndexed();
@@ -524,7 +537,6 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disp
       text,
       ...(attachments.length > 0 ? { attachments: attachments.map(attachmentView), prompt } : {}),
     });
-    attachments = [];
     if (!this.session.titleFixed && !this.session.title) {
       // The first question names the conversation: the view's title changes with it.
       this.session.title = titleFromText(text);

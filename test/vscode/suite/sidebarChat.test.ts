@@ -244,6 +244,17 @@ describe("Chat view in VS Code", function () {
     assert.deepEqual(options.localResourceRoots?.map((uri) => path.basename(uri.path)).sort(), ["dist", "media"]);
   });
 
+  it("answers a message sent while another answer streams after it, losing neither", async () => {
+    await api.chat.newChat();
+    const first = api.chat.send("First, while nothing runs");
+    const second = api.chat.send("Second, sent at once");
+    await Promise.all([first, second]);
+    const messages = api.chat.state.messages;
+    assert.deepEqual(messages.map((m) => m.role), ["user", "assistant", "user", "assistant"]);
+    assert.deepEqual(messages.filter((m) => m.role === "user").map((m) => m.text), ["First, while nothing runs", "Second, sent at once"]);
+    assert.ok(messages[1]!.text.length > 0 && messages[3]!.text.length > 0);
+  });
+
   it("opens the same conversation in an editor panel", async () => {
     await vscode.commands.executeCommand("hearth.openChatInEditor");
     await waitFor(
