@@ -9,6 +9,8 @@ import type {
   StoreDiskUsage,
   StoredModel,
 } from "./modelManifest";
+import type { ReviewFinding } from "./reviewFindings";
+import type { ReviewTarget, SkippedFile } from "./reviewPrompt";
 
 // Both sides import this file. Requests are matched to replies by `id`; streamed requests send
 // `chunk` messages and end with exactly one `done` or `error`.
@@ -315,6 +317,53 @@ export interface StoreCreateParams {
   baseDir: string;
 }
 
+export interface ReviewParams {
+  modelId: string;
+  /** The files under review: a diff's files, a file, or a selection. */
+  targets: ReviewTarget[];
+  /** Project rules (`.hearth/review.md` or `AGENTS.md`), put in every prompt. */
+  rules?: string;
+  /** Tokens one prompt may take; absent: what the context leaves after room for the answer. */
+  budgetTokens?: number;
+  /** Tokens one answer may take (default 1024). */
+  maxTokens?: number;
+  /** Sampling temperature (default 0.2). */
+  temperature?: number;
+  seed?: number;
+  /** Most findings per chunk (default 8). */
+  maxFindings?: number;
+  priority?: JobPriority;
+}
+
+/** Streamed after each reviewed chunk: its findings, as soon as the model has answered. */
+export interface ReviewProgress {
+  kind: "review";
+  path: string;
+  findings: ReviewFinding[];
+  /** Findings of this chunk dropped by the checks. */
+  dropped: number;
+  /** Chunks reviewed so far, and in all. */
+  chunksDone: number;
+  chunks: number;
+  /** This was the file's last chunk. */
+  fileDone: boolean;
+}
+
+export interface ReviewResult {
+  findings: ReviewFinding[];
+  dropped: number;
+  /** Chunks whose answer was not readable JSON (cut off at maxTokens). */
+  unreadableChunks: number;
+  skipped: SkippedFile[];
+  chunks: number;
+  /** Changed (or selected) lines the model saw. */
+  reviewedLines: number;
+  promptTokens: number;
+  outputTokens: number;
+  durationMs: number;
+  cancelled: boolean;
+}
+
 export interface EngineMethods {
   loadModel: { params: LoadModelParams; result: LoadedModelInfo; chunk: never };
   unloadModel: { params: UnloadModelParams; result: { unloaded: boolean }; chunk: never };
@@ -337,6 +386,8 @@ export interface EngineMethods {
   storeRepair: { params: Record<string, never>; result: RepairReport; chunk: never };
   /** Creates a model from a Modelfile; pulls a catalogue base on demand (its progress streams). */
   storeCreate: { params: StoreCreateParams; result: ModelManifest; chunk: PullProgress };
+  /** Reviews code with the findings grammar; each chunk's findings stream as they are checked. */
+  review: { params: ReviewParams; result: ReviewResult; chunk: ReviewProgress };
 }
 
 export type EngineMethod = keyof EngineMethods;
@@ -370,6 +421,7 @@ export const engineMethods: readonly EngineMethod[] = [
   "storeImport",
   "storeRepair",
   "storeCreate",
+  "review",
 ];
 
 /** Codes a caller can branch on; every error also carries a message written for the user. */
@@ -412,7 +464,7 @@ export type LogLevel = "debug" | "info" | "warn" | "error";
 
 export type EngineToHostMessage =
   | { type: "ready"; pid: number; nodeVersion: string }
-  | { type: "chunk"; id: number; chunk: TextChunk | PullProgress }
+  | { type: "chunk"; id: number; chunk: TextChunk | PullProgress | ReviewProgress }
   | { type: "done"; id: number; result: unknown }
   | { type: "error"; id: number; error: EngineErrorInfo }
   | { type: "log"; level: LogLevel; message: string };

@@ -2,9 +2,11 @@
 // A unit test checks that every `localize` call in src/ has an entry here. The English text
 // is the key; `{0}`, `{1}`… must appear in the translation exactly as in the English.
 import { modelfileMessagesZhCn } from "./modelfileZhCn";
+import { reviewMessagesZhCn } from "./reviewZhCn";
 
 export const messagesZhCn: Readonly<Record<string, string>> = {
   ...modelfileMessagesZhCn,
+  ...reviewMessagesZhCn,
   "--{0} needs a number, not \"{1}\".":
     "--{0} 需要一个数字，而不是“{1}”。",
   "hearth run needs a model: hearth run MODEL.gguf \"your prompt\"":

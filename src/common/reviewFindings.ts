@@ -27,13 +27,13 @@ export interface FindingsSchemaLimits {
   maxFindings?: number;
   /** Longest message (default 400 characters). */
   maxMessageChars?: number;
-  /** Longest suggestion (default 2000 characters). */
-  maxSuggestionChars?: number;
 }
 
 /**
  * The findings schema in the subset node-llama-cpp follows (every property is written, so an
- * absent suggestion is `null`). The limits keep a model that rambles from running to maxTokens.
+ * absent suggestion is `null`). The limits keep a model that rambles from running to maxTokens;
+ * only the message is bounded, as llama.cpp refuses a grammar whose bounded repetitions multiply
+ * past its limits (a bounded path or suggestion inside at most N findings does).
  */
 export function findingsJsonSchema(limits: FindingsSchemaLimits = {}): Record<string, unknown> {
   return {
@@ -45,13 +45,13 @@ export function findingsJsonSchema(limits: FindingsSchemaLimits = {}): Record<st
         items: {
           type: "object",
           properties: {
-            path: { type: "string", maxLength: 300 },
+            path: { type: "string" },
             line: { type: "integer" },
             endLine: { type: "integer" },
             severity: { enum: [...findingSeverities] },
             category: { enum: [...findingCategories] },
             message: { type: "string", maxLength: limits.maxMessageChars ?? 400 },
-            suggestion: { oneOf: [{ type: "string", maxLength: limits.maxSuggestionChars ?? 2000 }, { type: "null" }] },
+            suggestion: { oneOf: [{ type: "string" }, { type: "null" }] },
           },
           required: ["path", "line", "endLine", "severity", "category", "message", "suggestion"],
         },
@@ -141,13 +141,58 @@ export function validateFindings(answer: unknown, scopes: readonly FindingScope[
   return { findings, dropped, unreadable: false };
 }
 
-/** A model's answer text read and checked; text that is not JSON is unreadable, not an error. */
+/**
+ * The complete findings of an answer cut off mid-way (at maxTokens): a grammar-held answer is a
+ * prefix of valid JSON, so every finding object closed before the cut is whole. Null when not
+ * even the findings array had begun.
+ */
+export function salvageFindings(text: string): { findings: unknown[] } | null {
+  const start = /^\s*\{\s*"findings"\s*:\s*\[/.exec(text);
+  if (!start) return null;
+  const findings: unknown[] = [];
+  let depth = 0;
+  let inString = false;
+  let escaped = false;
+  let itemStart = -1;
+  for (let i = start[0].length; i < text.length; i++) {
+    const c = text[i];
+    if (inString) {
+      if (escaped) escaped = false;
+      else if (c === "\\") escaped = true;
+      else if (c === '"') inString = false;
+      continue;
+    }
+    if (c === '"') inString = true;
+    else if (c === "{" || c === "[") {
+      if (depth === 0) itemStart = i;
+      depth++;
+    } else if (c === "}" || c === "]") {
+      if (depth === 0) break; // the findings array closed
+      depth--;
+      if (depth === 0 && itemStart >= 0) {
+        try {
+          findings.push(JSON.parse(text.slice(itemStart, i + 1)));
+        } catch {
+          // Not a whole value after all: left out.
+        }
+        itemStart = -1;
+      }
+    }
+  }
+  return { findings };
+}
+
+/**
+ * A model's answer text read and checked; text that is not JSON is unreadable, not an error. An
+ * answer cut off mid-way keeps the findings it completed (and still counts as unreadable).
+ */
 export function parseFindingsAnswer(text: string, scopes: readonly FindingScope[]): ValidatedFindings {
   let parsed: unknown;
   try {
     parsed = JSON.parse(text);
   } catch {
-    return { findings: [], dropped: 0, unreadable: true };
+    const salvaged = salvageFindings(text);
+    return salvaged ? { ...validateFindings(salvaged, scopes), unreadable: true } : { findings: [], dropped: 0, unreadable: true };
   }
   return validateFindings(parsed, scopes);
 }

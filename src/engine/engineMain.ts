@@ -13,6 +13,7 @@ import { EngineError, errorText } from "../common/engineError";
 import { localeFromEnvironment, localize, setLocale } from "../common/localize";
 import { applyCustomCatalogue } from "./customCatalogue";
 import { LlamaEngine } from "./llamaEngine";
+import { runReview } from "./reviewer";
 import { validateRequestParams } from "./requestValidation";
 
 setLocale(localeFromEnvironment(process.env));
@@ -112,6 +113,8 @@ async function handle(request: EngineRequestMessage, signal: AbortSignal, onChun
       return engine.storeRepair();
     case "storeCreate":
       return engine.storeCreate(request.params, onProgress, signal);
+    case "review":
+      return runReview(engine, request.params, (progress) => send({ type: "chunk", id: request.id, chunk: progress }), signal);
   }
 }
 

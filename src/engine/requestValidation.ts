@@ -189,6 +189,31 @@ export function countTokensProblem(texts: readonly string[]): string | null {
     : null;
 }
 
+/** Most files, and characters of file text in all, per review request. */
+export const maxReviewTargets = 2_000;
+export const maxReviewChars = 20_000_000;
+
+/** Why a review's targets are malformed, or null. */
+function reviewTargetsProblem(targets: unknown): string | null {
+  const expected = localize("a list of {0} (path, content, and diff or range)", "{ path, content, diff?, range? }");
+  if (!Array.isArray(targets) || targets.length === 0 || targets.length > maxReviewTargets) return bad("targets", expected);
+  let chars = 0;
+  for (const target of targets as unknown[]) {
+    if (!isPlainObject(target) || typeof target.path !== "string" || !target.path) return bad("targets", expected);
+    if (target.content !== null && typeof target.content !== "string") return bad("targets", expected);
+    if (target.language !== undefined && typeof target.language !== "string") return bad("targets", expected);
+    if (target.diff !== undefined && !(isPlainObject(target.diff) && Array.isArray(target.diff.hunks))) return bad("targets", expected);
+    if (target.range !== undefined) {
+      const range = target.range;
+      if (!isPlainObject(range) || !Number.isInteger(range.start) || !Number.isInteger(range.end) || (range.start as number) < 1 || (range.end as number) < (range.start as number)) {
+        return bad("targets", expected);
+      }
+    }
+    chars += typeof target.content === "string" ? target.content.length : 0;
+  }
+  return chars > maxReviewChars ? bad("targets", localize("at most {0} characters of file text", maxReviewChars)) : null;
+}
+
 /** Returns a message for the caller when the params are malformed, or null when they are fine. */
 export function validateRequestParams(request: EngineRequestMessage): string | null {
   const params = request.params as unknown as Params;
@@ -285,6 +310,17 @@ export function validateRequestParams(request: EngineRequestMessage): string | n
       );
     case "storeCopy":
       return requireString(params, "source") ?? requireString(params, "destination");
+    case "review":
+      return (
+        requireString(params, "modelId") ??
+        reviewTargetsProblem(params.targets) ??
+        optionalString(params, "rules") ??
+        optionalNumber(params, "budgetTokens", 128, 10_000_000) ??
+        optionalNumber(params, "maxTokens", 16, 1_000_000) ??
+        optionalNumber(params, "temperature", 0, 100) ??
+        optionalNumber(params, "seed", -1, Number.MAX_SAFE_INTEGER) ??
+        optionalNumber(params, "maxFindings", 1, 100)
+      );
     case "storeImport":
       return (
         requireString(params, "path") ??

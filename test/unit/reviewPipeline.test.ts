@@ -93,6 +93,11 @@ describe("review findings", () => {
     assert.deepEqual(parseFindingsAnswer('{"findings":[{"path":"src', [scope]), { findings: [], dropped: 0, unreadable: true });
     assert.deepEqual(parseFindingsAnswer("[1,2]", [scope]), { findings: [], dropped: 0, unreadable: true });
     assert.equal(parseFindingsAnswer('{"findings":[]}', [scope]).unreadable, false);
+    // Cut off at maxTokens: the findings completed before the cut are kept.
+    const whole = JSON.stringify(finding({ message: 'Says "}" and {' }));
+    const cut = parseFindingsAnswer(`{"findings": [${whole}, ${JSON.stringify(finding({ line: 4, endLine: 4, message: 'Says "}" and {' }))}, {"path": "src/a.ts", "line": 3, "mess`, [scope]);
+    assert.equal(cut.unreadable, true);
+    assert.deepEqual(cut.findings.map((f) => [f.line, f.message]), [[3, 'Says "}" and {'], [4, 'Says "}" and {']]);
   });
 
   it("sorts and compares severities", () => {

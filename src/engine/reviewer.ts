@@ -1,0 +1,125 @@
+// Code review on a loaded model: the targets are planned into chunks that fit the context (counted
+// with the model's tokenizer), each chunk is one generation held to the findings JSON schema at
+// review priority, and each answer is parsed and checked before its findings stream out. An
+// answer that does not parse, or a finding that fails the checks, is counted and dropped; the
+// review goes on. Cancelling stops the generation in flight and ends the review.
+import type { GenerateResult, ReviewParams, ReviewProgress, ReviewResult } from "../common/engineProtocol";
+import { EngineError } from "../common/engineError";
+import { localize } from "../common/localize";
+import type { ReviewFinding } from "../common/reviewFindings";
+import { findingsJsonSchema, parseFindingsAnswer } from "../common/reviewFindings";
+import type { ReviewPlan } from "../common/reviewPrompt";
+import { planReview } from "../common/reviewPrompt";
+import type { LlamaEngine } from "./llamaEngine";
+
+export type ReviewEngine = Pick<LlamaEngine, "generate" | "countTokens">;
+
+export const reviewSystemPrompt = "You are a careful code reviewer. You answer only with JSON in the shape you are asked for.";
+
+/** Room kept for the chat template's own tokens around the prompt. */
+const templateAllowance = 256;
+
+/** The chunks a review will run, with the model's tokenizer and context. */
+export function planReviewFor(engine: ReviewEngine, params: ReviewParams): ReviewPlan {
+  const maxTokens = params.maxTokens ?? 1024;
+  const { contextSize } = engine.countTokens({ modelId: params.modelId, texts: [] });
+  const fromContext = contextSize - maxTokens - templateAllowance;
+  const budgetTokens = Math.min(params.budgetTokens ?? Infinity, fromContext);
+  if (budgetTokens < 128) {
+    throw new EngineError(
+      "badRequest",
+      localize(
+        "The model's context ({0} tokens) leaves too little room to review code with answers of {1} tokens. Load the model with a larger context (setting hearth.contextSize or --ctx) and review again.",
+        contextSize,
+        maxTokens,
+      ),
+    );
+  }
+  return planReview(params.targets, {
+    budgetTokens,
+    countTokens: (text) => engine.countTokens({ modelId: params.modelId, texts: [text] }).counts[0]!,
+    rules: params.rules ?? null,
+  });
+}
+
+export async function runReview(
+  engine: ReviewEngine,
+  params: ReviewParams,
+  onProgress: (progress: ReviewProgress) => void,
+  signal?: AbortSignal,
+): Promise<ReviewResult> {
+  const started = performance.now();
+  const plan = planReviewFor(engine, params);
+  const schema = findingsJsonSchema({ maxFindings: params.maxFindings ?? 8 });
+  const findings: ReviewFinding[] = [];
+  let dropped = 0;
+  let unreadableChunks = 0;
+  let promptTokens = 0;
+  let outputTokens = 0;
+  let reviewedLines = 0;
+  let cancelled = false;
+  for (const [index, chunk] of plan.chunks.entries()) {
+    if (signal?.aborted) {
+      cancelled = true;
+      break;
+    }
+    let result: GenerateResult;
+    try {
+      result = await engine.generate(
+        {
+          modelId: params.modelId,
+          prompt: chunk.prompt,
+          mode: "auto",
+          systemPrompt: reviewSystemPrompt,
+          options: {
+            jsonSchema: schema,
+            maxTokens: params.maxTokens ?? 1024,
+            temperature: params.temperature ?? 0.2,
+            ...(params.seed !== undefined ? { seed: params.seed } : {}),
+          },
+          priority: params.priority ?? "review",
+        },
+        () => undefined,
+        signal,
+      );
+    } catch (error) {
+      if (error instanceof EngineError && error.code === "cancelled") {
+        cancelled = true;
+        break;
+      }
+      throw error;
+    }
+    promptTokens += result.usage.promptTokens;
+    outputTokens += result.usage.outputTokens;
+    if (result.stopReason === "cancelled" || signal?.aborted) {
+      cancelled = true;
+      break;
+    }
+    reviewedLines += chunk.reviewedLines;
+    const checked = parseFindingsAnswer(result.text, [chunk.scope]);
+    if (checked.unreadable) unreadableChunks++;
+    dropped += checked.dropped;
+    findings.push(...checked.findings);
+    onProgress({
+      kind: "review",
+      path: chunk.path,
+      findings: checked.findings,
+      dropped: checked.dropped,
+      chunksDone: index + 1,
+      chunks: plan.chunks.length,
+      fileDone: plan.chunks[index + 1]?.path !== chunk.path,
+    });
+  }
+  return {
+    findings,
+    dropped,
+    unreadableChunks,
+    skipped: plan.skipped,
+    chunks: plan.chunks.length,
+    reviewedLines,
+    promptTokens,
+    outputTokens,
+    durationMs: performance.now() - started,
+    cancelled,
+  };
+}
