@@ -1,5 +1,5 @@
 // `hearth`: the command line, like `ollama`: run, pull, list, show, ps, rm, cp, import, create,
-// modelfile parse, catalogue, repair. It runs the same engine code as the extension, in-process;
+// modelfile parse, catalogue, repair, serve. It runs the same engine code as the extension, in-process;
 // only `run` (and `show`, for its memory estimate) start llama.cpp.
 import { applyCustomCatalogue } from "../engine/customCatalogue";
 import { EngineError, errorText, isEngineError } from "../common/engineError";
@@ -18,6 +18,7 @@ import { pullCommand } from "./commands/pull";
 import { removeCommand } from "./commands/remove";
 import { repairCommand } from "./commands/repair";
 import { runCommand } from "./commands/run";
+import { serveCommand } from "./commands/serve";
 import { showCommand } from "./commands/show";
 
 declare const HEARTH_VERSION: string | undefined;
@@ -40,6 +41,7 @@ Commands:
   modelfile parse FILE   Print a Modelfile's instructions as Ollama reads them (--json).
   catalogue, search      List the recommended models and the best fit for this machine.
   repair                 Remove damaged entries and leftover files from the store.
+  serve                  Serve the models over HTTP with Ollama's and OpenAI's APIs.
   help [COMMAND]         Show the help of a command.
 
 Run "hearth help COMMAND" or "hearth COMMAND --help" for its options.
@@ -49,6 +51,8 @@ Environment:
   HEARTH_MODELS_PATH          The model store, overriding HEARTH_HOME.
   HEARTH_DOWNLOAD_ENDPOINT    A Hugging Face mirror to pull from.
   HEARTH_MODELSCOPE_ENDPOINT  ModelScope's address for ms: references.
+  HEARTH_HOST                 Where hearth serve listens (default 127.0.0.1:11435).
+  HEARTH_ORIGINS              Web page origins allowed to call hearth serve.
 
 Options:
   -h, --help             Show this help.
@@ -69,6 +73,7 @@ export const commands: readonly CliCommand[] = [
   importCommand,
   catalogueCommand,
   repairCommand,
+  serveCommand,
 ];
 
 export function findCommand(name: string): CliCommand | undefined {

@@ -1,11 +1,13 @@
 // Simplified Chinese for the messages of the engine process and the CLI (see localize.ts).
 // A unit test checks that every `localize` call in src/ has an entry here. The English text
 // is the key; `{0}`, `{1}`… must appear in the translation exactly as in the English.
+import { apiMessagesZhCn } from "./apiZhCn";
 import { modelfileMessagesZhCn } from "./modelfileZhCn";
 import { reviewMessagesZhCn } from "./reviewZhCn";
 
 export const messagesZhCn: Readonly<Record<string, string>> = {
   ...modelfileMessagesZhCn,
+  ...apiMessagesZhCn,
   ...reviewMessagesZhCn,
   "--{0} needs a number, not \"{1}\".":
     "--{0} 需要一个数字，而不是“{1}”。",
@@ -211,6 +213,7 @@ Commands:
   modelfile parse FILE   Print a Modelfile's instructions as Ollama reads them (--json).
   catalogue, search      List the recommended models and the best fit for this machine.
   repair                 Remove damaged entries and leftover files from the store.
+  serve                  Serve the models over HTTP with Ollama's and OpenAI's APIs.
   help [COMMAND]         Show the help of a command.
 
 Run "hearth help COMMAND" or "hearth COMMAND --help" for its options.
@@ -220,6 +223,8 @@ Environment:
   HEARTH_MODELS_PATH          The model store, overriding HEARTH_HOME.
   HEARTH_DOWNLOAD_ENDPOINT    A Hugging Face mirror to pull from.
   HEARTH_MODELSCOPE_ENDPOINT  ModelScope's address for ms: references.
+  HEARTH_HOST                 Where hearth serve listens (default 127.0.0.1:11435).
+  HEARTH_ORIGINS              Web page origins allowed to call hearth serve.
 
 Options:
   -h, --help             Show this help.
@@ -242,6 +247,7 @@ Exit codes: 0 done, 1 failed, 2 usage mistake, 130 cancelled (Ctrl+C).`]: `用�
   modelfile parse FILE   按 Ollama 的读法列出 Modelfile 中的指令（--json 输出 JSON）。
   catalogue, search      列出推荐模型，以及最适合本机的模型。
   repair                 从模型库中清除损坏的条目和残留文件。
+  serve                  通过 HTTP 以 Ollama 和 OpenAI 的 API 提供模型。
   help [COMMAND]         显示某个命令的帮助。
 
 运行“hearth help COMMAND”或“hearth COMMAND --help”查看该命令的选项。
@@ -251,6 +257,8 @@ Exit codes: 0 done, 1 failed, 2 usage mistake, 130 cancelled (Ctrl+C).`]: `用�
   HEARTH_MODELS_PATH          模型库位置，优先于 HEARTH_HOME。
   HEARTH_DOWNLOAD_ENDPOINT    拉取时使用的 Hugging Face 镜像。
   HEARTH_MODELSCOPE_ENDPOINT  ms: 引用使用的 ModelScope 地址。
+  HEARTH_HOST                 hearth serve 的监听地址（默认 127.0.0.1:11435）。
+  HEARTH_ORIGINS              允许调用 hearth serve 的网页来源。
 
 选项：
   -h, --help             显示此帮助。

@@ -1,0 +1,106 @@
+// `hearth serve`: Hearth's local HTTP API (Ollama's REST API and OpenAI's) in this process, like
+// `ollama serve`. It listens on 127.0.0.1:11435 unless --host or HEARTH_HOST says otherwise,
+// loads models as requests name them, and stops cleanly on Ctrl+C.
+import { parseListenAddress, parseOriginList } from "../../common/apiAccess";
+import { errorText } from "../../common/engineError";
+import { localize } from "../../common/localize";
+import { ApiServer } from "../../engine/apiServer";
+import { parseCommandArgs, parseNumber, requirePositionals, UsageError } from "../cliArgs";
+import type { CliCommand } from "../cliCommand";
+import { createEngine, printLine, writeErr } from "../cliContext";
+
+declare const HEARTH_VERSION: string | undefined;
+
+const help = (): string =>
+  localize(`Usage: hearth serve [options]
+
+Serves Hearth's models over HTTP with Ollama's REST API (/api/generate, /api/chat,
+/api/embed, /api/tags, /api/pull…) and OpenAI's (/v1/chat/completions, /v1/completions,
+/v1/embeddings, /v1/models), so Ollama and OpenAI clients, scripts and LangChain use them
+unchanged. Models load when a request names them. Ctrl+C stops the server.
+
+Only this computer can call it: it listens on 127.0.0.1 and refuses requests whose Host or
+Origin is not local, unless you allow them.
+
+Options:
+  --host HOST:PORT     Where to listen (default 127.0.0.1:11435, or HEARTH_HOST);
+                       0.0.0.0:11435 accepts other computers.
+  --origins LIST       Web page origins allowed to call the API, comma-separated
+                       (default HEARTH_ORIGINS), for example https://app.example.com.
+  --threads N          CPU threads per model (default: physical cores).
+  --ctx N              Context size in tokens (default: min(4096, the model's)).
+  --verbose            Log every request to stderr.
+  -h, --help           Show this help.
+
+Environment:
+  HEARTH_HOST          Where to listen, as --host.
+  HEARTH_ORIGINS       Allowed origins, as --origins (like OLLAMA_ORIGINS).`);
+
+const options = {
+  host: { type: "string" },
+  origins: { type: "string" },
+  threads: { type: "string" },
+  ctx: { type: "string" },
+  verbose: { type: "boolean" },
+} as const;
+
+export const serveCommand: CliCommand = {
+  name: "serve",
+  aliases: ["start"],
+  help,
+  async run(args) {
+    const { values, positionals } = parseCommandArgs("serve", args, options);
+    if (values.help) {
+      printLine(help());
+      return 0;
+    }
+    requirePositionals("serve", positionals, 0, "hearth serve [--host HOST:PORT]");
+    let address;
+    try {
+      address = parseListenAddress(values.host ?? process.env.HEARTH_HOST ?? "");
+    } catch (error) {
+      throw new UsageError(errorText(error), "serve");
+    }
+    const threads = parseNumber("threads", values.threads, true, "serve") ?? 0;
+    const contextSize = parseNumber("ctx", values.ctx, true, "serve") ?? 0;
+    const verbose = values.verbose === true;
+    const engine = createEngine({
+      kind: "server",
+      defaultThreads: threads,
+      defaultContextSize: contextSize,
+      log: (level, message) => {
+        if (level === "error" || level === "warn" || (verbose && level === "info")) writeErr(`${message}\n`);
+      },
+    });
+    const server = new ApiServer({
+      engine,
+      address,
+      allowedOrigins: parseOriginList(values.origins ?? process.env.HEARTH_ORIGINS),
+      version: typeof HEARTH_VERSION === "string" ? HEARTH_VERSION : "dev",
+      log: (level, message) => {
+        if (level === "error" || level === "warn" || verbose) writeErr(`${message}\n`);
+      },
+    });
+    let url: string;
+    try {
+      url = await server.start();
+    } catch (error) {
+      await engine.dispose();
+      throw error;
+    }
+    printLine(localize("Hearth API listening on {0} (Ollama: {0}/api/…, OpenAI: {0}/v1). Press Ctrl+C to stop.", url));
+    await new Promise<void>((resolve) => {
+      const stop = (): void => {
+        process.off("SIGINT", stop);
+        process.off("SIGTERM", stop);
+        resolve();
+      };
+      process.on("SIGINT", stop);
+      process.on("SIGTERM", stop);
+    });
+    writeErr(`${localize("Stopping the Hearth API…")}\n`);
+    await server.stop();
+    await engine.dispose();
+    return 0;
+  },
+};
