@@ -17,6 +17,7 @@ import { psCommand } from "./commands/ps";
 import { pullCommand } from "./commands/pull";
 import { removeCommand } from "./commands/remove";
 import { repairCommand } from "./commands/repair";
+import { reviewCommand } from "./commands/review";
 import { runCommand } from "./commands/run";
 import { serveCommand } from "./commands/serve";
 import { showCommand } from "./commands/show";
@@ -29,6 +30,8 @@ const usage = (): string =>
 Commands:
   run MODEL [PROMPT]     Run a prompt on MODEL (an installed model or a .gguf file) and
                          stream the answer; without PROMPT, an interactive chat.
+  review [PATH...]       Review staged changes (--staged), a branch (--base REF), a diff
+                         or files with a local model; text, JSON or SARIF for CI.
   pull NAME|URI          Download a model: a catalogue name, hf:owner/repo/file.gguf,
                          ms:owner/repo/file.gguf or an https:// URL.
   list, ls               List the installed models.
@@ -62,6 +65,7 @@ Exit codes: 0 done, 1 failed, 2 usage mistake, 130 cancelled (Ctrl+C).`);
 
 export const commands: readonly CliCommand[] = [
   runCommand,
+  reviewCommand,
   pullCommand,
   listCommand,
   showCommand,

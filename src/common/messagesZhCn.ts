@@ -201,6 +201,8 @@ export const messagesZhCn: Readonly<Record<string, string>> = {
 Commands:
   run MODEL [PROMPT]     Run a prompt on MODEL (an installed model or a .gguf file) and
                          stream the answer; without PROMPT, an interactive chat.
+  review [PATH...]       Review staged changes (--staged), a branch (--base REF), a diff
+                         or files with a local model; text, JSON or SARIF for CI.
   pull NAME|URI          Download a model: a catalogue name, hf:owner/repo/file.gguf,
                          ms:owner/repo/file.gguf or an https:// URL.
   list, ls               List the installed models.
@@ -235,6 +237,8 @@ Exit codes: 0 done, 1 failed, 2 usage mistake, 130 cancelled (Ctrl+C).`]: `用�
 命令：
   run MODEL [PROMPT]     用 MODEL（已安装的模型或 .gguf 文件）运行提示词并以流式输出回答；
                          不带 PROMPT 时进入交互式聊天。
+  review [PATH...]       用本地模型审查暂存的更改（--staged）、分支（--base REF）、
+                         差异或文件；为 CI 输出文本、JSON 或 SARIF。
   pull NAME|URI          下载模型：目录中的名称、hf:owner/repo/file.gguf、
                          ms:owner/repo/file.gguf 或 https:// 地址。
   list, ls               列出已安装的模型。

@@ -20,7 +20,7 @@ export interface ReviewTarget {
   range?: { start: number; end: number };
 }
 
-export type SkipReason = "generated" | "lock" | "vendored" | "binary" | "deleted" | "empty";
+export type SkipReason = "generated" | "lock" | "vendored" | "binary" | "deleted" | "empty" | "tooLarge";
 
 export interface SkippedFile {
   path: string;
@@ -246,7 +246,8 @@ function skipReasonFor(target: ReviewTarget): SkipReason | null {
 /**
  * Cuts the targets into chunks whose prompts fit `budgetTokens`: a file whole when it fits, else
  * hunk by hunk (neighbouring hunks packed together), and a hunk or range too large on its own in
- * line windows. Sections that cannot fit even as one line are left out.
+ * line windows. Lines that cannot fit even one by one are left out; a file left with none is
+ * skipped as too large.
  */
 export function planReview(targets: readonly ReviewTarget[], options: ReviewPlanOptions): ReviewPlan {
   const contextLines = options.contextLines ?? 5;
@@ -296,6 +297,10 @@ export function planReview(targets: readonly ReviewTarget[], options: ReviewPlan
         return { text: part.join("\n"), lines: section.lines.filter((n) => numbers.has(n)) };
       });
       queue.unshift(...halves.filter((h) => h.lines.length > 0));
+    }
+    if (fitting.length === 0) {
+      skipped.push({ path: target.path, reason: "tooLarge" });
+      continue;
     }
     // Pack neighbouring sections while the prompt fits.
     let group: Section[] = [];

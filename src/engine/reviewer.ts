@@ -9,7 +9,7 @@ import { localize } from "../common/localize";
 import type { ReviewFinding } from "../common/reviewFindings";
 import { findingsJsonSchema, parseFindingsAnswer } from "../common/reviewFindings";
 import type { ReviewPlan } from "../common/reviewPrompt";
-import { planReview } from "../common/reviewPrompt";
+import { buildReviewPrompt, planReview } from "../common/reviewPrompt";
 import type { LlamaEngine } from "./llamaEngine";
 
 export type ReviewEngine = Pick<LlamaEngine, "generate" | "countTokens">;
@@ -25,7 +25,10 @@ export function planReviewFor(engine: ReviewEngine, params: ReviewParams): Revie
   const { contextSize } = engine.countTokens({ modelId: params.modelId, texts: [] });
   const fromContext = contextSize - maxTokens - templateAllowance;
   const budgetTokens = Math.min(params.budgetTokens ?? Infinity, fromContext);
-  if (budgetTokens < 128) {
+  const count = (text: string): number => engine.countTokens({ modelId: params.modelId, texts: [text] }).counts[0]!;
+  // The instructions and rules alone, with one short line of code, must fit.
+  const smallest = count(buildReviewPrompt({ path: "file", language: "text" }, ["+ 1 | x"], "diff", params.rules ?? null));
+  if (budgetTokens < smallest) {
     throw new EngineError(
       "badRequest",
       localize(
@@ -37,7 +40,7 @@ export function planReviewFor(engine: ReviewEngine, params: ReviewParams): Revie
   }
   return planReview(params.targets, {
     budgetTokens,
-    countTokens: (text) => engine.countTokens({ modelId: params.modelId, texts: [text] }).counts[0]!,
+    countTokens: count,
     rules: params.rules ?? null,
   });
 }
