@@ -364,6 +364,20 @@ export interface ReviewResult {
   cancelled: boolean;
 }
 
+/** Starts the local HTTP API (Ollama's and OpenAI's) in the engine process. */
+export interface ApiStartParams {
+  /** Where to listen: HOST:PORT; empty means 127.0.0.1:11435. */
+  host: string;
+  /** Browser origins allowed besides local pages, comma-separated (as HEARTH_ORIGINS). */
+  origins: string;
+}
+
+export interface ApiStatusResult {
+  running: boolean;
+  /** `http://HOST:PORT` while running. */
+  url: string | null;
+}
+
 export interface EngineMethods {
   loadModel: { params: LoadModelParams; result: LoadedModelInfo; chunk: never };
   unloadModel: { params: UnloadModelParams; result: { unloaded: boolean }; chunk: never };
@@ -388,6 +402,10 @@ export interface EngineMethods {
   storeCreate: { params: StoreCreateParams; result: ModelManifest; chunk: PullProgress };
   /** Reviews code with the findings grammar; each chunk's findings stream as they are checked. */
   review: { params: ReviewParams; result: ReviewResult; chunk: ReviewProgress };
+  /** Starts the HTTP API (restarts it when the address or origins changed). */
+  apiStart: { params: ApiStartParams; result: ApiStatusResult; chunk: never };
+  apiStop: { params: Record<string, never>; result: { stopped: boolean }; chunk: never };
+  apiStatus: { params: Record<string, never>; result: ApiStatusResult; chunk: never };
 }
 
 export type EngineMethod = keyof EngineMethods;
@@ -422,6 +440,9 @@ export const engineMethods: readonly EngineMethod[] = [
   "storeRepair",
   "storeCreate",
   "review",
+  "apiStart",
+  "apiStop",
+  "apiStatus",
 ];
 
 /** Codes a caller can branch on; every error also carries a message written for the user. */

@@ -36,7 +36,12 @@ export interface NumberSetting extends SettingBase {
   maximum: number;
 }
 
-export type SettingSpec = StringSetting | IntegerSetting | NumberSetting;
+export interface BooleanSetting extends SettingBase {
+  type: "boolean";
+  default: boolean;
+}
+
+export type SettingSpec = StringSetting | IntegerSetting | NumberSetting | BooleanSetting;
 
 export const settingsSchema = {
   defaultModel: {
@@ -130,11 +135,34 @@ export const settingsSchema = {
     requiresRestart: true,
     scope: "machine",
   },
+  "api.host": {
+    type: "string",
+    default: "127.0.0.1:11435",
+    pattern: "^$|^(\\[[0-9A-Fa-f:]+\\]|[A-Za-z0-9._-]*)(:[0-9]{1,5})?$",
+    patternErrorKey: "hearth.config.api.hostPattern",
+    descriptionKey: "hearth.config.api.host",
+    requiresRestart: false,
+    scope: "machine",
+  },
+  "api.allowedOrigins": {
+    type: "string",
+    default: "",
+    descriptionKey: "hearth.config.api.allowedOrigins",
+    requiresRestart: false,
+    scope: "machine",
+  },
+  "api.startWithVSCode": {
+    type: "boolean",
+    default: false,
+    descriptionKey: "hearth.config.api.startWithVSCode",
+    requiresRestart: false,
+    scope: "machine",
+  },
 } as const satisfies Record<string, SettingSpec>;
 
 export type SettingKey = keyof typeof settingsSchema;
 
-type ValueOf<S extends SettingSpec> = S extends StringSetting ? string : number;
+type ValueOf<S extends SettingSpec> = S extends StringSetting ? string : S extends BooleanSetting ? boolean : number;
 
 export type HearthSettings = {
   -readonly [K in SettingKey]: (typeof settingsSchema)[K] extends { enum: readonly (infer E)[] }
@@ -146,11 +174,11 @@ export const settingKeys = Object.keys(settingsSchema) as SettingKey[];
 
 /** Reads each setting through `get`, falling back to the default for a missing or invalid value. */
 export function resolveSettings(get: (key: SettingKey) => unknown): HearthSettings {
-  const result: Record<string, string | number> = {};
+  const result: Record<string, string | number | boolean> = {};
   for (const key of settingKeys) {
     const spec: SettingSpec = settingsSchema[key];
     const raw = get(key);
-    result[key] = isValid(spec, raw) ? (raw as string | number) : spec.default;
+    result[key] = isValid(spec, raw) ? (raw as string | number | boolean) : spec.default;
   }
   return result as HearthSettings;
 }
@@ -167,6 +195,8 @@ function isValid(spec: SettingSpec, value: unknown): boolean {
       return typeof value === "number" && Number.isInteger(value) && value >= spec.minimum && value <= spec.maximum;
     case "number":
       return typeof value === "number" && Number.isFinite(value) && value >= spec.minimum && value <= spec.maximum;
+    case "boolean":
+      return typeof value === "boolean";
   }
 }
 
@@ -184,7 +214,7 @@ export function configurationProperties(): Record<string, Record<string, unknown
     if (spec.type === "string" && spec.enum) entry.enum = [...spec.enum];
     if (spec.type === "string" && spec.pattern !== undefined) entry.pattern = spec.pattern;
     if (spec.type === "string" && spec.patternErrorKey !== undefined) entry.patternErrorMessage = `%${spec.patternErrorKey}%`;
-    if (spec.type !== "string") {
+    if (spec.type === "integer" || spec.type === "number") {
       entry.minimum = spec.minimum;
       entry.maximum = spec.maximum;
     }

@@ -11,6 +11,9 @@ import type { PullProgress } from "../common/modelManifest";
 import { parseHostMessage } from "../common/engineProtocol";
 import { EngineError, errorText } from "../common/engineError";
 import { localeFromEnvironment, localize, setLocale } from "../common/localize";
+import type { ApiStartParams, ApiStatusResult } from "../common/engineProtocol";
+import { parseListenAddress, parseOriginList } from "../common/apiAccess";
+import { ApiServer } from "./apiServer";
 import { applyCustomCatalogue } from "./customCatalogue";
 import { LlamaEngine } from "./llamaEngine";
 import { runReview } from "./reviewer";
@@ -72,6 +75,38 @@ function chunkSender(id: number): { push: (text: string) => void; flush: () => v
   return { push, flush };
 }
 
+declare const HEARTH_VERSION: string | undefined;
+
+/** The HTTP API, while it runs, with what it was started with. */
+let api: { server: ApiServer; key: string } | null = null;
+
+async function startApi(params: ApiStartParams): Promise<ApiStatusResult> {
+  const host = params.host ?? "";
+  const origins = params.origins ?? "";
+  const key = JSON.stringify([host.trim(), origins.trim()]);
+  if (api?.key === key) return { running: true, url: api.server.url };
+  await stopApi();
+  const server = new ApiServer({
+    engine,
+    address: parseListenAddress(host),
+    allowedOrigins: parseOriginList(origins),
+    version: typeof HEARTH_VERSION === "string" ? HEARTH_VERSION : "dev",
+    log,
+  });
+  const url = await server.start();
+  api = { server, key };
+  return { running: true, url };
+}
+
+async function stopApi(): Promise<{ stopped: boolean }> {
+  const running = api;
+  api = null;
+  if (!running) return { stopped: false };
+  await running.server.stop();
+  log("info", "api: stopped");
+  return { stopped: true };
+}
+
 async function handle(request: EngineRequestMessage, signal: AbortSignal, onChunk: (text: string) => void): Promise<unknown> {
   const onProgress = (progress: PullProgress): void => send({ type: "chunk", id: request.id, chunk: progress });
   switch (request.method) {
@@ -113,6 +148,12 @@ async function handle(request: EngineRequestMessage, signal: AbortSignal, onChun
       return engine.storeRepair();
     case "storeCreate":
       return engine.storeCreate(request.params, onProgress, signal);
+    case "apiStart":
+      return startApi(request.params);
+    case "apiStop":
+      return stopApi();
+    case "apiStatus":
+      return { running: api !== null, url: api?.server.url ?? null };
     case "review":
       return runReview(engine, request.params, (progress) => send({ type: "chunk", id: request.id, chunk: progress }), signal);
   }
@@ -132,6 +173,7 @@ async function shutdown(exitCode: number): Promise<void> {
   shuttingDown = true;
   for (const controller of inFlight.values()) controller.abort();
   try {
+    await stopApi().catch(() => undefined);
     await engine.dispose();
   } finally {
     process.exit(exitCode);

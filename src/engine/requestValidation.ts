@@ -1,5 +1,6 @@
 // Checks the params of a request arriving at the engine before any of it reaches llama.cpp.
 import type { EngineRequestMessage, GenerationOptions } from "../common/engineProtocol";
+import { parseListenAddress } from "../common/apiAccess";
 import { localize } from "../common/localize";
 
 type Params = Record<string, unknown>;
@@ -214,6 +215,17 @@ function reviewTargetsProblem(targets: unknown): string | null {
   return chars > maxReviewChars ? bad("targets", localize("at most {0} characters of file text", maxReviewChars)) : null;
 }
 
+/** Why an apiStart host is not an address to listen on, or null. */
+function apiHostProblem(host: unknown): string | null {
+  if (typeof host !== "string") return null;
+  try {
+    parseListenAddress(host);
+    return null;
+  } catch (error) {
+    return error instanceof Error ? error.message : String(error);
+  }
+}
+
 /** Returns a message for the caller when the params are malformed, or null when they are fine. */
 export function validateRequestParams(request: EngineRequestMessage): string | null {
   const params = request.params as unknown as Params;
@@ -289,6 +301,10 @@ export function validateRequestParams(request: EngineRequestMessage): string | n
       );
     case "inspect":
       return requireString(params, "modelPath") ?? optionalNumber(params, "contextSize", 0, 10_000_000);
+    case "apiStart":
+      return optionalString(params, "host") ?? optionalString(params, "origins") ?? apiHostProblem(params.host);
+    case "apiStop":
+    case "apiStatus":
     case "status":
     case "storeList":
     case "storeRepair":

@@ -12,6 +12,8 @@ import type {
   LoadedModelInfo,
   LogLevel,
   ModelInspection,
+  ParamsOf,
+  ResultOf,
   PromptMode,
   StoreImportParams,
   TextChunk,
@@ -460,6 +462,11 @@ export class EngineService implements vscode.Disposable {
     if (known && this.client && known.generation === this.client.generation) {
       await this.client.request("chatDispose", { sessionId: known.sessionId }).catch(() => undefined);
     }
+  }
+
+  /** The local HTTP API in the engine process (src/extension/localApi.ts keeps it running); starts the engine. */
+  async engineRequest<M extends "apiStart" | "apiStop" | "apiStatus">(method: M, params: ParamsOf<M>): Promise<ResultOf<M>> {
+    return this.engine().request(method, params);
   }
 
   async inspect(modelPath: string): Promise<ModelInspection> {

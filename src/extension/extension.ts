@@ -13,6 +13,7 @@ import { EngineService } from "./engineService";
 import { pullRecommendedCommand, setRecommendedModelContext } from "./gettingStarted";
 import { importModelCommand } from "./importModelCommand";
 import { LicenceGate } from "./licenceGate";
+import { LocalApiController } from "./localApi";
 import { showLoadedModelsCommand } from "./loadedModelsCommand";
 import { pickAndLoadModel } from "./loadModelCommand";
 import { showModelDetailsCommand } from "./modelDetailsCommand";
@@ -174,6 +175,18 @@ export function activate(context: vscode.ExtensionContext): HearthApi | undefine
       );
     });
     register("hearth.showLog", () => log.show(true));
+    const localApi = new LocalApiController(engine, log);
+    context.subscriptions.push(localApi);
+    register("hearth.startApi", () => localApi.start());
+    register("hearth.stopApi", () => localApi.stop());
+    register("hearth.localApiMenu", () => localApi.menu());
+    if (readSettings()["api.startWithVSCode"]) {
+      // Asked for by the user: the engine starts now rather than on first use.
+      void localApi.start(false).catch((error: unknown) => {
+        log.error(`local API: ${errorText(error)}`);
+        void showEngineError(error);
+      });
+    }
     register("hearth.showMenu", () => statusMenuCommand(engine));
 
     context.subscriptions.push(

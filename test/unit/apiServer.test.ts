@@ -15,7 +15,7 @@ import type { ApiRequestRecord } from "../../src/engine/apiServer";
 import { ApiServer, defaultMaxBodyBytes } from "../../src/engine/apiServer";
 import { LlamaEngine } from "../../src/engine/llamaEngine";
 import { ensureFixtureModels } from "../fixtures/fixtureModels";
-import { cliPath, ensureBuilt } from "../support/engineHarness";
+import { cliPath, createTestClient, ensureBuilt } from "../support/engineHarness";
 import type { FixtureModelSite } from "../support/fixtureModelServer";
 import { startFixtureModelSite } from "../support/fixtureModelServer";
 
@@ -471,6 +471,29 @@ describe("local HTTP API (Ollama and OpenAI clients)", function () {
     const results = await Promise.all(jobs);
     assert.equal(results.length, 100);
     for (const [index, result] of results.entries()) assert.equal(result.text, expected.get(result.prompt), `request ${index} (${result.prompt})`);
+  });
+
+  it("runs inside the engine process: apiStart, apiStatus, apiStop", async () => {
+    const { client } = createTestClient({ HEARTH_MODELS_PATH: home });
+    try {
+      assert.deepEqual(await client.request("apiStatus", {}), { running: false, url: null });
+      await assert.rejects(client.request("apiStart", { host: "127.0.0.1:http", origins: "" }), /HOST:PORT/);
+      const started = await client.request("apiStart", { host: "127.0.0.1:0", origins: "https://app.example.com" });
+      assert.equal(started.running, true);
+      assert.match(started.url!, /^http:\/\/127\.0\.0\.1:\d+$/);
+      const again = await client.request("apiStart", { host: "127.0.0.1:0", origins: "https://app.example.com" });
+      assert.equal(again.url, started.url, "the same settings keep the server as it is");
+      const served = new Ollama({ host: started.url! });
+      assert.deepEqual((await served.list()).models.map((model) => model.name).sort(), ["tiny-embed:latest", "tiny:latest"]);
+      const allowed = await rawRequest(started.url!, { path: "/api/tags", headers: { Origin: "https://app.example.com" } });
+      assert.equal(allowed.status, 200);
+      assert.deepEqual(await client.request("apiStatus", {}), { running: true, url: started.url });
+      assert.deepEqual(await client.request("apiStop", {}), { stopped: true });
+      await assert.rejects(served.version());
+      assert.deepEqual(await client.request("apiStatus", {}), { running: false, url: null });
+    } finally {
+      await client.dispose();
+    }
   });
 
   it("runs as `hearth serve`, answering /api/version, and stops on Ctrl+C", async function () {

@@ -13,6 +13,8 @@ describe("settings", () => {
       modelsPath: ["/a"],
       downloadEndpoint: "ftp://mirror.example",
       modelScopeEndpoint: "",
+      "api.host": "http://example.com/x",
+      "api.startWithVSCode": "yes",
     };
     const settings = resolveSettings((key) => values[key]);
     for (const key of settingKeys) assert.equal(settings[key], settingsSchema[key].default, key);
@@ -31,6 +33,9 @@ describe("settings", () => {
       modelScopeEndpoint: "http://127.0.0.1:8080/modelscope",
       catalogueFile: "/etc/hearth/catalogue.json",
       systemPrompt: "You answer in haiku.",
+      "api.host": "0.0.0.0:11434",
+      "api.allowedOrigins": "https://app.example.com",
+      "api.startWithVSCode": true,
     };
     assert.deepEqual(resolveSettings((key) => values[key]), values);
   });
@@ -40,6 +45,12 @@ describe("settings", () => {
     assert.deepEqual(Object.keys(properties).sort(), settingKeys.map((k) => `hearth.${k}`).sort());
     assert.deepEqual(properties["hearth.gpu"]!.enum, ["auto", "off"]);
     assert.equal(properties["hearth.threads"]!.minimum, 0);
+    assert.deepEqual(properties["hearth.api.startWithVSCode"], {
+      type: "boolean",
+      default: false,
+      markdownDescription: "%hearth.config.api.startWithVSCode%",
+      scope: "machine",
+    });
     assert.match(String(properties["hearth.threads"]!.markdownDescription), /^%hearth\.config\.threads%$/);
   });
 });
