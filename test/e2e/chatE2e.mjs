@@ -16,7 +16,6 @@ import * as path from "node:path";
 import {
   artifactsDir,
   closeBrowser,
-  launchBrowser,
   makeTempDir,
   removeDir,
   repoRoot,
@@ -26,7 +25,16 @@ import {
   workbenchUrl,
   writeResults,
 } from "../vscode/codeServer.mjs";
-import { normalize, runChecks, runPaletteCommand, workbenchSelectors } from "./workbenchDriver.mjs";
+import {
+  editorText,
+  normalize,
+  openWorkbench,
+  quickOpen,
+  runChecks,
+  runPaletteCommand,
+  waitUntil,
+  workbenchSelectors,
+} from "./workbenchDriver.mjs";
 
 const SELECTORS = {
   ...workbenchSelectors,
@@ -66,16 +74,6 @@ async function setTheme(ctx, label, workbenchClass) {
   await sleep(1000);
 }
 
-async function waitUntil(condition, what, timeoutMs = 30_000) {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await condition().catch(() => false);
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs / 1000} s waiting for ${what}`);
-    await sleep(200);
-  }
-}
-
 async function openChat(ctx) {
   const { page } = ctx;
   await page.locator(SELECTORS.hearthActivity).first().click({ timeout: 60_000 });
@@ -106,10 +104,6 @@ async function screenshot(ctx, name, { keep = true } = {}) {
   }
 }
 
-async function editorText(page) {
-  return normalize((await page.locator(SELECTORS.editorLines).allInnerTexts().catch(() => [])).join("\n"));
-}
-
 const checks = [
   {
     name: "code-server starts with the fixture model installed and a Python file in the workspace",
@@ -131,25 +125,15 @@ const checks = [
   {
     name: "the workbench opens hello.py",
     async run(ctx) {
-      ctx.context = await launchBrowser();
-      const page = (ctx.page = ctx.context.pages()[0] ?? (await ctx.context.newPage()));
-      const consoleLog = fs.createWriteStream(consoleLogFile);
-      ctx.closers.push(() => new Promise((resolve) => consoleLog.end(resolve)));
-      page.on("console", (msg) => consoleLog.write(`[${msg.type()}] ${msg.text()}\n`));
-      page.on("pageerror", (err) => consoleLog.write(`[pageerror] ${err.stack || err.message}\n`));
-      // Every request the workbench and its webviews make (nothing may go to a reply's URLs).
-      ctx.context.on("request", (request) => ctx.requests.push(request.url()));
-      await page.goto(workbenchUrl(ctx.server.baseUrl, { folder: ctx.workspace, extensionDevelopmentPath: repoRoot }), {
-        waitUntil: "domcontentloaded",
-        timeout: 60_000,
+      const page = await openWorkbench(ctx, {
+        url: workbenchUrl(ctx.server.baseUrl, { folder: ctx.workspace, extensionDevelopmentPath: repoRoot }),
+        consoleLogFile,
+        timeoutMs: 90_000,
+        // Every request the workbench and its webviews make (nothing may go to a reply's URLs).
+        beforeLoad: (context) => context.on("request", (request) => ctx.requests.push(request.url())),
       });
-      await page.locator(SELECTORS.workbench).waitFor({ state: "visible", timeout: 90_000 });
       await page.locator(SELECTORS.hearthStatusItem).first().waitFor({ state: "visible", timeout: 90_000 });
-      // Quick Open, the way a user opens a file.
-      await page.keyboard.press("Control+P");
-      await page.locator(SELECTORS.quickInputBox).fill("hello.py");
-      await page.locator(SELECTORS.quickInputRows, { hasText: "hello.py" }).first().waitFor({ timeout: 30_000 });
-      await page.keyboard.press("Enter");
+      await quickOpen(page, "hello.py");
       await waitUntil(async () => (await editorText(page)).includes('print("hi")'), "hello.py in the editor");
     },
   },

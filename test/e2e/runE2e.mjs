@@ -19,7 +19,6 @@ import * as path from "node:path";
 import {
   artifactsDir,
   closeBrowser,
-  launchBrowser,
   makeTempDir,
   removeDir,
   repoRoot,
@@ -31,10 +30,13 @@ import {
 } from "../vscode/codeServer.mjs";
 import {
   normalize,
+  openWorkbench,
+  quickOpen,
   runChecks,
   runPaletteCommand,
   waitForAnswer,
   waitForPromptBox,
+  waitUntil,
   workbenchSelectors,
 } from "./workbenchDriver.mjs";
 
@@ -128,18 +130,11 @@ const checks = [
   {
     name: "the workbench loads with the workspace folder",
     async run(ctx) {
-      ctx.context = await launchBrowser();
-      const page = (ctx.page = ctx.context.pages()[0] ?? (await ctx.context.newPage()));
-      const consoleLog = fs.createWriteStream(consoleLogFile);
-      ctx.closers.push(() => new Promise((resolve) => consoleLog.end(resolve)));
-      page.on("console", (msg) => consoleLog.write(`[${msg.type()}] ${msg.text()}\n`));
-      page.on("pageerror", (err) => consoleLog.write(`[pageerror] ${err.stack || err.message}\n`));
-      const url = workbenchUrl(ctx.server.baseUrl, {
-        folder: ctx.workspace,
-        extensionDevelopmentPath: extensionPath,
+      const page = await openWorkbench(ctx, {
+        url: workbenchUrl(ctx.server.baseUrl, { folder: ctx.workspace, extensionDevelopmentPath: extensionPath }),
+        consoleLogFile,
+        timeoutMs: TIMEOUTS.workbench,
       });
-      await page.goto(url, { waitUntil: "domcontentloaded", timeout: 60_000 });
-      await page.locator(SELECTORS.workbench).waitFor({ state: "visible", timeout: TIMEOUTS.workbench });
       // The explorer shows the folder's name once the workspace is open.
       const folderName = path.basename(ctx.workspace);
       await page
@@ -325,10 +320,7 @@ const checks = [
       await page.keyboard.press("Escape");
       // The Explorer in the side bar, so the picture shows the file in its folder.
       await page.keyboard.press("Control+Shift+E");
-      await page.keyboard.press("Control+P");
-      await page.locator(SELECTORS.quickInputBox).fill("Modelfile");
-      await page.locator(SELECTORS.quickInputRows, { hasText: "Modelfile" }).first().waitFor({ timeout: 30_000 });
-      await page.keyboard.press("Enter");
+      await quickOpen(page, "Modelfile");
       await waitUntil(
         async () => normalize((await page.locator(SELECTORS.editorLines).allInnerTexts().catch(() => [])).join("\n")).includes("PARAMETER temprature"),
         "the Modelfile in the editor",
@@ -435,14 +427,6 @@ function prepareModelStore(storeDir) {
 
 // -------------------------------------------------------------------------------------- helpers
 /** Polls `predicate` every 300 ms until it is true; throws naming `what` after `timeoutMs`. */
-async function waitUntil(predicate, what, timeoutMs = 60_000) {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await predicate())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(300);
-  }
-}
-
 // ----------------------------------------------------------------------------------------- runner
 async function main() {
   const started = Date.now();

@@ -24,7 +24,6 @@ import {
   closeBrowser,
   codeServerCli,
   descendantPids,
-  launchBrowser,
   makeCodeServerDirs,
   makeTempDir,
   removeDir,
@@ -37,6 +36,7 @@ import {
 } from "../vscode/codeServer.mjs";
 import {
   normalize,
+  openWorkbench,
   runChecks,
   runPaletteCommand,
   waitForAnswer,
@@ -156,16 +156,9 @@ const checks = [
   {
     name: "the workbench loads (no extensionDevelopmentPath)",
     async run(ctx) {
-      ctx.context = await launchBrowser();
-      const page = (ctx.page = ctx.context.pages()[0] ?? (await ctx.context.newPage()));
-      const consoleLog = fs.createWriteStream(consoleLogFile);
-      ctx.closers.push(() => new Promise((resolve) => consoleLog.end(resolve)));
-      page.on("console", (msg) => consoleLog.write(`[${msg.type()}] ${msg.text()}\n`));
-      page.on("pageerror", (err) => consoleLog.write(`[pageerror] ${err.stack || err.message}\n`));
       const url = workbenchUrl(ctx.server.baseUrl, { folder: ctx.workspace });
       if (/extensionDevelopmentPath/.test(decodeURIComponent(url))) throw new Error(`the URL loads a development copy: ${url}`);
-      await page.goto(url, { waitUntil: "domcontentloaded", timeout: 60_000 });
-      await page.locator(SELECTORS.workbench).waitFor({ state: "visible", timeout: TIMEOUTS.workbench });
+      await openWorkbench(ctx, { url, consoleLogFile, timeoutMs: TIMEOUTS.workbench });
     },
   },
   {

@@ -1,9 +1,10 @@
-// What the UI tiers (runE2e.mjs, vsixInstall.mjs) share: the workbench selectors, driving the
-// command palette and the prompt box, reading a streamed answer from the editor, and running a
-// list of named checks into a results file's counts.
+// What the UI tiers (runE2e.mjs, chatE2e.mjs, vsixInstall.mjs) share: the workbench selectors,
+// opening the workbench in Chromium, driving the command palette, Quick Open and the prompt box,
+// reading the editor and a streamed answer, and running a list of named checks into a results
+// file's counts.
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { sleep, withTimeout } from "../vscode/codeServer.mjs";
+import { launchBrowser, sleep, withTimeout } from "../vscode/codeServer.mjs";
 
 export const workbenchSelectors = {
   workbench: ".monaco-workbench",
@@ -17,6 +18,49 @@ export const workbenchSelectors = {
 };
 
 const NO_MATCH_TEXT = "No matching commands";
+
+/**
+ * Launches Chromium (ctx.context, ctx.page), writes the page's console to `consoleLogFile`, runs
+ * `beforeLoad(context)` (e.g. to watch requests), opens `url` and waits for the workbench.
+ */
+export async function openWorkbench(ctx, { url, consoleLogFile, timeoutMs, beforeLoad }) {
+  ctx.context = await launchBrowser();
+  const page = (ctx.page = ctx.context.pages()[0] ?? (await ctx.context.newPage()));
+  const consoleLog = fs.createWriteStream(consoleLogFile);
+  ctx.closers.push(() => new Promise((resolve) => consoleLog.end(resolve)));
+  page.on("console", (msg) => consoleLog.write(`[${msg.type()}] ${msg.text()}\n`));
+  page.on("pageerror", (err) => consoleLog.write(`[pageerror] ${err.stack || err.message}\n`));
+  beforeLoad?.(ctx.context);
+  await page.goto(url, { waitUntil: "domcontentloaded", timeout: 60_000 });
+  await page.locator(workbenchSelectors.workbench).waitFor({ state: "visible", timeout: timeoutMs });
+  return page;
+}
+
+/** Polls `predicate` (a throw counts as false) until it is truthy; returns its value. */
+export async function waitUntil(predicate, what, timeoutMs = 60_000) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await Promise.resolve()
+      .then(predicate)
+      .catch(() => false);
+    if (value) return value;
+    if (Date.now() > deadline) throw new Error(`timed out after ${Math.round(timeoutMs / 1000)} s waiting for ${what}`);
+    await sleep(200);
+  }
+}
+
+/** The text of the editors in the editor area. */
+export async function editorText(page) {
+  return normalize((await page.locator(workbenchSelectors.editorLines).allInnerTexts().catch(() => [])).join("\n"));
+}
+
+/** Quick Open (Ctrl+P): opens the workspace file `name` the way a user does. */
+export async function quickOpen(page, name) {
+  await page.keyboard.press("Control+P");
+  await page.locator(workbenchSelectors.quickInputBox).fill(name);
+  await page.locator(workbenchSelectors.quickInputRows, { hasText: name }).first().waitFor({ timeout: 30_000 });
+  await page.keyboard.press("Enter");
+}
 
 /** Monaco renders spaces as U+00A0. */
 export const normalize = (text) => text.replace(/\u00a0/g, " ");
