@@ -1,0 +1,191 @@
+// Benchmarks of the local HTTP API, each a ratio against a baseline measured in the same run:
+//  1. generation tokens/s through `hearth serve` (a separate process; streamed /api/generate read
+//     by a client in this process) vs the engine called in this process, same model, threads,
+//     prompt and sampling (target ≥ 0.9); both timed from the first streamed text to the end;
+//  2. embedding requests per second through /api/embed (one text per request, one after another)
+//     vs engine.embed in this process (target ≥ 0.5: each request pays HTTP, JSON and a token count);
+//     and the same requests sent 8 at a time (information: they queue in the engine's scheduler).
+// Runs alternate between the two sides and report medians, so a noisy neighbour hurts both.
+import { spawn } from "node:child_process";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { LlamaEngine } from "../src/engine/llamaEngine";
+import { ensureFixtureModels } from "../test/fixtures/fixtureModels";
+import { cliPath, ensureBuilt, repoRoot, sharedStoriesModel } from "../test/support/engineHarness";
+
+const rounds = Number(process.env.HEARTH_BENCH_ROUNDS) || 5;
+const maxTokens = Number(process.env.HEARTH_BENCH_TOKENS) || 256;
+const embedRequests = Number(process.env.HEARTH_BENCH_EMBEDS) || 60;
+const threads = 1;
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+}
+
+async function startServer(home: string): Promise<{ url: string; stop: () => Promise<void> }> {
+  ensureBuilt();
+  const child = spawn(process.execPath, [cliPath, "serve", "--host", "127.0.0.1:0", "--threads", String(threads), "--ctx", "2048"], {
+    env: { ...process.env, HEARTH_MODELS_PATH: home, HEARTH_GPU: "off", HEARTH_LOCALE: "en" },
+    stdio: ["ignore", "pipe", "inherit"],
+  });
+  const url = await new Promise<string>((resolve, reject) => {
+    let out = "";
+    child.stdout.on("data", (chunk: Buffer) => {
+      out += chunk.toString("utf8");
+      const match = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(out);
+      if (match) resolve(match[1]!);
+    });
+    child.on("exit", (code) => reject(new Error(`hearth serve exited with ${code}: ${out}`)));
+  });
+  return {
+    url,
+    stop: () =>
+      new Promise((resolve) => {
+        child.on("exit", () => resolve());
+        child.kill("SIGINT");
+      }),
+  };
+}
+
+async function post(url: string, body: unknown): Promise<Response> {
+  const response = await fetch(url, { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(body) });
+  if (!response.ok) throw new Error(`${url}: ${response.status} ${await response.text()}`);
+  return response;
+}
+
+/** The rates `hearth serve` reported itself (eval_count / eval_duration), for the log. */
+const serverRates: number[] = [];
+
+/** Tokens per second of a streamed /api/generate, from the first text to the last line. */
+async function apiTokensPerSecond(url: string, prompt: string): Promise<number> {
+  const response = await post(`${url}/api/generate`, {
+    model: "bench",
+    prompt,
+    raw: true,
+    stream: true,
+    options: { temperature: 0, num_predict: maxTokens },
+  });
+  const decoder = new TextDecoder();
+  let buffer = "";
+  let first = 0;
+  let tokens = 0;
+  for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>) {
+    buffer += decoder.decode(chunk, { stream: true });
+    const lines = buffer.split("\n");
+    buffer = lines.pop() ?? "";
+    for (const line of lines) {
+      if (!line) continue;
+      const part = JSON.parse(line) as { response?: string; done: boolean; eval_count?: number; eval_duration?: number };
+      if (!part.done && part.response && first === 0) first = performance.now();
+      if (part.done) {
+        tokens = part.eval_count ?? 0;
+        serverRates.push(tokens / ((part.eval_duration ?? 1) / 1e9));
+      }
+    }
+  }
+  return tokens / ((performance.now() - first) / 1000);
+}
+
+async function main(): Promise<void> {
+  const fixtures = await ensureFixtureModels();
+  const modelPath = fs.existsSync(sharedStoriesModel) ? sharedStoriesModel : fixtures.llama;
+  const prompt = "Once upon a time";
+  const home = fs.mkdtempSync(path.join(os.tmpdir(), "hearth-api-bench-"));
+  const engine = new LlamaEngine({ defaultThreads: threads, gpu: false, storeRoot: home });
+  await engine.storeImport({ path: modelPath, name: "bench", mode: "link" });
+  await engine.storeImport({ path: fixtures.embedding, name: "bench-embed", mode: "link" });
+  console.log(
+    `Hearth local API benchmark — model ${path.relative(repoRoot, modelPath)}, ${threads} thread, ${maxTokens} tokens, ${rounds} rounds; ` +
+      `${embedRequests} embedding requests per round`,
+  );
+  const server = await startServer(home);
+  try {
+    // 1. Generation throughput.
+    const info = await engine.loadModel({ modelPath: "bench", threads, contextSize: 2048 });
+    const inProcess = async (): Promise<number> => {
+      let first = 0;
+      const result = await engine.generate(
+        { modelId: info.modelId, prompt, mode: "completion", options: { maxTokens, temperature: 0 } },
+        () => {
+          if (first === 0) first = performance.now();
+        },
+      );
+      return result.usage.outputTokens / ((performance.now() - first) / 1000);
+    };
+    await inProcess();
+    await apiTokensPerSecond(server.url, prompt);
+    const apiRates: number[] = [];
+    const directRates: number[] = [];
+    for (let round = 0; round < rounds; round++) {
+      directRates.push(await inProcess());
+      apiRates.push(await apiTokensPerSecond(server.url, prompt));
+    }
+    await engine.unloadModel(info.modelId);
+
+    // 2. Embedding requests per second.
+    const embedInfo = await engine.loadModel({ modelPath: "bench-embed", threads });
+    const texts = Array.from({ length: embedRequests }, (_, index) => `the ${index}th line of a small file about cats and mats`);
+    const embedDirect = async (): Promise<number> => {
+      const started = performance.now();
+      for (const text of texts) await engine.embed({ modelId: embedInfo.modelId, texts: [text] });
+      return texts.length / ((performance.now() - started) / 1000);
+    };
+    const embedApi = async (concurrency: number): Promise<number> => {
+      const started = performance.now();
+      let next = 0;
+      await Promise.all(
+        Array.from({ length: concurrency }, async () => {
+          while (next < texts.length) {
+            const text = texts[next++]!;
+            await (await post(`${server.url}/api/embed`, { model: "bench-embed", input: text })).json();
+          }
+        }),
+      );
+      return texts.length / ((performance.now() - started) / 1000);
+    };
+    await embedDirect();
+    await embedApi(1);
+    const embedDirectRates: number[] = [];
+    const embedApiRates: number[] = [];
+    const embedApiConcurrentRates: number[] = [];
+    for (let round = 0; round < rounds; round++) {
+      embedDirectRates.push(await embedDirect());
+      embedApiRates.push(await embedApi(1));
+      embedApiConcurrentRates.push(await embedApi(8));
+    }
+
+    const throughputRatio = median(apiRates) / median(directRates);
+    const embedRatio = median(embedApiRates) / median(embedDirectRates);
+    const line = (name: string, value: string, target: string, ok: boolean): string =>
+      `${name.padEnd(58)} ${value.padStart(8)}   target ${target.padEnd(7)} ${ok ? "ok" : "MISSED"}`;
+    console.log("");
+    console.log(line("generation tok/s: HTTP API (streamed) / engine in-process", throughputRatio.toFixed(3), "≥ 0.9", throughputRatio >= 0.9));
+    console.log(
+      `    (medians: API ${median(apiRates).toFixed(0)} tok/s as the client reads them, ${median(serverRates).toFixed(0)} tok/s as the server reports; ` +
+        `in-process ${median(directRates).toFixed(0)} tok/s)`,
+    );
+    console.log(line("embedding requests/s: /api/embed / engine.embed in-process", embedRatio.toFixed(3), "≥ 0.5", embedRatio >= 0.5));
+    console.log(
+      `    (medians: API ${median(embedApiRates).toFixed(0)} req/s one at a time, ${median(embedApiConcurrentRates).toFixed(0)} req/s 8 at a time; ` +
+        `in-process ${median(embedDirectRates).toFixed(0)} embeds/s)`,
+    );
+    const outDir = path.join(repoRoot, ".bench-results");
+    fs.mkdirSync(outDir, { recursive: true });
+    fs.writeFileSync(
+      path.join(outDir, "api.json"),
+      JSON.stringify({ throughputRatio, apiRates, directRates, embedRatio, embedApiRates, embedApiConcurrentRates, embedDirectRates }, null, 2),
+    );
+  } finally {
+    await server.stop();
+    await engine.dispose();
+    fs.rmSync(home, { recursive: true, force: true });
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exitCode = 1;
+});
