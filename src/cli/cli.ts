@@ -8,6 +8,7 @@ import { exitCodes, UsageError } from "./cliArgs";
 import type { CliCommand } from "./cliCommand";
 import { printLine, writeErr } from "./cliContext";
 import { catalogueCommand } from "./commands/catalogue";
+import { indexCommand } from "./commands/indexFolder";
 import { copyCommand } from "./commands/copy";
 import { createCommand } from "./commands/create";
 import { importCommand } from "./commands/import";
@@ -19,6 +20,7 @@ import { removeCommand } from "./commands/remove";
 import { repairCommand } from "./commands/repair";
 import { reviewCommand } from "./commands/review";
 import { runCommand } from "./commands/run";
+import { searchCommand } from "./commands/searchIndex";
 import { serveCommand } from "./commands/serve";
 import { showCommand } from "./commands/show";
 
@@ -42,7 +44,9 @@ Commands:
   import FILE [NAME]     Add a .gguf file from this computer to the store.
   create NAME [-f FILE]  Create a model from a Modelfile.
   modelfile parse FILE   Print a Modelfile's instructions as Ollama reads them (--json).
-  catalogue, search      List the recommended models and the best fit for this machine.
+  index [PATH]           Index a folder's code and documents for hearth search.
+  search "QUERY"         Search an indexed folder: the best matching code and text, with lines.
+  catalogue              List the recommended models and the best fit for this machine.
   repair                 Remove damaged entries and leftover files from the store.
   serve                  Serve the models over HTTP with Ollama's and OpenAI's APIs.
   help [COMMAND]         Show the help of a command.
@@ -75,6 +79,8 @@ export const commands: readonly CliCommand[] = [
   createCommand,
   modelfileCommand,
   importCommand,
+  indexCommand,
+  searchCommand,
   catalogueCommand,
   repairCommand,
   serveCommand,

@@ -180,6 +180,8 @@ export interface EmbedParams {
   modelId: string;
   texts: string[];
   priority?: JobPriority;
+  /** Embed only the start of a text longer than the model's context, instead of failing. */
+  truncate?: boolean;
 }
 
 export interface EmbedResult {
@@ -364,6 +366,133 @@ export interface ReviewResult {
   cancelled: boolean;
 }
 
+/** Indexes folders into a workspace index (see src/engine/indexer): incremental by content hash. */
+export interface IndexBuildParams {
+  /** The folders to index (absolute paths). Files of other folders leave the index. */
+  roots: string[];
+  /** Where the index lives (absolute path; created when missing). */
+  storeDir: string;
+  /**
+   * An installed model's name or a `.gguf` path to embed with; "none" for a keyword-only index;
+   * absent: the model the index already uses (keyword-only for a new index).
+   */
+  embeddingModel?: string;
+  /** Patterns in gitignore syntax never indexed (VS Code's `files.exclude`). */
+  excludes?: string[];
+  /** Files larger than this are not indexed (default 1 MiB). */
+  maxFileBytes?: number;
+  /** Reads and embeds every file again. */
+  rebuild?: boolean;
+}
+
+/** Streamed while an index is built or updated. */
+export interface IndexProgress {
+  kind: "index";
+  phase: "scanning" | "indexing" | "saving";
+  filesTotal: number;
+  filesDone: number;
+  /** Chunks embedded so far in this run. */
+  chunksEmbedded: number;
+  /** The file being read, relative to its root. */
+  currentFile?: string;
+}
+
+/** Why files were left out, and how many of each. */
+export interface IndexSkipCounts {
+  ignored: number;
+  secret: number;
+  tooLarge: number;
+  binary: number;
+  minified: number;
+  unreadable: number;
+}
+
+export interface IndexStatusResult {
+  storeDir: string;
+  /** False when no index was built there yet. */
+  exists: boolean;
+  roots: string[];
+  files: number;
+  chunks: number;
+  /** Bytes on disk. */
+  sizeBytes: number;
+  /** Milliseconds since the epoch of the last save; null when never saved. */
+  updatedAt: number | null;
+  /** Null for a keyword-only index. */
+  embeddingModel: string | null;
+  dimensions: number;
+}
+
+export interface IndexBuildResult {
+  status: IndexStatusResult;
+  filesScanned: number;
+  /** Files read, chunked and (re)embedded in this run. */
+  filesIndexed: number;
+  filesUnchanged: number;
+  filesRemoved: number;
+  chunksEmbedded: number;
+  /** Chunks whose vector was kept because their content did not change (moved or renamed files, branch switches). */
+  chunksReused: number;
+  skipped: IndexSkipCounts;
+}
+
+export interface IndexUpdateFilesParams {
+  storeDir: string;
+  /** The index's folders; absent: those it was built with. */
+  roots?: string[];
+  /** Files or folders created or changed (absolute paths). */
+  changed: string[];
+  /** Files or folders deleted (absolute paths). */
+  deleted: string[];
+  excludes?: string[];
+  maxFileBytes?: number;
+}
+
+export type IndexSearchMode = "hybrid" | "keyword" | "vector";
+
+export interface IndexSearchParams {
+  storeDir: string;
+  query: string;
+  /** How many results (default 10). */
+  k?: number;
+  /** Only files under these paths (absolute, or relative to a root). */
+  paths?: string[];
+  /** Default hybrid (keyword only when the index has no vectors). */
+  mode?: IndexSearchMode;
+  /** A reranker (an installed model's name or a `.gguf` path) that reorders the fused results. */
+  rerankModel?: string;
+}
+
+export interface IndexSearchHit {
+  /** The root the file belongs to (absolute). */
+  root: string;
+  /** Relative to `root`, `/`-separated. */
+  path: string;
+  absolutePath: string;
+  startLine: number;
+  endLine: number;
+  /** For a PDF: the page (then startLine = endLine = page). */
+  page?: number;
+  language: string;
+  symbol?: string;
+  /** Higher is better: fused (reciprocal rank), BM25, cosine or reranker score depending on the mode. */
+  score: number;
+  text: string;
+  /** 1-based rank in the keyword and vector rankings, null where absent. */
+  keywordRank: number | null;
+  vectorRank: number | null;
+}
+
+export interface IndexSearchResult {
+  results: IndexSearchHit[];
+  mode: IndexSearchMode;
+  reranked: boolean;
+}
+
+export interface IndexStoreParams {
+  storeDir: string;
+}
+
 /** Starts the local HTTP API (Ollama's and OpenAI's) in the engine process. */
 export interface ApiStartParams {
   /** Where to listen: HOST:PORT; empty means 127.0.0.1:11435. */
@@ -406,6 +535,11 @@ export interface EngineMethods {
   apiStart: { params: ApiStartParams; result: ApiStatusResult; chunk: never };
   apiStop: { params: Record<string, never>; result: { stopped: boolean }; chunk: never };
   apiStatus: { params: Record<string, never>; result: ApiStatusResult; chunk: never };
+  indexBuild: { params: IndexBuildParams; result: IndexBuildResult; chunk: IndexProgress };
+  indexUpdateFiles: { params: IndexUpdateFilesParams; result: IndexBuildResult; chunk: IndexProgress };
+  indexSearch: { params: IndexSearchParams; result: IndexSearchResult; chunk: never };
+  indexStatus: { params: IndexStoreParams; result: IndexStatusResult; chunk: never };
+  indexClear: { params: IndexStoreParams; result: { cleared: boolean }; chunk: never };
 }
 
 export type EngineMethod = keyof EngineMethods;
@@ -443,6 +577,11 @@ export const engineMethods: readonly EngineMethod[] = [
   "apiStart",
   "apiStop",
   "apiStatus",
+  "indexBuild",
+  "indexUpdateFiles",
+  "indexSearch",
+  "indexStatus",
+  "indexClear",
 ];
 
 /** Codes a caller can branch on; every error also carries a message written for the user. */
@@ -485,7 +624,7 @@ export type LogLevel = "debug" | "info" | "warn" | "error";
 
 export type EngineToHostMessage =
   | { type: "ready"; pid: number; nodeVersion: string }
-  | { type: "chunk"; id: number; chunk: TextChunk | PullProgress | ReviewProgress }
+  | { type: "chunk"; id: number; chunk: TextChunk | PullProgress | ReviewProgress | IndexProgress }
   | { type: "done"; id: number; result: unknown }
   | { type: "error"; id: number; error: EngineErrorInfo }
   | { type: "log"; level: LogLevel; message: string };

@@ -3,10 +3,12 @@
 // is the key; `{0}`, `{1}`… must appear in the translation exactly as in the English.
 import { apiMessagesZhCn } from "./apiZhCn";
 import { modelfileMessagesZhCn } from "./modelfileZhCn";
+import { retrievalMessagesZhCn } from "./retrievalZhCn";
 import { reviewMessagesZhCn } from "./reviewZhCn";
 
 export const messagesZhCn: Readonly<Record<string, string>> = {
   ...modelfileMessagesZhCn,
+  ...retrievalMessagesZhCn,
   ...apiMessagesZhCn,
   ...reviewMessagesZhCn,
   "--{0} needs a number, not \"{1}\".":
@@ -213,7 +215,9 @@ Commands:
   import FILE [NAME]     Add a .gguf file from this computer to the store.
   create NAME [-f FILE]  Create a model from a Modelfile.
   modelfile parse FILE   Print a Modelfile's instructions as Ollama reads them (--json).
-  catalogue, search      List the recommended models and the best fit for this machine.
+  index [PATH]           Index a folder's code and documents for hearth search.
+  search "QUERY"         Search an indexed folder: the best matching code and text, with lines.
+  catalogue              List the recommended models and the best fit for this machine.
   repair                 Remove damaged entries and leftover files from the store.
   serve                  Serve the models over HTTP with Ollama's and OpenAI's APIs.
   help [COMMAND]         Show the help of a command.
@@ -249,7 +253,9 @@ Exit codes: 0 done, 1 failed, 2 usage mistake, 130 cancelled (Ctrl+C).`]: `用�
   import FILE [NAME]     把本机上的 .gguf 文件添加到模型库。
   create NAME [-f FILE]  从 Modelfile 创建模型。
   modelfile parse FILE   按 Ollama 的读法列出 Modelfile 中的指令（--json 输出 JSON）。
-  catalogue, search      列出推荐模型，以及最适合本机的模型。
+  index [PATH]           为文件夹中的代码和文档建立索引，供 hearth search 使用。
+  search "QUERY"         搜索已建索引的文件夹：列出最匹配的代码和文本及其行号。
+  catalogue              列出推荐模型，以及最适合本机的模型。
   repair                 从模型库中清除损坏的条目和残留文件。
   serve                  通过 HTTP 以 Ollama 和 OpenAI 的 API 提供模型。
   help [COMMAND]         显示某个命令的帮助。
@@ -282,7 +288,6 @@ Exit codes: 0 done, 1 failed, 2 usage mistake, 130 cancelled (Ctrl+C).`]: `用�
   "{0} months ago": "{0} 个月前",
   "{0} years ago": "{0} 年前",
   [`Usage: hearth catalogue [WORD] [options]
-       hearth search [WORD] [options]
 
 Lists the models Hearth recommends, with what each is for, its download size, the memory it
 wants and its licence; ★ marks the best fit for this machine's memory for each purpose, ✓ the
@@ -292,7 +297,6 @@ Pull one with hearth pull NAME.
 Options:
   --json               Print the catalogue and the recommendations as JSON.
   -h, --help           Show this help.`]: `用法：hearth catalogue [WORD] [选项]
-      hearth search [WORD] [选项]
 
 列出 Hearth 推荐的模型：用途、下载大小、所需内存和许可证；★ 标出每种用途中最适合本机内存的
 模型，✓ 标出已安装的模型。给出 WORD 时，只列出名称、用途或说明中包含它的模型。

@@ -3,6 +3,7 @@
 // A crash here (a native abort in llama.cpp, out of memory) ends only this process.
 import type {
   EngineRequestMessage,
+  IndexProgress,
   EngineToHostMessage,
   LogLevel,
   TextChunk,
@@ -16,6 +17,8 @@ import { parseListenAddress, parseOriginList } from "../common/apiAccess";
 import { ApiServer } from "./apiServer";
 import { applyCustomCatalogue } from "./customCatalogue";
 import { LlamaEngine } from "./llamaEngine";
+import { llamaEmbeddingBackend } from "./indexer/llamaEmbeddingBackend";
+import { WorkspaceIndexes } from "./indexer/workspaceIndexes";
 import { runReview } from "./reviewer";
 import { validateRequestParams } from "./requestValidation";
 
@@ -43,6 +46,8 @@ const engine = new LlamaEngine({
   },
   kind: "extension",
 });
+
+const indexes = new WorkspaceIndexes(llamaEmbeddingBackend(engine));
 
 const inFlight = new Map<number, AbortController>();
 let shuttingDown = false;
@@ -109,6 +114,7 @@ async function stopApi(): Promise<{ stopped: boolean }> {
 
 async function handle(request: EngineRequestMessage, signal: AbortSignal, onChunk: (text: string) => void): Promise<unknown> {
   const onProgress = (progress: PullProgress): void => send({ type: "chunk", id: request.id, chunk: progress });
+  const onIndexProgress = (progress: IndexProgress): void => send({ type: "chunk", id: request.id, chunk: progress });
   switch (request.method) {
     case "loadModel":
       return engine.loadModel(request.params, signal);
@@ -148,6 +154,16 @@ async function handle(request: EngineRequestMessage, signal: AbortSignal, onChun
       return engine.storeRepair();
     case "storeCreate":
       return engine.storeCreate(request.params, onProgress, signal);
+    case "indexBuild":
+      return indexes.build(request.params, onIndexProgress, signal);
+    case "indexUpdateFiles":
+      return indexes.updateFiles(request.params, onIndexProgress, signal);
+    case "indexSearch":
+      return indexes.search(request.params, signal);
+    case "indexStatus":
+      return indexes.status(request.params.storeDir);
+    case "indexClear":
+      return indexes.clear(request.params.storeDir);
     case "apiStart":
       return startApi(request.params);
     case "apiStop":

@@ -950,9 +950,16 @@ export class LlamaEngine {
         }
       }
       const vectors: number[][] = [];
+      // Room for the special tokens the model adds around the text (BOS/CLS, EOS/SEP).
+      const maxTokens = Math.max(1, auxiliaryContextSize(loaded.info) - 8);
       for (const text of params.texts) {
         if (signal?.aborted) throw cancelledError();
-        const embedding = await loaded.embedding.getEmbeddingFor(text);
+        let input = text;
+        if (params.truncate) {
+          const tokens = loaded.model.tokenize(text);
+          if (tokens.length > maxTokens) input = loaded.model.detokenize(tokens.slice(0, maxTokens));
+        }
+        const embedding = await loaded.embedding.getEmbeddingFor(input);
         vectors.push([...embedding.vector]);
       }
       return { dimensions: vectors[0]?.length ?? loaded.model.embeddingVectorSize ?? 0, vectors };

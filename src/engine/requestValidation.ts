@@ -337,6 +337,38 @@ export function validateRequestParams(request: EngineRequestMessage): string | n
         optionalNumber(params, "seed", -1, Number.MAX_SAFE_INTEGER) ??
         optionalNumber(params, "maxFindings", 1, 100)
       );
+    case "indexBuild":
+      return (
+        checkStringList(params, "roots") ??
+        (Array.isArray(params.roots) && params.roots.length > 0 ? null : bad("roots", localize("a non-empty list of folders"))) ??
+        requireString(params, "storeDir") ??
+        optionalString(params, "embeddingModel") ??
+        (params.excludes === undefined ? null : checkStringList(params, "excludes")) ??
+        optionalNumber(params, "maxFileBytes", 1, 1024 * 1024 * 1024)
+      );
+    case "indexUpdateFiles":
+      return (
+        requireString(params, "storeDir") ??
+        (params.roots === undefined ? null : checkStringList(params, "roots")) ??
+        checkStringList(params, "changed") ??
+        checkStringList(params, "deleted") ??
+        (params.excludes === undefined ? null : checkStringList(params, "excludes")) ??
+        optionalNumber(params, "maxFileBytes", 1, 1024 * 1024 * 1024)
+      );
+    case "indexSearch":
+      return (
+        requireString(params, "storeDir") ??
+        (typeof params.query === "string" ? null : bad("query", localize("a string"))) ??
+        optionalNumber(params, "k", 1, 200) ??
+        (params.paths === undefined ? null : checkStringList(params, "paths")) ??
+        (params.mode === undefined || ["hybrid", "keyword", "vector"].includes(params.mode as string)
+          ? null
+          : bad("mode", localize("\"hybrid\", \"keyword\" or \"vector\""))) ??
+        optionalString(params, "rerankModel")
+      );
+    case "indexStatus":
+    case "indexClear":
+      return requireString(params, "storeDir");
     case "storeImport":
       return (
         requireString(params, "path") ??

@@ -58,7 +58,7 @@ describe("hearth CLI", function () {
   it("lists every command in the top-level help", async () => {
     const help = await runCli(["help"]);
     assert.equal(help.code, 0);
-    for (const command of ["run", "pull", "list, ls", "show", "ps", "rm, remove", "cp", "import", "catalogue, search", "repair", "help"]) {
+    for (const command of ["run", "pull", "list, ls", "show", "ps", "rm, remove", "cp", "import", "index", "search", "catalogue", "repair", "help"]) {
       assert.match(help.stdout, new RegExp(`^  ${command.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}\\b`, "m"), command);
     }
     const bare = await runCli([]);
@@ -78,7 +78,8 @@ describe("hearth CLI", function () {
     ["cp", "hearth cp SOURCE TARGET"],
     ["import", "hearth import FILE.gguf [NAME]"],
     ["catalogue", "hearth catalogue [WORD]"],
-    ["search", "hearth catalogue [WORD]"],
+    ["index", "hearth index [PATH]"],
+    ["search", 'hearth search "QUERY"'],
     ["repair", "hearth repair"],
   ] as const) {
     it(`explains ${command} with help ${command} and ${command} --help`, async () => {

@@ -361,13 +361,13 @@ describe("hearth CLI: the model store", function () {
     assert.match(catalogue.stdout, /qwen2\.5-coder:1\.5b\s+code\s+~\S+ \S?B\s+\S+ \S?B\s+apache-2\.0/);
     assert.match(catalogue.stdout, /Best fit for this machine|too little memory/);
     const search = await runJson<{ models: Array<{ name: string; purpose: string }>; recommended: Record<string, string | null> }>([
-      "search",
+      "catalogue",
       "reranker",
       "--json",
     ]);
     assert.deepEqual(search.models.map((m) => m.name), ["bge-reranker-v2-m3:568m"]);
     assert.ok("code" in search.recommended);
-    const none = await runCli(["search", "no-such-thing"]);
+    const none = await runCli(["catalogue", "no-such-thing"]);
     assert.equal(none.code, 1);
   });
 

@@ -1,4 +1,4 @@
-// `hearth catalogue [WORD]` (`search`): the recommended models, what each is for, its size and
+// `hearth catalogue [WORD]`: the recommended models, what each is for, its size and
 // licence, which are installed, and the best fit for this machine's memory per purpose.
 import * as os from "node:os";
 import { formatBytes } from "../../common/formatBytes";
@@ -14,7 +14,6 @@ import { formatTable } from "../cliFormat";
 
 const help = (): string =>
   localize(`Usage: hearth catalogue [WORD] [options]
-       hearth search [WORD] [options]
 
 Lists the models Hearth recommends, with what each is for, its download size, the memory it
 wants and its licence; ★ marks the best fit for this machine's memory for each purpose, ✓ the
@@ -47,7 +46,7 @@ function matches(entry: CatalogueEntry, word: string): boolean {
 
 export const catalogueCommand: CliCommand = {
   name: "catalogue",
-  aliases: ["search", "catalog"],
+  aliases: ["catalog"],
   help,
   async run(args) {
     const { values, positionals } = parseCommandArgs("catalogue", args, { json: { type: "boolean" } });
