@@ -503,6 +503,11 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disp
     this.scheduleSave(0);
   }
 
+  /** A notice in the conversation from elsewhere in Hearth (a review's summary). */
+  showNotice(text: string): void {
+    this.appendNotice(text, false);
+  }
+
   /** Stops the answer being written (it keeps what it has). */
   stop(): void {
     this.running?.cancel();

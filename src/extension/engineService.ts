@@ -28,6 +28,7 @@ import type { EngineState } from "../engine/engineClient";
 import { readSettings } from "./settingsAccess";
 import type { StatusBarController } from "./statusBar";
 import { configuredStoreRoot } from "./storeLocation";
+import type { ReviewParams, ReviewProgress, ReviewResult } from "../common/engineProtocol";
 
 interface ActiveModel {
   modelPath: string;
@@ -413,6 +414,24 @@ export class EngineService implements vscode.Disposable {
     const info = this.activeModel;
     if (!info || !this.client || !this.engineRunning) return null;
     return this.client.request("countTokens", { modelId: info.modelId, texts });
+  }
+
+  /**
+   * Reviews code with the loaded model (loading one as chat does); each chunk's checked findings
+   * stream to `onProgress` as the model answers. Cancelling ends the review with what it found.
+   */
+  async review(
+    request: Omit<ReviewParams, "modelId">,
+    onProgress: (progress: ReviewProgress) => void,
+    token?: vscode.CancellationToken,
+  ): Promise<ReviewResult & { model: string }> {
+    const info = await this.requireModel(token);
+    const result = await this.engine().request(
+      "review",
+      { ...request, modelId: info.modelId },
+      { signal: toAbortSignal(token), onChunk: onProgress },
+    );
+    return { ...result, model: info.name };
   }
 
   private async requireModel(token: vscode.CancellationToken | undefined): Promise<LoadedModelInfo> {

@@ -26,6 +26,8 @@ import { pullModelCommand } from "./pullModelCommand";
 import { PullTracker } from "./pullTracker";
 import { removeModelCommand } from "./removeModelCommand";
 import { repairStoreCommand } from "./repairStoreCommand";
+import { ReviewComments } from "./reviewComments";
+import { runReviewCommand } from "./reviewCommands";
 import { runPromptCommand } from "./runPromptCommand";
 import { readSettings, restartKeysAffected } from "./settingsAccess";
 import { StatusBarController } from "./statusBar";
@@ -42,6 +44,8 @@ export interface HearthApi {
   readonly licences: LicenceGate;
   /** `@hearth` in VS Code's chat (registered where the host has the chat API). */
   readonly participant: HearthChatParticipant;
+  /** Review findings shown as comment threads and diagnostics. */
+  readonly review: ReviewComments;
 }
 
 let engineService: EngineService | undefined;
@@ -104,6 +108,17 @@ export function activate(context: vscode.ExtensionContext): HearthApi | undefine
     register("hearth.askAboutSelection", () => chat.askAboutSelection());
     register("hearth.attachContext", () => chat.attachContext("pick"));
     register("hearth.showChatHistory", () => chat.showHistory());
+    const review = new ReviewComments();
+    context.subscriptions.push(review);
+    const summarize = (text: string): void => chat.showNotice(text);
+    register("hearth.reviewSelection", (arg) => runReviewCommand("selection", engine, review, arg, summarize));
+    register("hearth.reviewFile", (arg) => runReviewCommand("file", engine, review, arg, summarize));
+    register("hearth.reviewStaged", (arg) => runReviewCommand("staged", engine, review, arg, summarize));
+    register("hearth.reviewWorkingTree", (arg) => runReviewCommand("workingTree", engine, review, arg, summarize));
+    register("hearth.reviewBranch", (arg) => runReviewCommand("branch", engine, review, arg, summarize));
+    register("hearth.clearReviewComments", () => review.clear());
+    register("hearth.applyReviewFix", (target) => review.proposeFix(target as string | vscode.CommentThread | undefined));
+    register("hearth.dismissReviewFinding", (target) => review.dismiss(target as string | vscode.CommentThread | undefined));
     register("hearth.loadModelFromFile", (target) => pickAndLoadModel(engine, target));
     register("hearth.runPrompt", (prompt) => runPromptCommand(engine, pulls, prompt));
     register("hearth.showModelInfo", (target) => showModelInfoCommand(engine, target));
@@ -210,7 +225,7 @@ export function activate(context: vscode.ExtensionContext): HearthApi | undefine
     );
 
     log.info(`Hearth ${String(context.extension.packageJSON.version)} activated (VS Code ${vscode.version})`);
-    return { engine, statusBar, chat, models, pulls, licences, participant };
+    return { engine, statusBar, chat, models, pulls, licences, participant, review };
   } catch (error) {
     void vscode.window.showErrorMessage(
       vscode.l10n.t("Hearth could not start: {0}. Reload the window; if it happens again, report it with the Hearth log.", errorText(error)),

@@ -1,0 +1,206 @@
+// The review commands: Review Selection, Review File, Review Staged Changes, Review Working Tree
+// Changes and Review Branch Against…. Each gathers what is under review (from the editor or from
+// git), sends it to the engine, and shows the findings file by file as they arrive, under a
+// cancellable progress notification; a summary follows in a message and in the chat.
+import * as vscode from "vscode";
+import type { ReviewProgress, ReviewResult } from "../common/engineProtocol";
+import { parseUnifiedDiff } from "../common/diffParsing";
+import type { ReviewTarget } from "../common/reviewPrompt";
+import { chooseReviewRules, languageForPath } from "../common/reviewPrompt";
+import type { EngineService } from "./engineService";
+import type { GitSource } from "./gitAccess";
+import { gitSourceFor } from "./gitAccess";
+import type { ReviewComments } from "./reviewComments";
+
+export type ReviewKind = "selection" | "file" | "staged" | "workingTree" | "branch";
+
+interface Gathered {
+  root: vscode.Uri;
+  targets: ReviewTarget[];
+  /** What the progress notification and the summary call it. */
+  title: string;
+}
+
+async function readText(uri: vscode.Uri): Promise<string | null> {
+  try {
+    return new TextDecoder().decode(await vscode.workspace.fs.readFile(uri));
+  } catch {
+    return null;
+  }
+}
+
+/** `.hearth/review.md`, else `AGENTS.md`, at the root. */
+async function readRules(root: vscode.Uri): Promise<string | null> {
+  return chooseReviewRules(
+    await readText(vscode.Uri.joinPath(root, ".hearth", "review.md")),
+    await readText(vscode.Uri.joinPath(root, "AGENTS.md")),
+  );
+}
+
+function relativePath(root: vscode.Uri, uri: vscode.Uri): string {
+  const base = root.path.endsWith("/") ? root.path : `${root.path}/`;
+  return uri.path.startsWith(base) ? uri.path.slice(base.length) : uri.path.split("/").at(-1)!;
+}
+
+/** The diff's files as targets, each with its new text from `contentOf`. */
+async function diffTargets(text: string, contentOf: (file: string) => Promise<string | null>): Promise<ReviewTarget[]> {
+  const targets: ReviewTarget[] = [];
+  for (const diff of parseUnifiedDiff(text)) {
+    const file = diff.newPath ?? diff.oldPath!;
+    const content = diff.deleted || diff.binary ? null : await contentOf(file);
+    targets.push({ path: file, language: languageForPath(file), content, diff });
+  }
+  return targets;
+}
+
+function noGit(): Error {
+  return new Error(
+    vscode.l10n.t("This folder is not in a git repository (or git is not installed), so there are no changes to review. Open a folder under git, or use Review File or Review Selection."),
+  );
+}
+
+/** The root a file's findings are relative to: its git repository, else its workspace folder, else its folder. */
+async function rootFor(uri: vscode.Uri): Promise<{ root: vscode.Uri; git: GitSource | null }> {
+  const git = uri.scheme === "file" ? await gitSourceFor(uri) : null;
+  if (git) return { root: git.root, git };
+  const folder = vscode.workspace.getWorkspaceFolder(uri)?.uri ?? vscode.Uri.joinPath(uri, "..");
+  return { root: folder, git: null };
+}
+
+function resourceUriOf(arg: unknown): vscode.Uri | undefined {
+  if (arg instanceof vscode.Uri) return arg;
+  if (typeof arg === "object" && arg !== null && "resourceUri" in arg && (arg as { resourceUri: unknown }).resourceUri instanceof vscode.Uri) {
+    return (arg as { resourceUri: vscode.Uri }).resourceUri;
+  }
+  return undefined;
+}
+
+async function gatherEditor(kind: "selection" | "file", arg: unknown): Promise<Gathered | null> {
+  const fromScm = resourceUriOf(arg);
+  const editor = vscode.window.activeTextEditor;
+  const uri = fromScm ?? editor?.document.uri;
+  if (!uri) {
+    void vscode.window.showInformationMessage(vscode.l10n.t("Open a file (and select lines to review only those), then run the review again."));
+    return null;
+  }
+  const document = await vscode.workspace.openTextDocument(uri);
+  const { root, git } = await rootFor(uri);
+  const file = relativePath(root, uri);
+  if (kind === "selection" && editor && !fromScm) {
+    const selection = editor.selection;
+    if (selection.isEmpty) {
+      void vscode.window.showInformationMessage(vscode.l10n.t("Select the lines to review first, or use Hearth: Review File."));
+      return null;
+    }
+    const end = selection.end.character === 0 && selection.end.line > selection.start.line ? selection.end.line : selection.end.line + 1;
+    return {
+      root,
+      title: vscode.l10n.t("lines {0}–{1} of {2}", selection.start.line + 1, end, file),
+      targets: [{ path: file, language: document.languageId, content: document.getText(), range: { start: selection.start.line + 1, end } }],
+    };
+  }
+  // From Source Control: the file's changes; else the whole file.
+  if (fromScm && git) {
+    const targets = await diffTargets(await git.workingTreeDiff(file), async () => document.getText());
+    if (targets.length > 0) return { root, title: file, targets };
+  }
+  return { root, title: file, targets: [{ path: file, language: document.languageId, content: document.getText() }] };
+}
+
+async function gatherGit(kind: "staged" | "workingTree" | "branch", arg: unknown): Promise<Gathered | null> {
+  const git = await gitSourceFor(resourceUriOf(arg) ?? (arg instanceof Object && "rootUri" in arg ? (arg as { rootUri: vscode.Uri }).rootUri : undefined));
+  if (!git) throw noGit();
+  const root = git.root;
+  if (kind === "staged") {
+    const targets = await diffTargets(await git.stagedDiff(), (file) => git.show("index", file));
+    return { root, title: vscode.l10n.t("staged changes"), targets };
+  }
+  if (kind === "workingTree") {
+    const targets = await diffTargets(await git.workingTreeDiff(), (file) => readText(vscode.Uri.joinPath(root, ...file.split("/"))));
+    return { root, title: vscode.l10n.t("working tree changes"), targets };
+  }
+  const base = typeof arg === "string" ? arg : await pickBase(git);
+  if (!base) return null;
+  const targets = await diffTargets(await git.branchDiff(base), (file) => git.show("HEAD", file));
+  return { root, title: vscode.l10n.t("changes since {0}", base), targets };
+}
+
+async function pickBase(git: GitSource): Promise<string | undefined> {
+  const refs = await git.refs();
+  const preferred = ["main", "master", "origin/main", "origin/master", "develop"];
+  refs.sort((a, b) => {
+    const rank = (name: string): number => (preferred.includes(name) ? preferred.indexOf(name) : preferred.length);
+    return rank(a) - rank(b) || a.localeCompare(b);
+  });
+  return vscode.window.showQuickPick(refs, {
+    title: vscode.l10n.t("Hearth: Review Branch Against…"),
+    placeHolder: vscode.l10n.t("The base branch or tag: the review covers what this branch changed since it left the base"),
+  });
+}
+
+export interface ReviewRunResult extends ReviewResult {
+  model: string;
+  shown: number;
+}
+
+/**
+ * Runs a review of `kind`: gathers the targets, reviews them in the engine under a cancellable
+ * progress notification, and shows each chunk's findings as soon as it is checked.
+ */
+export async function runReviewCommand(
+  kind: ReviewKind,
+  engine: EngineService,
+  comments: ReviewComments,
+  arg?: unknown,
+  onSummary?: (text: string) => void,
+): Promise<ReviewRunResult | null> {
+  const gathered = kind === "selection" || kind === "file" ? await gatherEditor(kind, arg) : await gatherGit(kind, arg);
+  if (!gathered) return null;
+  if (gathered.targets.length === 0) {
+    void vscode.window.showInformationMessage(vscode.l10n.t("Nothing to review: there are no {0}.", gathered.title));
+    return null;
+  }
+  const rules = await readRules(gathered.root);
+  let shown = 0;
+  const pending: Array<Promise<unknown>> = [];
+  const result = await vscode.window.withProgress(
+    { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t("Hearth: reviewing {0}…", gathered.title), cancellable: true },
+    async (progress, token) => {
+      let last = 0;
+      const onProgress = (update: ReviewProgress): void => {
+        pending.push(comments.add(gathered.root, update.findings).then((count) => (shown += count)));
+        const percent = (update.chunksDone / update.chunks) * 100;
+        progress.report({ message: vscode.l10n.t("{0} ({1} of {2})", update.path, update.chunksDone, update.chunks), increment: percent - last });
+        last = percent;
+      };
+      return engine.review({ targets: gathered.targets, ...(rules ? { rules } : {}) }, onProgress, token);
+    },
+  );
+  await Promise.all(pending);
+  const summary = summaryText(gathered.title, result, shown);
+  onSummary?.(summary);
+  if (result.cancelled) void vscode.window.showInformationMessage(summary);
+  else if (shown > 0) {
+    const problems = vscode.l10n.t("Show Problems");
+    void vscode.window.showInformationMessage(summary, problems).then((choice) => {
+      if (choice === problems) void vscode.commands.executeCommand("workbench.actions.view.problems");
+    });
+  } else void vscode.window.showInformationMessage(summary);
+  return { ...result, shown };
+}
+
+function summaryText(title: string, result: ReviewResult & { model: string }, shown: number): string {
+  const files = new Set(result.findings.map((finding) => finding.path)).size;
+  const parts = [
+    result.cancelled
+      ? vscode.l10n.t("Review of {0} stopped: {1} findings so far.", title, shown)
+      : vscode.l10n.t("Hearth reviewed {0} with {1}: {2} findings in {3} files.", title, result.model, shown, files),
+  ];
+  if (result.skipped.length > 0) {
+    parts.push(vscode.l10n.t("Skipped {0} (lock, vendored, generated, binary or deleted files).", result.skipped.map((s) => s.path).join(", ")));
+  }
+  if (result.dropped > 0) {
+    parts.push(vscode.l10n.t("{0} findings were dropped because they did not match the changed lines or the file.", result.dropped));
+  }
+  return parts.join(" ");
+}

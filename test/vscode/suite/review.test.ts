@@ -1,0 +1,174 @@
+// Code review in real VS Code: the review commands on a real git repository with staged changes,
+// reviewed by the real engine with the fixture model; findings as comment threads and diagnostics
+// on the right lines; Apply Fix through a diff that replaces exactly the finding's lines; threads
+// that move with edits and go when their lines change; quick fixes; Clear.
+import * as assert from "node:assert/strict";
+import { execFileSync } from "node:child_process";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import * as vscode from "vscode";
+import type { ReviewFinding } from "../../../src/common/reviewFindings";
+import type { HearthApi } from "../../../src/extension/extension";
+import type { ReviewRunResult } from "../../../src/extension/reviewCommands";
+
+const extensionId = "hearth-dev.hearth";
+
+async function waitFor(condition: () => boolean | Promise<boolean>, what: string, timeoutMs = 30_000): Promise<void> {
+  const started = Date.now();
+  while (!(await condition())) {
+    if (Date.now() - started > timeoutMs) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+function lines(count: number, prefix: string): string {
+  return Array.from({ length: count }, (_, i) => `export const ${prefix}${i + 1} = ${i + 1};`).join("\n") + "\n";
+}
+
+describe("Code review in VS Code", function () {
+  this.timeout(240_000);
+  let api: HearthApi;
+  let workspace: string;
+  let root: vscode.Uri;
+  const git = (...args: string[]): string => execFileSync("git", args, { cwd: workspace, encoding: "utf8" });
+
+  before(async () => {
+    const extension = vscode.extensions.getExtension<HearthApi | undefined>(extensionId);
+    assert.ok(extension);
+    const exported = await extension.activate();
+    assert.ok(exported);
+    api = exported;
+    await vscode.workspace.getConfiguration("hearth").update("threads", 1, vscode.ConfigurationTarget.Global);
+    // The fixture's byte-level vocabulary spends a token per character: room for the instructions.
+    await vscode.workspace.getConfiguration("hearth").update("contextSize", 4096, vscode.ConfigurationTarget.Global);
+    const fixture = path.join(extension.extensionPath, "test", "fixtures", ".generated", "tiny-llama.gguf");
+    await api.engine.loadModel(fixture);
+    workspace = vscode.workspace.workspaceFolders![0]!.uri.fsPath;
+    root = vscode.workspace.workspaceFolders![0]!.uri;
+    await vscode.commands.executeCommand("workbench.action.closeAllEditors");
+    fs.mkdirSync(path.join(workspace, "src"), { recursive: true });
+    fs.writeFileSync(path.join(workspace, "src", "app.ts"), lines(30, "a"));
+    fs.writeFileSync(path.join(workspace, "package-lock.json"), "{}\n");
+    git("init", "-q");
+    git("config", "user.email", "test@example.com");
+    git("config", "user.name", "Test");
+    git("add", "src/app.ts", "package-lock.json");
+    git("commit", "-qm", "start");
+    fs.writeFileSync(path.join(workspace, "src", "app.ts"), lines(30, "a").replace("a10 = 10;", "a10 = 10 / 0;").replace("a20 = 20;", "a20 = eval(input);"));
+    fs.writeFileSync(path.join(workspace, "package-lock.json"), '{"lockfileVersion": 3}\n');
+    git("add", "src/app.ts", "package-lock.json");
+  });
+
+  afterEach(() => api.review.clear());
+
+  after(async () => {
+    await vscode.workspace.getConfiguration("hearth").update("contextSize", undefined, vscode.ConfigurationTarget.Global);
+  });
+
+  it("reviews the staged changes: every finding a thread and a diagnostic on changed lines", async () => {
+    const result = await vscode.commands.executeCommand<ReviewRunResult | null>("hearth.reviewStaged");
+    assert.ok(result, "the review ran");
+    assert.deepEqual(result.skipped, [{ path: "package-lock.json", reason: "lock" }]);
+    assert.equal(result.reviewedLines, 2);
+    assert.equal(result.cancelled, false);
+    const uri = vscode.Uri.joinPath(root, "src", "app.ts");
+    const threads = api.review.threads;
+    assert.equal(threads.length, result.shown);
+    const diagnostics = vscode.languages.getDiagnostics(uri).filter((d) => d.source === "Hearth");
+    assert.equal(diagnostics.length, threads.length);
+    for (const { thread, finding } of threads) {
+      assert.equal(thread.uri.toString(), uri.toString());
+      assert.ok([10, 20].some((n) => finding.line <= n && n <= finding.endLine), JSON.stringify(finding));
+      assert.equal(thread.range!.start.line, finding.line - 1);
+      assert.equal(thread.range!.end.line, finding.endLine - 1);
+      assert.equal(thread.contextValue, finding.suggestion === undefined ? "hearthFinding" : "hearthFindingFix");
+      assert.ok(diagnostics.some((d) => d.range.start.line === finding.line - 1 && d.message === finding.message && d.code === finding.category));
+    }
+    console.log(`staged review: ${result.chunks} chunk(s), ${result.findings.length} finding(s) kept, ${result.dropped} dropped, ${result.shown} shown`);
+    // The same findings as the engine reported, deduplicated.
+    assert.ok(result.findings.length >= threads.length);
+  });
+
+  it("maps findings to threads and diagnostics, and Apply Fix replaces exactly the finding's lines", async () => {
+    const file = path.join(workspace, "src", "fix.ts");
+    fs.writeFileSync(file, lines(12, "f"));
+    const uri = vscode.Uri.file(file);
+    const findings: ReviewFinding[] = [
+      { path: "src/fix.ts", line: 4, endLine: 6, severity: "error", category: "bug", message: "These three lines are wrong.", suggestion: "export const fixed = 4;\nexport const alsoFixed = 5;" },
+      { path: "src/fix.ts", line: 9, endLine: 9, severity: "info", category: "style", message: "Naming." },
+      { path: "src/fix.ts", line: 40, endLine: 41, severity: "warning", category: "bug", message: "Past the end of the file." },
+    ];
+    assert.equal(await api.review.add(root, findings), 2);
+    const [fixThread, styleThread] = api.review.threads;
+    assert.equal(fixThread!.thread.label, "Error · bug");
+    assert.equal(fixThread!.thread.range!.start.line, 3);
+    assert.equal(fixThread!.thread.range!.end.line, 5);
+    const body = fixThread!.thread.comments[0]!.body as vscode.MarkdownString;
+    assert.match(body.value.replace(/&nbsp;/g, " "), /These three lines are wrong\./);
+    assert.match(body.value, /export const alsoFixed = 5;/);
+    const diagnostics = vscode.languages.getDiagnostics(uri).filter((d) => d.source === "Hearth");
+    assert.deepEqual(
+      diagnostics.map((d) => [d.range.start.line, d.severity]),
+      [[3, vscode.DiagnosticSeverity.Error], [8, vscode.DiagnosticSeverity.Information]],
+    );
+
+    // Quick fixes on the diagnostic.
+    await vscode.window.showTextDocument(uri);
+    const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>("vscode.executeCodeActionProvider", uri, new vscode.Range(3, 0, 3, 1));
+    const titles = actions.map((a) => a.title);
+    assert.ok(titles.includes("Apply Hearth's fix…"), titles.join(", "));
+    assert.ok(titles.includes("Dismiss Hearth's finding"), titles.join(", "));
+
+    // Apply Fix: a diff first, then exactly lines 4–6 replaced.
+    const fixUri = await api.review.proposeFix(fixThread!.id, { ask: false });
+    assert.ok(fixUri);
+    await waitFor(
+      () => vscode.window.tabGroups.all.flatMap((g) => g.tabs).some((t) => t.input instanceof vscode.TabInputTextDiff && t.input.modified.toString() === fixUri.toString()),
+      "the fix's diff",
+    );
+    assert.equal(fs.readFileSync(file, "utf8"), lines(12, "f"), "nothing changes before Accept");
+    assert.equal(await api.review.acceptFix(fixUri), true);
+    const document = await vscode.workspace.openTextDocument(uri);
+    const expected = lines(12, "f").split("\n");
+    expected.splice(3, 3, "export const fixed = 4;", "export const alsoFixed = 5;");
+    assert.equal(document.getText(), expected.join("\n"));
+    // Its thread is gone; the one below moved up a line with the edit.
+    assert.deepEqual(api.review.threads.map((t) => t.id), [styleThread!.id]);
+    assert.equal(styleThread!.thread.range!.start.line, 7);
+    assert.equal(vscode.languages.getDiagnostics(uri).filter((d) => d.source === "Hearth")[0]!.range.start.line, 7);
+    await document.save();
+  });
+
+  it("moves threads with edits above them, drops a thread whose lines change, and clears", async () => {
+    const file = path.join(workspace, "src", "move.ts");
+    fs.writeFileSync(file, lines(10, "m"));
+    const uri = vscode.Uri.file(file);
+    await api.review.add(root, [
+      { path: "src/move.ts", line: 5, endLine: 5, severity: "warning", category: "bug", message: "Five." },
+      { path: "src/move.ts", line: 8, endLine: 9, severity: "warning", category: "bug", message: "Eight." },
+    ]);
+    const editor = await vscode.window.showTextDocument(uri);
+    await editor.edit((edit) => edit.insert(new vscode.Position(0, 0), "// one\n// two\n"));
+    assert.deepEqual(api.review.threads.map((t) => t.thread.range!.start.line), [6, 9]);
+    await editor.edit((edit) => edit.insert(new vscode.Position(6, 3), "X"));
+    assert.deepEqual(api.review.threads.map((t) => t.finding.message), ["Eight."]);
+    assert.equal(api.review.dismiss(api.review.threads[0]!.thread), true);
+    assert.equal(api.review.threads.length, 0);
+    await api.review.add(root, [{ path: "src/move.ts", line: 1, endLine: 1, severity: "info", category: "style", message: "One." }]);
+    await vscode.commands.executeCommand("hearth.clearReviewComments");
+    assert.equal(api.review.threads.length, 0);
+    assert.equal(vscode.languages.getDiagnostics(uri).filter((d) => d.source === "Hearth").length, 0);
+    await vscode.commands.executeCommand("workbench.action.revertAndCloseActiveEditor");
+  });
+
+  it("reviews a selection: findings only on the selected lines", async () => {
+    const file = path.join(workspace, "src", "select.ts");
+    fs.writeFileSync(file, lines(20, "s"));
+    const editor = await vscode.window.showTextDocument(vscode.Uri.file(file));
+    editor.selection = new vscode.Selection(4, 0, 7, 0); // lines 5–7
+    const result = await vscode.commands.executeCommand<ReviewRunResult | null>("hearth.reviewSelection");
+    assert.ok(result);
+    assert.equal(result.reviewedLines, 3);
+    for (const { finding } of api.review.threads) assert.ok(finding.endLine >= 5 && finding.line <= 7, JSON.stringify(finding));
+  });
+});
