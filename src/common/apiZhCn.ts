@@ -103,4 +103,12 @@ Environment:
     "无效请求：\"input\" 必须是字符串或字符串列表（Hearth 不接受 token 数组）。",
   "The model \"{0}\" does not exist in Hearth: it is not installed. Pull it first (hearth pull {0}).":
     "Hearth 中没有模型“{0}”：它没有安装。请先拉取（hearth pull {0}）。",
+  "Hearth could not reach the remote server at {0}: {1}. Check that it runs and that its address is right.":
+    "Hearth 无法连接远程服务器 {0}：{1}。请确认它正在运行，且地址正确。",
+  "The remote server at {0} refused the request ({1}). Check the API key.":
+    "远程服务器 {0} 拒绝了请求（{1}）。请检查 API 密钥。",
+  "The remote server at {0} says: {1}": "远程服务器 {0} 返回：{1}",
+  "The remote server at {0} failed: {1}": "远程服务器 {0} 出错：{1}",
+  "The remote server cannot follow a GBNF grammar: give a JSON schema instead, or use the embedded engine.":
+    "远程服务器无法遵循 GBNF 语法：请改用 JSON schema，或使用内置引擎。",
 };
