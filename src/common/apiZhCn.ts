@@ -111,4 +111,6 @@ Environment:
   "The remote server at {0} failed: {1}": "远程服务器 {0} 出错：{1}",
   "The remote server cannot follow a GBNF grammar: give a JSON schema instead, or use the embedded engine.":
     "远程服务器无法遵循 GBNF 语法：请改用 JSON schema，或使用内置引擎。",
+  "\"{0}\" does not generate text (its purpose is {1}). Use it with /api/embed or /v1/embeddings, and a chat or code model here.":
+    "“{0}”不能生成文本（它的用途是 {1}）。请在 /api/embed 或 /v1/embeddings 中使用它，这里请用聊天或代码模型。",
 };

@@ -2,6 +2,7 @@
 // (once, however many requests ask at the same time), and `keep_alive` decides when it goes
 // again — at once (0), after a while idle, or never (Hearth's default: the engine keeps it).
 import type { LoadedModelInfo } from "../common/engineProtocol";
+import type { ModelPurpose } from "../common/modelManifest";
 import { EngineError, errorText } from "../common/engineError";
 import { localize } from "../common/localize";
 import { normalizeModelName } from "../common/modelName";
@@ -22,6 +23,7 @@ export class ApiModels {
   private readonly loads = new Map<string, Promise<LoadedModelInfo>>();
   private readonly users = new Map<string, number>();
   private readonly expiries = new Map<string, { timer: NodeJS.Timeout; at: number }>();
+  private readonly purposes = new Map<string, ModelPurpose | null>();
 
   constructor(
     private readonly engine: LlamaEngine,
@@ -38,10 +40,23 @@ export class ApiModels {
     return this.expiries.get(modelId)?.at ?? null;
   }
 
-  /** Loads `name` when no loaded model has that name (and context size, when one is asked for). */
-  async acquire(requested: string, options: { contextSize?: number } = {}): Promise<ModelLease> {
+  /**
+   * Loads `name` when no loaded model has that name (and context size, when one is asked for).
+   * `generates`: the request writes text, which embedding and reranker models cannot (a 400, as Ollama answers).
+   */
+  async acquire(requested: string, options: { contextSize?: number; generates?: boolean } = {}): Promise<ModelLease> {
     const name = ApiModels.normalize(requested);
     const started = performance.now();
+    if (options.generates) {
+      if (!this.purposes.has(name)) this.purposes.set(name, (await this.engine.store.get(name))?.manifest?.purpose ?? null);
+      const purpose = this.purposes.get(name);
+      if (purpose === "embedding" || purpose === "reranker") {
+        throw new EngineError(
+          "notSupported",
+          localize("\"{0}\" does not generate text (its purpose is {1}). Use it with /api/embed or /v1/embeddings, and a chat or code model here.", name, purpose),
+        );
+      }
+    }
     let info = this.findLoaded(name, options.contextSize);
     if (!info) {
       const key = `${name}@${options.contextSize ?? ""}`;
@@ -53,6 +68,7 @@ export class ApiModels {
       info = await load;
     }
     const modelId = info.modelId;
+    if (!this.purposes.has(name)) this.purposes.set(name, (await this.engine.store.get(name))?.manifest?.purpose ?? null);
     this.users.set(modelId, (this.users.get(modelId) ?? 0) + 1);
     const expiry = this.expiries.get(modelId);
     if (expiry) {
@@ -94,6 +110,7 @@ export class ApiModels {
 
   private async load(name: string, contextSize: number | undefined): Promise<LoadedModelInfo> {
     const stored = await this.engine.store.get(name);
+    this.purposes.set(name, stored?.manifest?.purpose ?? null);
     if (!stored) {
       throw new EngineError(
         "modelNotFound",

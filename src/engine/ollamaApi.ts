@@ -79,7 +79,7 @@ const generateRoute: ApiRoute = {
     const mapped = mapOllamaOptions(body.options);
     const format = mapFormat(body.format);
     const keepAlive = parseKeepAlive(body.keep_alive);
-    const lease = await context.models.acquire(model, mapped.contextSize !== undefined ? { contextSize: mapped.contextSize } : {});
+    const lease = await context.models.acquire(model, { generates: true, ...(mapped.contextSize !== undefined ? { contextSize: mapped.contextSize } : {}) });
     try {
       if (prompt === "") {
         const loaded = { model: lease.name, created_at: now(), response: "", done: true, done_reason: keepAlive === 0 ? "unload" : "load" };
@@ -159,7 +159,7 @@ const chatRoute: ApiRoute = {
     const mapped = mapOllamaOptions(body.options);
     const format = mapFormat(body.format);
     const keepAlive = parseKeepAlive(body.keep_alive);
-    const lease = await context.models.acquire(model, mapped.contextSize !== undefined ? { contextSize: mapped.contextSize } : {});
+    const lease = await context.models.acquire(model, { generates: true, ...(mapped.contextSize !== undefined ? { contextSize: mapped.contextSize } : {}) });
     try {
       const message = conversation.message;
       if (message === null) {

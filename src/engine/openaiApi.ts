@@ -47,7 +47,7 @@ const chatCompletionsRoute: ApiRoute = {
     if (message === null) {
       throw new EngineError("badRequest", localize("Invalid request: \"messages\" holds no user message to answer."));
     }
-    const lease = await context.models.acquire(model);
+    const lease = await context.models.acquire(model, { generates: true });
     try {
       const id = newId("chatcmpl");
       const created = unixSeconds();
@@ -116,7 +116,7 @@ const completionsRoute: ApiRoute = {
     const echo = optionalBoolean(body, "echo") ?? false;
     const options = mapOpenaiOptions(body);
     const stream = optionalBoolean(body, "stream") ?? false;
-    const lease = await context.models.acquire(model);
+    const lease = await context.models.acquire(model, { generates: true });
     try {
       const id = newId("cmpl");
       const created = unixSeconds();

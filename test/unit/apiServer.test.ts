@@ -333,6 +333,14 @@ describe("local HTTP API (Ollama and OpenAI clients)", function () {
         error instanceof OpenAI.NotFoundError && /no-such-model/.test(error.message) && error.code === "model_not_found",
     );
     await assert.rejects(
+      ollama.generate({ model: "tiny-embed", prompt: "hi", stream: false }),
+      (error: Error & { status_code?: number }) => error.status_code === 400 && /does not generate text/.test(error.message),
+    );
+    await assert.rejects(
+      openai.chat.completions.create({ model: "tiny-embed", messages: [{ role: "user", content: "hi" }] }),
+      (error: unknown) => error instanceof OpenAI.BadRequestError && /embed/.test(error.message),
+    );
+    await assert.rejects(
       ollama.chat({ model: "tiny", messages: [{ role: "user", content: "hi" }], options: { temperature: "hot" as unknown as number } }),
       (error: Error & { status_code?: number }) => error.status_code === 400 && /temperature/.test(error.message),
     );
