@@ -41,7 +41,12 @@ export interface BooleanSetting extends SettingBase {
   default: boolean;
 }
 
-export type SettingSpec = StringSetting | IntegerSetting | NumberSetting | BooleanSetting;
+export interface StringListSetting extends SettingBase {
+  type: "array";
+  default: readonly string[];
+}
+
+export type SettingSpec = StringSetting | IntegerSetting | NumberSetting | BooleanSetting | StringListSetting;
 
 export const settingsSchema = {
   defaultModel: {
@@ -158,11 +163,40 @@ export const settingsSchema = {
     requiresRestart: false,
     scope: "machine",
   },
+  "rag.extraFolders": {
+    type: "array",
+    default: [],
+    descriptionKey: "hearth.config.rag.extraFolders",
+    requiresRestart: false,
+    scope: "window",
+  },
+  "rag.maxFileSizeKB": {
+    type: "integer",
+    default: 1024,
+    minimum: 1,
+    maximum: 1048576,
+    descriptionKey: "hearth.config.rag.maxFileSizeKB",
+    requiresRestart: false,
+    scope: "window",
+  },
+  "rag.embeddingModel": {
+    type: "string",
+    default: "",
+    descriptionKey: "hearth.config.rag.embeddingModel",
+    requiresRestart: false,
+    scope: "machine",
+  },
 } as const satisfies Record<string, SettingSpec>;
 
 export type SettingKey = keyof typeof settingsSchema;
 
-type ValueOf<S extends SettingSpec> = S extends StringSetting ? string : S extends BooleanSetting ? boolean : number;
+type ValueOf<S extends SettingSpec> = S extends StringSetting
+  ? string
+  : S extends BooleanSetting
+    ? boolean
+    : S extends StringListSetting
+      ? string[]
+      : number;
 
 export type HearthSettings = {
   -readonly [K in SettingKey]: (typeof settingsSchema)[K] extends { enum: readonly (infer E)[] }
@@ -174,11 +208,11 @@ export const settingKeys = Object.keys(settingsSchema) as SettingKey[];
 
 /** Reads each setting through `get`, falling back to the default for a missing or invalid value. */
 export function resolveSettings(get: (key: SettingKey) => unknown): HearthSettings {
-  const result: Record<string, string | number | boolean> = {};
+  const result: Record<string, string | number | boolean | string[]> = {};
   for (const key of settingKeys) {
     const spec: SettingSpec = settingsSchema[key];
     const raw = get(key);
-    result[key] = isValid(spec, raw) ? (raw as string | number | boolean) : spec.default;
+    result[key] = isValid(spec, raw) ? (raw as string | number | boolean | string[]) : (spec.default as string | number | boolean | string[]);
   }
   return result as HearthSettings;
 }
@@ -197,6 +231,8 @@ function isValid(spec: SettingSpec, value: unknown): boolean {
       return typeof value === "number" && Number.isFinite(value) && value >= spec.minimum && value <= spec.maximum;
     case "boolean":
       return typeof value === "boolean";
+    case "array":
+      return Array.isArray(value) && value.every((item) => typeof item === "string");
   }
 }
 
@@ -214,6 +250,7 @@ export function configurationProperties(): Record<string, Record<string, unknown
     if (spec.type === "string" && spec.enum) entry.enum = [...spec.enum];
     if (spec.type === "string" && spec.pattern !== undefined) entry.pattern = spec.pattern;
     if (spec.type === "string" && spec.patternErrorKey !== undefined) entry.patternErrorMessage = `%${spec.patternErrorKey}%`;
+    if (spec.type === "array") entry.items = { type: "string" };
     if (spec.type === "integer" || spec.type === "number") {
       entry.minimum = spec.minimum;
       entry.maximum = spec.maximum;

@@ -23,6 +23,7 @@ import type { Conversation, EngineService } from "./engineService";
 import { NoModelError } from "./engineService";
 import { offerFirstModel } from "./gettingStarted";
 import type { PullTracker } from "./pullTracker";
+import type { WorkspaceRetriever } from "./workspaceIndex";
 
 /** Where the first version kept its one conversation (moved into the session store once). */
 const legacyTranscriptKey = "hearth.chat.transcript";
@@ -44,6 +45,8 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disp
   private session: ChatSession;
   private conversation: Conversation = { history: [], engineSession: null };
   private attachments: ChatAttachment[] = [];
+  /** @workspace's passages, from the workspace index (see setWorkspaceRetriever). */
+  private workspaceRetriever: WorkspaceRetriever | null = null;
   private running: vscode.CancellationTokenSource | null = null;
   private nextId = 1;
   private loaded: Promise<void> | null = null;
@@ -376,9 +379,16 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disp
         case "openEditors":
           added = await openEditorAttachments();
           break;
-        case "workspace":
-          this.workspaceNotIndexed();
-          return;
+        case "workspace": {
+          const query = await vscode.window.showInputBox({
+            title: "@workspace",
+            prompt: vscode.l10n.t("What should Hearth look for in the workspace?"),
+          });
+          if (!query?.trim()) return;
+          added = await this.workspacePassages(query);
+          if (added.length === 0) return;
+          break;
+        }
       }
       const counted = await this.countAll(added);
       // Attaching the same range or file twice replaces the older chip.
@@ -389,6 +399,27 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disp
       if (error instanceof AttachError) void vscode.window.showInformationMessage(error.message);
       else throw error;
     }
+  }
+
+  /** Lets @workspace retrieve passages (the workspace index calls this; null: not indexed). */
+  setWorkspaceRetriever(retriever: WorkspaceRetriever | null): void {
+    this.workspaceRetriever = retriever;
+  }
+
+  /** Passages for `query` from the workspace index; a notice (and none) when there is no index. */
+  private async workspacePassages(query: string): Promise<ChatAttachment[]> {
+    let found: ChatAttachment[] | null = null;
+    try {
+      found = (await this.workspaceRetriever?.(query)) ?? null;
+    } catch (error) {
+      this.appendNotice(vscode.l10n.t("@workspace could not search the index: {0}", errorText(error)), true);
+      return [];
+    }
+    if (found === null) {
+      this.workspaceNotIndexed();
+      return [];
+    }
+    return this.countAll(found);
   }
 
   private workspaceNotIndexed(): void {
@@ -532,10 +563,12 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disp
   }
 
   private async sendNow(text: string): Promise<void> {
-    const attachments = this.attachments;
+    let attachments = this.attachments;
     this.attachments = [];
     this.postAttachments();
-    if (/(^|\s)@workspace\b/.test(text)) this.workspaceNotIndexed();
+    if (/(^|\s)@workspace\b/.test(text)) {
+      attachments = [...attachments, ...(await this.workspacePassages(text.replace(/(^|\s)@workspace\b/g, " ").trim() || text))];
+    }
     const prompt = buildPrompt(text, attachments);
     const question = this.addMessage({
       role: "user",

@@ -12,6 +12,7 @@ import type {
   LoadedModelInfo,
   LogLevel,
   ModelInspection,
+  ChunkOf,
   ParamsOf,
   ResultOf,
   PromptMode,
@@ -486,6 +487,16 @@ export class EngineService implements vscode.Disposable {
   /** The local HTTP API in the engine process (src/extension/localApi.ts keeps it running); starts the engine. */
   async engineRequest<M extends "apiStart" | "apiStop" | "apiStatus">(method: M, params: ParamsOf<M>): Promise<ResultOf<M>> {
     return this.engine().request(method, params);
+  }
+
+  /** The workspace index's methods (src/extension/workspaceIndex.ts); starts the engine. */
+  async indexRequest<M extends "indexBuild" | "indexUpdateFiles" | "indexSearch" | "indexStatus" | "indexClear">(
+    method: M,
+    params: ParamsOf<M>,
+    options: { token?: vscode.CancellationToken; onChunk?: (chunk: ChunkOf<M>) => void } = {},
+  ): Promise<ResultOf<M>> {
+    const signal = toAbortSignal(options.token);
+    return this.engine().request(method, params, { ...(signal ? { signal } : {}), ...(options.onChunk ? { onChunk: options.onChunk } : {}) });
   }
 
   async inspect(modelPath: string): Promise<ModelInspection> {

@@ -33,6 +33,7 @@ import { readSettings, restartKeysAffected } from "./settingsAccess";
 import { StatusBarController } from "./statusBar";
 import { statusMenuCommand } from "./statusMenuCommand";
 import { showEngineError } from "./errorMessages";
+import { WorkspaceIndexController } from "./workspaceIndex";
 
 /** What the extension exports: used by its integration tests and by other extensions. */
 export interface HearthApi {
@@ -190,6 +191,13 @@ export function activate(context: vscode.ExtensionContext): HearthApi | undefine
       );
     });
     register("hearth.showLog", () => log.show(true));
+    const workspaceIndex = new WorkspaceIndexController(context, engine, log);
+    context.subscriptions.push(workspaceIndex);
+    chat.setWorkspaceRetriever(workspaceIndex.retrieve);
+    register("hearth.indexWorkspace", () => workspaceIndex.index(false));
+    register("hearth.reindexWorkspace", () => workspaceIndex.index(true));
+    register("hearth.clearIndex", () => workspaceIndex.clear());
+    register("hearth.showIndexStatus", () => workspaceIndex.showStatus());
     const localApi = new LocalApiController(engine, log);
     context.subscriptions.push(localApi);
     register("hearth.startApi", () => localApi.start());

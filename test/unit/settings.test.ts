@@ -15,6 +15,8 @@ describe("settings", () => {
       modelScopeEndpoint: "",
       "api.host": "http://example.com/x",
       "api.startWithVSCode": "yes",
+      "rag.extraFolders": ["/docs", 1],
+      "rag.maxFileSizeKB": 0,
     };
     const settings = resolveSettings((key) => values[key]);
     for (const key of settingKeys) assert.equal(settings[key], settingsSchema[key].default, key);
@@ -36,6 +38,9 @@ describe("settings", () => {
       "api.host": "0.0.0.0:11434",
       "api.allowedOrigins": "https://app.example.com",
       "api.startWithVSCode": true,
+      "rag.extraFolders": ["/docs", "~/notes"],
+      "rag.maxFileSizeKB": 256,
+      "rag.embeddingModel": "bge-m3:567m",
     };
     assert.deepEqual(resolveSettings((key) => values[key]), values);
   });
