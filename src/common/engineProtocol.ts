@@ -361,6 +361,8 @@ export interface ReviewResult {
   /** Changed (or selected) lines the model saw. */
   reviewedLines: number;
   promptTokens: number;
+  /** Prompt tokens evaluated; the rest (the instructions every chunk shares) came from the KV cache. */
+  evaluatedPromptTokens: number;
   outputTokens: number;
   durationMs: number;
   cancelled: boolean;

@@ -58,6 +58,7 @@ export async function runReview(
   let dropped = 0;
   let unreadableChunks = 0;
   let promptTokens = 0;
+  let evaluatedPromptTokens = 0;
   let outputTokens = 0;
   let reviewedLines = 0;
   let cancelled = false;
@@ -93,6 +94,7 @@ export async function runReview(
       throw error;
     }
     promptTokens += result.usage.promptTokens;
+    evaluatedPromptTokens += result.usage.evaluatedPromptTokens;
     outputTokens += result.usage.outputTokens;
     if (result.stopReason === "cancelled" || signal?.aborted) {
       cancelled = true;
@@ -121,6 +123,7 @@ export async function runReview(
     chunks: plan.chunks.length,
     reviewedLines,
     promptTokens,
+    evaluatedPromptTokens,
     outputTokens,
     durationMs: performance.now() - started,
     cancelled,
