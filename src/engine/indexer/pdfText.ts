@@ -2,8 +2,7 @@
 // into the engine and the CLI (esbuild turns the dynamic imports into lazily evaluated modules,
 // so it costs nothing until the first PDF): its worker runs in this thread ("fake worker",
 // handed over as globalThis.pdfjsWorker), and the canvas pieces it would like for rendering are
-// stubbed, since only text is read. Its load-time warnings (printed on stdout, which would spoil
-// `hearth index --json`) are swallowed.
+// stubbed, since only text is read. Its load-time warnings about those missing pieces are swallowed.
 
 type PdfJs = typeof import("pdfjs-dist/legacy/build/pdf.mjs");
 
@@ -16,14 +15,16 @@ function loadPdfJs(): Promise<PdfJs> {
       for (const name of ["DOMMatrix", "ImageData", "Path2D"]) {
         if (globals[name] === undefined) globals[name] = class {};
       }
-      const log = console.log;
+      const { log, warn } = console;
       console.log = (): void => undefined;
+      console.warn = (): void => undefined;
       try {
         const worker = await import("pdfjs-dist/legacy/build/pdf.worker.mjs");
         globals.pdfjsWorker = worker;
         return await import("pdfjs-dist/legacy/build/pdf.mjs");
       } finally {
         console.log = log;
+        console.warn = warn;
       }
     })();
   }
