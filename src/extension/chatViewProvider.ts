@@ -380,6 +380,10 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disp
           added = await openEditorAttachments();
           break;
         case "workspace": {
+          if (!this.workspaceRetriever?.indexed()) {
+            this.workspaceNotIndexed();
+            return;
+          }
           const query = await vscode.window.showInputBox({
             title: "@workspace",
             prompt: vscode.l10n.t("What should Hearth look for in the workspace?"),
@@ -410,7 +414,7 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disp
   private async workspacePassages(query: string): Promise<ChatAttachment[]> {
     let found: ChatAttachment[] | null = null;
     try {
-      found = (await this.workspaceRetriever?.(query)) ?? null;
+      found = (await this.workspaceRetriever?.retrieve(query)) ?? null;
     } catch (error) {
       this.appendNotice(vscode.l10n.t("@workspace could not search the index: {0}", errorText(error)), true);
       return [];

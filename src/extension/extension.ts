@@ -47,6 +47,8 @@ export interface HearthApi {
   readonly participant: HearthChatParticipant;
   /** Review findings shown as comment threads and diagnostics. */
   readonly review: ReviewComments;
+  /** The workspace index: Index Workspace and its commands, file watchers, @workspace's passages. */
+  readonly workspaceIndex: WorkspaceIndexController;
 }
 
 let engineService: EngineService | undefined;
@@ -193,7 +195,7 @@ export function activate(context: vscode.ExtensionContext): HearthApi | undefine
     register("hearth.showLog", () => log.show(true));
     const workspaceIndex = new WorkspaceIndexController(context, engine, log);
     context.subscriptions.push(workspaceIndex);
-    chat.setWorkspaceRetriever(workspaceIndex.retrieve);
+    chat.setWorkspaceRetriever(workspaceIndex);
     register("hearth.indexWorkspace", () => workspaceIndex.index(false));
     register("hearth.reindexWorkspace", () => workspaceIndex.index(true));
     register("hearth.clearIndex", () => workspaceIndex.clear());
@@ -233,7 +235,7 @@ export function activate(context: vscode.ExtensionContext): HearthApi | undefine
     );
 
     log.info(`Hearth ${String(context.extension.packageJSON.version)} activated (VS Code ${vscode.version})`);
-    return { engine, statusBar, chat, models, pulls, licences, participant, review };
+    return { engine, statusBar, chat, models, pulls, licences, participant, review, workspaceIndex };
   } catch (error) {
     void vscode.window.showErrorMessage(
       vscode.l10n.t("Hearth could not start: {0}. Reload the window; if it happens again, report it with the Hearth log.", errorText(error)),

@@ -21,10 +21,15 @@ const passagesPerQuestion = 6;
 /** How long file events gather before one update goes to the engine. */
 const watcherDebounceMs = 1500;
 
-/** Retrieved passages for `query` as attachments, or null when there is no index to search. */
-export type WorkspaceRetriever = (query: string, token?: vscode.CancellationToken) => Promise<ChatAttachment[] | null>;
+/** What the chat's @workspace needs from the workspace index. */
+export interface WorkspaceRetriever {
+  /** Whether there is an index to search (read from disk; starts no engine). */
+  indexed(): boolean;
+  /** Retrieved passages for `query` as attachments, or null when there is no index to search. */
+  retrieve(query: string, token?: vscode.CancellationToken): Promise<ChatAttachment[] | null>;
+}
 
-export class WorkspaceIndexController implements vscode.Disposable {
+export class WorkspaceIndexController implements vscode.Disposable, WorkspaceRetriever {
   private readonly disposables: vscode.Disposable[] = [];
   private readonly changed = new Set<string>();
   private readonly deleted = new Set<string>();
@@ -49,6 +54,10 @@ export class WorkspaceIndexController implements vscode.Disposable {
   storeDir(): string {
     const base = this.context.storageUri ?? this.context.globalStorageUri;
     return path.join(base.fsPath, "workspace-index");
+  }
+
+  indexed(): boolean {
+    return this.hasIndex();
   }
 
   /** True when an index was saved (read from disk: starts no engine). */
@@ -200,7 +209,7 @@ export class WorkspaceIndexController implements vscode.Disposable {
   }
 
   /** For the chat's @workspace: the best passages for `query`, or null without an index. */
-  readonly retrieve: WorkspaceRetriever = async (query, token) => {
+  async retrieve(query: string, token?: vscode.CancellationToken): Promise<ChatAttachment[] | null> {
     if (!this.hasIndex()) return null;
     const roots = this.roots();
     const result = await this.engine.indexRequest("indexSearch", { storeDir: this.storeDir(), query, k: passagesPerQuestion }, token ? { token } : {});
@@ -214,7 +223,7 @@ export class WorkspaceIndexController implements vscode.Disposable {
         text: hit.text,
       })),
     );
-  };
+  }
 
   private queue(uri: vscode.Uri, deleted: boolean): void {
     if (uri.scheme !== "file" || !this.hasIndex()) return;
