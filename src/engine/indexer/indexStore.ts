@@ -379,6 +379,13 @@ export async function loadIndex(storeDir: string, repair: boolean): Promise<Load
   return { data, droppedShards };
 }
 
+/** Removes temporary files a crashed writer left (call only while holding the write lock). */
+export async function removeTemporaryFiles(storeDir: string): Promise<void> {
+  for (const name of await fs.promises.readdir(storeDir).catch(() => [] as string[])) {
+    if (name.includes(".tmp-")) await fs.promises.rm(path.join(storeDir, name), { force: true });
+  }
+}
+
 /** Removes the index's files (not the folder's other content, nor the lock). */
 export async function deleteIndexFiles(storeDir: string): Promise<void> {
   let names: string[] = [];

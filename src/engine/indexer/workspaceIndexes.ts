@@ -28,7 +28,7 @@ import { localize } from "../../common/localize";
 import { reciprocalRankFusion } from "../../common/rankFusion";
 import { acquireLock } from "../fileLock";
 import { cancelledError } from "../scheduler";
-import { IndexData, deleteIndexFiles, fileKey, loadIndex, readManifest } from "./indexStore";
+import { IndexData, deleteIndexFiles, fileKey, loadIndex, readManifest, removeTemporaryFiles } from "./indexStore";
 import type { ChunkEntry, FileEntry } from "./indexStore";
 import { pdfPages } from "./pdfText";
 import { fileAllowed, walkFolder } from "./workspaceWalker";
@@ -266,8 +266,18 @@ export class WorkspaceIndexes {
       throw error;
     });
     try {
-      const { data } = await loadIndex(storeDir, true);
-      this.loaded.set(storeDir, data);
+      // The copy in memory when no one else saved since (a one-file update then reads nothing
+      // but that file); otherwise the index as it is on disk.
+      const manifest = await readManifest(storeDir);
+      const cached = this.loaded.get(storeDir);
+      let data: IndexData;
+      if (cached && manifest && cached.generation === manifest.generation) {
+        data = cached;
+        await removeTemporaryFiles(storeDir);
+      } else {
+        data = (await loadIndex(storeDir, true)).data;
+        this.loaded.set(storeDir, data);
+      }
       let state: RunState | null = null;
       let failure: unknown = null;
       try {
@@ -497,7 +507,7 @@ export class WorkspaceIndexes {
     }
     let reranked = false;
     if (params.rerankModel && this.backend.rank && ranked.length > 1) {
-      const head = ranked.slice(0, Math.max(k, rerankCount));
+      const head = ranked.slice(0, Math.max(k, rerankCount)).filter(({ doc }) => data.docs.has(doc));
       const scores = await this.backend.rank(
         params.rerankModel,
         params.query,
@@ -509,6 +519,8 @@ export class WorkspaceIndexes {
       ranked = [...rescored, ...ranked.slice(head.length)];
       reranked = true;
     }
+    // A build in this process may have replaced a file while the query was embedded or reranked.
+    ranked = ranked.filter(({ doc }) => data.docs.has(doc));
     const results: IndexSearchHit[] = ranked.slice(0, k).map(({ doc, score, keywordRank, vectorRank }) => {
       const { file, chunk } = data.docs.get(doc)!;
       return {

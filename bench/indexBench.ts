@@ -1,0 +1,235 @@
+// Workspace index benchmarks, printed as ratios against baselines measured in the same run:
+//  1. indexing throughput over a real folder (this repository's src/, or HEARTH_BENCH_INDEX_DIR)
+//     vs raw embedding throughput of the same chunks (engine.embed in the same batch size);
+//  2. re-index after a one-file change vs the full index;
+//  3. query latency at 10k chunks (and 100k with HEARTH_BENCH_100K=1; HEARTH_BENCH_ONLY=query runs
+//     this part alone) vs a plain Float32Array
+//     dot-product scan of the same vectors, for the vector ranking alone and for a whole hybrid
+//     search (keyword + vector + fusion);
+//  4. peak RSS while indexing;
+//  5. chat time-to-first-token while indexing vs idle (same engine, same model).
+// The embedding model is the fixture BERT unless HEARTH_BENCH_EMBED_MODEL names a .gguf.
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { keywordTerms } from "../src/common/keywordTokenizer";
+import { IndexData, loadIndex } from "../src/engine/indexer/indexStore";
+import { llamaEmbeddingBackend } from "../src/engine/indexer/llamaEmbeddingBackend";
+import { WorkspaceIndexes, embedBatchSize, vectorSearch } from "../src/engine/indexer/workspaceIndexes";
+import type { EmbeddingBackend } from "../src/engine/indexer/workspaceIndexes";
+import { LlamaEngine } from "../src/engine/llamaEngine";
+import { ensureFixtureModels } from "../test/fixtures/fixtureModels";
+
+const repoRoot = path.resolve(__dirname, "..");
+const sourceDir = process.env.HEARTH_BENCH_INDEX_DIR ?? path.join(repoRoot, "src");
+const queries = Number(process.env.HEARTH_BENCH_QUERIES) || 30;
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+}
+
+function seeded(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
+    return state / 2 ** 32 - 0.5;
+  };
+}
+
+function unitVector(random: () => number, dimensions: number): Float32Array {
+  const vector = new Float32Array(dimensions);
+  let norm = 0;
+  for (let d = 0; d < dimensions; d++) {
+    vector[d] = random();
+    norm += vector[d]! * vector[d]!;
+  }
+  norm = Math.sqrt(norm);
+  for (let d = 0; d < dimensions; d++) vector[d]! /= norm;
+  return vector;
+}
+
+async function main(): Promise<void> {
+  const sizes = process.env.HEARTH_BENCH_100K === "1" ? [10_000, 100_000] : [10_000];
+  if (process.env.HEARTH_BENCH_ONLY === "query") {
+    for (const size of sizes) await queryBench(size);
+    return;
+  }
+  const fixtures = await ensureFixtureModels();
+  const embedModel = process.env.HEARTH_BENCH_EMBED_MODEL ?? fixtures.embedding;
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "hearth-bench-index-"));
+  const engine = new LlamaEngine({ defaultThreads: Number(process.env.HEARTH_THREADS) || 1, gpu: false, storeRoot: path.join(tmp, "store") });
+  try {
+    // A copy of the folder, so the one-file change does not touch the real one.
+    const workspace = path.join(tmp, "workspace");
+    fs.cpSync(sourceDir, workspace, { recursive: true });
+    const storeDir = path.join(tmp, "index");
+    const backend = llamaEmbeddingBackend(engine);
+    await backend.embed(embedModel, ["warm up"], "background"); // load the model outside the timings
+    const indexes = new WorkspaceIndexes(backend);
+
+    // 1 and 4: full index, with peak RSS sampled.
+    let peakRss = process.memoryUsage().rss;
+    const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 20);
+    const fullStart = performance.now();
+    const full = await indexes.build({ roots: [workspace], storeDir, embeddingModel: embedModel }, () => undefined);
+    const fullMs = performance.now() - fullStart;
+    clearInterval(sampler);
+    const chunks = full.status.chunks;
+
+    // The same chunks, embedded raw in the same batch size.
+    const { data: loaded } = await loadIndex(storeDir, false);
+    const texts = [...loaded.docs.values()].map(({ file, chunk }) => `${file.path}${chunk.symbol ? ` ${chunk.symbol}` : ""}\n${chunk.text}`);
+    const rawStart = performance.now();
+    for (let i = 0; i < texts.length; i += embedBatchSize) await backend.embed(embedModel, texts.slice(i, i + embedBatchSize), "background");
+    const rawMs = performance.now() - rawStart;
+    const indexChunksPerSecond = chunks / (fullMs / 1000);
+    const rawChunksPerSecond = texts.length / (rawMs / 1000);
+    console.log(
+      `index ${full.filesIndexed} files / ${chunks} chunks of ${path.relative(repoRoot, sourceDir) || sourceDir} in ${(fullMs / 1000).toFixed(1)} s: ` +
+        `${(full.filesIndexed / (fullMs / 1000)).toFixed(1)} files/s, ${indexChunksPerSecond.toFixed(1)} chunks/s; raw embedding ${rawChunksPerSecond.toFixed(1)} chunks/s`,
+    );
+    console.log(`  ratio indexing/raw embedding throughput: ${(indexChunksPerSecond / rawChunksPerSecond).toFixed(2)} (target >= 0.8)`);
+    console.log(`  peak RSS while indexing: ${(peakRss / 1024 / 1024).toFixed(0)} MB`);
+
+    // 2: one file changed.
+    const victim = [...loaded.files.values()].sort((a, b) => b.chunks.length - a.chunks.length)[0]!;
+    fs.appendFileSync(path.join(workspace, ...victim.path.split("/")), "\n// changed for the benchmark\n");
+    const incStart = performance.now();
+    const incremental = await indexes.build({ roots: [workspace], storeDir }, () => undefined);
+    const incMs = performance.now() - incStart;
+    console.log(
+      `re-index after changing ${victim.path}: ${incMs.toFixed(0)} ms (${incremental.filesIndexed} file read, ${incremental.chunksEmbedded} chunks embedded) vs full ${fullMs.toFixed(0)} ms`,
+    );
+    console.log(`  ratio one-file re-index/full index: ${((incMs / fullMs) * 100).toFixed(2)}% (target <= 2%)`);
+
+    // 3: query latency on synthetic vectors at 10k (and 100k) chunks.
+    for (const size of sizes) await queryBench(size);
+
+    // 5: chat first token, idle vs while a (re-)index runs in the same engine.
+    await chatWhileIndexing(engine, fixtures.llama, indexes, workspace, storeDir, embedModel);
+  } finally {
+    await engine.dispose();
+    fs.rmSync(tmp, { recursive: true, force: true });
+  }
+}
+
+async function queryBench(size: number): Promise<void> {
+  const dimensions = 384;
+  const random = seeded(size);
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "hearth-bench-query-"));
+  const data = new IndexData(dir);
+  data.embeddingModel = "bench";
+  data.dimensions = dimensions;
+  const flat = new Float32Array(size * dimensions);
+  const words = ["parse", "config", "server", "index", "query", "token", "render", "model", "chat", "file", "path", "cache"];
+  const filesCount = Math.ceil(size / 10);
+  let n = 0;
+  for (let f = 0; f < filesCount && n < size; f++) {
+    const chunks = [];
+    for (let c = 0; c < 10 && n < size; c++, n++) {
+      const vector = unitVector(random, dimensions);
+      flat.set(vector, n * dimensions);
+      const text = `function ${words[n % words.length]}${words[(n * 7) % words.length]}${n}() { return ${words[(n * 3) % words.length]}; }`;
+      const terms = new Map<string, number>();
+      for (const term of keywordTerms(text)) terms.set(term, (terms.get(term) ?? 0) + 1);
+      chunks.push({ doc: data.newDoc(), startLine: c * 3 + 1, endLine: c * 3 + 3, contentHash: String(n), text, terms: [...terms], vector });
+    }
+    data.putFile({ root: "/bench", path: `src/file${f}.ts`, hash: String(f), size: 1, mtimeMs: 0, language: "typescript", chunks });
+  }
+  const queryVectors = Array.from({ length: queries }, () => unitVector(random, dimensions));
+  const k = 50;
+  const scanMs: number[] = [];
+  const indexMs: number[] = [];
+  const hybridMs: number[] = [];
+  // The floor: one pass over a flat Float32Array keeping the top k.
+  const plainScan = (query: Float32Array): number[] => {
+    const top: Array<{ i: number; s: number }> = [];
+    for (let i = 0; i < size; i++) {
+      let s = 0;
+      const base = i * dimensions;
+      for (let d = 0; d < dimensions; d++) s += flat[base + d]! * query[d]!;
+      if (top.length === k && s <= top[k - 1]!.s) continue;
+      let at = top.length;
+      while (at > 0 && top[at - 1]!.s < s) at--;
+      top.splice(at, 0, { i, s });
+      if (top.length > k) top.pop();
+    }
+    return top.map((t) => t.i);
+  };
+  let vectorAt = 0;
+  const fakeBackend: EmbeddingBackend = { embed: async () => [[...queryVectors[vectorAt % queries]!]] };
+  // Saved and searched as the engine would (the first round loads it).
+  await data.save();
+  const indexes = new WorkspaceIndexes(fakeBackend);
+  for (let round = 0; round < 2; round++) {
+    for (let q = 0; q < queries; q++) {
+      const query = queryVectors[q]!;
+      let start = performance.now();
+      const floor = plainScan(query);
+      const scan = performance.now() - start;
+      start = performance.now();
+      const ours = vectorSearch(data, query, k);
+      const mine = performance.now() - start;
+      vectorAt = q;
+      start = performance.now();
+      await indexes.search({ storeDir: data.storeDir, query: `${words[q % words.length]} ${words[(q + 5) % words.length]}`, k: 10 });
+      const hybrid = performance.now() - start;
+      if (round === 1) {
+        scanMs.push(scan);
+        indexMs.push(mine);
+        hybridMs.push(hybrid);
+        if (ours[0]?.score === undefined || floor.length !== ours.length) throw new Error("vector search disagrees with the scan");
+      }
+    }
+  }
+  fs.rmSync(dir, { recursive: true, force: true });
+  const floor = median(scanMs);
+  console.log(
+    `query at ${size} chunks × ${dimensions}-d (median of ${queries}): plain Float32Array scan ${floor.toFixed(2)} ms, index vector ranking ${median(indexMs).toFixed(2)} ms, whole hybrid search ${median(hybridMs).toFixed(2)} ms`,
+  );
+  console.log(`  ratio vector ranking/plain scan: ${(median(indexMs) / floor).toFixed(2)}; hybrid search/plain scan: ${(median(hybridMs) / floor).toFixed(2)} (target <= 2)`);
+}
+
+async function chatWhileIndexing(
+  engine: LlamaEngine,
+  llamaPath: string,
+  indexes: WorkspaceIndexes,
+  workspace: string,
+  storeDir: string,
+  embedModel: string,
+): Promise<void> {
+  const info = await engine.loadModel({ modelPath: llamaPath });
+  const firstToken = async (): Promise<number> => {
+    const start = performance.now();
+    let first = -1;
+    await engine.generate({ modelId: info.modelId, prompt: "Once upon a time", mode: "completion", options: { maxTokens: 4, temperature: 0, seed: 1 } }, () => {
+      if (first < 0) first = performance.now() - start;
+    });
+    return first;
+  };
+  await firstToken();
+  const idle: number[] = [];
+  for (let i = 0; i < 5; i++) idle.push(await firstToken());
+  const busy: number[] = [];
+  const build = indexes.build({ roots: [workspace], storeDir, embeddingModel: embedModel, rebuild: true }, () => undefined);
+  let building = true;
+  void build.finally(() => (building = false));
+  await new Promise((resolve) => setTimeout(resolve, 200));
+  while (building && busy.length < 5) busy.push(await firstToken());
+  await build;
+  if (busy.length === 0) {
+    console.log("chat first token while indexing: the index finished before a turn could be measured");
+    return;
+  }
+  console.log(
+    `chat first token idle ${median(idle).toFixed(1)} ms, while indexing ${median(busy).toFixed(1)} ms (median of ${busy.length} turns, worst ${Math.max(...busy).toFixed(1)} ms; one embedding batch is ${embedBatchSize} chunks)`,
+  );
+  console.log(`  ratio first token while indexing/idle: ${(median(busy) / median(idle)).toFixed(2)} (target <= 1.5)`);
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exitCode = 1;
+});
