@@ -107,5 +107,8 @@ Options:
   "The embedding model returned vectors of {0} dimensions where the index holds {1}. Re-index the workspace.":
     "嵌入模型返回了 {0} 维的向量，而索引中是 {1} 维。请重新为工作区建立索引。",
   "a non-empty list of folders": "非空的文件夹列表",
+  "The Hearth workspace index is built from files: index a folder (hearth index, or Index Workspace in VS Code) rather than adding documents.":
+    "Hearth 的工作区索引由文件建立：请为文件夹建立索引（hearth index，或在 VS Code 中运行“为工作区建立索引”），而不是添加文档。",
+  "The last message must be the user's (the one to answer).": "最后一条消息必须是用户的消息（即要回答的那一条）。",
   "\"hybrid\", \"keyword\" or \"vector\"": "“hybrid”、“keyword”或“vector”",
 };

@@ -521,25 +521,40 @@ export class WorkspaceIndexes {
     }
     // A build in this process may have replaced a file while the query was embedded or reranked.
     ranked = ranked.filter(({ doc }) => data.docs.has(doc));
-    const results: IndexSearchHit[] = ranked.slice(0, k).map(({ doc, score, keywordRank, vectorRank }) => {
-      const { file, chunk } = data.docs.get(doc)!;
-      return {
-        root: file.root,
-        path: file.path,
-        absolutePath: path.join(file.root, ...file.path.split("/")),
-        startLine: chunk.startLine,
-        endLine: chunk.endLine,
-        ...(chunk.page !== undefined ? { page: chunk.page } : {}),
-        language: file.language,
-        ...(chunk.symbol !== undefined ? { symbol: chunk.symbol } : {}),
-        score,
-        text: chunk.text,
-        keywordRank,
-        vectorRank,
-      };
-    });
+    const results = ranked.slice(0, k).map(({ doc, score, keywordRank, vectorRank }) => hitOf(data, doc, score, keywordRank, vectorRank));
     return { results, mode, reranked };
   }
+
+  /** The `k` chunks nearest `vector` (a vector from the index's embedding model), best first. */
+  async searchByVector(storeDir: string, vector: readonly number[], k: number, paths?: readonly string[]): Promise<IndexSearchHit[]> {
+    const data = await this.current(storeDir);
+    if (data.dimensions === 0) return [];
+    if (vector.length !== data.dimensions) {
+      throw new EngineError(
+        "badRequest",
+        localize("The embedding model returned vectors of {0} dimensions where the index holds {1}. Re-index the workspace.", vector.length, data.dimensions),
+      );
+    }
+    return vectorSearch(data, normalise(vector), k, pathFilter(data, paths)).map(({ doc, score }, index) => hitOf(data, doc, score, null, index + 1));
+  }
+}
+
+function hitOf(data: IndexData, doc: number, score: number, keywordRank: number | null, vectorRank: number | null): IndexSearchHit {
+  const { file, chunk } = data.docs.get(doc)!;
+  return {
+    root: file.root,
+    path: file.path,
+    absolutePath: path.join(file.root, ...file.path.split("/")),
+    startLine: chunk.startLine,
+    endLine: chunk.endLine,
+    ...(chunk.page !== undefined ? { page: chunk.page } : {}),
+    language: file.language,
+    ...(chunk.symbol !== undefined ? { symbol: chunk.symbol } : {}),
+    score,
+    text: chunk.text,
+    keywordRank,
+    vectorRank,
+  };
 }
 
 /** Accepts documents of files under one of `paths` (absolute, or relative to a root). */
