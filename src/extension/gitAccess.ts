@@ -22,8 +22,9 @@ interface GitRepository {
   rootUri: vscode.Uri;
   state: { HEAD?: { name?: string; commit?: string }; refs?: GitRef[] };
   diff(cached?: boolean): Promise<string>;
-  diffWithHEAD(): Promise<GitChange[]>;
-  diffWithHEAD(path: string): Promise<string>;
+  /** `git diff REF`: the working tree against a commit (`diffWithHEAD` is against the index). */
+  diffWith(ref: string): Promise<GitChange[]>;
+  diffWith(ref: string, path: string): Promise<string>;
   diffBetween(ref1: string, ref2: string): Promise<GitChange[]>;
   diffBetween(ref1: string, ref2: string, path: string): Promise<string>;
   getMergeBase(ref1: string, ref2: string): Promise<string | undefined>;
@@ -34,6 +35,8 @@ interface GitRepository {
 interface GitApi {
   repositories: GitRepository[];
   getRepository(uri: vscode.Uri): GitRepository | null;
+  /** Opens a repository the extension has not found by itself (VS Code 1.61+). */
+  openRepository?(root: vscode.Uri): Promise<GitRepository | null>;
 }
 
 interface GitExtensionExports {
@@ -93,9 +96,9 @@ class ApiSource implements GitSource {
   }
 
   async workingTreeDiff(file?: string): Promise<string> {
-    if (file) return this.repository.diffWithHEAD(this.absolute(file));
-    const changes = await this.repository.diffWithHEAD();
-    const parts = await Promise.all(changes.map((change) => this.repository.diffWithHEAD(change.uri.fsPath)));
+    if (file) return this.repository.diffWith("HEAD", this.absolute(file));
+    const changes = await this.repository.diffWith("HEAD");
+    const parts = await Promise.all(changes.map((change) => this.repository.diffWith("HEAD", change.uri.fsPath)));
     return parts.filter((part) => part.trim()).map((part) => (part.endsWith("\n") ? part : `${part}\n`)).join("");
   }
 
@@ -162,19 +165,23 @@ class CliSource implements GitSource {
 
 /**
  * The git repository holding `uri` (or the first workspace folder's): through the git extension
- * when it is enabled and knows the repository, else through the git binary; null outside git.
+ * when it is enabled (asking it to open a repository it has not found yet), else through the git
+ * binary; null outside git. `prefer: "cli"` skips the extension (tests compare the two).
  */
-export async function gitSourceFor(uri: vscode.Uri | undefined): Promise<GitSource | null> {
+export async function gitSourceFor(uri: vscode.Uri | undefined, prefer: "api" | "cli" = "api"): Promise<GitSource | null> {
   const target = uri ?? vscode.workspace.workspaceFolders?.[0]?.uri;
   if (!target || target.scheme !== "file") return null;
-  const api = await gitApi();
-  const repository = api ? (api.getRepository(target) ?? (api.repositories.length === 1 && !uri ? api.repositories[0]! : null)) : null;
-  if (repository) return new ApiSource(repository);
+  const api = prefer === "api" ? await gitApi() : null;
+  const known = api ? (api.getRepository(target) ?? (api.repositories.length === 1 && !uri ? api.repositories[0]! : null)) : null;
+  if (known) return new ApiSource(known);
   const folder = vscode.workspace.getWorkspaceFolder(target)?.uri.fsPath ?? path.dirname(target.fsPath);
+  let root: string;
   try {
-    const root = (await runGit(folder, ["rev-parse", "--show-toplevel"])).trim();
-    return root ? new CliSource(vscode.Uri.file(root)) : null;
+    root = (await runGit(folder, ["rev-parse", "--show-toplevel"])).trim();
   } catch {
     return null;
   }
+  if (!root) return null;
+  const opened = api?.openRepository ? await api.openRepository(vscode.Uri.file(root)).catch(() => null) : null;
+  return opened ? new ApiSource(opened) : new CliSource(vscode.Uri.file(root));
 }

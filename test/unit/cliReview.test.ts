@@ -57,6 +57,7 @@ describe("hearth review", function () {
     fs.writeFileSync(path.join(repo, "package-lock.json"), "{}\n");
     git("add", ".");
     git("commit", "-qm", "start");
+    git("branch", "-M", "main");
     fs.writeFileSync(path.join(repo, "src", "app.ts"), lines(30, "a").replace("a10 = 10", "a10 = 10 / 0").replace("a20 = 20;", "a20 = eval(input);"));
     fs.writeFileSync(path.join(repo, "src", "new.ts"), lines(5, "n"));
     fs.writeFileSync(path.join(repo, "package-lock.json"), '{"lockfileVersion": 3}\n');
@@ -125,6 +126,21 @@ describe("hearth review", function () {
     assert.equal((JSON.parse(fromFile.stdout) as ReviewResult).reviewedLines, 2);
   });
 
+  it("reviews a branch against its base (--base), and nothing when nothing changed", async () => {
+    fs.writeFileSync(path.join(repo, "src", "new.ts"), lines(5, "n")); // the unstaged line goes
+    git("switch", "-q", "-c", "feature");
+    git("commit", "-qm", "the change");
+    const run = await runCli(["review", "--base", "main", "--json", ...modelArgs()]);
+    assert.equal(run.code, 0, run.stderr);
+    const result = JSON.parse(run.stdout) as ReviewResult;
+    assert.equal(result.reviewedLines, 7);
+    assert.deepEqual(result.skipped.map((s) => s.reason).sort(), ["deleted", "lock"]);
+    const nothing = await runCli(["review", "--staged", "--format", "sarif", ...modelArgs()]);
+    assert.equal(nothing.code, 0, nothing.stderr);
+    assert.match(nothing.stderr, /Nothing to review/);
+    assert.equal((JSON.parse(nothing.stdout) as { runs: Array<{ results: unknown[] }> }).runs[0]!.results.length, 0);
+  });
+
   it("says what is wrong with how it was called", async () => {
     const both = await runCli(["review", "--staged", "--base", "main"]);
     assert.equal(both.code, 2);
@@ -134,7 +150,7 @@ describe("hearth review", function () {
     assert.match(format.stderr, /--format must be text, json or sarif, not "xml"/);
     const failOn = await runCli(["review", "--fail-on", "info"]);
     assert.equal(failOn.code, 2);
-    const noModel = await runCli(["review", "--staged"]);
+    const noModel = await runCli(["review", "src/new.ts"]);
     assert.equal(noModel.code, 2);
     assert.match(noModel.stderr, /No model to review with/);
     const outside = await runCli(["review", "--staged", ...modelArgs()], os.tmpdir());

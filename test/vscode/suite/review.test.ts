@@ -9,6 +9,8 @@ import * as path from "node:path";
 import * as vscode from "vscode";
 import type { ReviewFinding } from "../../../src/common/reviewFindings";
 import type { HearthApi } from "../../../src/extension/extension";
+import { changedNewLines, parseUnifiedDiff } from "../../../src/common/diffParsing";
+import { gitSourceFor } from "../../../src/extension/gitAccess";
 import type { ReviewRunResult } from "../../../src/extension/reviewCommands";
 
 const extensionId = "hearth-dev.hearth";
@@ -54,6 +56,7 @@ describe("Code review in VS Code", function () {
     git("config", "user.name", "Test");
     git("add", "src/app.ts", "package-lock.json");
     git("commit", "-qm", "start");
+    git("branch", "-M", "main");
     fs.writeFileSync(path.join(workspace, "src", "app.ts"), lines(30, "a").replace("a10 = 10;", "a10 = 10 / 0;").replace("a20 = 20;", "a20 = eval(input);"));
     fs.writeFileSync(path.join(workspace, "package-lock.json"), '{"lockfileVersion": 3}\n');
     git("add", "src/app.ts", "package-lock.json");
@@ -63,6 +66,7 @@ describe("Code review in VS Code", function () {
 
   after(async () => {
     await vscode.workspace.getConfiguration("hearth").update("contextSize", undefined, vscode.ConfigurationTarget.Global);
+    await vscode.workspace.getConfiguration("git").update("enabled", undefined, vscode.ConfigurationTarget.Global);
   });
 
   it("reviews the staged changes: every finding a thread and a diagnostic on changed lines", async () => {
@@ -87,6 +91,40 @@ describe("Code review in VS Code", function () {
     console.log(`staged review: ${result.chunks} chunk(s), ${result.findings.length} finding(s) kept, ${result.dropped} dropped, ${result.shown} shown`);
     // The same findings as the engine reported, deduplicated.
     assert.ok(result.findings.length >= threads.length);
+  });
+
+  it("reviews a branch against its base: the branch's committed changes only", async () => {
+    // The harness turns VS Code's git extension off; this test turns it on to read diffs through it.
+    await vscode.workspace.getConfiguration("git").update("enabled", true, vscode.ConfigurationTarget.Global);
+    const gitExtension = vscode.extensions.getExtension<{ enabled: boolean }>("vscode.git");
+    if (gitExtension) {
+      const exports = gitExtension.isActive ? gitExtension.exports : await gitExtension.activate();
+      await waitFor(() => exports.enabled, "the git extension to be enabled", 20_000).catch(() => undefined);
+    }
+    const source = await gitSourceFor(root);
+    const cli = await gitSourceFor(root, "cli");
+    assert.ok(source && cli, "the workspace is a git repository");
+    console.log(`git through ${source.viaApi ? "the git extension's API" : "the git binary"} (vscode.git ${gitExtension ? (gitExtension.isActive ? "active" : "present") : "absent"})`);
+    // The git extension's diffs read as git's own do: the same files and changed lines.
+    const shape = (text: string): string[] =>
+      parseUnifiedDiff(text).map((file) => `${file.newPath ?? file.oldPath}:${changedNewLines(file).join(",")}`).sort();
+    assert.deepEqual(shape(await source.stagedDiff()), shape(await cli.stagedDiff()));
+    assert.deepEqual(shape(await source.workingTreeDiff()), shape(await cli.workingTreeDiff()));
+    assert.equal(await source.show("index", "src/app.ts"), await cli.show("index", "src/app.ts"));
+    git("switch", "-q", "-c", "feature");
+    assert.ok((await cli.refs()).includes("main"), "the base picker offers the other branches");
+    git("commit", "-qm", "the staged changes");
+    fs.writeFileSync(path.join(workspace, "src", "later.ts"), lines(3, "l"));
+    git("add", "src/later.ts");
+    git("commit", "-qm", "a new file");
+    const result = await vscode.commands.executeCommand<ReviewRunResult | null>("hearth.reviewBranch", "main");
+    assert.ok(result);
+    assert.deepEqual(result.skipped, [{ path: "package-lock.json", reason: "lock" }]);
+    assert.equal(result.reviewedLines, 2 + 3);
+    for (const { finding } of api.review.threads) {
+      if (finding.path === "src/app.ts") assert.ok([10, 20].some((n) => finding.line <= n && n <= finding.endLine), JSON.stringify(finding));
+      else assert.equal(finding.path, "src/later.ts");
+    }
   });
 
   it("maps findings to threads and diagnostics, and Apply Fix replaces exactly the finding's lines", async () => {
