@@ -4,7 +4,8 @@
 //     prompt and sampling (target ≥ 0.9); both timed from the first streamed text to the end;
 //  2. embedding requests per second through /api/embed (one text per request, one after another)
 //     vs engine.embed in this process (target ≥ 0.5: each request pays HTTP, JSON and a token count);
-//     and the same requests sent 8 at a time (information: they queue in the engine's scheduler).
+//     and the same requests sent 8 at a time (information: they queue in the engine's scheduler), and
+//     a bare HTTP round trip (GET /api/version) for what loopback HTTP costs by itself.
 // Runs alternate between the two sides and report medians, so a noisy neighbour hurts both.
 import { spawn } from "node:child_process";
 import * as fs from "node:fs";
@@ -146,8 +147,15 @@ async function main(): Promise<void> {
       );
       return texts.length / ((performance.now() - started) / 1000);
     };
+    /** Requests per second of GET /api/version: what HTTP on loopback costs by itself. */
+    const versionRate = async (): Promise<number> => {
+      const started = performance.now();
+      for (let i = 0; i < texts.length; i++) await (await fetch(`${server.url}/api/version`)).json();
+      return texts.length / ((performance.now() - started) / 1000);
+    };
     await embedDirect();
     await embedApi(1);
+    const versionRates: number[] = [];
     const embedDirectRates: number[] = [];
     const embedApiRates: number[] = [];
     const embedApiConcurrentRates: number[] = [];
@@ -155,6 +163,7 @@ async function main(): Promise<void> {
       embedDirectRates.push(await embedDirect());
       embedApiRates.push(await embedApi(1));
       embedApiConcurrentRates.push(await embedApi(8));
+      versionRates.push(await versionRate());
     }
 
     const throughputRatio = median(apiRates) / median(directRates);
@@ -170,13 +179,15 @@ async function main(): Promise<void> {
     console.log(line("embedding requests/s: /api/embed / engine.embed in-process", embedRatio.toFixed(3), "≥ 0.5", embedRatio >= 0.5));
     console.log(
       `    (medians: API ${median(embedApiRates).toFixed(0)} req/s one at a time, ${median(embedApiConcurrentRates).toFixed(0)} req/s 8 at a time; ` +
-        `in-process ${median(embedDirectRates).toFixed(0)} embeds/s)`,
+        `in-process ${median(embedDirectRates).toFixed(0)} embeds/s; ` +
+        `HTTP adds ${(1000 / median(embedApiRates) - 1000 / median(embedDirectRates)).toFixed(2)} ms per request, ` +
+        `of which a bare round trip (GET /api/version) takes ${(1000 / median(versionRates)).toFixed(2)} ms)`,
     );
     const outDir = path.join(repoRoot, ".bench-results");
     fs.mkdirSync(outDir, { recursive: true });
     fs.writeFileSync(
       path.join(outDir, "api.json"),
-      JSON.stringify({ throughputRatio, apiRates, directRates, embedRatio, embedApiRates, embedApiConcurrentRates, embedDirectRates }, null, 2),
+      JSON.stringify({ throughputRatio, apiRates, serverRates, directRates, embedRatio, embedApiRates, embedApiConcurrentRates, embedDirectRates, versionRates }, null, 2),
     );
   } finally {
     await server.stop();

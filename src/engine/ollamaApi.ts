@@ -33,6 +33,7 @@ import {
 import { shownModelfile } from "../common/shownModelfile";
 import { ApiModels } from "./apiModels";
 import type { ApiContext, ApiRoute } from "./apiServer";
+import { textCoalescer } from "./apiStreaming";
 
 /** Ollama's figures for a finished generation, in nanoseconds. */
 export function ollamaFigures(usage: TokenUsage, startedAt: number, loadMs: number): Record<string, number> {
@@ -90,6 +91,7 @@ const generateRoute: ApiRoute = {
         return;
       }
       const write = stream ? reply.ndjson() : null;
+      const pieces = textCoalescer((text) => write?.({ model: lease.name, created_at: now(), response: text, done: false }));
       const result = await context.engine.generate(
         {
           modelId: lease.info.modelId,
@@ -100,9 +102,10 @@ const generateRoute: ApiRoute = {
           options: { ...mapped.options, ...format },
           priority: "interactive",
         },
-        (text) => write?.({ model: lease.name, created_at: now(), response: text, done: false }),
+        pieces.push,
         call.signal,
       );
+      pieces.flush();
       call.note({ stopReason: result.stopReason, outputTokens: result.usage.outputTokens });
       const final = {
         model: lease.name,
@@ -177,14 +180,18 @@ const chatRoute: ApiRoute = {
         return;
       }
       const write = stream ? reply.ndjson() : null;
+      const pieces = textCoalescer((text) =>
+        write?.({ model: lease.name, created_at: now(), message: { role: "assistant", content: text }, done: false }),
+      );
       const result = await answerConversation(
         context,
         lease.info.modelId,
         { system: conversation.system, history: conversation.history, message },
         { ...mapped.options, ...format },
-        (text) => write?.({ model: lease.name, created_at: now(), message: { role: "assistant", content: text }, done: false }),
+        pieces.push,
         call.signal,
       );
+      pieces.flush();
       call.note({ stopReason: result.stopReason, outputTokens: result.usage.outputTokens });
       const final = {
         model: lease.name,

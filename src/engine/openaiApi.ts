@@ -10,6 +10,7 @@ import { isJsonObject, optionalBoolean, optionalNumber, optionalString, requestO
 import { mapOpenaiOptions, mapResponseFormat, openaiFinishReason, openaiMessages } from "../common/openaiApiTypes";
 import { ApiModels } from "./apiModels";
 import type { ApiRoute } from "./apiServer";
+import { textCoalescer } from "./apiStreaming";
 import { answerConversation, embedTexts, normalizeVector } from "./ollamaApi";
 
 function newId(prefix: string): string {
@@ -61,14 +62,16 @@ const chatCompletionsRoute: ApiRoute = {
       });
       const send = stream ? reply.sse() : null;
       send?.(chunk({ role: "assistant", content: "" }, null));
+      const pieces = textCoalescer((text) => send?.(chunk({ content: text }, null)));
       const result = await answerConversation(
         context,
         lease.info.modelId,
         { system: conversation.system, history: conversation.history, message },
         options,
-        (text) => send?.(chunk({ content: text }, null)),
+        pieces.push,
         call.signal,
       );
+      pieces.flush();
       call.note({ stopReason: result.stopReason, outputTokens: result.usage.outputTokens });
       const finishReason = openaiFinishReason(result.stopReason);
       if (send) {
@@ -130,11 +133,13 @@ const completionsRoute: ApiRoute = {
       });
       const send = stream ? reply.sse() : null;
       if (send && echo) send(chunk(prompt, null));
+      const pieces = textCoalescer((text) => send?.(chunk(text, null)));
       const result = await context.engine.generate(
         { modelId: lease.info.modelId, prompt, mode: "completion", options, priority: "interactive" },
-        (text) => send?.(chunk(text, null)),
+        pieces.push,
         call.signal,
       );
+      pieces.flush();
       call.note({ stopReason: result.stopReason, outputTokens: result.usage.outputTokens });
       const finishReason = openaiFinishReason(result.stopReason);
       if (send) {
