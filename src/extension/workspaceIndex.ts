@@ -35,12 +35,18 @@ export class WorkspaceIndexController implements vscode.Disposable, WorkspaceRet
   private readonly deleted = new Set<string>();
   private timer: NodeJS.Timeout | null = null;
   private running: Promise<unknown> | null = null;
+  /** Beside Hearth's own item while an index is built: "indexing 40%"; a click shows the status. */
+  private readonly item: vscode.StatusBarItem;
 
   constructor(
     private readonly context: vscode.ExtensionContext,
     private readonly engine: EngineService,
     private readonly log: vscode.LogOutputChannel,
   ) {
+    this.item = vscode.window.createStatusBarItem("hearth.index", vscode.StatusBarAlignment.Right, 99);
+    this.item.name = vscode.l10n.t("Hearth Index");
+    this.item.command = "hearth.showIndexStatus";
+    this.disposables.push(this.item);
     const watcher = vscode.workspace.createFileSystemWatcher("**/*");
     this.disposables.push(
       watcher,
@@ -136,6 +142,7 @@ export class WorkspaceIndexController implements vscode.Disposable, WorkspaceRet
                       : vscode.l10n.t("looking for files…"),
               });
               reported = Math.max(reported, percent);
+              this.showProgress(percent);
             },
           },
         );
@@ -165,7 +172,14 @@ export class WorkspaceIndexController implements vscode.Disposable, WorkspaceRet
       return null;
     } finally {
       if (this.running === work) this.running = null;
+      this.item.hide();
     }
+  }
+
+  private showProgress(percent: number): void {
+    this.item.text = `$(database) ${vscode.l10n.t("indexing {0}%", percent)}`;
+    this.item.tooltip = vscode.l10n.t("Hearth is indexing the workspace for @workspace. Click for the index's status.");
+    this.item.show();
   }
 
   async clear(): Promise<void> {
