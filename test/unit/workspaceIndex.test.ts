@@ -248,6 +248,11 @@ describe("workspace index", function () {
     assert.equal(fused.mode, "hybrid");
     assert.equal(fused.results[0]?.path, "src/colors.ts");
     assert.ok(fused.results[0]!.keywordRank !== null && fused.results[0]!.vectorRank !== null);
+    // The embedding model went away: the same index still answers by keywords.
+    const orphaned = new WorkspaceIndexes(noModels);
+    const fallback = await orphaned.search({ storeDir: hybridStore, query: "mixColors", k: 3 });
+    assert.deepEqual([fallback.mode, fallback.results[0]?.path], ["keyword", "src/colors.ts"]);
+    await assert.rejects(orphaned.search({ storeDir: hybridStore, query: "mixColors", k: 3, mode: "vector" }), /no embedding model should be used/);
     const vectorOnly = await hybrid.search({ storeDir: hybridStore, query: "mix colors", k: 3, mode: "vector" });
     assert.ok(vectorOnly.results.every((hit) => hit.keywordRank === null && hit.vectorRank !== null));
     // The fixture reranker scores by shared words; its order (not the fusion's) is the result's.

@@ -484,13 +484,20 @@ export class WorkspaceIndexes {
     const k = Math.max(1, Math.min(params.k ?? 10, 200));
     const accept = pathFilter(data, params.paths);
     const hasVectors = data.embeddingModel !== null && data.dimensions > 0;
-    const mode: IndexSearchMode = !hasVectors ? "keyword" : (params.mode ?? "hybrid");
+    let mode: IndexSearchMode = !hasVectors ? "keyword" : (params.mode ?? "hybrid");
     const wanted = Math.max(k, candidateCount);
     const keywordHits = mode === "vector" ? [] : data.keywords.search(keywordTerms(params.query), wanted, accept);
     let vectorHits: Array<{ doc: number; score: number }> = [];
     if (mode !== "keyword" && params.query.trim()) {
-      const [raw] = await this.backend.embed(data.embeddingModel!, [params.query], "interactive", signal);
-      vectorHits = vectorSearch(data, normalise(raw ?? []), wanted, accept);
+      try {
+        const [raw] = await this.backend.embed(data.embeddingModel!, [params.query], "interactive", signal);
+        vectorHits = vectorSearch(data, normalise(raw ?? []), wanted, accept);
+      } catch (error) {
+        // The index's embedding model is gone (removed, moved): a hybrid search still answers by
+        // keywords (the result says so); an explicit vector search cannot.
+        if (signal?.aborted || mode === "vector") throw error;
+        mode = "keyword";
+      }
     }
     let ranked: Array<{ doc: number; score: number; keywordRank: number | null; vectorRank: number | null }>;
     if (mode === "hybrid") {
