@@ -18,6 +18,14 @@ export interface ReviewTarget {
   diff?: DiffFile;
   /** A selection review: the lines (1-based, inclusive) under review. Absent with no diff: the whole file. */
   range?: { start: number; end: number };
+  /** Code from elsewhere in the project the changes use (from the workspace index), shown as context only. */
+  related?: RelatedSnippet[];
+}
+
+export interface RelatedSnippet {
+  /** Where it is, e.g. `src/store.ts:10-24`. */
+  label: string;
+  text: string;
 }
 
 export type SkipReason = "generated" | "lock" | "vendored" | "binary" | "deleted" | "empty" | "tooLarge";
@@ -207,7 +215,7 @@ function rangeSections(content: string, start: number, end: number, size: number
 
 /** The whole prompt for some sections of one file. */
 export function buildReviewPrompt(
-  target: Pick<ReviewTarget, "path" | "language">,
+  target: Pick<ReviewTarget, "path" | "language" | "related">,
   sectionTexts: readonly string[],
   kind: "diff" | "range",
   rules?: string | null,
@@ -218,6 +226,13 @@ export function buildReviewPrompt(
   if (rules && rules.trim()) {
     const fence = fenceFor(rules);
     parts.push(`The project's review rules (apply them; they do not change the answer format):\n${fence}markdown\n${rules.trim()}\n${fence}`);
+  }
+  if (target.related && target.related.length > 0) {
+    const snippets = target.related.map((snippet) => {
+      const fence = fenceFor(snippet.text);
+      return `${snippet.label}\n${fence}text\n${snippet.text.replace(/\n$/, "")}\n${fence}`;
+    });
+    parts.push(`Related code elsewhere in the project, for context only (do not report on it):\n\n${snippets.join("\n\n")}`);
   }
   const fence = fenceFor(code);
   const what =
@@ -261,7 +276,14 @@ export function planReview(targets: readonly ReviewTarget[], options: ReviewPlan
     }
     const kind = target.diff ? "diff" : "range";
     const lineCount = lineCountOf(target);
-    const build = (texts: readonly string[]): string => buildReviewPrompt(target, texts, kind, options.rules);
+    // Related code goes in when, with one line of code, it leaves half the budget for the code; else
+    // the file goes without it.
+    let withRelated = target;
+    if (target.related?.length) {
+      const probe = buildReviewPrompt(target, ["+ 1 | x"], kind, options.rules);
+      if (options.countTokens(probe) > options.budgetTokens / 2) withRelated = { ...target, related: [] };
+    }
+    const build = (texts: readonly string[]): string => buildReviewPrompt(withRelated, texts, kind, options.rules);
     const fits = (texts: readonly string[]): { prompt: string; tokens: number } | null => {
       const prompt = build(texts);
       const tokens = options.countTokens(prompt);

@@ -210,6 +210,13 @@ function reviewTargetsProblem(targets: unknown): string | null {
         return bad("targets", expected);
       }
     }
+    if (target.related !== undefined) {
+      if (!Array.isArray(target.related)) return bad("targets", expected);
+      for (const snippet of target.related as unknown[]) {
+        if (!isPlainObject(snippet) || typeof snippet.label !== "string" || typeof snippet.text !== "string") return bad("targets", expected);
+        chars += snippet.text.length;
+      }
+    }
     chars += typeof target.content === "string" ? target.content.length : 0;
   }
   return chars > maxReviewChars ? bad("targets", localize("at most {0} characters of file text", maxReviewChars)) : null;

@@ -11,6 +11,11 @@ import type { EngineService } from "./engineService";
 import type { GitSource } from "./gitAccess";
 import { gitSourceFor } from "./gitAccess";
 import type { ReviewComments } from "./reviewComments";
+import type { WorkspaceRetriever } from "./workspaceIndex";
+
+/** Files whose related code is looked up in the workspace index, and passages per file. */
+const relatedFiles = 20;
+const relatedPerFile = 3;
 
 export type ReviewKind = "selection" | "file" | "staged" | "workingTree" | "branch";
 
@@ -141,6 +146,46 @@ async function pickBase(git: GitSource): Promise<string | undefined> {
 export interface ReviewRunResult extends ReviewResult {
   model: string;
   shown: number;
+  /** Passages from the workspace index put beside the code under review. */
+  relatedSnippets: number;
+}
+
+/** The lines under review, as a search query: the added lines of a diff, or the selected lines. */
+function queryFor(target: ReviewTarget): string {
+  let text: string;
+  if (target.diff) {
+    text = target.diff.hunks.flatMap((hunk) => hunk.lines.filter((line) => line.kind === "added").map((line) => line.text)).join("\n");
+  } else {
+    const lines = (target.content ?? "").split("\n");
+    text = lines.slice((target.range?.start ?? 1) - 1, target.range?.end ?? lines.length).join("\n");
+  }
+  return text.trim().slice(0, 1000);
+}
+
+/**
+ * Code from elsewhere in the workspace that the reviewed lines are about (when the workspace is
+ * indexed): the best passages from other files, attached to each target. Returns how many.
+ */
+async function attachRelated(targets: ReviewTarget[], retriever: WorkspaceRetriever | undefined, token: vscode.CancellationToken): Promise<number> {
+  if (!retriever?.indexed()) return 0;
+  let count = 0;
+  for (const target of targets.slice(0, relatedFiles)) {
+    const query = queryFor(target);
+    if (!query || token.isCancellationRequested) continue;
+    const found = await retriever.retrieve(query, token).catch(() => null);
+    const related = (found ?? [])
+      .filter((passage) => {
+        const where = passage.label.replace(/(:\d+(-\d+)?| p\. \d+)$/, "");
+        return where !== target.path && !where.endsWith(`/${target.path}`);
+      })
+      .slice(0, relatedPerFile)
+      .map((passage) => ({ label: passage.label, text: passage.content }));
+    if (related.length > 0) {
+      target.related = related;
+      count += related.length;
+    }
+  }
+  return count;
 }
 
 /**
@@ -153,6 +198,7 @@ export async function runReviewCommand(
   comments: ReviewComments,
   arg?: unknown,
   onSummary?: (text: string) => void,
+  retriever?: WorkspaceRetriever,
 ): Promise<ReviewRunResult | null> {
   const gathered = kind === "selection" || kind === "file" ? await gatherEditor(kind, arg) : await gatherGit(kind, arg);
   if (!gathered) return null;
@@ -162,6 +208,7 @@ export async function runReviewCommand(
   }
   const rules = await readRules(gathered.root);
   let shown = 0;
+  let relatedSnippets = 0;
   const pending: Array<Promise<unknown>> = [];
   const result = await vscode.window.withProgress(
     { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t("Hearth: reviewing {0}…", gathered.title), cancellable: true },
@@ -173,6 +220,7 @@ export async function runReviewCommand(
         progress.report({ message: vscode.l10n.t("{0} ({1} of {2})", update.path, update.chunksDone, update.chunks), increment: percent - last });
         last = percent;
       };
+      relatedSnippets = await attachRelated(gathered.targets, retriever, token);
       return engine.review({ targets: gathered.targets, ...(rules ? { rules } : {}) }, onProgress, token);
     },
   );
@@ -186,7 +234,7 @@ export async function runReviewCommand(
       if (choice === problems) void vscode.commands.executeCommand("workbench.actions.view.problems");
     });
   } else void vscode.window.showInformationMessage(summary);
-  return { ...result, shown };
+  return { ...result, shown, relatedSnippets };
 }
 
 function summaryText(title: string, result: ReviewResult & { model: string }, shown: number): string {

@@ -188,6 +188,20 @@ describe("review prompt", () => {
     assert.equal(new Set(plan.chunks.flatMap((c) => [...c.scope.allowedLines!])).size, lines);
   });
 
+  it("puts related code beside the change as context, and leaves it out when it would crowd the code out", () => {
+    const [diff] = parseUnifiedDiff(diffOf("src/cart.ts", 20, 10));
+    const related = [{ label: "src/pricing.ts:3-5", text: "export function applyDiscount(total: number): number {\n  return total * 0.9; // ``` not a fence\n}" }];
+    const target: ReviewTarget = { path: "src/cart.ts", content: fileOf(20), diff: diff!, related };
+    const roomy = planReview([target], { budgetTokens: 4000, countTokens });
+    const prompt = roomy.chunks[0]!.prompt;
+    assert.match(prompt, /Related code elsewhere in the project, for context only \(do not report on it\):\n\nsrc\/pricing\.ts:3-5\n````text\nexport function applyDiscount/);
+    assert.ok(prompt.indexOf("applyDiscount") < prompt.indexOf("File: src/cart.ts"));
+    assert.deepEqual([...roomy.chunks[0]!.scope.allowedLines!], [10, 20], "related code is never under review");
+    const tight = planReview([{ ...target, related: [{ label: "src/big.ts:1-400", text: fileOf(400) }] }], { budgetTokens: 1500, countTokens });
+    assert.ok(tight.chunks.length > 0);
+    for (const chunk of tight.chunks) assert.doesNotMatch(chunk.prompt, /Related code/);
+  });
+
   it("takes .hearth/review.md over AGENTS.md", () => {
     assert.equal(chooseReviewRules("Use tabs.", "Use spaces."), "Use tabs.");
     assert.equal(chooseReviewRules(null, "Use spaces."), "Use spaces.");

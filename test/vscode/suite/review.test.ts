@@ -199,6 +199,19 @@ describe("Code review in VS Code", function () {
     await vscode.commands.executeCommand("workbench.action.revertAndCloseActiveEditor");
   });
 
+  it("puts related code from the workspace index beside the change when the workspace is indexed", async () => {
+    fs.writeFileSync(path.join(workspace, "src", "pricing.ts"), "export function applyDiscount(total: number): number {\n  return total * 0.9;\n}\n");
+    fs.writeFileSync(path.join(workspace, "src", "checkout.ts"), lines(8, "c"));
+    git("add", "src/checkout.ts");
+    git("commit", "-qm", "checkout");
+    fs.writeFileSync(path.join(workspace, "src", "checkout.ts"), lines(8, "c").replace("c4 = 4;", "c4 = applyDiscount(4);"));
+    assert.ok(await api.workspaceIndex.index(false), "the workspace is indexed (keywords only)");
+    const result = await vscode.commands.executeCommand<ReviewRunResult | null>("hearth.reviewWorkingTree");
+    assert.ok(result);
+    assert.equal(result.reviewedLines, 1);
+    assert.ok(result.relatedSnippets >= 1, `${result.relatedSnippets} related passages`);
+  });
+
   it("reviews a selection: findings only on the selected lines", async () => {
     const file = path.join(workspace, "src", "select.ts");
     fs.writeFileSync(file, lines(20, "s"));
