@@ -25,8 +25,11 @@ const watcherDebounceMs = 1500;
 export interface WorkspaceRetriever {
   /** Whether there is an index to search (read from disk; starts no engine). */
   indexed(): boolean;
-  /** Retrieved passages for `query` as attachments, or null when there is no index to search. */
-  retrieve(query: string, token?: vscode.CancellationToken): Promise<ChatAttachment[] | null>;
+  /**
+   * Retrieved passages for `query` as attachments, or null when there is no index to search.
+   * `paths` (absolute, or relative to a workspace folder) keeps passages under them (`#folder`).
+   */
+  retrieve(query: string, token?: vscode.CancellationToken, paths?: string[]): Promise<ChatAttachment[] | null>;
 }
 
 export class WorkspaceIndexController implements vscode.Disposable, WorkspaceRetriever {
@@ -223,10 +226,14 @@ export class WorkspaceIndexController implements vscode.Disposable, WorkspaceRet
   }
 
   /** For the chat's @workspace: the best passages for `query`, or null without an index. */
-  async retrieve(query: string, token?: vscode.CancellationToken): Promise<ChatAttachment[] | null> {
+  async retrieve(query: string, token?: vscode.CancellationToken, paths?: string[]): Promise<ChatAttachment[] | null> {
     if (!this.hasIndex()) return null;
     const roots = this.roots();
-    const result = await this.engine.indexRequest("indexSearch", { storeDir: this.storeDir(), query, k: passagesPerQuestion }, token ? { token } : {});
+    const result = await this.engine.indexRequest(
+      "indexSearch",
+      { storeDir: this.storeDir(), query, k: passagesPerQuestion, ...(paths && paths.length > 0 ? { paths } : {}) },
+      token ? { token } : {},
+    );
     return retrievedAttachments(
       result.results.map((hit) => ({
         path: roots.length > 1 ? `${path.basename(hit.root)}/${hit.path}` : hit.path,

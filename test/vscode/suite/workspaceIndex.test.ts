@@ -56,6 +56,7 @@ describe("Workspace index in VS Code", function () {
 
     const passages = await api.workspaceIndex.retrieve("computeInvoiceTotal");
     assert.equal(passages?.[0]?.label, "src/billing.ts:1-3");
+    assert.deepEqual(await api.workspaceIndex.retrieve("computeInvoiceTotal", undefined, ["docs"]), [], "#folder keeps passages under it");
 
     await api.engine.loadModel(path.join(fixtures, "tiny-llama.gguf"));
     await api.chat.newChat();
