@@ -72,18 +72,28 @@ async function rootFor(uri: vscode.Uri): Promise<{ root: vscode.Uri; git: GitSou
   return { root: folder, git: null };
 }
 
-function resourceUriOf(arg: unknown): vscode.Uri | undefined {
-  if (arg instanceof vscode.Uri) return arg;
+/** A Source Control resource (a changed file in the SCM view) has its `resourceUri`. */
+function scmResourceUriOf(arg: unknown): vscode.Uri | undefined {
   if (typeof arg === "object" && arg !== null && "resourceUri" in arg && (arg as { resourceUri: unknown }).resourceUri instanceof vscode.Uri) {
     return (arg as { resourceUri: vscode.Uri }).resourceUri;
   }
   return undefined;
 }
 
+function resourceUriOf(arg: unknown): vscode.Uri | undefined {
+  return arg instanceof vscode.Uri ? arg : scmResourceUriOf(arg);
+}
+
+/**
+ * From the editor (its context menu passes the file's URI): the selection or the whole file. From
+ * Source Control's file menu: that file's changes against HEAD (the whole file when it has none).
+ */
 async function gatherEditor(kind: "selection" | "file", arg: unknown): Promise<Gathered | null> {
-  const fromScm = resourceUriOf(arg);
-  const editor = vscode.window.activeTextEditor;
-  const uri = fromScm ?? editor?.document.uri;
+  const fromScm = scmResourceUriOf(arg);
+  const given = arg instanceof vscode.Uri ? arg : fromScm;
+  const active = vscode.window.activeTextEditor;
+  const editor = active && (!given || active.document.uri.toString() === given.toString()) ? active : undefined;
+  const uri = given ?? editor?.document.uri;
   if (!uri) {
     void vscode.window.showInformationMessage(vscode.l10n.t("Open a file (and select lines to review only those), then run the review again."));
     return null;

@@ -212,6 +212,16 @@ describe("Code review in VS Code", function () {
     assert.ok(result.relatedSnippets >= 1, `${result.relatedSnippets} related passages`);
   });
 
+  it("Review File reviews the whole file from the editor, and the file's changes from Source Control", async () => {
+    const uri = vscode.Uri.joinPath(root, "src", "checkout.ts");
+    const whole = await vscode.commands.executeCommand<ReviewRunResult | null>("hearth.reviewFile", uri);
+    assert.ok(whole);
+    assert.equal(whole.reviewedLines, 8);
+    const changes = await vscode.commands.executeCommand<ReviewRunResult | null>("hearth.reviewFile", { resourceUri: uri });
+    assert.ok(changes);
+    assert.equal(changes.reviewedLines, 1);
+  });
+
   it("reviews a selection: findings only on the selected lines", async () => {
     const file = path.join(workspace, "src", "select.ts");
     fs.writeFileSync(file, lines(20, "s"));
