@@ -55,6 +55,26 @@ export function isSafeLinkUrl(url: string): boolean {
   return /^mailto:[^/?#]/i.test(url);
 }
 
+/** A workspace citation like `src/billing.ts:12` or `docs/a.md:3-9`: a relative path with an extension, then lines. */
+const citationPattern = /(?<![\w/.@:-])((?:[\w.-]+\/)*[\w-][\w.-]*\.[A-Za-z][A-Za-z0-9]{0,7}):(\d{1,7})(?:-(\d{1,7}))?(?![\w/])/g;
+
+export interface Citation {
+  path: string;
+  startLine: number;
+  endLine: number;
+}
+
+/** Reads a `data-cite` value ("path:start-end") back; null when it is not one. */
+export function parseCitation(value: string): Citation | null {
+  if (value.length > 1024) return null;
+  const match = /^((?:[\w.-]+\/)*[\w-][\w.-]*\.[A-Za-z][A-Za-z0-9]{0,7}):(\d{1,7})(?:-(\d{1,7}))?$/.exec(value);
+  if (!match) return null;
+  const startLine = Number(match[2]);
+  const endLine = match[3] ? Number(match[3]) : startLine;
+  if (startLine < 1 || endLine < startLine) return null;
+  return { path: match[1]!, startLine, endLine };
+}
+
 /** The allow-list the renderer's output keeps to, and the webview enforces on the DOM. */
 export const markdownAllowList: {
   readonly tags: ReadonlySet<string>;
@@ -69,6 +89,7 @@ export const markdownAllowList: {
     "data-href": (value, tag) => tag === "a" && isSafeLinkUrl(value),
     title: (value, tag) => tag === "a" && value.length <= maxUrlLength,
     role: (value, tag) => tag === "a" && value === "link",
+    "data-cite": (value, tag) => tag === "a" && parseCitation(value) !== null,
     tabindex: (value, tag) => tag === "a" && value === "0",
     start: (value, tag) => tag === "ol" && /^\d{1,9}$/.test(value),
   },
@@ -133,6 +154,39 @@ export function createMarkdownRenderer(): MarkdownRenderer {
       `<pre><code${codeClass}>${body}</code></pre></div>\n`
     );
   };
+  // Citations (`path:line`) become links the host opens in the editor, at those lines, when the
+  // path is in the workspace. In prose and in inline code; never inside a link.
+  const citationLink = (value: string, label: string): string =>
+    parseCitation(value) ? `<a class="md-cite" data-cite="${escapeHtml(value)}" title="${escapeHtml(value)}" role="link" tabindex="0">${label}</a>` : label;
+  const linkCitations = (text: string): string => {
+    let html = "";
+    let last = 0;
+    for (const match of text.matchAll(citationPattern)) {
+      html += escapeHtml(text.slice(last, match.index)) + citationLink(match[0], escapeHtml(match[0]));
+      last = match.index + match[0].length;
+    }
+    return html + escapeHtml(text.slice(last));
+  };
+  md.core.ruler.push("hearth_link_text", (state) => {
+    for (const block of state.tokens) {
+      let depth = 0;
+      for (const token of block.children ?? []) {
+        if (token.type === "link_open") depth++;
+        else if (token.type === "link_close") depth--;
+        else if (token.type === "text" && depth > 0) token.meta = { inLink: true };
+      }
+    }
+  });
+  rules.text = (tokens, idx) => {
+    const token = tokens[idx]!;
+    return (token.meta as { inLink?: boolean } | null)?.inLink ? escapeHtml(token.content) : linkCitations(token.content);
+  };
+  rules.code_inline = (tokens, idx) => {
+    const content = tokens[idx]!.content;
+    const code = `<code>${escapeHtml(content)}</code>`;
+    return parseCitation(content.trim()) ? citationLink(content.trim(), code) : code;
+  };
+
   rules.fence = (tokens, idx) => codeBlock(tokens[idx]!.content, tokens[idx]!.info);
   rules.code_block = (tokens, idx) => codeBlock(tokens[idx]!.content, "");
 

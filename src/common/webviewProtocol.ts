@@ -1,7 +1,7 @@
 // The one protocol between the chat webview and the extension host. The webview sends `ready`
 // before the host posts anything; every message from the webview is checked by
 // `parseWebviewMessage` and unknown ones are dropped.
-import { isSafeLinkUrl } from "./markdownRender";
+import { isSafeLinkUrl, parseCitation } from "./markdownRender";
 
 /** Context attached to a question, as the view shows it (a chip); the content stays in the host. */
 export interface ChatAttachmentView {
@@ -64,6 +64,8 @@ export type WebviewToHostMessage =
   | { type: "loadModel" }
   /** A link in a reply was clicked: the host asks the user, showing the full URL, before opening it. */
   | { type: "openLink"; url: string }
+  /** A `path:line` citation in a reply was clicked: the host opens the workspace file at those lines. */
+  | { type: "openCitation"; cite: string }
   /** A Copy button (the webview's own clipboard access may be blocked). */
   | { type: "copy"; text: string }
   /** Answer the last question again. */
@@ -129,6 +131,8 @@ export function parseWebviewMessage(value: unknown): WebviewToHostMessage | null
       return typeof message.url === "string" && message.url.length <= maxLinkLength && isSafeLinkUrl(message.url)
         ? { type: "openLink", url: message.url }
         : null;
+    case "openCitation":
+      return typeof message.cite === "string" && parseCitation(message.cite) !== null ? { type: "openCitation", cite: message.cite } : null;
     case "copy":
       return typeof message.text === "string" && message.text.length <= maxCopyLength
         ? { type: "copy", text: message.text }

@@ -9,6 +9,7 @@ import * as vscode from "vscode";
 import type { GenerationOptions } from "../common/engineProtocol";
 import { errorText, isEngineError } from "../common/engineError";
 import { chatHtml } from "../common/chatHtml";
+import { parseCitation } from "../common/markdownRender";
 import type { ChatAttachment } from "../common/chatPrompt";
 import { buildPrompt, estimateTokens } from "../common/chatPrompt";
 import type { ChatSession } from "../common/chatSessions";
@@ -305,6 +306,9 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disp
       case "openLink":
         await this.openLink(message.url);
         break;
+      case "openCitation":
+        await this.openCitation(message.cite);
+        break;
       case "copy":
         await vscode.env.clipboard.writeText(message.text);
         break;
@@ -336,6 +340,34 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disp
         await this.renameSession(message.id);
         break;
     }
+  }
+
+  /**
+   * A `path:line` citation in a reply: opens that file of the workspace with the lines selected.
+   * Only files inside the workspace folders open; anything else is said, not opened.
+   */
+  async openCitation(cite: string): Promise<vscode.TextEditor | undefined> {
+    const citation = parseCitation(cite);
+    if (!citation) return undefined;
+    for (const folder of vscode.workspace.workspaceFolders ?? []) {
+      const root = folder.uri.fsPath;
+      const file = path.resolve(root, citation.path);
+      if (file !== root && !file.startsWith(root + path.sep)) continue;
+      const uri = vscode.Uri.file(file);
+      const exists = await vscode.workspace.fs.stat(uri).then((stat) => stat.type === vscode.FileType.File, () => false);
+      if (!exists) continue;
+      const document = await vscode.workspace.openTextDocument(uri);
+      const last = Math.min(citation.endLine, document.lineCount) - 1;
+      const first = Math.min(citation.startLine - 1, last);
+      const range = new vscode.Range(first, 0, last, document.lineAt(last).text.length);
+      const editor = await vscode.window.showTextDocument(document, { selection: range, preview: true });
+      editor.revealRange(range, vscode.TextEditorRevealType.InCenterIfOutsideViewport);
+      return editor;
+    }
+    void vscode.window.showInformationMessage(
+      vscode.l10n.t("{0} is not a file in this workspace, so Hearth cannot open it. The model may have cited a file that does not exist (or one outside the workspace).", citation.path),
+    );
+    return undefined;
   }
 
   /** Links in replies come from the model: open one only after the user saw the full URL. */
@@ -428,7 +460,7 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disp
 
   private workspaceNotIndexed(): void {
     this.appendNotice(
-      vscode.l10n.t("The workspace is not indexed yet, so @workspace has no passages to add. Attach the selection, the current file or the open editors instead."),
+      vscode.l10n.t("The workspace is not indexed yet, so @workspace has no passages to add. Run \"Hearth: Index Workspace\" to build the index (it runs in the background), or attach the selection, the current file or the open editors instead."),
       false,
     );
   }

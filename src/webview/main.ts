@@ -4,7 +4,7 @@
 // without href) and the result passes the allow-list walk of sanitizeDom.ts in an inert <template>
 // before it is shown, so nothing a model writes can run, load or navigate here. A link click asks
 // the host to open the URL (it confirms with the user first). The draft survives the view being hidden.
-import { createMarkdownRenderer, isSafeLinkUrl } from "../common/markdownRender";
+import { createMarkdownRenderer, isSafeLinkUrl, parseCitation } from "../common/markdownRender";
 import type {
   ChatAttachmentView,
   ChatMessageView,
@@ -353,8 +353,13 @@ historyList.addEventListener("click", (event) => {
 
 // ── Actions ─────────────────────────────────────────────────────────────────────────────────
 
-/** A link in a reply: the host opens it after the user confirms the full URL. */
+/** A link in a reply: a citation opens the file at its lines; a URL opens after the user confirms it. */
 function openLink(link: Element): void {
+  const cite = link.getAttribute("data-cite");
+  if (cite && parseCitation(cite)) {
+    vscode.postMessage({ type: "openCitation", cite });
+    return;
+  }
   const url = link.getAttribute("data-href");
   if (url && isSafeLinkUrl(url)) vscode.postMessage({ type: "openLink", url });
 }

@@ -2,7 +2,7 @@
 // is the real markdown-it + highlight.js code the webview bundles; the walk runs on a minimal fake
 // DOM with the same surface it uses in the browser.
 import * as assert from "node:assert/strict";
-import { createMarkdownRenderer, isSafeLinkUrl, markdownAllowList } from "../../src/common/markdownRender";
+import { createMarkdownRenderer, isSafeLinkUrl, markdownAllowList, parseCitation } from "../../src/common/markdownRender";
 import type { SanitizableElement } from "../../src/webview/sanitizeDom";
 import { sanitizeTree } from "../../src/webview/sanitizeDom";
 
@@ -252,6 +252,18 @@ describe("markdown renderer", () => {
     for (let end = 0; end <= reply.length; end++) {
       const prefix = reply.slice(0, end);
       assertSafe(render(prefix), prefix);
+    }
+  });
+
+  it("turns workspace citations (path:line) into links the host opens, in prose and inline code, never inside links", () => {
+    const html = render("See src/billing.ts:12-14 and `docs/a.md:3`, not [x src/a.ts:1](https://e.com), 1.2:3 or a.b:c.");
+    assert.match(html, /<a class="md-cite" data-cite="src\/billing\.ts:12-14"[^>]*>src\/billing\.ts:12-14<\/a>/);
+    assert.match(html, /<a class="md-cite" data-cite="docs\/a\.md:3"[^>]*><code>docs\/a\.md:3<\/code><\/a>/);
+    assert.equal((html.match(/md-cite/g) ?? []).length, 2, html);
+    assert.doesNotMatch(html, /\shref=/);
+    assert.deepEqual(parseCitation("src/x.ts:4-9"), { path: "src/x.ts", startLine: 4, endLine: 9 });
+    for (const bad of ["/etc/passwd.txt:1", "src/x.ts:0", "src/x.ts:9-4", "x.ts", "a b.ts:1", "src/x.ts:1\" onclick=\"x"]) {
+      assert.equal(parseCitation(bad), null, bad);
     }
   });
 

@@ -82,6 +82,10 @@ describe("webview protocol", () => {
         assert.equal(parseWebviewMessage({ type, id }), null, `${type} ${String(id)}`);
       }
     }
+    assert.deepEqual(parseWebviewMessage({ type: "openCitation", cite: "src/a.ts:3-4" }), { type: "openCitation", cite: "src/a.ts:3-4" });
+    for (const cite of ["/etc/passwd.txt:1", "src/a.ts", 3, "src/a.ts:0", "x".repeat(2000) + ".ts:1"]) {
+      assert.equal(parseWebviewMessage({ type: "openCitation", cite }), null, String(cite).slice(0, 40));
+    }
     assert.deepEqual(parseWebviewMessage({ type: "listSessions", query: "" }), { type: "listSessions", query: "" });
     assert.equal(parseWebviewMessage({ type: "listSessions", query: "q".repeat(501) }), null);
     assert.equal(parseWebviewMessage({ type: "listSessions" }), null);

@@ -236,6 +236,18 @@ describe("Chat view in VS Code", function () {
     }
   });
 
+  it("opens a reply's path:line citation in the editor with those lines selected, and only inside the workspace", async () => {
+    fs.mkdirSync(path.join(workspace, "src"), { recursive: true });
+    fs.writeFileSync(path.join(workspace, "src", "cited.ts"), "one\ntwo\nthree\nfour\n");
+    const editor = await api.chat.openCitation("src/cited.ts:2-3");
+    assert.ok(editor, "the cited file opened");
+    assert.equal(path.basename(editor.document.uri.fsPath), "cited.ts");
+    assert.equal(editor.document.getText(editor.selection), "two\nthree");
+    assert.equal(await api.chat.openCitation("../outside.ts:1"), undefined, "a path outside the workspace does not open");
+    assert.equal(await api.chat.openCitation("src/missing.ts:1"), undefined);
+    await vscode.commands.executeCommand("workbench.action.closeAllEditors");
+  });
+
   it("gives its webviews scripts but no command links, forms or other folders", () => {
     const options = api.chat.webviewOptions();
     assert.equal(options.enableScripts, true);
