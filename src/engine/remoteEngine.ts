@@ -4,15 +4,11 @@
 // extension host, which holds the API key in VS Code's SecretStorage and passes it in) and
 // imports neither vscode nor node-llama-cpp.
 //
-// Design (the rest is for the next session): settings hearth.remote.kind ("off" | "ollama" |
-// "openai"), hearth.remote.url and hearth.remote.model; "Hearth: Set Remote API Key" stores the
-// key in SecretStorage (never in settings or logs); EngineService routes chatTurn, generate,
-// review and the indexer's embeddings here when hearth.remote.kind is not "off", and the status
-// bar names the server. Conversations stay in the extension (the whole history is sent each
-// turn, as both APIs expect). What the wiring must settle: the Chat view and @hearth ask
-// EngineService for the active model, a context size and token counts, which a remote server
-// does not report (the model picker lists listModels() instead; counts are estimated); tests
-// drive the extension against a second Hearth's API on loopback, as remoteEngine.test.ts does.
+// Used by src/extension/remoteChat.ts: with hearth.remote.kind "ollama" or "openai", the Chat
+// view, @hearth and Run Prompt answer from hearth.remote.url with hearth.remote.model; "Hearth:
+// Set Remote API Key…" keeps the key in SecretStorage (never in settings or logs). Still on the
+// embedded engine (next steps): embeddings for the index, review, token counts and the status
+// bar's model, which a remote server does not report in the same way.
 import type { ChatTurn, GenerationOptions, StopReason } from "../common/engineProtocol";
 import { EngineError, errorText } from "../common/engineError";
 import { localize } from "../common/localize";

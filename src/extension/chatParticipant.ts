@@ -62,7 +62,9 @@ export class HearthChatParticipant implements vscode.Disposable {
     const pairs = historyPairs(context.history);
     const conversation = this.take(pairs);
     try {
-      if (!this.engine.activeModel) {
+      // With a remote engine (hearth.remote.kind) no local model is needed.
+      const remote = (await this.engine.remote?.target().catch(() => null)) ?? null;
+      if (!this.engine.activeModel && !remote) {
         const preferred = this.engine.preferredModelPath();
         stream.progress(
           preferred

@@ -26,6 +26,7 @@ import { findCatalogueEntry } from "../common/modelCatalogue";
 import type { ModelManifest, PullProgress, PullResult, RemoveResult, RepairReport } from "../common/modelManifest";
 import { EngineClient } from "../engine/engineClient";
 import type { EngineState } from "../engine/engineClient";
+import type { RemoteChat } from "./remoteChat";
 import { readSettings } from "./settingsAccess";
 import type { StatusBarController } from "./statusBar";
 import { configuredStoreRoot } from "./storeLocation";
@@ -58,6 +59,8 @@ export class EngineService implements vscode.Disposable {
   readonly onDidChangeStore = this.onDidChangeStoreEmitter.event;
   private readonly onDidChangeEngineStateEmitter = new vscode.EventEmitter<EngineState>();
   readonly onDidChangeEngineState = this.onDidChangeEngineStateEmitter.event;
+  /** Chat on a remote server when hearth.remote.kind says so (src/extension/remoteChat.ts); set at activation. */
+  remote: RemoteChat | null = null;
   /** Runs before every load (the licence check, src/extension/licenceGate.ts); a throw stops the load. */
   beforeLoad: ((modelPath: string) => Promise<void>) | null = null;
 
@@ -355,6 +358,14 @@ export class EngineService implements vscode.Disposable {
     token?: vscode.CancellationToken,
     mode: PromptMode = "auto",
   ): Promise<GenerateResult> {
+    const remote = await this.remote?.target();
+    if (remote && this.remote) {
+      const settings = readSettings();
+      return this.remote.chatTurn(remote, [], prompt, onText, toAbortSignal(token), settings.systemPrompt, {
+        maxTokens: settings.maxTokens,
+        temperature: settings.temperature,
+      });
+    }
     const info = await this.requireModel(token);
     const settings = readSettings();
     return this.streaming(info, onText, (engine, onChunk) =>
@@ -380,6 +391,17 @@ export class EngineService implements vscode.Disposable {
     token?: vscode.CancellationToken,
     options?: GenerationOptions,
   ): Promise<ChatTurnResult & { model: string }> {
+    const remote = await this.remote?.target();
+    if (remote && this.remote) {
+      const settings = readSettings();
+      const answer = await this.remote.chatTurn(remote, conversation.history, message, onText, toAbortSignal(token), settings.systemPrompt, {
+        maxTokens: settings.maxTokens,
+        temperature: settings.temperature,
+        ...options,
+      });
+      conversation.history.push({ role: "user", text: message }, { role: "assistant", text: answer.text });
+      return answer;
+    }
     const info = await this.requireModel(token);
     const settings = readSettings();
     const result = await this.streaming(info, onText, async (engine, onChunk) => {

@@ -14,6 +14,7 @@ import { pullRecommendedCommand, setRecommendedModelContext } from "./gettingSta
 import { importModelCommand } from "./importModelCommand";
 import { LicenceGate } from "./licenceGate";
 import { LocalApiController } from "./localApi";
+import { RemoteChat } from "./remoteChat";
 import { showLoadedModelsCommand } from "./loadedModelsCommand";
 import { pickAndLoadModel } from "./loadModelCommand";
 import { showModelDetailsCommand } from "./modelDetailsCommand";
@@ -205,6 +206,9 @@ export function activate(context: vscode.ExtensionContext): HearthApi | undefine
     register("hearth.startApi", () => localApi.start());
     register("hearth.stopApi", () => localApi.stop());
     register("hearth.localApiMenu", () => localApi.menu());
+    const remoteChat = new RemoteChat(context.secrets);
+    engine.remote = remoteChat;
+    register("hearth.setRemoteApiKey", () => remoteChat.setApiKey());
     if (readSettings()["api.startWithVSCode"]) {
       // Asked for by the user: the engine starts now rather than on first use.
       void localApi.start(false).catch((error: unknown) => {

@@ -20,12 +20,14 @@ export async function runPromptCommand(
   promptArgument?: unknown,
 ): Promise<RunPromptOutcome | undefined> {
   const model = engine.activeModel;
-  if (!model && !engine.preferredModelPath()) {
+  // A remote engine (hearth.remote.kind) answers without a local model.
+  const remote = (await engine.remote?.target().catch(() => null)) ?? null;
+  if (!model && !remote && !engine.preferredModelPath()) {
     // Nothing chosen yet: an installed model will do; with none, offer the recommended download.
     const installed = await engine.installedChatModel().catch(() => null);
     if (!installed && !(await offerFirstModel(engine, pulls))) return undefined;
   }
-  const modelName = model?.name ?? vscode.l10n.t("the model");
+  const modelName = remote?.label ?? model?.name ?? vscode.l10n.t("the model");
   const prompt =
     typeof promptArgument === "string" && promptArgument.trim()
       ? promptArgument
@@ -61,7 +63,7 @@ export async function runPromptCommand(
               ? vscode.l10n.t("reached the token limit (setting hearth.maxTokens)")
               : vscode.l10n.t("done");
         stream.append(
-          `\n\n---\n*${engine.activeModel?.name ?? modelName} · ${vscode.l10n.t(
+          `\n\n---\n*${remote?.label ?? engine.activeModel?.name ?? modelName} · ${vscode.l10n.t(
             "{0} tokens · {1} tok/s · {2}",
             result.usage.outputTokens,
             result.usage.tokensPerSecond.toFixed(1),

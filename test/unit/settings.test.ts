@@ -17,6 +17,8 @@ describe("settings", () => {
       "api.startWithVSCode": "yes",
       "rag.extraFolders": ["/docs", 1],
       "rag.maxFileSizeKB": 0,
+      "remote.kind": "vllm",
+      "remote.url": "gpu-box:11434",
     };
     const settings = resolveSettings((key) => values[key]);
     for (const key of settingKeys) assert.equal(settings[key], settingsSchema[key].default, key);
@@ -41,6 +43,9 @@ describe("settings", () => {
       "rag.extraFolders": ["/docs", "~/notes"],
       "rag.maxFileSizeKB": 256,
       "rag.embeddingModel": "bge-m3:567m",
+      "remote.kind": "openai",
+      "remote.url": "https://llm.example.com/v1",
+      "remote.model": "qwen2.5-coder:7b",
     };
     assert.deepEqual(resolveSettings((key) => values[key]), values);
   });

@@ -1,8 +1,10 @@
 // Hearth: Start Local API / Stop Local API in real VS Code: the API runs inside the engine
 // process at the address the hearth.api.host setting names, comes back after the engine
-// restarts, and stops on the command.
+// restarts, and stops on the command. Then the same API serves as a remote engine
+// (hearth.remote.*): Run Prompt answers from it with no model loaded in the extension.
 import * as assert from "node:assert/strict";
 import * as net from "node:net";
+import * as path from "node:path";
 import * as vscode from "vscode";
 import type { HearthApi } from "../../../src/extension/extension";
 
@@ -35,11 +37,16 @@ async function waitFor(condition: () => Promise<boolean>, what: string, timeoutM
 
 describe("Hearth local API in VS Code", function () {
   let url: string;
+  let api: HearthApi;
+  let fixtureLlama: string;
 
   before(async () => {
     const extension = vscode.extensions.getExtension<HearthApi | undefined>(extensionId);
     assert.ok(extension);
-    await extension.activate();
+    const exported = await extension.activate();
+    assert.ok(exported);
+    api = exported;
+    fixtureLlama = path.join(extension.extensionPath, "test", "fixtures", ".generated", "tiny-llama.gguf");
     const port = await freePort();
     await vscode.workspace.getConfiguration("hearth").update("api.host", `127.0.0.1:${port}`, vscode.ConfigurationTarget.Global);
     url = `http://127.0.0.1:${port}`;
@@ -47,7 +54,10 @@ describe("Hearth local API in VS Code", function () {
 
   after(async () => {
     await vscode.commands.executeCommand("hearth.stopApi");
-    await vscode.workspace.getConfiguration("hearth").update("api.host", undefined, vscode.ConfigurationTarget.Global);
+    const configuration = vscode.workspace.getConfiguration("hearth");
+    for (const key of ["api.host", "remote.kind", "remote.url", "remote.model", "maxTokens"]) {
+      await configuration.update(key, undefined, vscode.ConfigurationTarget.Global);
+    }
   });
 
   it("starts the API in the engine process at the configured address", async () => {
@@ -64,5 +74,24 @@ describe("Hearth local API in VS Code", function () {
   it("stops on Hearth: Stop Local API", async () => {
     await vscode.commands.executeCommand("hearth.stopApi");
     assert.equal(await versionAt(url), null);
+  });
+
+  it("answers Run Prompt from a remote engine (this API) when hearth.remote.* say so", async () => {
+    await api.engine.importModel({ path: fixtureLlama, name: "remote-tiny", mode: "link" });
+    const started = await vscode.commands.executeCommand<string>("hearth.startApi");
+    const configuration = vscode.workspace.getConfiguration("hearth");
+    await configuration.update("remote.kind", "ollama", vscode.ConfigurationTarget.Global);
+    await configuration.update("remote.url", started, vscode.ConfigurationTarget.Global);
+    await configuration.update("remote.model", "remote-tiny", vscode.ConfigurationTarget.Global);
+    await configuration.update("maxTokens", 24, vscode.ConfigurationTarget.Global);
+    const outcome = await vscode.commands.executeCommand<{ text: string; document: vscode.TextDocument } | undefined>(
+      "hearth.runPrompt",
+      "Say something",
+    );
+    assert.ok(outcome && outcome.text.trim().length > 0, "the remote model answered");
+    assert.match(outcome.document.getText(), /remote-tiny @ 127\.0\.0\.1/);
+    assert.equal(api.engine.activeModel, null, "no model was loaded in the extension");
+    assert.ok((await api.engine.loadedModels()).some((model) => model.storeName === "remote-tiny:latest"), "the API loaded it");
+    await vscode.commands.executeCommand("workbench.action.revertAndCloseActiveEditor");
   });
 });
