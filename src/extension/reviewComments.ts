@@ -124,8 +124,8 @@ export class ReviewComments implements vscode.Disposable, vscode.CodeActionProvi
   private readonly threadIds = new WeakMap<vscode.CommentThread, string>();
 
   private commentBody(finding: ReviewFinding): vscode.MarkdownString {
+    // The thread's label says the severity and category; the comment says what and how to fix it.
     const body = new vscode.MarkdownString();
-    body.appendMarkdown(`**${severityLabel(finding.severity)}** · \`${finding.category}\`\n\n`);
     body.appendText(finding.message);
     if (finding.suggestion !== undefined) {
       const fence = fenceFor(finding.suggestion);

@@ -111,6 +111,15 @@ async function main() {
     page.on("console", async (msg) => {
       const text = await consoleText(msg);
       if (verbose || !workbenchNoise.some((re) => re.test(text))) console.log(text.replace(/^/gm, "  │ "));
+      // A test logs "[hearth-screenshot] NAME.png" to have the workbench photographed as it is now
+      // (under .test-artifacts/screenshots/; also media/screenshots/ with HEARTH_UPDATE_SCREENSHOTS=1).
+      const shot = /\[hearth-screenshot\] ([\w.-]+\.png)/.exec(text)?.[1];
+      if (shot) {
+        const file = path.join(artifactsDir, "screenshots", shot);
+        fs.mkdirSync(path.dirname(file), { recursive: true });
+        await page.screenshot({ path: file, timeout: 30_000 }).catch((error) => console.log(`  │ screenshot ${shot} failed: ${error.message}`));
+        if (process.env.HEARTH_UPDATE_SCREENSHOTS === "1" && fs.existsSync(file)) fs.copyFileSync(file, path.join(repoRoot, "media/screenshots", shot));
+      }
     });
     page.on("pageerror", (err) => console.log(`  │ [page error] ${err.message}`));
     const crashed = new Promise((resolve) =>
