@@ -122,6 +122,8 @@ describe("Chat view in VS Code", function () {
     await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(binary));
     await api.chat.attachContext("file");
     assert.equal(api.chat.state.attachments.filter((a) => a.label === "image.dat").length, 0);
+    // Without an index (an earlier suite may have built one), @workspace says how to make one.
+    await vscode.commands.executeCommand("hearth.clearIndex");
     await api.chat.attachContext("workspace");
     assert.match(api.chat.state.messages.at(-1)?.text ?? "", /not indexed yet/);
     await vscode.commands.executeCommand("workbench.action.closeAllEditors");
