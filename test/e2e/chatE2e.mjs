@@ -10,7 +10,6 @@
 //
 // Env: HEARTH_TEST_RESULTS_FILE (default .test-artifacts/results/e2e-chat.json),
 //      HEARTH_UPDATE_SCREENSHOTS=1 (copy the screenshots to media/screenshots/), HEARTH_E2E_TIMEOUT_MS.
-import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import {
@@ -29,9 +28,11 @@ import {
   editorText,
   normalize,
   openWorkbench,
+  prepareModelStore,
   quickOpen,
   runChecks,
   runPaletteCommand,
+  runTier,
   waitUntil,
   workbenchSelectors,
 } from "./workbenchDriver.mjs";
@@ -340,16 +341,6 @@ const checks = [
   },
 ];
 
-function prepareModelStore(storeDir) {
-  const result = spawnSync("npx", ["--no-install", "tsx", "test/e2e/prepareModelStore.ts", storeDir, modelPath, INSTALLED_MODEL], {
-    cwd: repoRoot,
-    encoding: "utf8",
-    timeout: 120_000,
-    killSignal: "SIGKILL",
-  });
-  if (result.status !== 0) throw new Error(`could not prepare the model store: ${(result.stderr || result.error?.message || "").trim()}`);
-}
-
 async function main() {
   const started = Date.now();
   fs.rmSync(resultsFile, { force: true });
@@ -370,7 +361,7 @@ async function main() {
   fs.writeFileSync(path.join(ctx.workspace, "hello.py"), 'print("hi")\n');
   ctx.grammarFile = path.join(ctx.hearthHome, "answer.gbnf");
   fs.writeFileSync(ctx.grammarFile, GRAMMAR);
-  prepareModelStore(ctx.modelsStore);
+  prepareModelStore(ctx.modelsStore, modelPath, INSTALLED_MODEL);
 
   let results;
   let failed = false;
@@ -397,15 +388,4 @@ async function main() {
   return failed ? 1 : 0;
 }
 
-main().then(
-  (code) => process.exit(code),
-  (err) => {
-    console.error(`[test:e2e-chat] ${err.stack || err}`);
-    try {
-      writeResults(resultsFile, { passed: 0, failed: 1, pending: 0, failures: [{ title: "e2e-chat: setup", message: String(err.message || err) }] });
-    } catch {
-      // nothing more to do
-    }
-    process.exit(1);
-  },
-);
+runTier("e2e-chat", resultsFile, main);

@@ -13,7 +13,6 @@
 //                                   modelfile)
 //      HEARTH_E2E_TIMEOUT_MS      bound on the whole run (default 10 min)
 //      HEARTH_HEADED=1            show the browser (needs a display)
-import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import {
@@ -31,9 +30,11 @@ import {
 import {
   normalize,
   openWorkbench,
+  prepareModelStore,
   quickOpen,
   runChecks,
   runPaletteCommand,
+  runTier,
   waitForAnswer,
   waitForPromptBox,
   waitUntil,
@@ -412,21 +413,6 @@ const checks = [
   },
 ];
 
-/** Imports the fixture model into a fresh store folder for hearth.modelsPath, before code-server starts. */
-function prepareModelStore(storeDir) {
-  const result = spawnSync(
-    "npx",
-    ["--no-install", "tsx", "test/e2e/prepareModelStore.ts", storeDir, modelPath, INSTALLED_MODEL],
-    { cwd: repoRoot, encoding: "utf8", timeout: 120_000, killSignal: "SIGKILL" },
-  );
-  if (result.status !== 0) {
-    throw new Error(`could not prepare the model store: ${(result.stderr || result.error?.message || "").trim()}`);
-  }
-  console.log(`[test:e2e] model store ${storeDir}: ${result.stdout.trim()}`);
-}
-
-// -------------------------------------------------------------------------------------- helpers
-/** Polls `predicate` every 300 ms until it is true; throws naming `what` after `timeoutMs`. */
 // ----------------------------------------------------------------------------------------- runner
 async function main() {
   const started = Date.now();
@@ -453,7 +439,7 @@ async function main() {
   };
   const fixtureWorkspace = path.join(repoRoot, "test/fixtures/workspace");
   if (fs.existsSync(fixtureWorkspace)) fs.cpSync(fixtureWorkspace, ctx.workspace, { recursive: true });
-  prepareModelStore(ctx.modelsStore);
+  console.log(`[test:e2e] model store ${ctx.modelsStore}: ${prepareModelStore(ctx.modelsStore, modelPath, INSTALLED_MODEL)}`);
   fs.writeFileSync(path.join(ctx.workspace, "Modelfile"), MODELFILE);
 
   let results;
@@ -485,20 +471,4 @@ async function main() {
   return failed ? 1 : 0;
 }
 
-main().then(
-  (code) => process.exit(code),
-  (err) => {
-    console.error(`[test:e2e] ${err.stack || err}`);
-    try {
-      writeResults(resultsFile, {
-        passed: 0,
-        failed: 1,
-        pending: 0,
-        failures: [{ title: "e2e: setup", message: String(err.message || err) }],
-      });
-    } catch {
-      // nothing more to do
-    }
-    process.exit(1);
-  },
-);
+runTier("e2e", resultsFile, main);

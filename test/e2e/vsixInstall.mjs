@@ -39,6 +39,7 @@ import {
   openWorkbench,
   runChecks,
   runPaletteCommand,
+  runTier,
   waitForAnswer,
   waitForPromptBox,
   workbenchSelectors as SELECTORS,
@@ -298,20 +299,4 @@ for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"]) {
   });
 }
 
-main().then(
-  (code) => process.exit(code),
-  (err) => {
-    console.error(`[test:vsix] ${err.stack || err}`);
-    try {
-      writeResults(resultsFile, {
-        passed: 0,
-        failed: 1,
-        pending: 0,
-        failures: [{ title: "vsix: setup", message: String(err.message || err) }],
-      });
-    } catch {
-      // nothing more to do
-    }
-    process.exit(1);
-  },
-);
+runTier("vsix", resultsFile, main);

@@ -2,9 +2,10 @@
 // opening the workbench in Chromium, driving the command palette, Quick Open and the prompt box,
 // reading the editor and a streamed answer, and running a list of named checks into a results
 // file's counts.
+import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { launchBrowser, sleep, withTimeout } from "../vscode/codeServer.mjs";
+import { launchBrowser, repoRoot, sleep, withTimeout, writeResults } from "../vscode/codeServer.mjs";
 
 export const workbenchSelectors = {
   workbench: ".monaco-workbench",
@@ -60,6 +61,44 @@ export async function quickOpen(page, name) {
   await page.locator(workbenchSelectors.quickInputBox).fill(name);
   await page.locator(workbenchSelectors.quickInputRows, { hasText: name }).first().waitFor({ timeout: 30_000 });
   await page.keyboard.press("Enter");
+}
+
+/** Imports `modelPath` into a fresh store folder as `name` (before code-server starts); returns what it printed. */
+export function prepareModelStore(storeDir, modelPath, name) {
+  const result = spawnSync("npx", ["--no-install", "tsx", "test/e2e/prepareModelStore.ts", storeDir, modelPath, name], {
+    cwd: repoRoot,
+    encoding: "utf8",
+    timeout: 120_000,
+    killSignal: "SIGKILL",
+  });
+  if (result.status !== 0) {
+    throw new Error(`could not prepare the model store: ${(result.stderr || result.error?.message || "").trim()}`);
+  }
+  return result.stdout.trim();
+}
+
+/**
+ * Runs a tier's `main` and exits with its code; a failure before the checks ran (setup) is still
+ * written to `resultsFile` as one failed test, so the runner never mistakes it for no tests.
+ */
+export function runTier(label, resultsFile, main) {
+  main().then(
+    (code) => process.exit(code),
+    (err) => {
+      console.error(`[test:${label}] ${err.stack || err}`);
+      try {
+        writeResults(resultsFile, {
+          passed: 0,
+          failed: 1,
+          pending: 0,
+          failures: [{ title: `${label}: setup`, message: String(err.message || err) }],
+        });
+      } catch {
+        // nothing more to do
+      }
+      process.exit(1);
+    },
+  );
 }
 
 /** Monaco renders spaces as U+00A0. */
