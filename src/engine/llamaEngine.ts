@@ -735,7 +735,13 @@ export class LlamaEngine {
     }
     const ended = performance.now();
     const evaluatedPromptTokens = meter.usedInputTokens - inputBefore;
-    const outputTokens = Math.max(meter.usedOutputTokens - outputBefore, produced);
+    // The sequence's meter counts the tokens the model sampled, which maxTokens bounds. The
+    // onToken count can be larger: LlamaChat holds back the start of an answer (to detect segments
+    // and function calls) and releases the held text re-tokenized, one token per character with a
+    // byte-level vocabulary, so a 3-token answer reported 7. It stands in only when the meter
+    // recorded nothing.
+    const metered = meter.usedOutputTokens - outputBefore;
+    const outputTokens = metered > 0 ? metered : produced;
     const promptTokens = Math.max(state.sequence.contextTokens.length - outputTokens, evaluatedPromptTokens);
     const generationMs = firstTokenAt === null ? ended - started : ended - firstTokenAt;
     const usage: TokenUsage = {

@@ -155,6 +155,42 @@ describe("local HTTP API (Ollama and OpenAI clients)", function () {
     assert.equal(final?.eval_count, whole.eval_count);
   });
 
+  it("honours num_predict and max_tokens exactly in chat mode, streamed and not", async () => {
+    // LlamaChat releases an answer's held-back start re-tokenized (one token per character here),
+    // which once made a num_predict of 3 report 7 tokens and 10 report 12.
+    const messages = [
+      { role: "system", content: "You are terse." },
+      { role: "user", content: "Tell me a story" },
+    ];
+    for (const limit of [1, 3, 10]) {
+      const whole = await ollama.chat({ model: "tiny", messages, stream: false, options: { temperature: 0, num_predict: limit } });
+      assert.ok(whole.eval_count <= limit, `num_predict ${limit}: eval_count ${whole.eval_count}`);
+      assert.equal(whole.done_reason, "length");
+      assert.equal(whole.eval_count, limit);
+      assert.ok(whole.message.content.length > 0);
+      let final = null;
+      for await (const part of await ollama.chat({ model: "tiny", messages, stream: true, options: { temperature: 0, num_predict: limit } })) {
+        if (part.done) final = part;
+      }
+      assert.equal(final?.eval_count, limit);
+
+      const completion = await openai.chat.completions.create({ model: "tiny", messages: messages as OpenAI.ChatCompletionMessageParam[], temperature: 0, max_tokens: limit });
+      assert.ok(completion.usage!.completion_tokens <= limit, `max_tokens ${limit}: ${completion.usage!.completion_tokens}`);
+      assert.equal(completion.choices[0]!.finish_reason, "length");
+      const stream = await openai.chat.completions.create({
+        model: "tiny",
+        messages: messages as OpenAI.ChatCompletionMessageParam[],
+        temperature: 0,
+        max_completion_tokens: limit,
+        stream: true,
+        stream_options: { include_usage: true },
+      });
+      let usage = null;
+      for await (const chunk of stream) if (chunk.usage) usage = chunk.usage;
+      assert.equal(usage?.completion_tokens, limit);
+    }
+  });
+
   it("holds an answer to a JSON schema given as format", async () => {
     const schema = { type: "object", properties: { answer: { type: "string", enum: ["yes", "no"] } }, required: ["answer"] };
     const reply = await ollama.chat({
@@ -265,7 +301,7 @@ describe("local HTTP API (Ollama and OpenAI clients)", function () {
     assert.equal(whole.object, "chat.completion");
     assert.equal(whole.choices[0]!.message.role, "assistant");
     assert.equal(whole.choices[0]!.finish_reason, "length");
-    assert.ok(whole.usage!.completion_tokens >= 10);
+    assert.equal(whole.usage!.completion_tokens, 10);
     assert.equal(whole.usage!.total_tokens, whole.usage!.prompt_tokens + whole.usage!.completion_tokens);
 
     const stream = await openai.chat.completions.create({
