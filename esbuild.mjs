@@ -20,12 +20,38 @@ const nodeCommon = {
   logLevel: "warning",
 };
 
+// vectra (the workspace index's shards) is one bundle, dist/vectra.js, that the engine and the
+// CLI require on first use: only LocalIndex and LocalFileStorage, taken from vectra's files by
+// path, since its package entry also pulls in its server, web fetchers and OpenAI client.
+const vectraLib = `${process.cwd()}/node_modules/vectra/lib`;
+/** @type {esbuild.Plugin} */
+const vectraShared = {
+  name: "vectra-shared",
+  setup(build) {
+    build.onResolve({ filter: /^vectra$/ }, () => ({ path: "./vectra.js", external: true }));
+  },
+};
+
 /** @type {esbuild.BuildOptions[]} */
 const builds = [
-  { ...nodeCommon, entryPoints: { extension: "src/extension/extension.ts" }, outdir: "dist" },
-  { ...nodeCommon, entryPoints: { engine: "src/engine/engineMain.ts" }, outdir: "dist" },
+  { ...nodeCommon, entryPoints: { extension: "src/extension/extension.ts" }, outdir: "dist", plugins: [vectraShared] },
+  { ...nodeCommon, entryPoints: { engine: "src/engine/engineMain.ts" }, outdir: "dist", plugins: [vectraShared] },
   {
     ...nodeCommon,
+    stdin: {
+      contents: [
+        `exports.LocalIndex = require(${JSON.stringify(`${vectraLib}/LocalIndex.js`)}).LocalIndex;`,
+        `exports.LocalFileStorage = require(${JSON.stringify(`${vectraLib}/storage/LocalFileStorage.js`)}).LocalFileStorage;`,
+      ].join("\n"),
+      resolveDir: process.cwd(),
+      sourcefile: "vectra-entry.js",
+      loader: "js",
+    },
+    outfile: "dist/vectra.js",
+  },
+  {
+    ...nodeCommon,
+    plugins: [vectraShared],
     entryPoints: { cli: "src/cli/cli.ts" },
     outdir: "dist",
     banner: { js: "#!/usr/bin/env node" },

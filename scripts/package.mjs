@@ -279,7 +279,7 @@ function main() {
   // 1. Production bundles.
   step("production build: node esbuild.mjs --production");
   run("production build", process.execPath, ["esbuild.mjs", "--production"]);
-  for (const bundle of ["extension.js", "engine.js", "cli.js", "webview.js"]) {
+  for (const bundle of ["extension.js", "engine.js", "cli.js", "webview.js", "vectra.js"]) {
     if (!fs.existsSync(path.join(repoRoot, "dist", bundle))) fail(`production build did not write dist/${bundle}`);
   }
 
@@ -395,6 +395,7 @@ function main() {
     "extension/dist/engine.js",
     "extension/dist/cli.js",
     "extension/dist/webview.js",
+    "extension/dist/vectra.js",
     "extension/node_modules/node-llama-cpp/package.json",
     "extension/node_modules/node-llama-cpp/llama/binariesGithubRelease.json",
   ]) {

@@ -11,6 +11,8 @@ export const messagesZhCn: Readonly<Record<string, string>> = {
   ...retrievalMessagesZhCn,
   ...apiMessagesZhCn,
   ...reviewMessagesZhCn,
+  "The workspace index in {0} was written by an earlier version of Hearth, in a format this version does not read. It has been removed, and this run indexes the workspace again from the start.":
+    "{0} 中的工作区索引由较早版本的 Hearth 写入，本版本无法读取其格式。该索引已被删除，本次运行将从头重新为工作区建立索引。",
   "--{0} needs a number, not \"{1}\".":
     "--{0} 需要一个数字，而不是“{1}”。",
   "hearth run needs a model: hearth run MODEL.gguf \"your prompt\"":

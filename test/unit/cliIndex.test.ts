@@ -47,6 +47,12 @@ function runCli(args: string[], options: { killWhen?: { text: string; delayMs: n
   });
 }
 
+/** Temporary files (a write in progress when the process died) in the index folder and its shards' folders. */
+function temporaryFiles(storeDir: string): string[] {
+  if (!fs.existsSync(storeDir)) return [];
+  return (fs.readdirSync(storeDir, { recursive: true }) as string[]).filter((name) => path.basename(name).includes(".tmp-"));
+}
+
 function write(root: string, relative: string, content: string | Buffer): void {
   const file = path.join(root, ...relative.split("/"));
   fs.mkdirSync(path.dirname(file), { recursive: true });
@@ -173,6 +179,45 @@ describe("hearth index and hearth search", function () {
     }
   });
 
+  it("rebuilds an index left in the first format (one binary file per shard) and says so", async () => {
+    const root = path.join(home, "format-one");
+    write(root, "src/alpha.ts", "export const alphaValue = 1;\n");
+    write(root, "src/beta.ts", "export const betaValue = 2;\n");
+    const storeDir = indexDirFor(root, { HEARTH_HOME: home });
+    // What Hearth wrote before shards were vectra indexes: shard-NN.bin (magic, header length,
+    // JSON header, float32 vectors) and a manifest of format 1.
+    const header = Buffer.from(
+      JSON.stringify({
+        format: 1,
+        embeddingModel: null,
+        dimensions: 0,
+        files: [{ root, path: "src/alpha.ts", hash: "0".repeat(64), size: 29, mtimeMs: 1, language: "typescript", chunks: [] }],
+      }),
+    );
+    const padding = Buffer.alloc((4 - ((8 + 4 + header.length) % 4)) % 4);
+    const length = Buffer.alloc(4);
+    length.writeUInt32LE(header.length);
+    fs.mkdirSync(storeDir, { recursive: true });
+    fs.writeFileSync(path.join(storeDir, "shard-17.bin"), Buffer.concat([Buffer.from("HRTHIDX1", "latin1"), length, header, padding]));
+    fs.writeFileSync(
+      path.join(storeDir, "index.json"),
+      JSON.stringify({ format: 1, roots: [root], embeddingModel: null, dimensions: 0, updatedAt: 1, generation: "1-old", files: 1, chunks: 0 }),
+    );
+    const reader = await loadIndex(storeDir, false);
+    assert.deepEqual([reader.outdatedFormat, reader.data.files.size, reader.data.generation], [true, 0, null]);
+    const run = await runCli(["index", root, "--json"]);
+    assert.equal(run.code, 0, run.stderr);
+    assert.match(run.stderr, /written by an earlier version of Hearth, in a format this version does not read\. It has been removed/);
+    const result = JSON.parse(run.stdout) as IndexBuildResult;
+    assert.deepEqual([result.filesIndexed, result.status.files], [2, 2]);
+    assert.deepEqual(fs.readdirSync(storeDir).filter((name) => name.endsWith(".bin")), []);
+    const reloaded = await loadIndex(storeDir, false);
+    assert.deepEqual([reloaded.outdatedFormat, reloaded.droppedShards, reloaded.data.files.size], [false, 0, 2]);
+    const again = await runCli(["index", root, "--json"]);
+    assert.doesNotMatch(again.stderr, /earlier version/);
+    assert.equal((JSON.parse(again.stdout) as IndexBuildResult).filesUnchanged, 2);
+  });
+
   it("survives being killed mid-build 20 times: the index always loads whole, and the next run completes it", async function () {
     this.timeout(600_000);
     const root = path.join(home, "crash");
@@ -194,7 +239,7 @@ describe("hearth index and hearth search", function () {
       const run = await runCli(["index", root, "--embedding-model", "none"], { killWhen: { text: "saving…", delayMs: round % 10 } });
       if (run.signal === "SIGKILL") killed++;
       else assert.equal(run.code, 0, run.stderr);
-      if (fs.existsSync(storeDir) && fs.readdirSync(storeDir).some((name) => name.includes(".tmp-"))) caughtWriting++;
+      if (temporaryFiles(storeDir).length > 0) caughtWriting++;
       const { data, droppedShards } = await loadIndex(storeDir, false);
       assert.equal(droppedShards, 0, `round ${round}: a shard did not read back`);
       for (const entry of data.files.values()) {
@@ -210,12 +255,13 @@ describe("hearth index and hearth search", function () {
     assert.equal(result.status.files, files);
     const { data } = await loadIndex(storeDir, false);
     assert.equal(data.files.size, files);
-    assert.ok(!fs.readdirSync(storeDir).some((name) => name.includes(".tmp-")), "leftover temporary files were cleaned up");
+    assert.deepEqual(temporaryFiles(storeDir), [], "leftover temporary files were cleaned up");
     const search = JSON.parse((await runCli(["search", "handler123", "--path", root, "--json", "--k", "1"])).stdout) as SearchJson;
     assert.equal(search.results[0]?.path, "src/dir3/file123.ts");
     // A shard damaged on disk (not by Hearth: a disk fault, a sync tool) is dropped, and rebuilt.
+    // (Each shard is a vectra index in its own folder: shard-NN/index.hidx.)
     const shard = fs.readdirSync(storeDir).find((name) => name.startsWith("shard-"))!;
-    const shardPath = path.join(storeDir, shard);
+    const shardPath = path.join(storeDir, shard, "index.hidx");
     fs.truncateSync(shardPath, Math.floor(fs.statSync(shardPath).size / 2));
     const damaged = await loadIndex(storeDir, false);
     assert.equal(damaged.droppedShards, 1);

@@ -1,23 +1,31 @@
-// A workspace index on disk and in memory. Files are spread over shards by a hash of their path;
-// each shard is one binary file — a JSON header (its files, their chunks, each chunk's text and
-// term counts) followed by the chunks' vectors as little-endian float32 — so no single file nears
-// V8's string limit however large the repository, and a change to one file rewrites one shard.
-// Every write goes to a temporary file that is then renamed over the old one, so a crash at any
-// moment leaves each shard either old or new, never half written; `index.json` (the embedding
-// model, the roots, the time of the last update) is written last. A shard that does not read back
-// (damaged on disk, another embedding model) is dropped, and its files are indexed again by the
-// next build. Only the holder of `write.lock` writes (see fileLock.ts).
+// A workspace index on disk and in memory. Files are spread over 64 shards by a hash of their
+// path; each shard is a vectra LocalIndex in its own folder (`shard-07/index.hidx`, see
+// vectraShard.ts), written and read through vectra's API with a compact binary codec (a JSON header
+// and little-endian float32 vectors, shardCodec.ts) so no single file nears V8's string limit
+// however large the repository, and a change to one file rewrites one shard. vectra's storage is
+// wrapped so that every write goes to a temporary file that is then renamed over the old one
+// (atomicFileStorage.ts): a crash at any moment leaves each shard either old or new, never half
+// written. `index.json` (the embedding model, the roots, the time of the last update) is written
+// last. A shard that does not read back (damaged on disk, another embedding model) is dropped, and
+// its files are indexed again by the next build; an index in the first format (one binary file per
+// shard) is removed and rebuilt. Only the holder of `write.lock` writes (see fileLock.ts).
+//
+// Searches do not go through vectra: a loaded index keeps each chunk's vector as a Float32Array
+// slice (no number[] copies) and ranks them with its own scan, and the keyword index (BM25 over
+// each chunk's saved term counts, keywordIndex.ts) is Hearth's, not vectra's.
 import { randomBytes } from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import type { ChunkLanguage } from "../../common/fileFilters";
-import { KeywordIndex, decodeTerms, encodeTerms } from "./keywordIndex";
+import { localize } from "../../common/localize";
+import { temporaryMarker, writeFileAtomic } from "./atomicFileStorage";
+import { KeywordIndex } from "./keywordIndex";
 import type { TermCounts } from "./keywordIndex";
+import { readShard, writeShard } from "./vectraShard";
 
 export const shardCount = 64;
-const shardMagic = Buffer.from("HRTHIDX1", "latin1");
 const manifestName = "index.json";
-const formatVersion = 1;
+const formatVersion = 2;
 
 export interface ChunkEntry {
   /** In-memory id (not saved): the keyword index and search results refer to chunks by it. */
@@ -45,27 +53,6 @@ export interface FileEntry {
   chunks: ChunkEntry[];
 }
 
-interface StoredChunk {
-  startLine: number;
-  endLine: number;
-  page?: number;
-  symbol?: string;
-  contentHash: string;
-  text: string;
-  terms: string;
-}
-
-interface StoredFile extends Omit<FileEntry, "chunks"> {
-  chunks: StoredChunk[];
-}
-
-interface ShardHeader {
-  format: number;
-  embeddingModel: string | null;
-  dimensions: number;
-  files: StoredFile[];
-}
-
 export interface IndexManifest {
   format: number;
   roots: string[];
@@ -88,93 +75,13 @@ function shardOf(key: string): number {
   return (hash >>> 0) % shardCount;
 }
 
-function shardFileName(shard: number): string {
-  return `shard-${String(shard).padStart(2, "0")}.bin`;
+function shardFolderName(shard: number): string {
+  return `shard-${String(shard).padStart(2, "0")}`;
 }
 
-/** Writes `data` to `file` through a temporary file in the same folder, flushed, then renamed. */
-export async function writeFileAtomic(file: string, data: Buffer | string): Promise<void> {
-  const temporary = `${file}.tmp-${process.pid}-${randomBytes(4).toString("hex")}`;
-  const handle = await fs.promises.open(temporary, "w");
-  try {
-    await handle.writeFile(data);
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
-  try {
-    await fs.promises.rename(temporary, file);
-  } catch (error) {
-    await fs.promises.rm(temporary, { force: true });
-    throw error;
-  }
-}
-
-function encodeShard(embeddingModel: string | null, dimensions: number, files: readonly FileEntry[]): Buffer {
-  const header: ShardHeader = {
-    format: formatVersion,
-    embeddingModel,
-    dimensions,
-    files: files.map((file) => ({
-      root: file.root,
-      path: file.path,
-      hash: file.hash,
-      size: file.size,
-      mtimeMs: file.mtimeMs,
-      language: file.language,
-      chunks: file.chunks.map((chunk) => ({
-        startLine: chunk.startLine,
-        endLine: chunk.endLine,
-        ...(chunk.page !== undefined ? { page: chunk.page } : {}),
-        ...(chunk.symbol !== undefined ? { symbol: chunk.symbol } : {}),
-        contentHash: chunk.contentHash,
-        text: chunk.text,
-        terms: encodeTerms(chunk.terms),
-      })),
-    })),
-  };
-  const json = Buffer.from(JSON.stringify(header), "utf8");
-  const padding = (4 - ((shardMagic.length + 4 + json.length) % 4)) % 4;
-  const chunkCount = files.reduce((sum, file) => sum + file.chunks.length, 0);
-  const vectorBytes = dimensions > 0 ? chunkCount * dimensions * 4 : 0;
-  const buffer = Buffer.alloc(shardMagic.length + 4 + json.length + padding + vectorBytes);
-  shardMagic.copy(buffer, 0);
-  buffer.writeUInt32LE(json.length, shardMagic.length);
-  json.copy(buffer, shardMagic.length + 4);
-  let offset = shardMagic.length + 4 + json.length + padding;
-  if (dimensions > 0) {
-    for (const file of files) {
-      for (const chunk of file.chunks) {
-        const vector = chunk.vector;
-        if (!vector || vector.length !== dimensions) throw new Error(`chunk of ${file.path} has no ${dimensions}-d vector`);
-        for (let d = 0; d < dimensions; d++, offset += 4) buffer.writeFloatLE(vector[d]!, offset);
-      }
-    }
-  }
-  return buffer;
-}
-
-/** The shard's header and vectors, or null when the bytes are not a whole shard. */
-function decodeShard(buffer: Buffer): { header: ShardHeader; vectors: Float32Array } | null {
-  if (buffer.length < shardMagic.length + 4 || !buffer.subarray(0, shardMagic.length).equals(shardMagic)) return null;
-  const jsonLength = buffer.readUInt32LE(shardMagic.length);
-  const jsonEnd = shardMagic.length + 4 + jsonLength;
-  if (jsonEnd > buffer.length) return null;
-  let header: ShardHeader;
-  try {
-    header = JSON.parse(buffer.subarray(shardMagic.length + 4, jsonEnd).toString("utf8")) as ShardHeader;
-  } catch {
-    return null;
-  }
-  if (header.format !== formatVersion || !Array.isArray(header.files) || typeof header.dimensions !== "number") return null;
-  const padding = (4 - (jsonEnd % 4)) % 4;
-  const chunkCount = header.files.reduce((sum, file) => sum + (Array.isArray(file.chunks) ? file.chunks.length : 0), 0);
-  const vectorBytes = header.dimensions > 0 ? chunkCount * header.dimensions * 4 : 0;
-  if (buffer.length !== jsonEnd + padding + vectorBytes) return null;
-  const vectors = new Float32Array(vectorBytes / 4);
-  Buffer.from(vectors.buffer).set(buffer.subarray(jsonEnd + padding));
-  return { header, vectors };
-}
+const shardFolderPattern = /^shard-(\d+)$/;
+/** A shard of the first format: one binary file. */
+const formatOneShardPattern = /^shard-\d+\.bin$/;
 
 /** A whole index in memory: its files and chunks, the keyword index over them, their vectors. */
 export class IndexData {
@@ -247,6 +154,9 @@ export class IndexData {
     return this.dirty.size > 0;
   }
 
+  /** The shards the last `save` wrote or removed (a one-file update writes one). */
+  lastSavedShards: number[] = [];
+
   /** Writes the changed shards, then the manifest. */
   async save(): Promise<void> {
     await fs.promises.mkdir(this.storeDir, { recursive: true });
@@ -254,13 +164,14 @@ export class IndexData {
     for (const shard of this.dirty) byShard.set(shard, []);
     for (const [key, entry] of this.files) byShard.get(shardOf(key))?.push(entry);
     for (const [shard, files] of byShard) {
-      const file = path.join(this.storeDir, shardFileName(shard));
-      if (files.length === 0) await fs.promises.rm(file, { force: true });
+      const folder = path.join(this.storeDir, shardFolderName(shard));
+      if (files.length === 0) await fs.promises.rm(folder, { recursive: true, force: true });
       else {
         files.sort((a, b) => (a.root + a.path < b.root + b.path ? -1 : 1));
-        await writeFileAtomic(file, encodeShard(this.embeddingModel, this.dimensions, files));
+        await writeShard(folder, this.embeddingModel, this.dimensions, files);
       }
     }
+    this.lastSavedShards = [...byShard.keys()].sort((a, b) => a - b);
     this.dirty.clear();
     this.updatedAt = Date.now();
     this.generation = `${this.updatedAt}-${randomBytes(6).toString("hex")}`;
@@ -279,12 +190,17 @@ export class IndexData {
 
   /** Bytes the index takes on disk. */
   async diskSize(): Promise<number> {
-    let total = 0;
-    for (const name of await fs.promises.readdir(this.storeDir).catch(() => [] as string[])) {
-      total += (await fs.promises.stat(path.join(this.storeDir, name)).catch(() => null))?.size ?? 0;
-    }
-    return total;
+    return sizeOf(this.storeDir);
   }
+}
+
+async function sizeOf(target: string): Promise<number> {
+  const stat = await fs.promises.stat(target).catch(() => null);
+  if (!stat) return 0;
+  if (!stat.isDirectory()) return stat.size;
+  let total = 0;
+  for (const name of await fs.promises.readdir(target).catch(() => [] as string[])) total += await sizeOf(path.join(target, name));
+  return total;
 }
 
 export async function readManifest(storeDir: string): Promise<IndexManifest | null> {
@@ -300,21 +216,47 @@ export interface LoadReport {
   data: IndexData;
   /** Shards dropped because they did not read back or belong to another embedding model. */
   droppedShards: number;
+  /** The folder held an index in the first format (one binary file per shard), not read. */
+  outdatedFormat: boolean;
+}
+
+/** Whether `storeDir` holds an index in the first format (its shards were single `.bin` files). */
+async function isFormatOne(storeDir: string, names: readonly string[]): Promise<boolean> {
+  if (names.some((name) => formatOneShardPattern.test(name))) return true;
+  try {
+    const manifest = JSON.parse(await fs.promises.readFile(path.join(storeDir, manifestName), "utf8")) as { format?: unknown };
+    return manifest.format === 1;
+  } catch {
+    return false;
+  }
 }
 
 /**
  * Loads the index in `storeDir` (an empty one when there is none). With `repair` (the caller
- * holds the write lock), shards that do not read back and leftover temporary files are removed.
+ * holds the write lock), shards that do not read back, leftover temporary files and an index in
+ * the first format are removed.
  */
 export async function loadIndex(storeDir: string, repair: boolean): Promise<LoadReport> {
   const data = new IndexData(storeDir);
-  const manifest = await readManifest(storeDir);
   let names: string[] = [];
   try {
     names = await fs.promises.readdir(storeDir);
   } catch {
-    return { data, droppedShards: 0 };
+    return { data, droppedShards: 0, outdatedFormat: false };
   }
+  if (await isFormatOne(storeDir, names)) {
+    if (repair) {
+      process.stderr.write(
+        `${localize(
+          "The workspace index in {0} was written by an earlier version of Hearth, in a format this version does not read. It has been removed, and this run indexes the workspace again from the start.",
+          storeDir,
+        )}\n`,
+      );
+      await deleteIndexFiles(storeDir);
+    }
+    return { data, droppedShards: 0, outdatedFormat: true };
+  }
+  const manifest = await readManifest(storeDir);
   if (manifest) {
     data.embeddingModel = manifest.embeddingModel;
     data.dimensions = manifest.dimensions;
@@ -322,51 +264,37 @@ export async function loadIndex(storeDir: string, repair: boolean): Promise<Load
     data.updatedAt = manifest.updatedAt;
     data.generation = manifest.generation;
   }
+  if (repair) await removeTemporaryFiles(storeDir);
   let droppedShards = 0;
   let modelKnown = manifest !== null;
   for (const name of names.sort()) {
-    const full = path.join(storeDir, name);
-    if (name.includes(".tmp-")) {
-      if (repair) await fs.promises.rm(full, { force: true });
+    const match = shardFolderPattern.exec(name);
+    if (!match) continue;
+    const folder = path.join(storeDir, name);
+    const shard = await readShard(folder);
+    if (shard.state === "missing") {
+      // A folder whose index was never saved (a crash while vectra created it): nothing to lose.
+      if (repair) await fs.promises.rm(folder, { recursive: true, force: true });
       continue;
     }
-    const match = /^shard-(\d+)\.bin$/.exec(name);
-    if (!match) continue;
-    const decoded = decodeShard(await fs.promises.readFile(full).catch(() => Buffer.alloc(0)));
-    if (decoded && !modelKnown) {
+    if (shard.state === "ok" && !modelKnown && shard.files.length > 0) {
       // No manifest (lost before its first write): the shards say which model they hold.
-      data.embeddingModel = decoded.header.embeddingModel;
-      data.dimensions = decoded.header.dimensions;
+      data.embeddingModel = shard.embeddingModel;
+      data.dimensions = shard.dimensions;
       modelKnown = true;
     }
     const fits =
-      decoded !== null &&
+      shard.state === "ok" &&
       Number(match[1]) < shardCount &&
-      decoded.header.embeddingModel === data.embeddingModel &&
-      (data.embeddingModel === null || decoded.header.dimensions === data.dimensions);
-    if (!fits || !decoded) {
+      (shard.files.length === 0 ||
+        (shard.embeddingModel === data.embeddingModel && (data.embeddingModel === null || shard.dimensions === data.dimensions)));
+    if (!fits || shard.state !== "ok") {
       droppedShards++;
-      if (repair) await fs.promises.rm(full, { force: true });
+      if (repair) await fs.promises.rm(folder, { recursive: true, force: true });
       continue;
     }
-    const dimensions = decoded.header.dimensions;
-    let vectorIndex = 0;
-    for (const stored of decoded.header.files) {
-      const chunks: ChunkEntry[] = stored.chunks.map((chunk) => {
-        const vector = dimensions > 0 ? decoded.vectors.subarray(vectorIndex * dimensions, (vectorIndex + 1) * dimensions) : null;
-        vectorIndex++;
-        return {
-          doc: data.newDoc(),
-          startLine: chunk.startLine,
-          endLine: chunk.endLine,
-          ...(chunk.page !== undefined ? { page: chunk.page } : {}),
-          ...(chunk.symbol !== undefined ? { symbol: chunk.symbol } : {}),
-          contentHash: chunk.contentHash,
-          text: chunk.text,
-          terms: decodeTerms(chunk.terms),
-          vector,
-        };
-      });
+    for (const stored of shard.files) {
+      const chunks: ChunkEntry[] = stored.chunks.map((chunk) => ({ ...chunk, doc: data.newDoc() }));
       data.putFile({ ...stored, chunks });
     }
   }
@@ -376,17 +304,23 @@ export async function loadIndex(storeDir: string, repair: boolean): Promise<Load
     // The dropped shards' files are gone from the index: the next build indexes them again.
     data.generation = null;
   }
-  return { data, droppedShards };
+  return { data, droppedShards, outdatedFormat: false };
 }
 
-/** Removes temporary files a crashed writer left (call only while holding the write lock). */
+/** Removes temporary files a crashed writer left, in the index folder and its shards' folders (call only while holding the write lock). */
 export async function removeTemporaryFiles(storeDir: string): Promise<void> {
   for (const name of await fs.promises.readdir(storeDir).catch(() => [] as string[])) {
-    if (name.includes(".tmp-")) await fs.promises.rm(path.join(storeDir, name), { force: true });
+    const full = path.join(storeDir, name);
+    if (name.includes(temporaryMarker)) await fs.promises.rm(full, { recursive: true, force: true });
+    else if (shardFolderPattern.test(name)) {
+      for (const inner of await fs.promises.readdir(full).catch(() => [] as string[])) {
+        if (inner.includes(temporaryMarker)) await fs.promises.rm(path.join(full, inner), { force: true });
+      }
+    }
   }
 }
 
-/** Removes the index's files (not the folder's other content, nor the lock). */
+/** Removes the index's files, in either format (not the folder's other content, nor the lock). */
 export async function deleteIndexFiles(storeDir: string): Promise<void> {
   let names: string[] = [];
   try {
@@ -395,8 +329,8 @@ export async function deleteIndexFiles(storeDir: string): Promise<void> {
     return;
   }
   for (const name of names) {
-    if (name === manifestName || /^shard-\d+\.bin/.test(name) || name.includes(".tmp-")) {
-      await fs.promises.rm(path.join(storeDir, name), { force: true });
+    if (name === manifestName || shardFolderPattern.test(name) || formatOneShardPattern.test(name) || name.includes(temporaryMarker)) {
+      await fs.promises.rm(path.join(storeDir, name), { recursive: true, force: true });
     }
   }
 }
