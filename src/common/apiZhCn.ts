@@ -113,4 +113,12 @@ Environment:
     "远程服务器无法遵循 GBNF 语法：请改用 JSON schema，或使用内置引擎。",
   "\"{0}\" does not generate text (its purpose is {1}). Use it with /api/embed or /v1/embeddings, and a chat or code model here.":
     "“{0}”不能生成文本（它的用途是 {1}）。请在 /api/embed 或 /v1/embeddings 中使用它，这里请用聊天或代码模型。",
+  "A review on the remote engine was asked for, but no remote engine with a model is set. Set hearth.remote.kind, hearth.remote.url and hearth.remote.model, or set hearth.remote.kind to off to review with the embedded engine.":
+    "请求在远程引擎上审查，但没有设置带模型的远程引擎。请设置 hearth.remote.kind、hearth.remote.url 和 hearth.remote.model，或把 hearth.remote.kind 设为 off，用内置引擎审查。",
+  "The index was embedded with {0} on a remote server that is not Hearth's remote engine now (settings hearth.remote.*). Set the remote back, or build the index again to embed it with the model configured now.":
+    "索引是用远程服务器上的 {0} 嵌入的，但该服务器现在不是 Hearth 的远程引擎（设置 hearth.remote.*）。请把远程设置改回去，或重新构建索引，用现在配置的模型嵌入。",
+  "The remote server at {0} did not answer with one embedding per text ({1}). Check that {2} is an embedding model the server serves.":
+    "远程服务器 {0} 没有为每段文本返回一个嵌入向量（{1}）。请确认 {2} 是该服务器提供的嵌入模型。",
+  "null or an object with kind, url, model and embeddingModel": "null，或含 kind、url、model 和 embeddingModel 的对象",
+  "\"ollama\" or \"openai\"": "\"ollama\" 或 \"openai\"",
 };

@@ -335,6 +335,8 @@ export interface ReviewParams {
   /** Most findings per chunk (default 8). */
   maxFindings?: number;
   priority?: JobPriority;
+  /** Generate on the remote engine set with `remoteConfigure` (modelId is then not used). */
+  remote?: boolean;
 }
 
 /** Streamed after each reviewed chunk: its findings, as soon as the model has answered. */
@@ -509,6 +511,26 @@ export interface ApiStatusResult {
   url: string | null;
 }
 
+/**
+ * A remote engine (an Ollama or OpenAI-compatible server) the engine process uses for reviews and
+ * the workspace index's embeddings, as the extension's hearth.remote.* settings say (issue 8).
+ */
+export interface RemoteEngineConfig {
+  kind: "ollama" | "openai";
+  url: string;
+  /** The model reviews generate with. */
+  model: string;
+  /** The model the workspace index embeds with; empty: the index keeps the local model it is given. */
+  embeddingModel: string;
+  /** Sent as a bearer token. It travels only over the IPC channel: never logged or written. */
+  apiKey?: string;
+}
+
+export interface RemoteConfigureParams {
+  /** null: no remote, everything on the embedded engine. */
+  remote: RemoteEngineConfig | null;
+}
+
 export interface EngineMethods {
   loadModel: { params: LoadModelParams; result: LoadedModelInfo; chunk: never };
   unloadModel: { params: UnloadModelParams; result: { unloaded: boolean }; chunk: never };
@@ -537,6 +559,8 @@ export interface EngineMethods {
   apiStart: { params: ApiStartParams; result: ApiStatusResult; chunk: never };
   apiStop: { params: Record<string, never>; result: { stopped: boolean }; chunk: never };
   apiStatus: { params: Record<string, never>; result: ApiStatusResult; chunk: never };
+  /** Sets (or, with null, clears) the remote engine used for reviews and index embeddings. */
+  remoteConfigure: { params: RemoteConfigureParams; result: { configured: boolean }; chunk: never };
   indexBuild: { params: IndexBuildParams; result: IndexBuildResult; chunk: IndexProgress };
   indexUpdateFiles: { params: IndexUpdateFilesParams; result: IndexBuildResult; chunk: IndexProgress };
   indexSearch: { params: IndexSearchParams; result: IndexSearchResult; chunk: never };
@@ -579,6 +603,7 @@ export const engineMethods: readonly EngineMethod[] = [
   "apiStart",
   "apiStop",
   "apiStatus",
+  "remoteConfigure",
   "indexBuild",
   "indexUpdateFiles",
   "indexSearch",

@@ -6,6 +6,8 @@ import type {
   IndexProgress,
   EngineToHostMessage,
   LogLevel,
+  RemoteEngineConfig,
+  ReviewProgress,
   TextChunk,
 } from "../common/engineProtocol";
 import type { PullProgress } from "../common/modelManifest";
@@ -18,8 +20,9 @@ import { ApiServer } from "./apiServer";
 import { applyCustomCatalogue } from "./customCatalogue";
 import { LlamaEngine } from "./llamaEngine";
 import { llamaEmbeddingBackend } from "./indexer/llamaEmbeddingBackend";
+import { remoteEmbeddingBackend, remoteEmbeddingModelName, withRemoteEmbedding } from "./indexer/remoteEmbeddingBackend";
 import { WorkspaceIndexes } from "./indexer/workspaceIndexes";
-import { runReview } from "./reviewer";
+import { remoteReviewEngine, runReview } from "./reviewer";
 import { validateRequestParams } from "./requestValidation";
 
 setLocale(localeFromEnvironment(process.env));
@@ -47,7 +50,19 @@ const engine = new LlamaEngine({
   kind: "extension",
 });
 
-const indexes = new WorkspaceIndexes(llamaEmbeddingBackend(engine));
+/** A remote's host for the log: never a user name or password the address may carry. */
+function remoteHost(url: string): string {
+  try {
+    return new URL(url).host;
+  } catch {
+    return "(an address that does not parse)";
+  }
+}
+
+/** The remote engine for reviews and index embeddings (remoteConfigure); its key is never logged. */
+let remote: RemoteEngineConfig | null = null;
+
+const indexes = new WorkspaceIndexes(remoteEmbeddingBackend(llamaEmbeddingBackend(engine), () => remote));
 
 const inFlight = new Map<number, AbortController>();
 let shuttingDown = false;
@@ -155,7 +170,7 @@ async function handle(request: EngineRequestMessage, signal: AbortSignal, onChun
     case "storeCreate":
       return engine.storeCreate(request.params, onProgress, signal);
     case "indexBuild":
-      return indexes.build(request.params, onIndexProgress, signal);
+      return indexes.build(withRemoteEmbedding(request.params, remote), onIndexProgress, signal);
     case "indexUpdateFiles":
       return indexes.updateFiles(request.params, onIndexProgress, signal);
     case "indexSearch":
@@ -170,8 +185,26 @@ async function handle(request: EngineRequestMessage, signal: AbortSignal, onChun
       return stopApi();
     case "apiStatus":
       return { running: api !== null, url: api?.server.url ?? null };
-    case "review":
-      return runReview(engine, request.params, (progress) => send({ type: "chunk", id: request.id, chunk: progress }), signal);
+    case "remoteConfigure":
+      remote = request.params.remote;
+      log(
+        "info",
+        remote
+          ? `remote engine: ${remote.kind} at ${remoteHost(remote.url)}, reviews with ${remote.model || "(none)"}, index embeddings with ${remoteEmbeddingModelName(remote) ?? "the local model"}${remote.apiKey ? ", with an API key" : ""}`
+          : "remote engine: off",
+      );
+      return { configured: remote !== null };
+    case "review": {
+      const onReviewProgress = (progress: ReviewProgress): void => send({ type: "chunk", id: request.id, chunk: progress });
+      if (!request.params.remote) return runReview(engine, request.params, onReviewProgress, signal);
+      if (!remote?.model.trim()) {
+        throw new EngineError(
+          "badRequest",
+          localize("A review on the remote engine was asked for, but no remote engine with a model is set. Set hearth.remote.kind, hearth.remote.url and hearth.remote.model, or set hearth.remote.kind to off to review with the embedded engine."),
+        );
+      }
+      return runReview(remoteReviewEngine(remote), request.params, onReviewProgress, signal);
+    }
   }
 }
 

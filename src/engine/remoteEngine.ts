@@ -1,14 +1,14 @@
-// A remote engine (issue 8 item 3): chat and embeddings on a server the team shares — Ollama,
-// an OpenAI-compatible server (llama.cpp's llama-server, vLLM), or another Hearth's local API —
-// instead of the embedded engine. This is the client; it runs wherever the caller does (the
-// extension host, which holds the API key in VS Code's SecretStorage and passes it in) and
-// imports neither vscode nor node-llama-cpp.
-//
-// Used by src/extension/remoteChat.ts: with hearth.remote.kind "ollama" or "openai", the Chat
-// view, @hearth and Run Prompt answer from hearth.remote.url with hearth.remote.model; "Hearth:
-// Set Remote API Key…" keeps the key in SecretStorage (never in settings or logs). Still on the
-// embedded engine (next steps): embeddings for the index, review, token counts and the status
-// bar's model, which a remote server does not report in the same way.
+// A remote engine (issue 8 item 3): chat, embeddings and review on a server the team shares —
+// Ollama, an OpenAI-compatible server (llama.cpp's llama-server, vLLM), or another Hearth's local
+// API — instead of the embedded engine. This is the client; it imports neither vscode nor
+// node-llama-cpp, and runs wherever the caller does:
+// - in the extension host for chat (src/extension/remoteChat.ts: the Chat view, @hearth and Run
+//   Prompt answer from hearth.remote.url with hearth.remote.model);
+// - in the engine process for reviews (src/engine/reviewer.ts, remoteReviewEngine) and the
+//   workspace index's embeddings (src/engine/indexer/remoteEmbeddingBackend.ts), after the
+//   extension sent the settings with the engine's remoteConfigure method.
+// The API key is kept in VS Code's SecretStorage ("Hearth: Set Remote API Key…") and passed in;
+// it is sent only as the Authorization header, never logged or written.
 import type { ChatTurn, GenerationOptions, StopReason } from "../common/engineProtocol";
 import { EngineError, errorText } from "../common/engineError";
 import { localize } from "../common/localize";
@@ -29,6 +29,8 @@ export interface RemoteChatRequest {
   history: ChatTurn[];
   message: string;
   options?: GenerationOptions;
+  /** The context the server should give the request (Ollama's num_ctx; OpenAI servers have none). */
+  contextSize?: number;
 }
 
 export interface RemoteChatResult {
@@ -142,7 +144,7 @@ export class RemoteEngine {
             model: request.model,
             messages,
             stream: true,
-            options: ollamaOptions(options),
+            options: { ...ollamaOptions(options), ...(request.contextSize !== undefined ? { num_ctx: request.contextSize } : {}) },
             ...(options.jsonSchema ? { format: options.jsonSchema } : {}),
           },
           signal,
@@ -207,18 +209,35 @@ export class RemoteEngine {
     return { text, stopReason, promptTokens, outputTokens };
   }
 
-  /** One vector per text, in order. */
+  /** One vector per text, in order; an answer with another count or shape is an error. */
   async embed(model: string, texts: string[], signal?: AbortSignal): Promise<number[][]> {
     if (texts.length === 0) return [];
+    let vectors: unknown[] = [];
     if (this.options.kind === "ollama") {
       const body = (await (await this.request("/api/embed", { model, input: texts }, signal)).json()) as unknown;
-      return isObject(body) && Array.isArray(body.embeddings) ? (body.embeddings as number[][]) : [];
+      if (isObject(body) && Array.isArray(body.embeddings)) vectors = body.embeddings;
+    } else {
+      const body = (await (await this.request("/embeddings", { model, input: texts, encoding_format: "float" }, signal)).json()) as unknown;
+      if (isObject(body) && Array.isArray(body.data)) {
+        for (const item of body.data) {
+          if (isObject(item) && Array.isArray(item.embedding)) vectors[typeof item.index === "number" ? item.index : vectors.length] = item.embedding;
+        }
+      }
     }
-    const body = (await (await this.request("/embeddings", { model, input: texts, encoding_format: "float" }, signal)).json()) as unknown;
-    if (!isObject(body) || !Array.isArray(body.data)) return [];
-    const vectors: number[][] = [];
-    for (const item of body.data) {
-      if (isObject(item) && Array.isArray(item.embedding)) vectors[typeof item.index === "number" ? item.index : vectors.length] = item.embedding as number[];
+    const valid = (vector: unknown): vector is number[] =>
+      Array.isArray(vector) && vector.length > 0 && vector.every((value) => typeof value === "number" && Number.isFinite(value));
+    if (vectors.length !== texts.length || !vectors.every(valid)) {
+      const detail = `${vectors.length} vectors for ${texts.length} texts`;
+      throw new EngineError(
+        "network",
+        localize(
+          "The remote server at {0} did not answer with one embedding per text ({1}). Check that {2} is an embedding model the server serves.",
+          this.base,
+          detail,
+          model,
+        ),
+        detail,
+      );
     }
     return vectors;
   }

@@ -234,6 +234,20 @@ function apiHostProblem(host: unknown): string | null {
 }
 
 /** Returns a message for the caller when the params are malformed, or null when they are fine. */
+/** A remote engine's settings: null, or the kind, address and models (the key is never echoed). */
+function remoteConfigProblem(remote: unknown): string | null {
+  if (remote === null) return null;
+  if (typeof remote !== "object" || Array.isArray(remote)) return bad("remote", localize("null or an object with kind, url, model and embeddingModel"));
+  const config = remote as Params;
+  if (config.kind !== "ollama" && config.kind !== "openai") return bad("remote.kind", localize("\"ollama\" or \"openai\""));
+  return (
+    requireString(config, "url") ??
+    (typeof config.model === "string" ? null : bad("remote.model", localize("a string"))) ??
+    (typeof config.embeddingModel === "string" ? null : bad("remote.embeddingModel", localize("a string"))) ??
+    (config.apiKey === undefined || typeof config.apiKey === "string" ? null : bad("remote.apiKey", localize("a string")))
+  );
+}
+
 export function validateRequestParams(request: EngineRequestMessage): string | null {
   const params = request.params as unknown as Params;
   switch (request.method) {
@@ -310,6 +324,8 @@ export function validateRequestParams(request: EngineRequestMessage): string | n
       return requireString(params, "modelPath") ?? optionalNumber(params, "contextSize", 0, 10_000_000);
     case "apiStart":
       return optionalString(params, "host") ?? optionalString(params, "origins") ?? apiHostProblem(params.host);
+    case "remoteConfigure":
+      return remoteConfigProblem(params.remote);
     case "apiStop":
     case "apiStatus":
     case "status":
@@ -335,7 +351,8 @@ export function validateRequestParams(request: EngineRequestMessage): string | n
       return requireString(params, "source") ?? requireString(params, "destination");
     case "review":
       return (
-        requireString(params, "modelId") ??
+        (params.remote === undefined || typeof params.remote === "boolean" ? null : bad("remote", localize("true or false"))) ??
+        (params.remote === true ? null : requireString(params, "modelId")) ??
         reviewTargetsProblem(params.targets) ??
         optionalString(params, "rules") ??
         optionalNumber(params, "budgetTokens", 128, 10_000_000) ??

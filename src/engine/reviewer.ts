@@ -3,7 +3,11 @@
 // review priority, and each answer is parsed and checked before its findings stream out. An
 // answer that does not parse, or a finding that fails the checks, is counted and dropped; the
 // review goes on. Cancelling stops the generation in flight and ends the review.
-import type { GenerateResult, ReviewParams, ReviewProgress, ReviewResult } from "../common/engineProtocol";
+// On a remote engine (remoteReviewEngine) the same plan, prompts and checks run; the server holds
+// the answer to the schema with its own structured output (Ollama's `format`, OpenAI's
+// `response_format` json_schema), and prompt sizes are estimated, as the server's tokenizer is out
+// of reach.
+import type { CountTokensParams, CountTokensResult, GenerateParams, GenerateResult, RemoteEngineConfig, ReviewParams, ReviewProgress, ReviewResult } from "../common/engineProtocol";
 import { EngineError } from "../common/engineError";
 import { localize } from "../common/localize";
 import type { ReviewFinding } from "../common/reviewFindings";
@@ -11,8 +15,70 @@ import { findingsJsonSchema, parseFindingsAnswer } from "../common/reviewFinding
 import type { ReviewPlan } from "../common/reviewPrompt";
 import { buildReviewPrompt, planReview } from "../common/reviewPrompt";
 import type { LlamaEngine } from "./llamaEngine";
+import { RemoteEngine } from "./remoteEngine";
 
 export type ReviewEngine = Pick<LlamaEngine, "generate" | "countTokens">;
+
+/**
+ * The context a review on a remote engine plans for, and asks an Ollama server for (num_ctx):
+ * Ollama's default, which OpenAI-compatible servers serving code models also give at least.
+ */
+export const remoteReviewContextTokens = 4096;
+
+/**
+ * Tokens a text is taken to need on a remote server, whose tokenizer is out of reach: one per three
+ * UTF-8 bytes — about one per CJK character and at least one per four characters of code or
+ * English for the tokenizers of today's code models, so plans err on the small side.
+ */
+export function estimateRemoteTokens(text: string): number {
+  return Math.ceil(Buffer.byteLength(text, "utf8") / 3);
+}
+
+/** A ReviewEngine that generates with `config.model` on the remote server, for runReview. */
+export function remoteReviewEngine(config: RemoteEngineConfig): ReviewEngine {
+  const remote = new RemoteEngine({ kind: config.kind, baseUrl: config.url, ...(config.apiKey ? { apiKey: config.apiKey } : {}) });
+  const model = config.model.trim();
+  return {
+    countTokens(params: CountTokensParams): CountTokensResult {
+      return { counts: params.texts.map(estimateRemoteTokens), contextSize: remoteReviewContextTokens };
+    },
+    async generate(params: GenerateParams, onChunk: (text: string) => void, signal?: AbortSignal): Promise<GenerateResult> {
+      const started = performance.now();
+      let first: number | null = null;
+      const result = await remote.chat(
+        {
+          model,
+          ...(params.systemPrompt !== undefined ? { system: params.systemPrompt } : {}),
+          history: [],
+          message: params.prompt,
+          ...(params.options ? { options: params.options } : {}),
+          contextSize: remoteReviewContextTokens,
+        },
+        (text) => {
+          first ??= performance.now();
+          onChunk(text);
+        },
+        signal,
+      );
+      const ended = performance.now();
+      const generationMs = first === null ? ended - started : ended - first;
+      return {
+        text: result.text,
+        mode: "chat",
+        stopReason: result.stopReason,
+        usage: {
+          promptTokens: result.promptTokens,
+          evaluatedPromptTokens: result.promptTokens,
+          reusedPromptTokens: 0,
+          outputTokens: result.outputTokens,
+          firstTokenMs: first === null ? null : first - started,
+          durationMs: ended - started,
+          tokensPerSecond: generationMs > 0 ? (result.outputTokens / generationMs) * 1000 : 0,
+        },
+      };
+    },
+  };
+}
 
 export const reviewSystemPrompt = "You are a careful code reviewer. You answer only with JSON in the shape you are asked for.";
 
