@@ -42,6 +42,8 @@ export const reviewMessagesZhCn: Readonly<Record<string, string>> = {
     "--fail-on 必须是 error 或 warning，而不是“{0}”。",
   "Nothing to review: there are no changes.":
     "没有可审查的内容：没有任何更改。",
+  "This repository has no commits yet, so there is no branch to compare with {0}. Review what you are about to commit with hearth review --staged, or commit first and then run hearth review --base {0}.":
+    "此仓库还没有任何提交，因此没有可与 {0} 比较的分支。请用 hearth review --staged 审查即将提交的内容，或先提交，再运行 hearth review --base {0}。",
   "Reviewed {0} of {1} parts…":
     "已审查 {0}/{1} 部分…",
   "Skipped {0} ({1}).":

@@ -141,6 +141,33 @@ describe("hearth review", function () {
     assert.equal((JSON.parse(nothing.stdout) as { runs: Array<{ results: unknown[] }> }).runs[0]!.results.length, 0);
   });
 
+  it("reviews a repository with no commits yet: staged and working-tree files are all added; --base says there is no branch", async () => {
+    const fresh = fs.mkdtempSync(path.join(os.tmpdir(), "hearth-review-fresh-"));
+    try {
+      const freshGit = (...args: string[]): string => execFileSync("git", args, { cwd: fresh, encoding: "utf8" });
+      freshGit("init", "-q");
+      fs.writeFileSync(path.join(fresh, "first.ts"), lines(4, "f"));
+      fs.writeFileSync(path.join(fresh, "untracked.ts"), lines(2, "u"));
+      freshGit("add", "first.ts");
+      assert.throws(() => freshGit("rev-parse", "--verify", "--quiet", "HEAD"), "the repository has no HEAD");
+      const staged = await runCli(["review", "--staged", "--json", ...modelArgs()], fresh);
+      assert.equal(staged.code, 0, staged.stderr);
+      const stagedResult = JSON.parse(staged.stdout) as ReviewResult;
+      assert.equal(stagedResult.reviewedLines, 4, "every staged line is new");
+      assert.equal(stagedResult.chunks, 1);
+      for (const finding of stagedResult.findings) assert.equal(finding.path, "first.ts");
+      fs.appendFileSync(path.join(fresh, "first.ts"), "export const later = 5;\n");
+      const workingTree = await runCli(["review", "--json", ...modelArgs()], fresh);
+      assert.equal(workingTree.code, 0, workingTree.stderr);
+      assert.equal((JSON.parse(workingTree.stdout) as ReviewResult).reviewedLines, 5, "the tracked file as it is now, untracked files left out");
+      const base = await runCli(["review", "--base", "main", ...modelArgs()], fresh);
+      assert.equal(base.code, 1);
+      assert.match(base.stderr, /This repository has no commits yet, so there is no branch to compare with main\. Review what you are about to commit with hearth review --staged/);
+    } finally {
+      fs.rmSync(fresh, { recursive: true, force: true });
+    }
+  });
+
   it("says what is wrong with how it was called", async () => {
     const both = await runCli(["review", "--staged", "--base", "main"]);
     assert.equal(both.code, 2);

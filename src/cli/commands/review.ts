@@ -149,11 +149,27 @@ async function collectTargets(values: { staged?: boolean; base?: string; diff?: 
     const text = await git(root, [...gitDiffArgs, "--cached"]);
     return { root, targets: await diffTargets(text, (file) => git(root, ["show", `:${file}`]).catch(() => null)) };
   }
+  // A fresh `git init` has no HEAD yet: the working tree is compared with the empty tree (every
+  // tracked file is added), and there is no branch to compare with a base.
+  const hasCommits = await git(root, ["rev-parse", "--verify", "--quiet", "HEAD^{commit}"]).then(
+    () => true,
+    () => false,
+  );
   if (values.base !== undefined) {
+    if (!hasCommits) {
+      throw new EngineError(
+        "badRequest",
+        localize(
+          "This repository has no commits yet, so there is no branch to compare with {0}. Review what you are about to commit with hearth review --staged, or commit first and then run hearth review --base {0}.",
+          values.base,
+        ),
+      );
+    }
     const text = await git(root, [...gitDiffArgs, `${values.base}...HEAD`]);
     return { root, targets: await diffTargets(text, (file) => git(root, ["show", `HEAD:${file}`]).catch(() => null)) };
   }
-  const text = await git(root, [...gitDiffArgs, "HEAD"]);
+  const base = hasCommits ? "HEAD" : (await git(root, ["hash-object", "-t", "tree", "/dev/null"])).trim();
+  const text = await git(root, [...gitDiffArgs, base]);
   return { root, targets: await diffTargets(text, async (file) => readIfFile(path.join(root, file))) };
 }
 
