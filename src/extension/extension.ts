@@ -115,11 +115,11 @@ export function activate(context: vscode.ExtensionContext): HearthApi | undefine
     const review = new ReviewComments();
     context.subscriptions.push(review);
     const summarize = (text: string): void => chat.showNotice(text);
-    register("hearth.reviewSelection", (arg) => runReviewCommand("selection", engine, review, arg, summarize, workspaceIndex));
-    register("hearth.reviewFile", (arg) => runReviewCommand("file", engine, review, arg, summarize, workspaceIndex));
-    register("hearth.reviewStaged", (arg) => runReviewCommand("staged", engine, review, arg, summarize, workspaceIndex));
-    register("hearth.reviewWorkingTree", (arg) => runReviewCommand("workingTree", engine, review, arg, summarize, workspaceIndex));
-    register("hearth.reviewBranch", (arg) => runReviewCommand("branch", engine, review, arg, summarize, workspaceIndex));
+    register("hearth.reviewSelection", (...args) => runReviewCommand("selection", engine, review, args, summarize, workspaceIndex));
+    register("hearth.reviewFile", (...args) => runReviewCommand("file", engine, review, args, summarize, workspaceIndex));
+    register("hearth.reviewStaged", (...args) => runReviewCommand("staged", engine, review, args, summarize, workspaceIndex));
+    register("hearth.reviewWorkingTree", (...args) => runReviewCommand("workingTree", engine, review, args, summarize, workspaceIndex));
+    register("hearth.reviewBranch", (...args) => runReviewCommand("branch", engine, review, args, summarize, workspaceIndex));
     register("hearth.clearReviewComments", () => review.clear());
     register("hearth.applyReviewFix", (target) => review.proposeFix(target as string | vscode.CommentThread | undefined));
     register("hearth.dismissReviewFinding", (target) => review.dismiss(target as string | vscode.CommentThread | undefined));

@@ -33,6 +33,8 @@ interface GitRepository {
 }
 
 interface GitApi {
+  /** The git binary the extension runs. */
+  git?: { path: string };
   repositories: GitRepository[];
   getRepository(uri: vscode.Uri): GitRepository | null;
   /** Opens a repository the extension has not found by itself (VS Code 1.61+). */
@@ -55,13 +57,15 @@ export interface GitSource {
   show(ref: "index" | "HEAD", file: string): Promise<string | null>;
   /** Branch and tag names to offer as a base. */
   refs(): Promise<string[]>;
+  /** False in a repository with no commits yet (a fresh `git init`): there is no HEAD. */
+  hasCommits(): Promise<boolean>;
 }
 
 const diffArgs = ["diff", "-M", "--no-color", "--no-ext-diff", "--src-prefix=a/", "--dst-prefix=b/"];
 
-function runGit(cwd: string, args: string[]): Promise<string> {
+function runGit(cwd: string, args: string[], gitPath = "git"): Promise<string> {
   return new Promise((resolve, reject) => {
-    execFile("git", args, { cwd, maxBuffer: 256 * 1024 * 1024, encoding: "utf8" }, (error, stdout, stderr) => {
+    execFile(gitPath, args, { cwd, maxBuffer: 256 * 1024 * 1024, encoding: "utf8" }, (error, stdout, stderr) => {
       if (error) reject(new Error((stderr || error.message).trim()));
       else resolve(stdout);
     });
@@ -79,9 +83,45 @@ async function gitApi(): Promise<GitApi | null> {
   }
 }
 
+/** Whether HEAD names a commit (false on a fresh `git init`). */
+async function headExists(root: string, gitPath?: string): Promise<boolean> {
+  try {
+    await runGit(root, ["rev-parse", "--verify", "--quiet", "HEAD^{commit}"], gitPath);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** What the working tree is compared with: HEAD, or the empty tree when there are no commits yet (everything is added). */
+async function workingTreeBase(root: string, gitPath?: string): Promise<string> {
+  if (await headExists(root, gitPath)) return "HEAD";
+  return (await runGit(root, ["hash-object", "-t", "tree", "/dev/null"], gitPath)).trim();
+}
+
+/** In `git diff --name-status -z` output, the original path of `file` when it was renamed. */
+function renamedFrom(nameStatus: string, file: string): string | null {
+  const fields = nameStatus.split("\0");
+  for (let i = 0; i < fields.length; ) {
+    const status = fields[i] ?? "";
+    if (status.startsWith("R") || status.startsWith("C")) {
+      if (status.startsWith("R") && fields[i + 2] === file) return fields[i + 1] ?? null;
+      i += 3;
+    } else i += 2;
+  }
+  return null;
+}
+
+function endWithNewline(parts: string[]): string {
+  return parts.filter((part) => part.trim()).map((part) => (part.endsWith("\n") ? part : `${part}\n`)).join("");
+}
+
 class ApiSource implements GitSource {
   readonly viaApi = true;
-  constructor(private readonly repository: GitRepository) {}
+  constructor(
+    private readonly repository: GitRepository,
+    private readonly gitPath: string | undefined,
+  ) {}
 
   get root(): vscode.Uri {
     return this.repository.rootUri;
@@ -95,18 +135,38 @@ class ApiSource implements GitSource {
     return this.repository.diff(true);
   }
 
+  /**
+   * A change's diff. The API diffs one path at a time, which shows a renamed file as all new: a
+   * rename (its original path differs) is diffed by git itself over both paths, so it reads as a
+   * rename with only its edited lines, as git's own diff of the repository does.
+   */
+  private diffOfChange(change: GitChange, single: () => Promise<string>, ...revisions: string[]): Promise<string> {
+    if (change.originalUri.fsPath === change.uri.fsPath) return single();
+    return runGit(this.root.fsPath, [...diffArgs, ...revisions, "--", change.originalUri.fsPath, change.uri.fsPath], this.gitPath);
+  }
+
   async workingTreeDiff(file?: string): Promise<string> {
-    if (file) return this.repository.diffWith("HEAD", this.absolute(file));
-    const changes = await this.repository.diffWith("HEAD");
-    const parts = await Promise.all(changes.map((change) => this.repository.diffWith("HEAD", change.uri.fsPath)));
-    return parts.filter((part) => part.trim()).map((part) => (part.endsWith("\n") ? part : `${part}\n`)).join("");
+    const base = await workingTreeBase(this.root.fsPath, this.gitPath);
+    const changes = await this.repository.diffWith(base);
+    const wanted = file
+      ? changes.filter((change) => change.uri.fsPath === this.absolute(file))
+      : changes;
+    if (file && wanted.length === 0) return this.repository.diffWith(base, this.absolute(file));
+    const parts = await Promise.all(wanted.map((change) => this.diffOfChange(change, () => this.repository.diffWith(base, change.uri.fsPath), base)));
+    return endWithNewline(parts);
   }
 
   async branchDiff(base: string): Promise<string> {
     const mergeBase = (await this.repository.getMergeBase(base, "HEAD")) ?? base;
     const changes = await this.repository.diffBetween(mergeBase, "HEAD");
-    const parts = await Promise.all(changes.map((change) => this.repository.diffBetween(mergeBase, "HEAD", change.uri.fsPath)));
-    return parts.filter((part) => part.trim()).map((part) => (part.endsWith("\n") ? part : `${part}\n`)).join("");
+    const parts = await Promise.all(
+      changes.map((change) => this.diffOfChange(change, () => this.repository.diffBetween(mergeBase, "HEAD", change.uri.fsPath), mergeBase, "HEAD")),
+    );
+    return endWithNewline(parts);
+  }
+
+  hasCommits(): Promise<boolean> {
+    return headExists(this.root.fsPath, this.gitPath);
   }
 
   async show(ref: "index" | "HEAD", file: string): Promise<string | null> {
@@ -137,8 +197,16 @@ class CliSource implements GitSource {
     return this.git([...diffArgs, "--cached"]);
   }
 
-  workingTreeDiff(file?: string): Promise<string> {
-    return this.git([...diffArgs, "HEAD", ...(file ? ["--", file] : [])]);
+  async workingTreeDiff(file?: string): Promise<string> {
+    const base = await workingTreeBase(this.root.fsPath);
+    if (!file) return this.git([...diffArgs, base]);
+    // A renamed file is diffed with its original path, so it reads as a rename.
+    const original = renamedFrom(await this.git(["diff", "-M", "--name-status", "-z", base]), file);
+    return this.git([...diffArgs, base, "--", ...(original ? [original, file] : [file])]);
+  }
+
+  hasCommits(): Promise<boolean> {
+    return headExists(this.root.fsPath);
   }
 
   branchDiff(base: string): Promise<string> {
@@ -172,16 +240,28 @@ export async function gitSourceFor(uri: vscode.Uri | undefined, prefer: "api" | 
   const target = uri ?? vscode.workspace.workspaceFolders?.[0]?.uri;
   if (!target || target.scheme !== "file") return null;
   const api = prefer === "api" ? await gitApi() : null;
-  const known = api ? (api.getRepository(target) ?? (api.repositories.length === 1 && !uri ? api.repositories[0]! : null)) : null;
-  if (known) return new ApiSource(known);
-  const folder = vscode.workspace.getWorkspaceFolder(target)?.uri.fsPath ?? path.dirname(target.fsPath);
-  let root: string;
+  // The repository that holds the target is git's answer from the target's folder: the git
+  // extension's getRepository answers with the outer one for a repository nested in another
+  // that it has not opened yet (a fresh `git init` in a subfolder).
+  const isFolder = await vscode.workspace.fs.stat(target).then(
+    (stat) => (stat.type & vscode.FileType.Directory) !== 0,
+    () => false,
+  );
+  const folder = isFolder ? target.fsPath : path.dirname(target.fsPath);
+  let root = "";
   try {
-    root = (await runGit(folder, ["rev-parse", "--show-toplevel"])).trim();
+    root = (await runGit(folder, ["rev-parse", "--show-toplevel"], api?.git?.path)).trim();
   } catch {
-    return null;
+    root = "";
   }
-  if (!root) return null;
-  const opened = api?.openRepository ? await api.openRepository(vscode.Uri.file(root)).catch(() => null) : null;
-  return opened ? new ApiSource(opened) : new CliSource(vscode.Uri.file(root));
+  if (!root) {
+    // Not in git by the binary's account; the git extension may still know the folder's repository.
+    const known = api && !uri && api.repositories.length === 1 ? api.repositories[0]! : null;
+    return known ? new ApiSource(known, api?.git?.path) : null;
+  }
+  const rootUri = vscode.Uri.file(root);
+  const known = api?.repositories.find((repository) => repository.rootUri.fsPath === rootUri.fsPath);
+  if (known) return new ApiSource(known, api?.git?.path);
+  const opened = api?.openRepository ? await api.openRepository(rootUri).catch(() => null) : null;
+  return opened && opened.rootUri.fsPath === rootUri.fsPath ? new ApiSource(opened, api?.git?.path) : new CliSource(rootUri);
 }

@@ -80,17 +80,79 @@ function scmResourceUriOf(arg: unknown): vscode.Uri | undefined {
   return undefined;
 }
 
-function resourceUriOf(arg: unknown): vscode.Uri | undefined {
-  return arg instanceof vscode.Uri ? arg : scmResourceUriOf(arg);
+/** A Source Control resource group (Staged Changes, Changes) has its id and its resources. */
+interface ScmGroup {
+  id: string;
+  resourceStates: unknown[];
+}
+
+function scmGroupOf(arg: unknown): ScmGroup | undefined {
+  if (typeof arg !== "object" || arg === null || !("resourceStates" in arg) || !("id" in arg)) return undefined;
+  const { id, resourceStates } = arg as { id: unknown; resourceStates: unknown };
+  return typeof id === "string" && Array.isArray(resourceStates) ? { id, resourceStates } : undefined;
+}
+
+/**
+ * The Source Control resources a command was given, once each. From the SCM view VS Code passes
+ * every selected resource as its own argument (the clicked one alone when it is not selected);
+ * a caller may also pass them as an array.
+ */
+function scmResourceUris(args: readonly unknown[]): vscode.Uri[] {
+  const seen = new Map<string, vscode.Uri>();
+  for (const arg of args.flat()) {
+    const uri = scmResourceUriOf(arg);
+    if (uri && !seen.has(uri.toString())) seen.set(uri.toString(), uri);
+  }
+  return [...seen.values()];
+}
+
+/** Where a git command looks for its repository: a file or resource given, an SCM group's first file, or a repository's root. */
+function repositoryHint(args: readonly unknown[]): vscode.Uri | undefined {
+  for (const arg of args.flat()) {
+    if (arg instanceof vscode.Uri) return arg;
+    const resource = scmResourceUriOf(arg) ?? scmResourceUris(scmGroupOf(arg)?.resourceStates ?? [])[0];
+    if (resource) return resource;
+    if (typeof arg === "object" && arg !== null && "rootUri" in arg && (arg as { rootUri: unknown }).rootUri instanceof vscode.Uri) {
+      return (arg as { rootUri: vscode.Uri }).rootUri;
+    }
+  }
+  return undefined;
+}
+
+/**
+ * Source Control files (selected in the SCM view, or a group's): each file's changes against HEAD
+ * (a rename as a rename), or the whole file when git has no diff for it (untracked). Files outside
+ * the first file's repository are left out.
+ */
+async function gatherScmFiles(uris: readonly vscode.Uri[], title?: string): Promise<Gathered | null> {
+  const { root, git } = await rootFor(uris[0]!);
+  const targets: ReviewTarget[] = [];
+  const files: string[] = [];
+  for (const uri of uris) {
+    const file = relativePath(root, uri);
+    if (file === uri.path) continue; // not under this repository
+    files.push(file);
+    const fromDiff = git ? await diffTargets(await git.workingTreeDiff(file), (changed) => readText(vscode.Uri.joinPath(root, ...changed.split("/")))) : [];
+    if (fromDiff.length > 0) {
+      targets.push(...fromDiff);
+      continue;
+    }
+    const content = await readText(uri);
+    if (content !== null) targets.push({ path: file, language: languageForPath(file), content });
+  }
+  const named = title ?? (files.length === 1 ? files[0]! : vscode.l10n.t("{0} changed files", files.length));
+  return { root, title: named, targets };
 }
 
 /**
  * From the editor (its context menu passes the file's URI): the selection or the whole file. From
- * Source Control's file menu: that file's changes against HEAD (the whole file when it has none).
+ * Source Control's file menu: the selected files' changes against HEAD (the whole file when it
+ * has none).
  */
-async function gatherEditor(kind: "selection" | "file", arg: unknown): Promise<Gathered | null> {
-  const fromScm = scmResourceUriOf(arg);
-  const given = arg instanceof vscode.Uri ? arg : fromScm;
+async function gatherEditor(kind: "selection" | "file", args: readonly unknown[]): Promise<Gathered | null> {
+  const resources = scmResourceUris(args);
+  if (resources.length > 0) return gatherScmFiles(resources);
+  const given = args[0] instanceof vscode.Uri ? args[0] : undefined;
   const active = vscode.window.activeTextEditor;
   const editor = active && (!given || active.document.uri.toString() === given.toString()) ? active : undefined;
   const uri = given ?? editor?.document.uri;
@@ -99,9 +161,9 @@ async function gatherEditor(kind: "selection" | "file", arg: unknown): Promise<G
     return null;
   }
   const document = await vscode.workspace.openTextDocument(uri);
-  const { root, git } = await rootFor(uri);
+  const { root } = await rootFor(uri);
   const file = relativePath(root, uri);
-  if (kind === "selection" && editor && !fromScm) {
+  if (kind === "selection" && editor) {
     const selection = editor.selection;
     if (selection.isEmpty) {
       void vscode.window.showInformationMessage(vscode.l10n.t("Select the lines to review first, or use Hearth: Review File."));
@@ -114,16 +176,23 @@ async function gatherEditor(kind: "selection" | "file", arg: unknown): Promise<G
       targets: [{ path: file, language: document.languageId, content: document.getText(), range: { start: selection.start.line + 1, end } }],
     };
   }
-  // From Source Control: the file's changes; else the whole file.
-  if (fromScm && git) {
-    const targets = await diffTargets(await git.workingTreeDiff(file), async () => document.getText());
-    if (targets.length > 0) return { root, title: file, targets };
-  }
   return { root, title: file, targets: [{ path: file, language: document.languageId, content: document.getText() }] };
 }
 
-async function gatherGit(kind: "staged" | "workingTree" | "branch", arg: unknown): Promise<Gathered | null> {
-  const git = await gitSourceFor(resourceUriOf(arg) ?? (arg instanceof Object && "rootUri" in arg ? (arg as { rootUri: vscode.Uri }).rootUri : undefined));
+/** Why a review cannot run, for the user: shown in a message, and the command's result. */
+export interface ReviewNotRun {
+  notRun: string;
+}
+
+async function gatherGit(kind: "staged" | "workingTree" | "branch", args: readonly unknown[]): Promise<Gathered | ReviewNotRun | null> {
+  // From a Source Control group's context menu: the working tree's group reviews its own files
+  // (untracked ones whole); Staged Changes reviews what is staged.
+  const group = args.map(scmGroupOf).find((found) => found !== undefined);
+  if (group && kind === "workingTree") {
+    const uris = scmResourceUris(group.resourceStates);
+    if (uris.length > 0) return gatherScmFiles(uris, vscode.l10n.t("working tree changes"));
+  }
+  const git = await gitSourceFor(repositoryHint(args));
   if (!git) throw noGit();
   const root = git.root;
   if (kind === "staged") {
@@ -134,6 +203,14 @@ async function gatherGit(kind: "staged" | "workingTree" | "branch", arg: unknown
     const targets = await diffTargets(await git.workingTreeDiff(), (file) => readText(vscode.Uri.joinPath(root, ...file.split("/"))));
     return { root, title: vscode.l10n.t("working tree changes"), targets };
   }
+  if (!(await git.hasCommits())) {
+    return {
+      notRun: vscode.l10n.t(
+        "This repository has no commits yet, so there is no branch to compare with. Review what you are about to commit with Hearth: Review Staged Changes, or commit first and then review the branch against a base.",
+      ),
+    };
+  }
+  const arg = args[0];
   const base = typeof arg === "string" ? arg : await pickBase(git);
   if (!base) return null;
   const targets = await diffTargets(await git.branchDiff(base), (file) => git.show("HEAD", file));
@@ -209,12 +286,23 @@ export async function runReviewCommand(
   arg?: unknown,
   onSummary?: (text: string) => void,
   retriever?: WorkspaceRetriever,
-): Promise<ReviewRunResult | null> {
-  const gathered = kind === "selection" || kind === "file" ? await gatherEditor(kind, arg) : await gatherGit(kind, arg);
+): Promise<ReviewRunResult | ReviewNotRun | null> {
+  // A command's arguments: one (a URI, a repository, a base), or all of them as VS Code passes
+  // them from Source Control (each selected resource its own argument).
+  const args = Array.isArray(arg) ? arg : [arg];
+  const gathered = kind === "selection" || kind === "file" ? await gatherEditor(kind, args) : await gatherGit(kind, args);
   if (!gathered) return null;
+  if ("notRun" in gathered) {
+    const reviewStaged = vscode.l10n.t("Review Staged Changes");
+    void vscode.window.showWarningMessage(gathered.notRun, reviewStaged).then((choice) => {
+      if (choice === reviewStaged) void vscode.commands.executeCommand("hearth.reviewStaged");
+    });
+    return gathered;
+  }
   if (gathered.targets.length === 0) {
-    void vscode.window.showInformationMessage(vscode.l10n.t("Nothing to review: there are no {0}.", gathered.title));
-    return null;
+    const notRun = vscode.l10n.t("Nothing to review: there are no {0}.", gathered.title);
+    void vscode.window.showInformationMessage(notRun);
+    return { notRun };
   }
   const rules = await readRules(gathered.root);
   let shown = 0;

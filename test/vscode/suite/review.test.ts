@@ -11,7 +11,7 @@ import type { ReviewFinding } from "../../../src/common/reviewFindings";
 import type { HearthApi } from "../../../src/extension/extension";
 import { changedNewLines, parseUnifiedDiff } from "../../../src/common/diffParsing";
 import { gitSourceFor } from "../../../src/extension/gitAccess";
-import type { ReviewRunResult } from "../../../src/extension/reviewCommands";
+import type { ReviewNotRun, ReviewRunResult } from "../../../src/extension/reviewCommands";
 
 const extensionId = "hearth-dev.hearth";
 
@@ -25,6 +25,22 @@ async function waitFor(condition: () => boolean | Promise<boolean>, what: string
 
 function lines(count: number, prefix: string): string {
   return Array.from({ length: count }, (_, i) => `export const ${prefix}${i + 1} = ${i + 1};`).join("\n") + "\n";
+}
+
+/** Turns VS Code's git extension on (the harness turns it off), so diffs come through its API. */
+async function enableGitExtension(): Promise<vscode.Extension<{ enabled: boolean }> | undefined> {
+  await vscode.workspace.getConfiguration("git").update("enabled", true, vscode.ConfigurationTarget.Global);
+  const gitExtension = vscode.extensions.getExtension<{ enabled: boolean }>("vscode.git");
+  if (gitExtension) {
+    const exports = gitExtension.isActive ? gitExtension.exports : await gitExtension.activate();
+    await waitFor(() => exports.enabled, "the git extension to be enabled", 20_000).catch(() => undefined);
+  }
+  return gitExtension;
+}
+
+/** A changed file as Source Control passes it to a command (a SourceControlResourceState). */
+function resource(uri: vscode.Uri): vscode.SourceControlResourceState {
+  return { resourceUri: uri };
 }
 
 /** Asks the runner for a screenshot of the workbench and waits until it is written. */
@@ -107,12 +123,7 @@ describe("Code review in VS Code", function () {
 
   it("reviews a branch against its base: the branch's committed changes only", async () => {
     // The harness turns VS Code's git extension off; this test turns it on to read diffs through it.
-    await vscode.workspace.getConfiguration("git").update("enabled", true, vscode.ConfigurationTarget.Global);
-    const gitExtension = vscode.extensions.getExtension<{ enabled: boolean }>("vscode.git");
-    if (gitExtension) {
-      const exports = gitExtension.isActive ? gitExtension.exports : await gitExtension.activate();
-      await waitFor(() => exports.enabled, "the git extension to be enabled", 20_000).catch(() => undefined);
-    }
+    const gitExtension = await enableGitExtension();
     const source = await gitSourceFor(root);
     const cli = await gitSourceFor(root, "cli");
     assert.ok(source && cli, "the workspace is a git repository");
@@ -202,11 +213,24 @@ describe("Code review in VS Code", function () {
       { path: "src/move.ts", line: 8, endLine: 9, severity: "warning", category: "bug", message: "Eight." },
     ]);
     const editor = await vscode.window.showTextDocument(uri);
+    const hearthDiagnostics = (): vscode.Diagnostic[] => vscode.languages.getDiagnostics(uri).filter((d) => d.source === "Hearth");
     await editor.edit((edit) => edit.insert(new vscode.Position(0, 0), "// one\n// two\n"));
+    assert.deepEqual(api.review.threads.map((t) => t.thread.range!.start.line), [6, 9]);
+    assert.deepEqual(api.review.threads.map((t) => t.thread.range!.end.line), [6, 10]);
+    assert.deepEqual(hearthDiagnostics().map((d) => [d.range.start.line, d.range.end.line, d.message]), [[6, 6, "Five."], [9, 10, "Eight."]]);
+    // An edit below both threads moves neither.
+    await editor.edit((edit) => edit.insert(new vscode.Position(11, 0), "// below\n"));
     assert.deepEqual(api.review.threads.map((t) => t.thread.range!.start.line), [6, 9]);
     await editor.edit((edit) => edit.insert(new vscode.Position(6, 3), "X"));
     assert.deepEqual(api.review.threads.map((t) => t.finding.message), ["Eight."]);
+    assert.deepEqual(hearthDiagnostics().map((d) => d.message), ["Eight."], "the changed thread's diagnostic went with it");
+    // Deleting a line inside the remaining thread takes it (and its diagnostic) away too.
+    await editor.edit((edit) => edit.delete(new vscode.Range(10, 0, 11, 0)));
+    assert.equal(api.review.threads.length, 0);
+    assert.equal(hearthDiagnostics().length, 0);
+    await api.review.add(root, [{ path: "src/move.ts", line: 9, endLine: 9, severity: "warning", category: "bug", message: "Eight." }]);
     assert.equal(api.review.dismiss(api.review.threads[0]!.thread), true);
+    assert.equal(hearthDiagnostics().length, 0);
     assert.equal(api.review.threads.length, 0);
     await api.review.add(root, [{ path: "src/move.ts", line: 1, endLine: 1, severity: "info", category: "style", message: "One." }]);
     await vscode.commands.executeCommand("hearth.clearReviewComments");
@@ -247,5 +271,108 @@ describe("Code review in VS Code", function () {
     assert.ok(result);
     assert.equal(result.reviewedLines, 3);
     for (const { finding } of api.review.threads) assert.ok(finding.endLine >= 5 && finding.line <= 7, JSON.stringify(finding));
+  });
+  it("reviews a staged git mv with an edit as a rename through the git extension: only the edited line, on the new path", async () => {
+    const gitExtension = await enableGitExtension();
+    fs.writeFileSync(path.join(workspace, "src", "old.ts"), lines(12, "o"));
+    git("add", "src/old.ts");
+    git("commit", "-qm", "old");
+    git("mv", "src/old.ts", "src/renamed.ts");
+    fs.writeFileSync(path.join(workspace, "src", "renamed.ts"), lines(12, "o").replace("o6 = 6;", "o6 = 6 * 0;"));
+    git("add", "src/renamed.ts");
+    const source = await gitSourceFor(root);
+    const cli = await gitSourceFor(root, "cli");
+    assert.ok(source && cli);
+    if (gitExtension) assert.ok(source.viaApi, "the git extension's API is used");
+    const renamedIn = (text: string): string[] =>
+      parseUnifiedDiff(text)
+        .filter((file) => file.newPath === "src/renamed.ts")
+        .map((file) => `${file.oldPath}->${file.newPath} renamed=${file.renamed} lines=${changedNewLines(file).join(",")}`);
+    const expected = ["src/old.ts->src/renamed.ts renamed=true lines=6"];
+    assert.deepEqual(renamedIn(await source.stagedDiff()), expected, "staged");
+    assert.deepEqual(renamedIn(await source.workingTreeDiff()), expected, "working tree");
+    assert.deepEqual(renamedIn(await source.workingTreeDiff("src/renamed.ts")), expected, "the one file, as Source Control's Review File asks");
+    assert.deepEqual(renamedIn(await cli.workingTreeDiff("src/renamed.ts")), expected, "the one file through the git binary");
+    const result = await vscode.commands.executeCommand<ReviewRunResult | null>("hearth.reviewStaged");
+    assert.ok(result && "reviewedLines" in result);
+    assert.equal(result.reviewedLines, 1, "only the edited line of the renamed file");
+    assert.deepEqual(result.skipped, []);
+    for (const finding of result.findings) assert.equal(finding.path, "src/renamed.ts", JSON.stringify(finding));
+    for (const { uri } of api.review.threads) assert.equal(uri.toString(), vscode.Uri.joinPath(root, "src", "renamed.ts").toString());
+    // From Source Control's file menu, the renamed file reads as a rename too.
+    const fromScm = await vscode.commands.executeCommand<ReviewRunResult | null>("hearth.reviewFile", resource(vscode.Uri.joinPath(root, "src", "renamed.ts")));
+    assert.ok(fromScm && "reviewedLines" in fromScm);
+    assert.equal(fromScm.reviewedLines, 1);
+    // A finding on the renamed file's edited line lands on the new file.
+    assert.equal(await api.review.add(root, [{ path: "src/renamed.ts", line: 6, endLine: 6, severity: "warning", category: "bug", message: "Times zero." }]), 1);
+    assert.equal(api.review.threads[0]!.uri.fsPath, path.join(workspace, "src", "renamed.ts"));
+  });
+
+  it("reviews exactly the files selected in Source Control, and a Source Control group", async () => {
+    const checkout = vscode.Uri.joinPath(root, "src", "checkout.ts"); // one line changed, not staged
+    const select = vscode.Uri.joinPath(root, "src", "select.ts"); // untracked: reviewed whole (20 lines)
+    const renamed = vscode.Uri.joinPath(root, "src", "renamed.ts"); // staged rename, one line edited
+    // VS Code passes each selected resource as its own argument.
+    const spread = await vscode.commands.executeCommand<ReviewRunResult | null>("hearth.reviewFile", resource(checkout), resource(select));
+    assert.ok(spread && "reviewedLines" in spread);
+    assert.equal(spread.reviewedLines, 1 + 20);
+    assert.equal(spread.chunks, 2);
+    for (const finding of spread.findings) assert.ok(["src/checkout.ts", "src/select.ts"].includes(finding.path), JSON.stringify(finding));
+    // The clicked resource and the selection as an array (the explorer's convention) read the same.
+    const clickedAndSelected = await vscode.commands.executeCommand<ReviewRunResult | null>("hearth.reviewFile", resource(select), [resource(checkout), resource(select), resource(renamed)]);
+    assert.ok(clickedAndSelected && "reviewedLines" in clickedAndSelected);
+    assert.equal(clickedAndSelected.reviewedLines, 1 + 20 + 1);
+    // A group's context menu: Changes reviews its own files; Staged Changes what is staged.
+    const changes = await vscode.commands.executeCommand<ReviewRunResult | null>("hearth.reviewWorkingTree", {
+      id: "workingTree",
+      label: "Changes",
+      resourceStates: [resource(checkout), resource(select)],
+    });
+    assert.ok(changes && "reviewedLines" in changes);
+    assert.equal(changes.reviewedLines, 1 + 20);
+    const staged = await vscode.commands.executeCommand<ReviewRunResult | null>("hearth.reviewStaged", { id: "index", label: "Staged Changes", resourceStates: [resource(renamed)] });
+    assert.ok(staged && "reviewedLines" in staged);
+    assert.equal(staged.reviewedLines, 1);
+    // The menus that pass them.
+    const extension = vscode.extensions.getExtension(extensionId)!;
+    const menus = (extension.packageJSON as { contributes: { menus: Record<string, Array<{ command: string; when?: string }>> } }).contributes.menus;
+    assert.ok(menus["scm/resourceState/context"]!.some((item) => item.command === "hearth.reviewFile"));
+    const groupMenu = menus["scm/resourceGroup/context"] ?? [];
+    assert.ok(groupMenu.some((item) => item.command === "hearth.reviewStaged" && /scmResourceGroup == index/.test(item.when ?? "")));
+    assert.ok(groupMenu.some((item) => item.command === "hearth.reviewWorkingTree" && /workingTree/.test(item.when ?? "")));
+  });
+
+  it("reviews a repository with no commits yet: staged and working-tree files all added, and no branch to compare with", async () => {
+    await enableGitExtension();
+    const fresh = path.join(workspace, "fresh");
+    fs.mkdirSync(fresh, { recursive: true });
+    fs.appendFileSync(path.join(workspace, ".git", "info", "exclude"), "fresh/\n");
+    const freshGit = (...args: string[]): string => execFileSync("git", args, { cwd: fresh, encoding: "utf8" });
+    freshGit("init", "-q");
+    fs.writeFileSync(path.join(fresh, "first.ts"), lines(4, "n"));
+    freshGit("add", "first.ts");
+    const freshUri = vscode.Uri.file(fresh);
+    // Inside the workspace's own repository, the nested one is found as itself.
+    const source = await gitSourceFor(freshUri);
+    assert.ok(source);
+    assert.equal(source.root.fsPath, freshUri.fsPath);
+    assert.equal(await source.hasCommits(), false);
+    // Source Control's title bar passes the repository (a SourceControl with its rootUri).
+    const repository = { id: "git", label: "Git", rootUri: freshUri };
+    const staged = await vscode.commands.executeCommand<ReviewRunResult | null>("hearth.reviewStaged", repository);
+    assert.ok(staged && "reviewedLines" in staged, JSON.stringify(staged));
+    assert.equal(staged.reviewedLines, 4, "every staged line is new");
+    for (const { uri } of api.review.threads) assert.equal(uri.fsPath, path.join(fresh, "first.ts"));
+    fs.appendFileSync(path.join(fresh, "first.ts"), "export const later = 5;\n");
+    const workingTree = await vscode.commands.executeCommand<ReviewRunResult | null>("hearth.reviewWorkingTree", repository);
+    assert.ok(workingTree && "reviewedLines" in workingTree, JSON.stringify(workingTree));
+    assert.equal(workingTree.reviewedLines, 5);
+    const cli = await gitSourceFor(freshUri, "cli");
+    const shape = (text: string): string[] => parseUnifiedDiff(text).map((file) => `${file.oldPath}->${file.newPath}:${changedNewLines(file).join(",")}`);
+    assert.deepEqual(shape(await source.workingTreeDiff()), shape(await cli!.workingTreeDiff()));
+    assert.deepEqual(shape(await source.workingTreeDiff()), ["null->first.ts:1,2,3,4,5"]);
+    const branch = await vscode.commands.executeCommand<ReviewRunResult | ReviewNotRun | null>("hearth.reviewBranch", repository);
+    assert.ok(branch && "notRun" in branch, JSON.stringify(branch));
+    assert.match(branch.notRun, /no commits yet, so there is no branch to compare with\. Review what you are about to commit with Hearth: Review Staged Changes/);
   });
 });
