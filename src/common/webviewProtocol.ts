@@ -81,7 +81,9 @@ export type WebviewToHostMessage =
   | { type: "listSessions"; query: string }
   | { type: "openSession"; id: string }
   | { type: "deleteSession"; id: string }
-  | { type: "renameSession"; id: string };
+  | { type: "renameSession"; id: string }
+  /** The composer's autocomplete after `#file:` / `#folder:`: workspace paths matching `query`. */
+  | { type: "completePaths"; id: string; kind: "file" | "folder"; query: string };
 
 export type HostToWebviewMessage =
   | { type: "state"; state: ChatViewState; strings: Record<string, string> }
@@ -95,7 +97,11 @@ export type HostToWebviewMessage =
   /** Move the keyboard focus to the composer (after Ask About Selection). */
   | { type: "focusComposer" }
   /** Open the history list (the view's title-bar button). */
-  | { type: "showHistory" };
+  | { type: "showHistory" }
+  /** The answer to `completePaths` with that id: workspace-relative paths, best first. */
+  | { type: "pathCompletions"; id: string; kind: "file" | "folder"; paths: string[] }
+  /** A message the host did not send (a `#file` it could not attach): back into the composer to fix. */
+  | { type: "restoreDraft"; text: string };
 
 /** The longest prompt the view accepts in one message (characters). */
 export const maxPromptLength = 200_000;
@@ -158,6 +164,10 @@ export function parseWebviewMessage(value: unknown): WebviewToHostMessage | null
     case "listSessions":
       return typeof message.query === "string" && message.query.length <= maxQueryLength
         ? { type: "listSessions", query: message.query }
+        : null;
+    case "completePaths":
+      return isId(message.id) && (message.kind === "file" || message.kind === "folder") && typeof message.query === "string" && message.query.length <= maxQueryLength
+        ? { type: "completePaths", id: message.id, kind: message.kind, query: message.query }
         : null;
     default:
       return null;

@@ -95,3 +95,83 @@ export async function openEditorAttachments(): Promise<Array<Omit<ChatAttachment
   }
   return attachments;
 }
+
+/** Files bigger than this are not read for `#file` (even for a line range): a model cannot take them. */
+const maxReferencedFileBytes = 20 * 1024 * 1024;
+
+/**
+ * A `#file:`/`#folder:` path resolved inside the workspace folders: relative to a folder (or, with
+ * several, starting with a folder's name), or absolute inside one. Never anything outside them.
+ */
+export async function resolveWorkspacePath(typed: string, kind: "file" | "folder"): Promise<vscode.Uri> {
+  const folders = (vscode.workspace.workspaceFolders ?? []).filter((folder) => folder.uri.scheme === "file");
+  if (folders.length === 0) {
+    throw new AttachError(vscode.l10n.t("#{0}:{1} needs a workspace: open a folder, then ask again.", kind, typed));
+  }
+  const candidates: string[] = [];
+  let outside = false;
+  for (const folder of folders) {
+    const root = folder.uri.fsPath;
+    const tries = [path.resolve(root, typed)];
+    const [first, ...rest] = typed.split("/");
+    if (folders.length > 1 && first === folder.name && rest.length > 0) tries.push(path.resolve(root, rest.join("/")));
+    for (const file of tries) {
+      if (file === root || file.startsWith(root + path.sep)) candidates.push(file);
+      else outside = true;
+    }
+  }
+  for (const file of candidates) {
+    const stat = await vscode.workspace.fs.stat(vscode.Uri.file(file)).then((found) => found, () => null);
+    if (!stat) continue;
+    const isFolder = (stat.type & vscode.FileType.Directory) !== 0;
+    if (kind === "file" && isFolder) {
+      throw new AttachError(vscode.l10n.t("{0} is a folder, so #file cannot attach it. Use #folder:{0} to search the index under it, or name a file.", typed));
+    }
+    if (kind === "folder" && !isFolder) {
+      throw new AttachError(vscode.l10n.t("{0} is a file, not a folder. Use #file:{0} to attach it, or name a folder for #folder.", typed));
+    }
+    return vscode.Uri.file(file);
+  }
+  if (outside && candidates.length === 0) {
+    throw new AttachError(
+      vscode.l10n.t("{0} is outside the workspace, so Hearth did not read it: #file and #folder only reach the workspace's folders. Open that folder as a workspace (or copy the file into it) to ask about it.", typed),
+    );
+  }
+  throw new AttachError(
+    kind === "file"
+      ? vscode.l10n.t("There is no file {0} in the workspace. Check the path (relative to the workspace folder; type #file: for suggestions) and send again.", typed)
+      : vscode.l10n.t("There is no folder {0} in the workspace. Check the path (relative to the workspace folder; type #folder: for suggestions) and send again.", typed),
+  );
+}
+
+/** A `#file` reference: the whole file, or lines `startLine`…`endLine` of it, as an attachment. */
+export async function referencedFileAttachment(uri: vscode.Uri, typed: string, startLine?: number, endLine?: number): Promise<Omit<ChatAttachment, "tokens">> {
+  const stat = await vscode.workspace.fs.stat(uri);
+  if (stat.size > maxReferencedFileBytes) {
+    throw new AttachError(
+      vscode.l10n.t("{0} is too large to attach ({1} MB); Hearth reads files up to {2} MB. Ask about a smaller file, or select the part you mean in an editor and attach the selection.", typed, Math.round(stat.size / 1048576), maxReferencedFileBytes / 1048576),
+    );
+  }
+  let document: vscode.TextDocument;
+  try {
+    document = await vscode.workspace.openTextDocument(uri);
+  } catch {
+    // VS Code will not open binary files as text.
+    throw new AttachError(
+      vscode.l10n.t("{0} looks like a binary file, so Hearth did not attach it: a model reads text. Attach a text file or a selection instead.", path.basename(uri.path)),
+    );
+  }
+  const name = relative(uri);
+  if (startLine === undefined) return fromText("file", path.basename(uri.path), name, document.getText(), document.languageId);
+  // A file that ends with a newline has that many lines (VS Code counts one more, empty).
+  const lineCount = document.lineCount > 1 && document.lineAt(document.lineCount - 1).text === "" ? document.lineCount - 1 : document.lineCount;
+  if (startLine > lineCount) {
+    throw new AttachError(
+      vscode.l10n.t("{0} has only {1} lines, so it has no line {2}. Fix the range after the path (#file:{0}:10-20) and send again.", typed, lineCount, startLine),
+    );
+  }
+  const last = Math.min(endLine ?? startLine, lineCount);
+  const range = new vscode.Range(startLine - 1, 0, last - 1, document.lineAt(last - 1).text.length);
+  const lines = startLine === last ? `${startLine}` : `${startLine}-${last}`;
+  return fromText("selection", `${path.basename(uri.path)}:${lines}`, `${name}:${lines}`, `${document.getText(range)}\n`, document.languageId);
+}

@@ -14,6 +14,7 @@ import { AttachError, fileAttachment } from "./chatAttachments";
 import type { Conversation, EngineService } from "./engineService";
 import { looksLikePath, NoModelError } from "./engineService";
 import { recommendedCodeModel } from "./pullModelCommand";
+import type { WorkspaceRetriever } from "./workspaceIndex";
 
 export const chatParticipantId = "hearth.chat";
 
@@ -40,6 +41,8 @@ export class HearthChatParticipant implements vscode.Disposable {
   private readonly conversations = new Map<string, Conversation>();
   /** The participant VS Code knows; undefined where the host has no chat API. */
   registration: vscode.ChatParticipant | undefined;
+  /** Passages for a folder reference (`#folder`), from the workspace index. */
+  private workspaceRetriever: WorkspaceRetriever | null = null;
 
   constructor(
     private readonly engine: EngineService,
@@ -74,7 +77,7 @@ export class HearthChatParticipant implements vscode.Disposable {
         const info = await this.engine.ensureModel(token);
         if (!info) throw new NoModelError("");
       }
-      const attachments = await this.attachments(request.references, stream, write);
+      const attachments = await this.attachments(request.references, stream, write, request.prompt);
       answerStart = shown.length;
       const result = await this.engine.chatTurn(conversation, buildPrompt(request.prompt, attachments), write, token);
       const metadata: ParticipantResultMetadata = {
@@ -132,18 +135,31 @@ export class HearthChatParticipant implements vscode.Disposable {
     }
   };
 
-  /** The attached `#file`s, selections and values, each also shown as a reference of the answer. */
+  /** Lets a folder reference retrieve passages under it (the workspace index calls this). */
+  setWorkspaceRetriever(retriever: WorkspaceRetriever | null): void {
+    this.workspaceRetriever = retriever;
+  }
+
+  /**
+   * The attached `#file`s, selections and values, each also shown as a reference of the answer;
+   * a folder (`#folder`) adds the index's passages under it for the question.
+   */
   private async attachments(
     references: readonly vscode.ChatPromptReference[],
     stream: vscode.ChatResponseStream,
     write: (text: string) => void,
+    prompt = "",
   ): Promise<ChatAttachment[]> {
     const attached: ChatAttachment[] = [];
+    const folders: vscode.Uri[] = [];
     // VS Code lists them last first; the prompt reads better in the order they were typed.
     for (const reference of [...references].reverse()) {
       try {
         const value = reference.value;
-        if (value instanceof vscode.Uri) {
+        if (value instanceof vscode.Uri && (await isFolder(value))) {
+          folders.push(value);
+          stream.reference(value);
+        } else if (value instanceof vscode.Uri) {
           attached.push({ ...fileAttachment(await vscode.workspace.openTextDocument(value)), tokens: 0 });
           stream.reference(value);
         } else if (value instanceof vscode.Location) {
@@ -159,7 +175,28 @@ export class HearthChatParticipant implements vscode.Disposable {
         write(`*${vscode.l10n.t("Hearth left {0} out of the question: {1}", referenceName(reference), reason)}*\n\n`);
       }
     }
+    if (folders.length > 0) attached.push(...(await this.folderPassages(folders, questionWithout(prompt, references), write)));
     return attached;
+  }
+
+  /** The index's passages under `folders` for `query`; a note instead when there is no index. */
+  private async folderPassages(folders: vscode.Uri[], query: string, write: (text: string) => void): Promise<ChatAttachment[]> {
+    const names = folders.map((folder) => vscode.workspace.asRelativePath(folder, false)).join(", ");
+    try {
+      const found = await this.workspaceRetriever?.retrieve(query || names, undefined, folders.map((folder) => folder.fsPath));
+      if (found) {
+        if (found.length === 0) {
+          write(`*${vscode.l10n.t("The index has no passages under {0} that match the question, so none were added. Check that the folder is indexed (\"Hearth: Show Index Status\"), or ask with other words.", names)}*\n\n`);
+        }
+        return found;
+      }
+      write(
+        `*${vscode.l10n.t("The workspace is not indexed yet, so {0} has no passages to add. Run \"Hearth: Index Workspace\" to build the index (it runs in the background), or attach files with #file: instead.", names)}*\n\n`,
+      );
+    } catch (error) {
+      write(`*${vscode.l10n.t("{0} could not search the index: {1}", names, errorText(error))}*\n\n`);
+    }
+    return [];
   }
 
   /**
@@ -304,6 +341,19 @@ function locationAttachment(document: vscode.TextDocument, range: vscode.Range):
     language: fenceLanguage(document.languageId),
     tokens: 0,
   };
+}
+
+async function isFolder(uri: vscode.Uri): Promise<boolean> {
+  const stat = await vscode.workspace.fs.stat(uri).then((found) => found, () => null);
+  return stat !== null && (stat.type & vscode.FileType.Directory) !== 0;
+}
+
+/** The prompt without the references' own text (`#folder:src`), as a search query. */
+function questionWithout(prompt: string, references: readonly vscode.ChatPromptReference[]): string {
+  const ranges = references.flatMap((reference) => (reference.range ? [reference.range] : [])).sort((a, b) => b[0] - a[0]);
+  let query = prompt;
+  for (const [start, end] of ranges) query = `${query.slice(0, start)} ${query.slice(end)}`;
+  return query.replace(/\s+/g, " ").trim();
 }
 
 function referenceName(reference: vscode.ChatPromptReference): string {

@@ -12,12 +12,14 @@ import { chatHtml } from "../common/chatHtml";
 import { parseCitation } from "../common/markdownRender";
 import type { ChatAttachment } from "../common/chatPrompt";
 import { buildPrompt, estimateTokens } from "../common/chatPrompt";
+import type { ChatReference, ParsedReferences } from "../common/chatReferences";
+import { foldersOf, parseChatReferences, rankPaths, referenceText } from "../common/chatReferences";
 import type { ChatSession } from "../common/chatSessions";
 import { historyOf, newSessionId, parseSavedSession, searchSessions, sessionTitle, titleFromText } from "../common/chatSessions";
 import type { ChatAttachmentView, ChatMessageView, ChatViewState, HostToWebviewMessage, WebviewToHostMessage } from "../common/webviewProtocol";
 import { parseWebviewMessage } from "../common/webviewProtocol";
 import type { AttachKind } from "./chatAttachments";
-import { AttachError, fileAttachment, openEditorAttachments, selectionAttachment } from "./chatAttachments";
+import { AttachError, fileAttachment, openEditorAttachments, referencedFileAttachment, resolveWorkspacePath, selectionAttachment } from "./chatAttachments";
 import { ChatCodeActions } from "./chatCodeActions";
 import { ChatSessionStore } from "./chatSessionStore";
 import type { Conversation, EngineService } from "./engineService";
@@ -31,6 +33,10 @@ const legacyTranscriptKey = "hearth.chat.transcript";
 const currentSessionKey = "hearth.chat.currentSession";
 /** How often a streaming answer is written to disk (so a window reload keeps most of it). */
 const streamingSaveMs = 500;
+/** The composer's `#file:`/`#folder:` suggestions: how many files are listed from the workspace, how many are shown, and how long a listing is reused. */
+const completionFileLimit = 10_000;
+const completionsShown = 12;
+const completionListMs = 5_000;
 
 interface Surface {
   webview: vscode.Webview;
@@ -48,6 +54,8 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disp
   private attachments: ChatAttachment[] = [];
   /** @workspace's passages, from the workspace index (see setWorkspaceRetriever). */
   private workspaceRetriever: WorkspaceRetriever | null = null;
+  /** The workspace's files for `#file:`/`#folder:` suggestions (from findFiles, honouring files.exclude). */
+  private workspaceFiles: { at: number; files: Promise<string[]> } | null = null;
   private running: vscode.CancellationTokenSource | null = null;
   private nextId = 1;
   private loaded: Promise<void> | null = null;
@@ -267,6 +275,10 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disp
       messagesCount: vscode.l10n.t("{0} messages"),
       close: vscode.l10n.t("Close"),
       modelTitle: vscode.l10n.t("The model answering; click to choose another model or profile"),
+      suggestions: vscode.l10n.t("Suggestions"),
+      fileKeyword: vscode.l10n.t("attach a workspace file (add :10-20 for lines)"),
+      folderKeyword: vscode.l10n.t("search the index under a workspace folder"),
+      noPaths: vscode.l10n.t("No matching files or folders in the workspace"),
     };
   }
 
@@ -338,6 +350,9 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disp
         break;
       case "renameSession":
         await this.renameSession(message.id);
+        break;
+      case "completePaths":
+        this.post({ type: "pathCompletions", id: message.id, kind: message.kind, paths: await this.completePaths(message.kind, message.query) }, surface);
         break;
     }
   }
@@ -442,20 +457,89 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disp
     this.workspaceRetriever = retriever;
   }
 
-  /** Passages for `query` from the workspace index; a notice (and none) when there is no index. */
-  private async workspacePassages(query: string): Promise<ChatAttachment[]> {
+  /**
+   * Passages for `query` from the workspace index (only under `folders`, for #folder); a notice
+   * (and none) when there is no index, or when nothing under the folders matched.
+   */
+  private async workspacePassages(query: string, folders?: Array<{ typed: string; fsPath: string }>): Promise<ChatAttachment[]> {
+    const scope = folders?.map((folder) => `#folder:${folder.typed}`).join(", ");
     let found: ChatAttachment[] | null = null;
     try {
-      found = (await this.workspaceRetriever?.retrieve(query)) ?? null;
+      found = (await this.workspaceRetriever?.retrieve(query, undefined, folders?.map((folder) => folder.fsPath))) ?? null;
     } catch (error) {
-      this.appendNotice(vscode.l10n.t("@workspace could not search the index: {0}", errorText(error)), true);
+      this.appendNotice(vscode.l10n.t("{0} could not search the index: {1}", scope ?? "@workspace", errorText(error)), true);
       return [];
     }
     if (found === null) {
-      this.workspaceNotIndexed();
+      if (scope) {
+        this.appendNotice(
+          vscode.l10n.t("The workspace is not indexed yet, so {0} has no passages to add. Run \"Hearth: Index Workspace\" to build the index (it runs in the background), or attach files with #file: instead.", scope),
+          false,
+        );
+      } else {
+        this.workspaceNotIndexed();
+      }
       return [];
     }
+    if (found.length === 0 && scope) {
+      this.appendNotice(
+        vscode.l10n.t("The index has no passages under {0} that match the question, so none were added. Check that the folder is indexed (\"Hearth: Show Index Status\"), or ask with other words.", scope),
+        false,
+      );
+    }
     return this.countAll(found);
+  }
+
+  /**
+   * The files of the message's #file references (read now, each a chip with its token count) and
+   * the folders of its #folder references. Null after a notice when one cannot be used (a missing
+   * path, one outside the workspace, a binary file, a bad line range).
+   */
+  private async resolveReferences(parsed: ParsedReferences): Promise<{ files: ChatAttachment[]; folders: Array<{ typed: string; fsPath: string }> } | null> {
+    const files: Array<Omit<ChatAttachment, "tokens">> = [];
+    const folders: Array<{ typed: string; fsPath: string }> = [];
+    for (const reference of parsed.references) {
+      try {
+        if (reference.badRange !== undefined) {
+          throw new AttachError(
+            vscode.l10n.t("{0} is not a line range: write the first and last line, the first no greater than the last, counting from 1 (#file:{1}:10-20).", reference.badRange, reference.path),
+          );
+        }
+        const uri = await resolveWorkspacePath(reference.path, reference.kind);
+        if (reference.kind === "folder") folders.push({ typed: reference.path, fsPath: uri.fsPath });
+        else files.push(await referencedFileAttachment(uri, reference.path, reference.startLine, reference.endLine));
+      } catch (error) {
+        if (!(error instanceof AttachError)) throw error;
+        this.referenceNotice(reference, error.message);
+        return null;
+      }
+    }
+    // The same file twice (say, two ranges of it) stays two chips; the exact same reference, one.
+    const seen = new Set<string>();
+    const unique = files.filter((file) => !seen.has(file.detail ?? file.label) && seen.add(file.detail ?? file.label));
+    return { files: await this.countAll(unique), folders };
+  }
+
+  private referenceNotice(reference: ChatReference, reason: string): void {
+    this.appendNotice(
+      vscode.l10n.t("Hearth did not send the message: {0} {1} The message is back in the box below to fix and send.", `#${reference.kind}:${referenceText(reference)}`, reason),
+      true,
+    );
+  }
+
+  /** The composer's suggestions after `#file:`/`#folder:`: workspace paths matching `query`. */
+  async completePaths(kind: "file" | "folder", query: string): Promise<string[]> {
+    const now = Date.now();
+    if (!this.workspaceFiles || now - this.workspaceFiles.at > completionListMs) {
+      const several = (vscode.workspace.workspaceFolders?.length ?? 0) > 1;
+      // Undefined excludes: files.exclude applies (as the Explorer hides those files).
+      const files = Promise.resolve(vscode.workspace.findFiles("**/*", undefined, completionFileLimit))
+        .then((uris) => uris.filter((uri) => uri.scheme === "file").map((uri) => vscode.workspace.asRelativePath(uri, several).replace(/\\/g, "/")))
+        .catch(() => []);
+      this.workspaceFiles = { at: now, files };
+    }
+    const files = await this.workspaceFiles.files;
+    return rankPaths(kind === "file" ? files : foldersOf(files), query, completionsShown);
   }
 
   private workspaceNotIndexed(): void {
@@ -599,10 +683,19 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disp
   }
 
   private async sendNow(text: string): Promise<void> {
-    let attachments = this.attachments;
+    const parsed = parseChatReferences(text);
+    const referenced = await this.resolveReferences(parsed);
+    if (!referenced) {
+      // A #file or #folder that cannot be used: nothing is sent, the message goes back to be fixed.
+      this.post({ type: "restoreDraft", text });
+      return;
+    }
+    let attachments = [...this.attachments, ...referenced.files];
     this.attachments = [];
     this.postAttachments();
-    if (/(^|\s)@workspace\b/.test(text)) {
+    if (referenced.folders.length > 0) {
+      attachments = [...attachments, ...(await this.workspacePassages(parsed.query || text, referenced.folders))];
+    } else if (/(^|\s)@workspace\b/.test(text)) {
       attachments = [...attachments, ...(await this.workspacePassages(text.replace(/(^|\s)@workspace\b/g, " ").trim() || text))];
     }
     const prompt = buildPrompt(text, attachments);

@@ -197,6 +197,7 @@ export function activate(context: vscode.ExtensionContext): HearthApi | undefine
     const workspaceIndex = new WorkspaceIndexController(context, engine, log);
     context.subscriptions.push(workspaceIndex);
     chat.setWorkspaceRetriever(workspaceIndex);
+    participant.setWorkspaceRetriever(workspaceIndex);
     register("hearth.indexWorkspace", () => workspaceIndex.index(false));
     register("hearth.reindexWorkspace", () => workspaceIndex.index(true));
     register("hearth.clearIndex", () => workspaceIndex.clear());
