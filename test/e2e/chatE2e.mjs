@@ -265,6 +265,32 @@ const checks = [
     },
   },
   {
+    name: "typing # in the composer suggests #file:, then the workspace's files; Enter picks without sending",
+    async run(ctx) {
+      const { chat } = ctx;
+      const prompt = chat.locator("#prompt");
+      const list = chat.locator("#path-suggestions");
+      const questions = await chat.locator(".message.user").count();
+      await prompt.fill("");
+      await prompt.pressSequentially("Explain #fi");
+      await list.waitFor({ state: "visible", timeout: 10_000 });
+      const keywords = await list.locator('[role="option"]').allInnerTexts();
+      if (keywords.length !== 1 || !keywords[0].startsWith("#file:")) throw new Error(`after "#fi" the list offers ${JSON.stringify(keywords)}`);
+      if ((await prompt.getAttribute("aria-activedescendant")) !== "suggestion-0") throw new Error("the composer does not point at the highlighted option");
+      await prompt.press("Enter");
+      await waitUntil(async () => (await prompt.inputValue()) === "Explain #file:", "Enter to put #file: in the composer", 10_000);
+      await prompt.pressSequentially("hel");
+      const hello = list.locator('[role="option"]', { hasText: "hello.py" });
+      await waitUntil(async () => (await hello.count()) > 0 && (await hello.first().getAttribute("aria-selected")) === "true", "hello.py suggested and highlighted", 30_000);
+      await prompt.press("Enter");
+      await waitUntil(async () => (await prompt.inputValue()) === "Explain #file:hello.py ", "Enter to pick hello.py", 10_000);
+      if (await list.isVisible()) throw new Error("the list stays open after the pick");
+      if ((await chat.locator(".message.user").count()) !== questions) throw new Error("Enter sent the message instead of picking");
+      await prompt.fill("");
+      ctx.note = `offered ${JSON.stringify(keywords[0])}, then picked hello.py`;
+    },
+  },
+  {
     name: "Ask About Selection (Ctrl+Alt+J in the editor) attaches the selection as a chip with its token count",
     async run(ctx) {
       const { page, chat } = ctx;
