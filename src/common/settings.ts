@@ -187,6 +187,13 @@ export const settingsSchema = {
     requiresRestart: false,
     scope: "machine",
   },
+  "remote.embeddingModel": {
+    type: "string",
+    default: "",
+    descriptionKey: "hearth.config.remote.embeddingModel",
+    requiresRestart: false,
+    scope: "machine",
+  },
   "rag.extraFolders": {
     type: "array",
     default: [],

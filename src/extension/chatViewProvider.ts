@@ -79,8 +79,12 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disp
     this.disposables.push(
       this.code,
       engine.onDidChangeModel((model) => {
-        this.post({ type: "model", model: model?.name ?? null, nextModel: this.nextModelName() });
+        this.post({ type: "model", model: this.engine.remote?.label() ?? model?.name ?? null, nextModel: this.nextModelName() });
         void this.recountAttachments();
+      }),
+      // A remote engine set or cleared (hearth.remote.*): the view names who answers now.
+      vscode.workspace.onDidChangeConfiguration((event) => {
+        if (event.affectsConfiguration("hearth.remote")) this.postState();
       }),
       vscode.window.registerWebviewPanelSerializer(ChatViewProvider.panelType, {
         deserializeWebviewPanel: async (panel) => this.adoptPanel(panel),
@@ -93,7 +97,7 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disp
   /** For tests and other commands: the conversation as the view shows it. */
   get state(): ChatViewState {
     return {
-      model: this.engine.activeModel?.name ?? null,
+      model: this.engine.remote?.label() ?? this.engine.activeModel?.name ?? null,
       nextModel: this.nextModelName(),
       busy: this.running !== null,
       messages: this.session.messages.map(forView),
@@ -105,7 +109,7 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disp
 
   /** The model the next message loads when none is loaded (a file's name without .gguf). */
   private nextModelName(): string | null {
-    if (this.engine.activeModel) return null;
+    if (this.engine.activeModel || this.engine.remote?.label()) return null;
     const preferred = this.engine.preferredModelPath();
     return preferred ? path.basename(preferred).replace(/\.gguf$/i, "") : null;
   }
@@ -242,7 +246,9 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disp
       nextModel: vscode.l10n.t("{0} (loads when you send)"),
       you: vscode.l10n.t("You"),
       assistant: vscode.l10n.t("Hearth"),
-      empty: vscode.l10n.t("Chat with a model that runs on this machine. Nothing leaves it."),
+      empty: this.engine.remote?.label()
+        ? vscode.l10n.t("Chat with {0}, a model on a remote server (settings hearth.remote.*). Your messages go to that server.", this.engine.remote.label()!)
+        : vscode.l10n.t("Chat with a model that runs on this machine. Nothing leaves it."),
       input: vscode.l10n.t("Message to the model"),
       transcript: vscode.l10n.t("Conversation"),
       copy: vscode.l10n.t("Copy"),

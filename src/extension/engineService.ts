@@ -448,6 +448,13 @@ export class EngineService implements vscode.Disposable {
     onProgress: (progress: ReviewProgress) => void,
     token?: vscode.CancellationToken,
   ): Promise<ReviewResult & { model: string }> {
+    const remote = await this.remote?.target();
+    if (remote) {
+      // On the remote engine (hearth.remote.*): the engine process runs the review against it.
+      await this.syncRemote();
+      const result = await this.engine().request("review", { ...request, modelId: "", remote: true }, { signal: toAbortSignal(token), onChunk: onProgress });
+      return { ...result, model: remote.label };
+    }
     const info = await this.requireModel(token);
     const result = await this.engine().request(
       "review",
@@ -518,7 +525,16 @@ export class EngineService implements vscode.Disposable {
     options: { token?: vscode.CancellationToken; onChunk?: (chunk: ChunkOf<M>) => void } = {},
   ): Promise<ResultOf<M>> {
     const signal = toAbortSignal(options.token);
+    await this.syncRemote();
     return this.engine().request(method, params, { ...(signal ? { signal } : {}), ...(options.onChunk ? { onChunk: options.onChunk } : {}) });
+  }
+
+  /** Gives the engine process the remote settings (its reviews and index embeddings use them) when it lacks them. */
+  private async syncRemote(): Promise<void> {
+    if (!this.remote) return;
+    const engine = this.engine();
+    await engine.start();
+    await this.remote.syncEngine(engine.generation, (params) => engine.request("remoteConfigure", params));
   }
 
   async inspect(modelPath: string): Promise<ModelInspection> {

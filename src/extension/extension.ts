@@ -209,6 +209,7 @@ export function activate(context: vscode.ExtensionContext): HearthApi | undefine
     register("hearth.localApiMenu", () => localApi.menu());
     const remoteChat = new RemoteChat(context.secrets);
     engine.remote = remoteChat;
+    context.subscriptions.push(remoteChat.showIn(statusBar));
     register("hearth.setRemoteApiKey", () => remoteChat.setApiKey());
     if (readSettings()["api.startWithVSCode"]) {
       // Asked for by the user: the engine starts now rather than on first use.

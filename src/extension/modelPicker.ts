@@ -21,6 +21,9 @@ interface ModelPick extends vscode.QuickPickItem {
 
 /** Loads the model named by `argument` (a name, a path, a Models view node), or asks which one. */
 export async function selectModelCommand(engine: EngineService, argument?: unknown): Promise<LoadedModelInfo | undefined> {
+  // A remote engine answers: say so rather than list local models as if they would.
+  const remote = argument === undefined ? (engine.remote?.label() ?? null) : null;
+  if (remote !== null && !(await engine.remote!.pickWhileRemote(remote))) return undefined;
   const given = modelNameOf(argument);
   if (given) return loadWithProgress(engine, given);
 

@@ -15,6 +15,8 @@ export type StatusState =
 export class StatusBarController implements vscode.Disposable {
   private readonly item: vscode.StatusBarItem;
   private current: StatusState = { kind: "noModel" };
+  /** The remote model answering ("model @ host:port"), when hearth.remote.* set one. */
+  private remote: string | null = null;
 
   constructor() {
     this.item = vscode.window.createStatusBarItem("hearth.status", vscode.StatusBarAlignment.Right, 100);
@@ -40,11 +42,31 @@ export class StatusBarController implements vscode.Disposable {
     this.render();
   }
 
+  /** Shows the remote model instead of the local one while a remote engine answers (null: local again). */
+  setRemote(label: string | null): void {
+    this.remote = label;
+    this.render();
+  }
+
+  get remoteLabel(): string | null {
+    return this.remote;
+  }
+
   private render(): void {
     const state = this.current;
     this.item.backgroundColor = undefined;
     // After a crash the log and a restart matter most; otherwise the model picker.
     this.item.command = state.kind === "crashed" ? "hearth.showMenu" : "hearth.selectModel";
+    if (this.remote !== null && state.kind !== "crashed") {
+      // Chats and reviews go to the remote; the embedded engine only indexes, so say who answers.
+      this.item.text = `$(remote) ${this.remote}`;
+      this.item.tooltip = vscode.l10n.t(
+        "Hearth: chats and reviews are answered by {0} (a remote engine, settings hearth.remote.*). Click to see it or go back to local models.",
+        this.remote,
+      );
+      this.item.accessibilityInformation = { label: this.item.tooltip };
+      return;
+    }
     switch (state.kind) {
       case "noModel":
         this.item.text = "$(flame) Hearth";

@@ -46,6 +46,7 @@ describe("settings", () => {
       "remote.kind": "openai",
       "remote.url": "https://llm.example.com/v1",
       "remote.model": "qwen2.5-coder:7b",
+      "remote.embeddingModel": "nomic-embed-text",
     };
     assert.deepEqual(resolveSettings((key) => values[key]), values);
   });

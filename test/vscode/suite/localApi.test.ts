@@ -1,12 +1,15 @@
 // Hearth: Start Local API / Stop Local API in real VS Code: the API runs inside the engine
 // process at the address the hearth.api.host setting names, comes back after the engine
 // restarts, and stops on the command. Then the same API serves as a remote engine
-// (hearth.remote.*): Run Prompt answers from it with no model loaded in the extension.
+// (hearth.remote.*): Run Prompt answers from it with no model loaded in the extension, and Review
+// Selection / Review File generate on it with its structured output.
 import * as assert from "node:assert/strict";
+import * as fs from "node:fs";
 import * as net from "node:net";
 import * as path from "node:path";
 import * as vscode from "vscode";
 import type { HearthApi } from "../../../src/extension/extension";
+import type { ReviewRunResult } from "../../../src/extension/reviewCommands";
 
 const extensionId = "hearth-dev.hearth";
 
@@ -55,7 +58,7 @@ describe("Hearth local API in VS Code", function () {
   after(async () => {
     await vscode.commands.executeCommand("hearth.stopApi");
     const configuration = vscode.workspace.getConfiguration("hearth");
-    for (const key of ["api.host", "remote.kind", "remote.url", "remote.model", "maxTokens"]) {
+    for (const key of ["api.host", "remote.kind", "remote.url", "remote.model", "remote.embeddingModel", "maxTokens"]) {
       await configuration.update(key, undefined, vscode.ConfigurationTarget.Global);
     }
   });
@@ -93,5 +96,60 @@ describe("Hearth local API in VS Code", function () {
     assert.equal(api.engine.activeModel, null, "no model was loaded in the extension");
     assert.ok((await api.engine.loadedModels()).some((model) => model.storeName === "remote-tiny:latest"), "the API loaded it");
     await vscode.commands.executeCommand("workbench.action.revertAndCloseActiveEditor");
+  });
+
+  it("names the remote model and server in the status bar, the chat view and a chat answer's footer", async () => {
+    // hearth.remote.* still name this API and remote-tiny (the test before set them).
+    const label = new RegExp(`^remote-tiny @ ${new URL(url).host.replace(/\./g, "\\.")}$`);
+    assert.match(api.statusBar.remoteLabel ?? "", label);
+    assert.match(api.statusBar.text, /^\$\(remote\) remote-tiny @ 127\.0\.0\.1:\d+$/);
+    assert.match(api.statusBar.tooltip, /remote engine/);
+    assert.match(api.chat.state.model ?? "", label);
+    assert.equal(api.chat.state.nextModel, null, "no local model is offered as the next to load");
+    await vscode.commands.executeCommand("hearth.newChat");
+    await api.chat.send("Hello remote");
+    const answer = api.chat.state.messages.at(-1)!;
+    assert.equal(answer.role, "assistant");
+    assert.ok(answer.text.trim().length > 0);
+    assert.match(answer.footer ?? "", /^remote-tiny @ 127\.0\.0\.1:\d+/);
+    assert.equal(api.engine.activeModel, null);
+    // Back to the embedded engine: the status bar and the view stop naming the remote.
+    const configuration = vscode.workspace.getConfiguration("hearth");
+    await configuration.update("remote.kind", "off", vscode.ConfigurationTarget.Global);
+    await waitFor(async () => api.statusBar.remoteLabel === null, "the status bar to drop the remote", 10_000);
+    assert.doesNotMatch(api.statusBar.text, /remote/);
+    assert.equal(api.chat.state.model, null);
+    await configuration.update("remote.kind", "ollama", vscode.ConfigurationTarget.Global);
+    await waitFor(async () => /remote-tiny @/.test(api.statusBar.text), "the status bar to name the remote again", 10_000);
+  });
+
+  it("reviews a selection and a file on the remote engine, findings on the reviewed lines", async function () {
+    this.timeout(300_000);
+    // hearth.remote.* still name this API and remote-tiny (the test before set them).
+    const folder = vscode.workspace.workspaceFolders![0]!.uri.fsPath;
+    const file = path.join(folder, "src", "remoteReview.ts");
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    const code = Array.from({ length: 12 }, (_, i) => `const r${i + 1} = compute(${i + 1});`).join("\n") + "\n";
+    fs.writeFileSync(file, code);
+    try {
+      const editor = await vscode.window.showTextDocument(vscode.Uri.file(file));
+      editor.selection = new vscode.Selection(2, 0, 5, 0); // lines 3–5
+      const selection = await vscode.commands.executeCommand<ReviewRunResult | null>("hearth.reviewSelection");
+      assert.ok(selection);
+      assert.equal(selection.cancelled, false);
+      assert.equal(selection.reviewedLines, 3);
+      assert.match(selection.model, /^remote-tiny @ 127\.0\.0\.1:\d+$/);
+      assert.ok(selection.outputTokens > 0, "the remote model answered");
+      for (const finding of selection.findings) assert.ok(finding.line >= 3 && finding.endLine <= 5, JSON.stringify(finding));
+      const whole = await vscode.commands.executeCommand<ReviewRunResult | null>("hearth.reviewFile", vscode.Uri.file(file));
+      assert.ok(whole);
+      assert.equal(whole.reviewedLines, 12);
+      assert.match(whole.model, /^remote-tiny @ /);
+      for (const finding of whole.findings) assert.ok(finding.path === "src/remoteReview.ts" && finding.endLine <= 12, JSON.stringify(finding));
+      assert.equal(api.engine.activeModel, null, "no model was loaded in the extension for the reviews");
+    } finally {
+      await vscode.commands.executeCommand("workbench.action.closeAllEditors");
+      fs.rmSync(file, { force: true });
+    }
   });
 });
