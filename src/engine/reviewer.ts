@@ -7,6 +7,7 @@
 // the answer to the schema with its own structured output (Ollama's `format`, OpenAI's
 // `response_format` json_schema), and prompt sizes are estimated, as the server's tokenizer is out
 // of reach.
+import { readFileSync } from "node:fs";
 import type { CountTokensParams, CountTokensResult, GenerateParams, GenerateResult, RemoteEngineConfig, ReviewParams, ReviewProgress, ReviewResult } from "../common/engineProtocol";
 import { EngineError } from "../common/engineError";
 import { localize } from "../common/localize";
@@ -111,6 +112,16 @@ export function planReviewFor(engine: ReviewEngine, params: ReviewParams): Revie
   });
 }
 
+/**
+ * For end-to-end tests only: HEARTH_TEST_REVIEW_GRAMMAR names a GBNF file that holds the answers
+ * instead of the findings schema, so the tiny fixture model (which answers with no findings) gives
+ * a known one; its answer is parsed and checked like any other.
+ */
+function testReviewGrammar(): string | undefined {
+  const file = process.env.HEARTH_TEST_REVIEW_GRAMMAR;
+  return file ? readFileSync(file, "utf8") : undefined;
+}
+
 export async function runReview(
   engine: ReviewEngine,
   params: ReviewParams,
@@ -120,6 +131,7 @@ export async function runReview(
   const started = performance.now();
   const plan = planReviewFor(engine, params);
   const schema = findingsJsonSchema({ maxFindings: params.maxFindings ?? 8 });
+  const testGrammar = testReviewGrammar();
   const findings: ReviewFinding[] = [];
   let dropped = 0;
   let unreadableChunks = 0;
@@ -142,7 +154,7 @@ export async function runReview(
           mode: "auto",
           systemPrompt: reviewSystemPrompt,
           options: {
-            jsonSchema: schema,
+            ...(testGrammar ? { grammar: testGrammar } : { jsonSchema: schema }),
             maxTokens: params.maxTokens ?? 1024,
             temperature: params.temperature ?? 0.2,
             ...(params.seed !== undefined ? { seed: params.seed } : {}),
