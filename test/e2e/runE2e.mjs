@@ -4,13 +4,14 @@
 // an untitled Markdown editor; the chat answers; the Models view lists the model installed in the
 // store that hearth.modelsPath points at (prepared before the run) and the loaded one; a Modelfile
 // opens in its language mode with a diagnostic on a misspelt parameter and completion of parameter
-// names. Screenshots of each.
+// names; "Hearth: Review Staged Changes" puts a comment thread on a staged change and Apply Fix
+// changes exactly its line (reviewE2e.mjs). Screenshots of each.
 //
 // Env: HEARTH_E2E_EXTENSION_PATH  extension folder to load (default: this repository)
 //      HEARTH_TEST_RESULTS_FILE   counts JSON (default .test-artifacts/results/e2e.json)
 //      HEARTH_E2E_MODEL           model for "hearth.defaultModel" (default test/fixtures/.generated/tiny-llama.gguf)
 //      HEARTH_UPDATE_SCREENSHOTS=1  also copy the screenshots to media/screenshots/ (run-prompt, models,
-//                                   modelfile)
+//                                   modelfile, review-thread)
 //      HEARTH_E2E_TIMEOUT_MS      bound on the whole run (default 10 min)
 //      HEARTH_HEADED=1            show the browser (needs a display)
 import * as fs from "node:fs";
@@ -40,6 +41,7 @@ import {
   waitUntil,
   workbenchSelectors,
 } from "./workbenchDriver.mjs";
+import { prepareReviewWorkspace, reviewChecks } from "./reviewE2e.mjs";
 
 // ------------------------------------------------------------------ knobs that may need adjusting
 const SELECTORS = {
@@ -107,6 +109,7 @@ const mediaModelsScreenshot = path.join(repoRoot, "media/screenshots/models.png"
 const modelfileScreenshotFile = path.join(screenshotDir, "modelfile.png");
 const mediaModelfileScreenshot = path.join(repoRoot, "media/screenshots/modelfile.png");
 const consoleLogFile = path.join(artifactsDir, "logs/e2e-workbench-console.log");
+const reviewScreenshotFile = path.join(screenshotDir, "review-thread.png");
 
 const rel = (p) => path.relative(repoRoot, p) || ".";
 
@@ -119,11 +122,13 @@ const checks = [
       ctx.server = await startCodeServer({
         workspace: ctx.workspace,
         label: "e2e",
-        env: { HEARTH_HOME: ctx.hearthHome },
+        env: { HEARTH_HOME: ctx.hearthHome, ...ctx.reviewEnv },
         settings: {
           "hearth.defaultModel": modelPath,
           "hearth.threads": 1,
           "hearth.modelsPath": ctx.modelsStore,
+          // The fixture's byte-level vocabulary spends a token per character: room for a review's instructions.
+          "hearth.contextSize": 4096,
         },
       });
     },
@@ -411,6 +416,7 @@ const checks = [
       }
     },
   },
+  ...reviewChecks({ screenshotFile: reviewScreenshotFile, paletteTimeoutMs: TIMEOUTS.palette, rel }),
 ];
 
 // ----------------------------------------------------------------------------------------- runner
@@ -431,6 +437,8 @@ async function main() {
     workspace: makeTempDir("e2e-ws"),
     hearthHome: makeTempDir("e2e-home"),
     modelsStore: makeTempDir("e2e-models"),
+    scratch: makeTempDir("e2e-scratch"),
+    reviewEnv: {},
     closers: [],
     server: null,
     context: null,
@@ -441,6 +449,7 @@ async function main() {
   if (fs.existsSync(fixtureWorkspace)) fs.cpSync(fixtureWorkspace, ctx.workspace, { recursive: true });
   console.log(`[test:e2e] model store ${ctx.modelsStore}: ${prepareModelStore(ctx.modelsStore, modelPath, INSTALLED_MODEL)}`);
   fs.writeFileSync(path.join(ctx.workspace, "Modelfile"), MODELFILE);
+  ctx.reviewEnv = prepareReviewWorkspace(ctx.workspace, ctx.scratch);
 
   let results;
   let failed = false;
@@ -460,6 +469,7 @@ async function main() {
     removeDir(ctx.workspace);
     removeDir(ctx.hearthHome);
     removeDir(ctx.modelsStore);
+    removeDir(ctx.scratch);
   }
 
   writeResults(resultsFile, results);

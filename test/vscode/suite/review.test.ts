@@ -43,18 +43,6 @@ function resource(uri: vscode.Uri): vscode.SourceControlResourceState {
   return { resourceUri: uri };
 }
 
-/** Asks the runner for a screenshot of the workbench and waits until it is written. */
-async function screenshot(name: string): Promise<void> {
-  const extension = vscode.extensions.getExtension(extensionId)!;
-  const file = path.join(extension.extensionPath, ".test-artifacts", "screenshots", name);
-  const asked = Date.now();
-  await new Promise((resolve) => setTimeout(resolve, 1500)); // let the comment widgets render
-  console.log(`[hearth-screenshot] ${name}`);
-  await waitFor(() => fs.existsSync(file) && fs.statSync(file).mtimeMs >= asked, `the screenshot ${name}`, 20_000).catch(() => {
-    // Outside the code-server runner nobody takes it: the test goes on without.
-  });
-}
-
 describe("Code review in VS Code", function () {
   this.timeout(240_000);
   let api: HearthApi;
@@ -172,11 +160,6 @@ describe("Code review in VS Code", function () {
       diagnostics.map((d) => [d.range.start.line, d.severity]),
       [[3, vscode.DiagnosticSeverity.Error], [8, vscode.DiagnosticSeverity.Information]],
     );
-
-    // A screenshot of the threads in the editor (taken by the runner, which watches the console).
-    const shown = await vscode.window.showTextDocument(uri, { preview: false });
-    shown.revealRange(new vscode.Range(0, 0, 11, 0), vscode.TextEditorRevealType.AtTop);
-    await screenshot("review-thread.png");
 
     // Quick fixes on the diagnostic.
     const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>("vscode.executeCodeActionProvider", uri, new vscode.Range(3, 0, 3, 1));
