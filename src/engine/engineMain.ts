@@ -170,7 +170,11 @@ async function handle(request: EngineRequestMessage, signal: AbortSignal, onChun
     case "storeCreate":
       return engine.storeCreate(request.params, onProgress, signal);
     case "indexBuild":
-      return indexes.build(withRemoteEmbedding(request.params, remote), onIndexProgress, signal);
+      return indexes.build(
+        await withRemoteEmbedding(request.params, remote, async () => (await indexes.status(request.params.storeDir)).embeddingModel),
+        onIndexProgress,
+        signal,
+      );
     case "indexUpdateFiles":
       return indexes.updateFiles(request.params, onIndexProgress, signal);
     case "indexSearch":

@@ -154,7 +154,7 @@ describe("remote engine client (a second Hearth as the remote)", function () {
       const remoteName = remoteEmbeddingModelName(config)!;
       assert.equal(remoteName, `tiny-embed @ ${new URL(url).host}`);
 
-      const built = await indexes.build(withRemoteEmbedding(params, config), () => undefined);
+      const built = await indexes.build(await withRemoteEmbedding(params, config, async () => (await indexes.status(storeDir)).embeddingModel), () => undefined);
       assert.equal(built.status.embeddingModel, remoteName, "the index records the remote model and server");
       assert.equal(built.status.dimensions, 64);
       assert.equal(built.chunksEmbedded, 3);
@@ -172,7 +172,7 @@ describe("remote engine client (a second Hearth as the remote)", function () {
 
       // Built again on the same remote: nothing to embed.
       const before = backend.total();
-      const again = await indexes.build(withRemoteEmbedding(params, config), () => undefined);
+      const again = await indexes.build(await withRemoteEmbedding(params, config, async () => (await indexes.status(storeDir)).embeddingModel), () => undefined);
       assert.equal(again.chunksEmbedded, 0);
       assert.equal(backend.total(), before + 0);
 
@@ -181,7 +181,7 @@ describe("remote engine client (a second Hearth as the remote)", function () {
       const fallback = await indexes.search({ storeDir, query: "mixColors", k: 3 });
       assert.deepEqual([fallback.mode, fallback.results[0]?.path], ["keyword", "src/colors.ts"]);
       await assert.rejects(indexes.search({ storeDir, query: "mixColors", k: 3, mode: "vector" }), /not Hearth's remote engine now/);
-      const localBuild = await indexes.build(withRemoteEmbedding(params, config), () => undefined);
+      const localBuild = await indexes.build(await withRemoteEmbedding(params, config, async () => (await indexes.status(storeDir)).embeddingModel), () => undefined);
       assert.equal(localBuild.status.embeddingModel, "tiny-embed");
       assert.equal(localBuild.chunksEmbedded, 3, "switching from the remote model re-embeds everything");
       const localHits = await indexes.search({ storeDir, query, k: 3, mode: "vector" });
@@ -263,6 +263,10 @@ describe("remote engine client (a second Hearth as the remote)", function () {
       await client.request("remoteConfigure", { remote: null });
       const keywordOnly = await client.request("indexSearch", { storeDir, query: "mixColors", k: 2 });
       assert.equal(keywordOnly.mode, "keyword");
+      // A build that names no model, with the remote gone, goes back to keywords rather than failing.
+      const rebuilt = await client.request("indexBuild", { roots: [root], storeDir });
+      assert.equal(rebuilt.status.embeddingModel, null);
+      assert.equal(rebuilt.chunksEmbedded, 0);
       assert.ok(logs.some((entry) => /remote engine: ollama at/.test(entry.message)));
       assert.ok(!logs.some((entry) => entry.message.includes(secret)), "the API key never reaches the log");
     } finally {

@@ -32,10 +32,22 @@ export function isRemoteEmbeddingModel(model: string): boolean {
   return model.includes(remoteMarker);
 }
 
-/** An index build's params with the remote's embedding model, when the remote has one. */
-export function withRemoteEmbedding(params: IndexBuildParams, config: RemoteEngineConfig | null): IndexBuildParams {
+/**
+ * An index build's params for the remote set now: its embedding model, when it has one. Without
+ * one, a build that names no model keeps the index's own, except a remote model no longer set
+ * (`indexModel`, read only then): its vectors cannot be matched by a query any more, so the index
+ * goes back to keywords rather than failing every build.
+ */
+export async function withRemoteEmbedding(
+  params: IndexBuildParams,
+  config: RemoteEngineConfig | null,
+  indexModel: () => Promise<string | null>,
+): Promise<IndexBuildParams> {
   const name = remoteEmbeddingModelName(config);
-  return name ? { ...params, embeddingModel: name } : params;
+  if (name) return { ...params, embeddingModel: name };
+  if (params.embeddingModel !== undefined) return params;
+  const current = await indexModel();
+  return current !== null && isRemoteEmbeddingModel(current) ? { ...params, embeddingModel: "none" } : params;
 }
 
 /**
