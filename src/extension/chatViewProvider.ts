@@ -307,7 +307,7 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disp
         this.postState(surface);
         break;
       case "send":
-        await this.send(message.text);
+        await this.send(message.text, surface);
         break;
       case "stop":
         this.stop();
@@ -504,6 +504,7 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disp
   private async resolveReferences(parsed: ParsedReferences): Promise<{ files: ChatAttachment[]; folders: Array<{ typed: string; fsPath: string }> } | null> {
     const files: Array<Omit<ChatAttachment, "tokens">> = [];
     const folders: Array<{ typed: string; fsPath: string }> = [];
+    if (parsed.references.length === 0) return { files: [], folders };
     for (const reference of parsed.references) {
       try {
         if (reference.badRange !== undefined) {
@@ -679,21 +680,22 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disp
    * Sends `text` (with what is attached) as the user's next message; resolves when the answer has
    * finished.
    */
-  async send(text: string): Promise<void> {
+  async send(text: string, from?: Surface): Promise<void> {
     await this.ensureLoaded();
     // A message sent while an answer streams (say, from the other chat surface) waits its turn:
     // it is never dropped.
-    const turn = this.queue.then(() => this.sendNow(text));
+    const turn = this.queue.then(() => this.sendNow(text, from));
     this.queue = turn.catch(() => undefined);
     return turn;
   }
 
-  private async sendNow(text: string): Promise<void> {
+  private async sendNow(text: string, from?: Surface): Promise<void> {
     const parsed = parseChatReferences(text);
     const referenced = await this.resolveReferences(parsed);
     if (!referenced) {
-      // A #file or #folder that cannot be used: nothing is sent, the message goes back to be fixed.
-      this.post({ type: "restoreDraft", text });
+      // A #file or #folder that cannot be used: nothing is sent, the message goes back (into the
+      // composer it came from) to be fixed.
+      this.post({ type: "restoreDraft", text }, from);
       return;
     }
     let attachments = [...this.attachments, ...referenced.files];

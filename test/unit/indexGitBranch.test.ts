@@ -100,6 +100,7 @@ describe("workspace index across a git branch switch", function () {
     // 5 modules of 2 functions and the README; .git is never indexed.
     assert.equal(first.filesIndexed, 6);
     assert.equal(first.chunksEmbedded, first.status.chunks);
+    assert.equal(first.status.chunks, 11, "two chunks a module, one for the README");
     assert.deepEqual(embeddedFrom(), ["?", "alpha", "bravo", "charlie", "delta", "echo"]);
   });
 
@@ -119,7 +120,7 @@ describe("workspace index across a git branch switch", function () {
     assert.equal(update.chunksEmbedded, 4);
     assert.equal(backend.embedded.length, 4);
     assert.deepEqual(embeddedFrom(), ["bravo", "foxtrot"]);
-    assert.equal(update.status.files, 6);
+    assert.deepEqual([update.status.files, update.status.chunks], [6, 11]);
 
     // Searches answer from the new branch.
     assert.equal((await hitPaths("foxtrotStart"))[0], "src/foxtrot.ts");
