@@ -126,19 +126,17 @@ function repositoryHint(args: readonly unknown[]): vscode.Uri | undefined {
  */
 async function gatherScmFiles(uris: readonly vscode.Uri[], title?: string): Promise<Gathered | null> {
   const { root, git } = await rootFor(uris[0]!);
+  const base = root.path.endsWith("/") ? root.path : `${root.path}/`;
+  const files = uris.filter((uri) => uri.path.startsWith(base)).map((uri) => relativePath(root, uri));
+  // One diff for several files (the working tree's, rename-aware); one file asks for its own.
+  const diffText = git ? await git.workingTreeDiff(files.length === 1 ? files[0] : undefined) : "";
+  const byPath = new Map(parseUnifiedDiff(diffText).map((diff) => [diff.newPath ?? diff.oldPath!, diff] as const));
   const targets: ReviewTarget[] = [];
-  const files: string[] = [];
-  for (const uri of uris) {
-    const file = relativePath(root, uri);
-    if (file === uri.path) continue; // not under this repository
-    files.push(file);
-    const fromDiff = git ? await diffTargets(await git.workingTreeDiff(file), (changed) => readText(vscode.Uri.joinPath(root, ...changed.split("/")))) : [];
-    if (fromDiff.length > 0) {
-      targets.push(...fromDiff);
-      continue;
-    }
-    const content = await readText(uri);
-    if (content !== null) targets.push({ path: file, language: languageForPath(file), content });
+  for (const file of files) {
+    const diff = byPath.get(file);
+    const content = diff?.deleted || diff?.binary ? null : await readText(vscode.Uri.joinPath(root, ...file.split("/")));
+    if (diff) targets.push({ path: file, language: languageForPath(file), content, diff });
+    else if (content !== null) targets.push({ path: file, language: languageForPath(file), content });
   }
   const named = title ?? (files.length === 1 ? files[0]! : vscode.l10n.t("{0} changed files", files.length));
   return { root, title: named, targets };
