@@ -365,6 +365,24 @@ const checks = [
       ctx.note = `${borders.length} elements with borders`;
     },
   },
+  {
+    name: "a #file that is not in the workspace is named in a notice, and the message comes back into the composer unsent",
+    async run(ctx) {
+      const { chat } = ctx;
+      await chat.locator("#new-chat").click();
+      await waitUntil(async () => (await chat.locator(".message").count()) === 0, "an empty conversation");
+      const prompt = chat.locator("#prompt");
+      const text = "Explain #file:missing.py";
+      await prompt.fill(text);
+      await chat.locator("#send").click();
+      const notice = chat.locator(".message.notice", { hasText: "There is no file missing.py in the workspace" });
+      await notice.waitFor({ state: "visible", timeout: 30_000 });
+      await waitUntil(async () => (await prompt.inputValue()) === text, "the message back in the composer", 10_000);
+      if ((await chat.locator(".message.user").count()) !== 0) throw new Error("the message was sent");
+      await prompt.fill("");
+      ctx.note = normalize(await notice.innerText()).slice(0, 120);
+    },
+  },
 ];
 
 async function main() {
