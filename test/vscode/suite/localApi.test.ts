@@ -98,6 +98,36 @@ describe("Hearth local API in VS Code", function () {
     await vscode.commands.executeCommand("workbench.action.revertAndCloseActiveEditor");
   });
 
+  it("indexes the workspace with the remote's embedding model when hearth.remote.embeddingModel names one", async function () {
+    this.timeout(300_000);
+    // hearth.remote.* still name this API and remote-tiny (the test before set them).
+    const extension = vscode.extensions.getExtension(extensionId)!;
+    await api.engine.importModel({ path: path.join(extension.extensionPath, "test", "fixtures", ".generated", "tiny-bert-embed.gguf"), name: "remote-embed", mode: "link" });
+    const folder = vscode.workspace.workspaceFolders![0]!.uri.fsPath;
+    const file = path.join(folder, "src", "remoteIndexed.ts");
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    fs.writeFileSync(file, "export function blendColours(a: string, b: string): string {\n  return a + b;\n}\n");
+    const configuration = vscode.workspace.getConfiguration("hearth");
+    await configuration.update("remote.embeddingModel", "remote-embed", vscode.ConfigurationTarget.Global);
+    try {
+      const built = await api.workspaceIndex.index(true);
+      assert.ok(built, "the index was built");
+      assert.match(built.status.embeddingModel ?? "", /^remote-embed @ 127\.0\.0\.1:\d+$/);
+      assert.ok(built.chunksEmbedded >= 1);
+      // A vector search embeds the query on the remote too (it throws when it cannot).
+      const vector = await api.engine.indexRequest("indexSearch", { storeDir: api.workspaceIndex.storeDir(), query: "blend colours", k: 3, mode: "vector" });
+      assert.equal(vector.mode, "vector");
+      assert.ok(vector.results.length > 0 && vector.results.every((hit) => hit.vectorRank !== null));
+      const passages = await api.workspaceIndex.retrieve("blendColours");
+      assert.ok(passages?.some((passage) => passage.content.includes("blendColours")), JSON.stringify(passages?.map((p) => p.label)));
+      assert.ok((await api.engine.loadedModels()).some((model) => model.storeName === "remote-embed:latest"), "the API loaded the embedding model");
+    } finally {
+      await configuration.update("remote.embeddingModel", undefined, vscode.ConfigurationTarget.Global);
+      await api.workspaceIndex.clear();
+      fs.rmSync(file, { force: true });
+    }
+  });
+
   it("names the remote model and server in the status bar, the chat view and a chat answer's footer", async () => {
     // hearth.remote.* still name this API and remote-tiny (the test before set them).
     const label = new RegExp(`^remote-tiny @ ${new URL(url).host.replace(/\./g, "\\.")}$`);
