@@ -23,8 +23,11 @@ interface CliRun {
 
 const home = fs.mkdtempSync(path.join(os.tmpdir(), "hearth-cli-index-"));
 
-/** `killWhen`: SIGKILL the process `delayMs` after `text` appears on its stderr. */
-function runCli(args: string[], options: { killWhen?: { text: string; delayMs: number } } = {}): Promise<CliRun> {
+/**
+ * `killWhen`: SIGKILL the process `delayMs` after `text` appears on its stderr, or (`temporaryIn`)
+ * as soon as a temporary file shows up in that folder or below it: a write in progress.
+ */
+function runCli(args: string[], options: { killWhen?: { text: string; delayMs: number } | { temporaryIn: string } } = {}): Promise<CliRun> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [cliPath, ...args], {
       env: { ...process.env, HEARTH_LOCALE: "en", HEARTH_HOME: home, HEARTH_MODELS_PATH: "", HEARTH_THREADS: "1", HEARTH_GPU: "off" },
@@ -34,13 +37,20 @@ function runCli(args: string[], options: { killWhen?: { text: string; delayMs: n
     let stderr = "";
     child.stdout.on("data", (data: Buffer) => (stdout += data.toString("utf8")));
     let timer: NodeJS.Timeout | null = null;
+    const kill = options.killWhen;
+    const watcher =
+      kill && "temporaryIn" in kill
+        ? fs.watch(kill.temporaryIn, { recursive: true }, (_event, name) => {
+            if (name?.includes(".tmp-")) child.kill("SIGKILL");
+          })
+        : null;
     child.stderr.on("data", (data: Buffer) => {
       stderr += data.toString("utf8");
-      const kill = options.killWhen;
-      if (kill && !timer && stderr.includes(kill.text)) timer = setTimeout(() => child.kill("SIGKILL"), kill.delayMs);
+      if (kill && "text" in kill && !timer && stderr.includes(kill.text)) timer = setTimeout(() => child.kill("SIGKILL"), kill.delayMs);
     });
     child.on("error", reject);
     child.on("close", (code, signal) => {
+      watcher?.close();
       if (timer) clearTimeout(timer);
       resolve({ code, signal, stdout, stderr });
     });
@@ -235,8 +245,11 @@ describe("hearth index and hearth search", function () {
       for (let n = round % 3; n < files; n += 3) {
         fs.appendFileSync(path.join(root, "src", `dir${n % 10}`, `file${n}.ts`), `// round ${round}\n`);
       }
-      // Killed while it saves: a few milliseconds after it says so, a different moment each round.
-      const run = await runCli(["index", root, "--embedding-model", "none"], { killWhen: { text: "saving…", delayMs: round % 10 } });
+      // Killed while it saves: in even rounds the moment a shard's or the manifest's temporary file
+      // appears (a write in progress), in odd ones a few milliseconds after it says it saves.
+      const run = await runCli(["index", root, "--embedding-model", "none"], {
+        killWhen: round % 2 === 0 ? { temporaryIn: storeDir } : { text: "saving…", delayMs: round % 10 },
+      });
       if (run.signal === "SIGKILL") killed++;
       else assert.equal(run.code, 0, run.stderr);
       if (temporaryFiles(storeDir).length > 0) caughtWriting++;
