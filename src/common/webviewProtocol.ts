@@ -100,8 +100,8 @@ export type HostToWebviewMessage =
   | { type: "showHistory" }
   /** The answer to `completePaths` with that id: workspace-relative paths, best first. */
   | { type: "pathCompletions"; id: string; kind: "file" | "folder"; paths: string[] }
-  /** A message the host did not send (a `#file` it could not attach): back into the composer to fix. */
-  | { type: "restoreDraft"; text: string };
+  /** A message the host did not send (a `#file` it could not attach): back into the composer to fix (`editing`: as an edit of the last message). */
+  | { type: "restoreDraft"; text: string; editing?: boolean };
 
 /** The longest prompt the view accepts in one message (characters). */
 export const maxPromptLength = 200_000;

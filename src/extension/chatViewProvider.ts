@@ -54,6 +54,11 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disp
   private attachments: ChatAttachment[] = [];
   /** @workspace's passages, from the workspace index (see setWorkspaceRetriever). */
   private workspaceRetriever: WorkspaceRetriever | null = null;
+  /**
+   * The chips the last question took from the composer (this window only), so an edit that changes
+   * its #file/#folder references keeps them while it reads the new references.
+   */
+  private lastComposerAttachments: { id: string; attachments: ChatAttachment[] } | null = null;
   /** The workspace's files for `#file:`/`#folder:` suggestions (from findFiles, honouring files.exclude). */
   private workspaceFiles: { at: number; files: Promise<string[]> } | null = null;
   private running: vscode.CancellationTokenSource | null = null;
@@ -698,26 +703,30 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disp
       this.post({ type: "restoreDraft", text }, from);
       return;
     }
-    let attachments = [...this.attachments, ...referenced.files];
+    const composer = this.attachments;
     this.attachments = [];
     this.postAttachments();
-    if (referenced.folders.length > 0) {
-      attachments = [...attachments, ...(await this.workspacePassages(parsed.query || text, referenced.folders))];
-    } else if (/(^|\s)@workspace\b/.test(text)) {
-      attachments = [...attachments, ...(await this.workspacePassages(text.replace(/(^|\s)@workspace\b/g, " ").trim() || text))];
-    }
+    const attachments = [...composer, ...referenced.files, ...(await this.retrievedFor(text, parsed, referenced.folders))];
     const prompt = buildPrompt(text, attachments);
     const question = this.addMessage({
       role: "user",
       text,
       ...(attachments.length > 0 ? { attachments: attachments.map(attachmentView), prompt } : {}),
     });
+    this.lastComposerAttachments = { id: question.id, attachments: composer };
     if (!this.session.titleFixed && !this.session.title) {
       // The first question names the conversation: the view's title changes with it.
       this.session.title = titleFromText(text);
       this.postState();
     }
     await this.answer(question);
+  }
+
+  /** Passages for a message: from under its #folder references, or from the whole index for @workspace. */
+  private async retrievedFor(text: string, parsed: ParsedReferences, folders: Array<{ typed: string; fsPath: string }>): Promise<ChatAttachment[]> {
+    if (folders.length > 0) return this.workspacePassages(parsed.query || text, folders);
+    if (/(^|\s)@workspace\b/.test(text)) return this.workspacePassages(text.replace(/(^|\s)@workspace\b/g, " ").trim() || text);
+    return [];
   }
 
   /** Answers the last question again (the previous answer goes). */
@@ -741,6 +750,11 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disp
       return;
     }
     const old = this.session.messages[index]!;
+    const parsed = parseChatReferences(text);
+    if (referenceKey(parsed, text) !== referenceKey(parseChatReferences(old.text), old.text)) {
+      await this.editWithNewReferences(index, old, text, parsed);
+      return;
+    }
     await this.rewindTo(index);
     const question = this.addMessage({
       role: "user",
@@ -748,6 +762,32 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disp
       ...(old.attachments ? { attachments: old.attachments } : {}),
       ...(old.prompt !== undefined ? { prompt: old.prompt.slice(0, old.prompt.length - old.text.length) + text } : {}),
     });
+    if (this.lastComposerAttachments?.id === old.id) this.lastComposerAttachments = { id: question.id, attachments: this.lastComposerAttachments.attachments };
+    if (!this.session.titleFixed && index === 0) this.session.title = titleFromText(text);
+    await this.answer(question);
+  }
+
+  /**
+   * An edit that changes the question's #file/#folder references (or @workspace): they are read
+   * again, and the composer's chips it was sent with stay (after a window reload those are not
+   * known any more, and only the references are attached). A reference that cannot be used leaves
+   * the conversation as it was and puts the edit back in the composer.
+   */
+  private async editWithNewReferences(index: number, old: ChatMessageView, text: string, parsed: ParsedReferences): Promise<void> {
+    const referenced = await this.resolveReferences(parsed);
+    if (!referenced) {
+      this.post({ type: "restoreDraft", text, editing: true });
+      return;
+    }
+    const composer = this.lastComposerAttachments?.id === old.id ? this.lastComposerAttachments.attachments : [];
+    await this.rewindTo(index);
+    const attachments = [...composer, ...referenced.files, ...(await this.retrievedFor(text, parsed, referenced.folders))];
+    const question = this.addMessage({
+      role: "user",
+      text,
+      ...(attachments.length > 0 ? { attachments: attachments.map(attachmentView), prompt: buildPrompt(text, attachments) } : {}),
+    });
+    this.lastComposerAttachments = { id: question.id, attachments: composer };
     if (!this.session.titleFixed && index === 0) this.session.title = titleFromText(text);
     await this.answer(question);
   }
@@ -897,6 +937,11 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disp
     }
     for (const disposable of this.disposables.splice(0)) disposable.dispose();
   }
+}
+
+/** What a message asks to attach by itself: its #file/#folder tokens and @workspace. */
+function referenceKey(parsed: ParsedReferences, text: string): string {
+  return JSON.stringify([parsed.references.map((reference) => reference.raw), /(^|\s)@workspace\b/.test(text)]);
 }
 
 function lastQuestionIndex(messages: readonly ChatMessageView[]): number {

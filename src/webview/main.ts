@@ -733,7 +733,9 @@ window.addEventListener("message", (event: MessageEvent<HostToWebviewMessage>) =
       // Only into an empty composer: never over what the user has typed since.
       if (!input.value.trim()) {
         input.value = message.text;
+        editing = message.editing === true;
         saveViewState();
+        renderToolbar();
         input.focus();
       }
       break;

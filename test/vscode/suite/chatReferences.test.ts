@@ -96,6 +96,30 @@ describe("#file and #folder in the chat", function () {
     assert.ok(!range?.includes("const one") && !range?.includes("const four"), "only the range's lines");
   });
 
+  it("an edit that changes a #file reads the new file, keeping the chips sent from the composer; a bad one leaves the conversation as it was", async () => {
+    await api.chat.newChat();
+    const editor = await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(path.join(workspace, "refs", "alpha", "pricing.ts")));
+    editor.selection = new vscode.Selection(1, 0, 1, 20);
+    await api.chat.attachContext("selection");
+    await api.chat.send("What is #file:refs/lines.ts:1 next to this?");
+    assert.ok(api.chat.modelHistory()[0]!.text.includes("const one = 1;"));
+    await api.chat.editLast("What is #file:refs/lines.ts:4 next to this?");
+    const edited = api.chat.modelHistory()[0]!.text;
+    assert.ok(edited.includes("refs/lines.ts:4\n```typescript\nconst four = 4;\n```"), edited);
+    assert.ok(!edited.includes("const one"), "the old reference's text is gone");
+    assert.ok(edited.includes("refs/alpha/pricing.ts:2\n```typescript\n  // alpha pricing\n```"), "the selection chip stays");
+    assert.deepEqual(
+      api.chat.state.messages.filter((message) => message.role === "user").map((message) => message.text),
+      ["What is #file:refs/lines.ts:4 next to this?"],
+    );
+
+    await api.chat.editLast("What is #file:refs/gone.ts next to this?");
+    assert.match(notices().at(-1) ?? "", /There is no file refs\/gone\.ts in the workspace/);
+    assert.ok(api.chat.modelHistory()[0]!.text.includes("const four = 4;"), "the edited question and its answer stay");
+    assert.equal(api.chat.state.messages.filter((message) => message.role === "user")[0]!.text, "What is #file:refs/lines.ts:4 next to this?");
+    await vscode.commands.executeCommand("workbench.action.closeAllEditors");
+  });
+
   it("keeps a message with a path outside the workspace, a missing one or a bad range out, and says why", async () => {
     fs.writeFileSync(path.join(path.dirname(workspace), "outside-refs.ts"), "export const outside = 1;\n");
     for (const [text, said] of [
