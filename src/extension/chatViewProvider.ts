@@ -843,7 +843,7 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disp
       }
     } catch (error) {
       if (isEngineError(error, "cancelled")) {
-        answer.footer = [this.engine.activeModel?.name ?? "", vscode.l10n.t("stopped")].filter(Boolean).join(" · ");
+        answer.footer = [this.engine.remote?.label() ?? this.engine.activeModel?.name ?? "", vscode.l10n.t("stopped")].filter(Boolean).join(" · ");
       } else {
         this.appendNotice(errorText(error), true);
       }
