@@ -242,7 +242,7 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disp
 
   private strings(): Record<string, string> {
     return {
-      placeholder: vscode.l10n.t("Ask {0} anything. Enter sends, Shift+Enter adds a line, ↑ edits your last message, Esc stops.", this.engine.activeModel?.name ?? vscode.l10n.t("the model")),
+      placeholder: vscode.l10n.t("Ask {0} anything. Enter sends, Shift+Enter adds a line, ↑ edits your last message, Esc stops.", this.engine.remote?.label() ?? this.engine.activeModel?.name ?? vscode.l10n.t("the model")),
       send: vscode.l10n.t("Send"),
       stop: vscode.l10n.t("Stop"),
       newChat: vscode.l10n.t("New Chat"),
