@@ -5,7 +5,8 @@
 //  3. query latency at 10k chunks (and 100k with HEARTH_BENCH_100K=1; HEARTH_BENCH_ONLY=query runs
 //     this part alone) vs a plain Float32Array
 //     dot-product scan of the same vectors, for the vector ranking alone and for a whole hybrid
-//     search (keyword + vector + fusion);
+//     search (keyword + vector + fusion); with the index's save and load times, its size on disk
+//     and the RSS a load adds (the vectors are its floor);
 //  4. peak RSS while indexing;
 //  5. chat time-to-first-token while indexing vs idle (same engine, same model).
 // The embedding model is the fixture BERT unless HEARTH_BENCH_EMBED_MODEL names a .gguf.
@@ -17,6 +18,7 @@ import { IndexData, loadIndex } from "../src/engine/indexer/indexStore";
 import { llamaEmbeddingBackend } from "../src/engine/indexer/llamaEmbeddingBackend";
 import { WorkspaceIndexes, embedBatchSize, vectorSearch } from "../src/engine/indexer/workspaceIndexes";
 import type { EmbeddingBackend } from "../src/engine/indexer/workspaceIndexes";
+import { readShard } from "../src/engine/indexer/vectraShard";
 import { LlamaEngine } from "../src/engine/llamaEngine";
 import { ensureFixtureModels } from "../test/fixtures/fixtureModels";
 
@@ -160,8 +162,25 @@ async function queryBench(size: number): Promise<void> {
   };
   let vectorAt = 0;
   const fakeBackend: EmbeddingBackend = { embed: async () => [[...queryVectors[vectorAt % queries]!]] };
-  // Saved and searched as the engine would (the first round loads it).
+  // Saved, loaded and searched as the engine would.
+  await readShard(path.join(dir, "warm-up")); // vectra's module loads outside the timings
+  const saveStart = performance.now();
   await data.save();
+  const saveMs = performance.now() - saveStart;
+  const diskBytes = await data.diskSize();
+  const rssBefore = process.memoryUsage().rss;
+  let peakRss = rssBefore;
+  const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 5);
+  const loadStart = performance.now();
+  const loaded = await loadIndex(dir, false);
+  const loadMs = performance.now() - loadStart;
+  clearInterval(sampler);
+  peakRss = Math.max(peakRss, process.memoryUsage().rss);
+  if (loaded.data.chunkCount !== size) throw new Error(`loaded ${loaded.data.chunkCount} of ${size} chunks`);
+  console.log(
+    `index of ${size} chunks × ${dimensions}-d: save ${saveMs.toFixed(0)} ms, load ${loadMs.toFixed(0)} ms, ${(diskBytes / 1e6).toFixed(1)} MB on disk ` +
+      `(vectors alone ${((size * dimensions * 4) / 1e6).toFixed(1)} MB), load peak RSS +${((peakRss - rssBefore) / 1048576).toFixed(0)} MB (peak ${(peakRss / 1048576).toFixed(0)} MB)`,
+  );
   const indexes = new WorkspaceIndexes(fakeBackend);
   for (let round = 0; round < 2; round++) {
     for (let q = 0; q < queries; q++) {
@@ -170,7 +189,7 @@ async function queryBench(size: number): Promise<void> {
       const floor = plainScan(query);
       const scan = performance.now() - start;
       start = performance.now();
-      const ours = vectorSearch(data, query, k);
+      const ours = vectorSearch(loaded.data, query, k);
       const mine = performance.now() - start;
       vectorAt = q;
       start = performance.now();
