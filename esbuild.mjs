@@ -31,11 +31,21 @@ const vectraShared = {
     build.onResolve({ filter: /^vectra$/ }, () => ({ path: "./vectra.js", external: true }));
   },
 };
+// pdfjs-dist (~1.45 MB) likewise: dist/pdfjs.js, built from src/engine/indexer/pdfjsModules.ts and
+// required by the engine and the CLI when they read their first PDF, instead of a copy in each.
+/** @type {esbuild.Plugin} */
+const pdfjsShared = {
+  name: "pdfjs-shared",
+  setup(build) {
+    build.onResolve({ filter: /\/pdfjsModules$/ }, () => ({ path: "./pdfjs.js", external: true }));
+  },
+};
 
 /** @type {esbuild.BuildOptions[]} */
 const builds = [
   { ...nodeCommon, entryPoints: { extension: "src/extension/extension.ts" }, outdir: "dist", plugins: [vectraShared] },
-  { ...nodeCommon, entryPoints: { engine: "src/engine/engineMain.ts" }, outdir: "dist", plugins: [vectraShared] },
+  { ...nodeCommon, entryPoints: { engine: "src/engine/engineMain.ts" }, outdir: "dist", plugins: [vectraShared, pdfjsShared] },
+  { ...nodeCommon, entryPoints: { pdfjs: "src/engine/indexer/pdfjsModules.ts" }, outdir: "dist" },
   {
     ...nodeCommon,
     stdin: {
@@ -51,7 +61,7 @@ const builds = [
   },
   {
     ...nodeCommon,
-    plugins: [vectraShared],
+    plugins: [vectraShared, pdfjsShared],
     entryPoints: { cli: "src/cli/cli.ts" },
     outdir: "dist",
     banner: { js: "#!/usr/bin/env node" },

@@ -18,7 +18,8 @@
 //      (hearth-<version>-<t>-gpu.vsix with --with-gpu);
 //   5. a smoke test when the target is this machine: the .vsix is unpacked to a temp folder and its
 //      own dist/cli.js runs a prompt on a tiny model, which proves that node-llama-cpp and its
-//      binary load from the packaged node_modules.
+//      binary load from the packaged node_modules, then indexes and searches a folder with a PDF,
+//      which proves that the shared bundles dist/vectra.js and dist/pdfjs.js load from the package.
 // `--with-gpu` adds the target's CUDA/Vulkan packages (large). Every step fails loudly.
 import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
@@ -50,6 +51,32 @@ const TARGETS = {
   },
   "win32-arm64": { os: "win32", cpu: "arm64", base: ["@node-llama-cpp/win-arm64"], gpu: [] },
 };
+
+/** A PDF with one line of Helvetica text per page (correct xref offsets), for the smoke test. */
+function smokePdf(pages) {
+  const objects = [];
+  const pageIds = pages.map((_, index) => 4 + index * 2);
+  objects[1] = "<< /Type /Catalog /Pages 2 0 R >>";
+  objects[2] = `<< /Type /Pages /Kids [${pageIds.map((id) => `${id} 0 R`).join(" ")}] /Count ${pages.length} >>`;
+  objects[3] = "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>";
+  pages.forEach((line, index) => {
+    const id = pageIds[index];
+    const stream = `BT\n/F1 12 Tf\n72 720 Td\n(${line}) Tj\nET`;
+    objects[id] = `<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Resources << /Font << /F1 3 0 R >> >> /Contents ${id + 1} 0 R >>`;
+    objects[id + 1] = `<< /Length ${Buffer.byteLength(stream, "latin1")} >>\nstream\n${stream}\nendstream`;
+  });
+  let body = "%PDF-1.4\n";
+  const offsets = [];
+  for (let id = 1; id < objects.length; id++) {
+    offsets[id] = Buffer.byteLength(body, "latin1");
+    body += `${id} 0 obj\n${objects[id]}\nendobj\n`;
+  }
+  const xref = Buffer.byteLength(body, "latin1");
+  body += `xref\n0 ${objects.length}\n0000000000 65535 f \n`;
+  for (let id = 1; id < objects.length; id++) body += `${String(offsets[id]).padStart(10, "0")} 00000 n \n`;
+  body += `trailer\n<< /Size ${objects.length} /Root 1 0 R >>\nstartxref\n${xref}\n%%EOF\n`;
+  return Buffer.from(body, "latin1");
+}
 
 /** The vsce target of the machine this runs on (null where node-llama-cpp has no prebuilt). */
 function hostTarget() {
@@ -279,7 +306,7 @@ function main() {
   // 1. Production bundles.
   step("production build: node esbuild.mjs --production");
   run("production build", process.execPath, ["esbuild.mjs", "--production"]);
-  for (const bundle of ["extension.js", "engine.js", "cli.js", "webview.js", "vectra.js"]) {
+  for (const bundle of ["extension.js", "engine.js", "cli.js", "webview.js", "vectra.js", "pdfjs.js"]) {
     if (!fs.existsSync(path.join(repoRoot, "dist", bundle))) fail(`production build did not write dist/${bundle}`);
   }
 
@@ -396,6 +423,7 @@ function main() {
     "extension/dist/cli.js",
     "extension/dist/webview.js",
     "extension/dist/vectra.js",
+    "extension/dist/pdfjs.js",
     "extension/node_modules/node-llama-cpp/package.json",
     "extension/node_modules/node-llama-cpp/llama/binariesGithubRelease.json",
   ]) {
@@ -433,7 +461,23 @@ function main() {
           );
         }
         console.log(`[package] packaged CLI: "Once upon a time${result.stdout.trimEnd()}"`);
-        smoke = `passed on ${path.basename(model)}`;
+        // The index's shared bundles (dist/vectra.js, dist/pdfjs.js) load from the package too:
+        // the packaged CLI indexes a folder with a two-page PDF and finds the second page.
+        const folder = path.join(unpacked, "smoke-folder");
+        fs.mkdirSync(folder, { recursive: true });
+        fs.writeFileSync(path.join(folder, "manual.pdf"), smokePdf(["Chapter one: the basics", "Chapter two: calibrating the flux capacitor"]));
+        const cliEnv = { ...process.env, HEARTH_HOME: path.join(unpacked, "smoke-home"), HEARTH_LOCALE: "en" };
+        const runCli = (args) =>
+          spawnSync(process.execPath, [cli, ...args], { cwd: unpacked, env: cliEnv, encoding: "utf8", timeout: 120_000, killSignal: "SIGKILL", stdio: ["ignore", "pipe", "pipe"] });
+        const indexed = runCli(["index", folder, "--embedding-model", "none", "--json"]);
+        if (indexed.status !== 0) fail(`smoke test: the packaged CLI could not index a PDF (${indexed.status ?? indexed.signal})\n${indexed.stderr}`);
+        const searched = runCli(["search", "flux capacitor", "--path", folder, "--json"]);
+        const hit = searched.status === 0 ? JSON.parse(searched.stdout).results?.[0] : undefined;
+        if (hit?.path !== "manual.pdf" || hit?.page !== 2) {
+          fail(`smoke test: the packaged CLI's search did not find page 2 of the PDF: ${searched.stdout.slice(0, 300)}\n${searched.stderr}`);
+        }
+        console.log("[package] packaged CLI: indexed a PDF (vectra.js, pdfjs.js) and found manual.pdf p. 2");
+        smoke = `passed on ${path.basename(model)}, and a PDF indexed and searched`;
       } finally {
         fs.rmSync(unpacked, { recursive: true, force: true });
       }

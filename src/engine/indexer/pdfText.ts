@@ -1,10 +1,11 @@
-// The text of a PDF, page by page, through pdfjs-dist's legacy Node build. pdfjs is bundled
-// into the engine and the CLI (esbuild turns the dynamic imports into lazily evaluated modules,
-// so it costs nothing until the first PDF): its worker runs in this thread ("fake worker",
-// handed over as globalThis.pdfjsWorker), and the canvas pieces it would like for rendering are
-// stubbed, since only text is read. Its load-time warnings about those missing pieces are swallowed.
+// The text of a PDF, page by page, through pdfjs-dist's legacy Node build. pdfjs is one bundle,
+// dist/pdfjs.js (pdfjsModules.ts), shared by the engine and the CLI and required on the first PDF,
+// so it costs nothing until then: its worker runs in this thread ("fake worker", handed over as
+// globalThis.pdfjsWorker), and the canvas pieces it would like for rendering are stubbed, since
+// only text is read. Its load-time warnings about those missing pieces are swallowed.
 
 type PdfJs = typeof import("pdfjs-dist/legacy/build/pdf.mjs");
+type PdfJsModules = typeof import("./pdfjsModules");
 
 let pdfjsPromise: Promise<PdfJs> | null = null;
 
@@ -19,9 +20,9 @@ function loadPdfJs(): Promise<PdfJs> {
       console.log = (): void => undefined;
       console.warn = (): void => undefined;
       try {
-        const worker = await import("pdfjs-dist/legacy/build/pdf.worker.mjs");
-        globals.pdfjsWorker = worker;
-        return await import("pdfjs-dist/legacy/build/pdf.mjs");
+        const { pdfjs, pdfjsWorker } = require("./pdfjsModules") as PdfJsModules;
+        globals.pdfjsWorker = pdfjsWorker;
+        return pdfjs;
       } finally {
         console.log = log;
         console.warn = warn;
