@@ -31,6 +31,13 @@ interface StoredHeader {
 /** The Float32Array slice behind each item this codec decoded. */
 const decodedVectors = new WeakMap<object, Float32Array>();
 
+/** A number[] copy of `vector` (a plain loop: Array.from goes through the iterator, several times slower). */
+export function numberArray(vector: Float32Array): number[] {
+  const array = new Array<number>(vector.length);
+  for (let i = 0; i < vector.length; i++) array[i] = vector[i]!;
+  return array;
+}
+
 /** An item's vector as a Float32Array: the decoded slice itself (no copy) when this codec read it. */
 export function storedVector(item: IndexItem): Float32Array {
   return decodedVectors.get(item) ?? Float32Array.from(item.vector);
@@ -126,7 +133,7 @@ export class ShardCodec implements IndexCodec {
         metadata,
         norm: buffer.readDoubleLE(normStart + n * 8),
         get vector(): number[] {
-          return Array.from(view);
+          return numberArray(view);
         },
         ...(metadataFile !== undefined ? { metadataFile } : {}),
       };

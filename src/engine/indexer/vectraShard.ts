@@ -15,7 +15,7 @@ import type { ChunkLanguage } from "../../common/fileFilters";
 import { AtomicFileStorage } from "./atomicFileStorage";
 import { decodeTerms, encodeTerms } from "./keywordIndex";
 import type { TermCounts } from "./keywordIndex";
-import { ShardCodec, storedVector } from "./shardCodec";
+import { ShardCodec, numberArray, storedVector } from "./shardCodec";
 
 export const shardFormat = 2;
 const shardItemId = "shard";
@@ -109,7 +109,7 @@ export async function writeShard(folder: string, embeddingModel: string | null, 
         };
         if (chunk.page !== undefined) metadata.page = chunk.page;
         if (chunk.symbol !== undefined) metadata.symbol = chunk.symbol;
-        await index.insertItem({ id: `${fileId}c${chunkNumber}`, metadata, vector: dimensions > 0 && chunk.vector ? Array.from(chunk.vector) : [] });
+        await index.insertItem({ id: `${fileId}c${chunkNumber}`, metadata, vector: dimensions > 0 && chunk.vector ? numberArray(chunk.vector) : [] });
       }
     }
     await index.endUpdate();
