@@ -337,14 +337,26 @@ function summaryText(title: string, result: ReviewResult & { model: string }, sh
   const files = new Set(result.findings.map((finding) => finding.path)).size;
   const parts = [
     result.cancelled
-      ? vscode.l10n.t("Review of {0} stopped: {1} findings so far.", title, shown)
-      : vscode.l10n.t("Hearth reviewed {0} with {1}: {2} findings in {3} files.", title, result.model, shown, files),
+      ? vscode.l10n.t("Review of {0} stopped: {1} so far.", title, findingCount(shown))
+      : vscode.l10n.t("Hearth reviewed {0} with {1}: {2} in {3}.", title, result.model, findingCount(shown), fileCount(files)),
   ];
   if (result.skipped.length > 0) {
     parts.push(vscode.l10n.t("Skipped {0} (lock, vendored, generated, binary or deleted files).", result.skipped.map((s) => s.path).join(", ")));
   }
   if (result.dropped > 0) {
-    parts.push(vscode.l10n.t("{0} findings were dropped because they did not match the changed lines or the file.", result.dropped));
+    parts.push(
+      result.dropped === 1
+        ? vscode.l10n.t("1 finding was dropped because it did not match the changed lines or the file.")
+        : vscode.l10n.t("{0} findings were dropped because they did not match the changed lines or the file.", result.dropped),
+    );
   }
   return parts.join(" ");
+}
+
+function findingCount(count: number): string {
+  return count === 1 ? vscode.l10n.t("1 finding") : vscode.l10n.t("{0} findings", count);
+}
+
+function fileCount(count: number): string {
+  return count === 1 ? vscode.l10n.t("1 file") : vscode.l10n.t("{0} files", count);
 }
