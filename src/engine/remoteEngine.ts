@@ -9,7 +9,7 @@
 //   extension sent the settings with the engine's remoteConfigure method.
 // The API key is kept in VS Code's SecretStorage ("Hearth: Set Remote API Key…") and passed in;
 // it is sent only as the Authorization header, never logged or written.
-import type { ChatTurn, GenerationOptions, StopReason } from "../common/engineProtocol";
+import type { ChatTurn, GenerateResult, GenerationOptions, StopReason, TokenUsage } from "../common/engineProtocol";
 import { EngineError, errorText } from "../common/engineError";
 import { localize } from "../common/localize";
 
@@ -282,4 +282,20 @@ function openaiOptions(options: GenerationOptions): Json {
     ...(options.maxTokens !== undefined ? { max_tokens: options.maxTokens } : {}),
     ...(options.stop !== undefined ? { stop: options.stop } : {}),
   };
+}
+
+/** A remote answer as the engine's own GenerateResult: timings measured here, token counts the server's. */
+export function remoteGenerateResult(result: RemoteChatResult, started: number, first: number | null): GenerateResult {
+  const ended = performance.now();
+  const generationMs = first === null ? ended - started : ended - first;
+  const usage: TokenUsage = {
+    promptTokens: result.promptTokens,
+    evaluatedPromptTokens: result.promptTokens,
+    reusedPromptTokens: 0,
+    outputTokens: result.outputTokens,
+    firstTokenMs: first === null ? null : first - started,
+    durationMs: ended - started,
+    tokensPerSecond: generationMs > 0 ? (result.outputTokens / generationMs) * 1000 : 0,
+  };
+  return { text: result.text, mode: "chat", stopReason: result.stopReason, usage };
 }

@@ -16,7 +16,7 @@ import { findingsJsonSchema, parseFindingsAnswer } from "../common/reviewFinding
 import type { ReviewPlan } from "../common/reviewPrompt";
 import { buildReviewPrompt, planReview } from "../common/reviewPrompt";
 import type { LlamaEngine } from "./llamaEngine";
-import { RemoteEngine } from "./remoteEngine";
+import { RemoteEngine, remoteGenerateResult } from "./remoteEngine";
 
 export type ReviewEngine = Pick<LlamaEngine, "generate" | "countTokens">;
 
@@ -61,22 +61,7 @@ export function remoteReviewEngine(config: RemoteEngineConfig): ReviewEngine {
         },
         signal,
       );
-      const ended = performance.now();
-      const generationMs = first === null ? ended - started : ended - first;
-      return {
-        text: result.text,
-        mode: "chat",
-        stopReason: result.stopReason,
-        usage: {
-          promptTokens: result.promptTokens,
-          evaluatedPromptTokens: result.promptTokens,
-          reusedPromptTokens: 0,
-          outputTokens: result.outputTokens,
-          firstTokenMs: first === null ? null : first - started,
-          durationMs: ended - started,
-          tokensPerSecond: generationMs > 0 ? (result.outputTokens / generationMs) * 1000 : 0,
-        },
-      };
+      return remoteGenerateResult(result, started, first);
     },
   };
 }

@@ -7,9 +7,8 @@
 // reviews and hearth.remote.embeddingModel for the index (empty: the index keeps the local
 // hearth.rag.embeddingModel, or keyword search without one).
 import * as vscode from "vscode";
-import type { ChatTurn, ChatTurnResult, GenerateResult, GenerationOptions, RemoteConfigureParams, RemoteEngineConfig, TokenUsage } from "../common/engineProtocol";
-import { RemoteEngine } from "../engine/remoteEngine";
-import type { RemoteChatResult } from "../engine/remoteEngine";
+import type { ChatTurn, ChatTurnResult, GenerationOptions, RemoteConfigureParams, RemoteEngineConfig } from "../common/engineProtocol";
+import { RemoteEngine, remoteGenerateResult } from "../engine/remoteEngine";
 import { readSettings } from "./settingsAccess";
 import type { StatusBarController } from "./statusBar";
 
@@ -155,7 +154,7 @@ export class RemoteChat {
       signal,
     );
     return {
-      ...toGenerateResult(result, started, first),
+      ...remoteGenerateResult(result, started, first),
       turns: history.filter((turn) => turn.role === "assistant").length + 1,
       droppedTurns: 0,
       contextTokens: result.promptTokens + result.outputTokens,
@@ -189,19 +188,4 @@ function remoteLabel(model: string, url: string): string {
   } catch {
     return `${model} @ ${url.replace(/^https?:\/\//, "")}`;
   }
-}
-
-function toGenerateResult(result: RemoteChatResult, started: number, first: number | null): GenerateResult {
-  const ended = performance.now();
-  const generationMs = first === null ? ended - started : ended - first;
-  const usage: TokenUsage = {
-    promptTokens: result.promptTokens,
-    evaluatedPromptTokens: result.promptTokens,
-    reusedPromptTokens: 0,
-    outputTokens: result.outputTokens,
-    firstTokenMs: first === null ? null : first - started,
-    durationMs: ended - started,
-    tokensPerSecond: generationMs > 0 ? (result.outputTokens / generationMs) * 1000 : 0,
-  };
-  return { text: result.text, mode: "chat", stopReason: result.stopReason, usage };
 }
