@@ -16,40 +16,22 @@
 import { randomBytes } from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import type { ChunkLanguage } from "../../common/fileFilters";
 import { localize } from "../../common/localize";
 import { temporaryMarker, writeFileAtomic } from "./atomicFileStorage";
 import { KeywordIndex } from "./keywordIndex";
-import type { TermCounts } from "./keywordIndex";
 import { readShard, writeShard } from "./vectraShard";
+import type { ShardChunk, ShardFile } from "./vectraShard";
 
 export const shardCount = 64;
 const manifestName = "index.json";
 const formatVersion = 2;
 
-export interface ChunkEntry {
+export interface ChunkEntry extends ShardChunk {
   /** In-memory id (not saved): the keyword index and search results refer to chunks by it. */
   doc: number;
-  startLine: number;
-  endLine: number;
-  page?: number;
-  symbol?: string;
-  contentHash: string;
-  text: string;
-  terms: TermCounts;
-  /** Unit length; null in a keyword-only index. */
-  vector: Float32Array | null;
 }
 
-export interface FileEntry {
-  root: string;
-  /** Relative to `root`, `/`-separated. */
-  path: string;
-  /** SHA-256 of the file's bytes. */
-  hash: string;
-  size: number;
-  mtimeMs: number;
-  language: ChunkLanguage;
+export interface FileEntry extends ShardFile {
   chunks: ChunkEntry[];
 }
 

@@ -41,12 +41,15 @@ export interface ShardChunk {
   contentHash: string;
   text: string;
   terms: TermCounts;
+  /** Unit length; null in a keyword-only index. */
   vector: Float32Array | null;
 }
 
 export interface ShardFile {
   root: string;
+  /** Relative to `root`, `/`-separated. */
   path: string;
+  /** SHA-256 of the file's bytes. */
   hash: string;
   size: number;
   mtimeMs: number;
