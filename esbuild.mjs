@@ -31,6 +31,20 @@ const vectraShared = {
     build.onResolve({ filter: /^vectra$/ }, () => ({ path: "./vectra.js", external: true }));
   },
 };
+// vectra's LocalIndex requires wink-eng-lite-web-model (3.6 MB of the 3.8 MB bundle) for its BM25
+// query mode alone, which Hearth never uses (its keyword index is its own): the bundle gets an empty
+// module in its place.
+/** @type {esbuild.Plugin} */
+const withoutVectraBm25Model = {
+  name: "without-vectra-bm25-model",
+  setup(build) {
+    build.onResolve({ filter: /^wink-eng-lite-web-model$/ }, () => ({ path: "wink-eng-lite-web-model", namespace: "hearth-empty" }));
+    build.onLoad({ filter: /.*/, namespace: "hearth-empty" }, () => ({
+      contents: "module.exports = {}; // vectra's BM25 mode is not part of Hearth's bundle",
+      loader: "js",
+    }));
+  },
+};
 // pdfjs-dist (~1.45 MB) likewise: dist/pdfjs.js, built from src/engine/indexer/pdfjsModules.ts and
 // required by the engine and the CLI when they read their first PDF, instead of a copy in each.
 /** @type {esbuild.Plugin} */
@@ -58,6 +72,7 @@ const builds = [
       loader: "js",
     },
     outfile: "dist/vectra.js",
+    plugins: [withoutVectraBm25Model],
   },
   {
     ...nodeCommon,
