@@ -25,6 +25,8 @@ import type { ShardChunk, ShardFile } from "./vectraShard";
 export const shardCount = 64;
 const manifestName = "index.json";
 const formatVersion = 2;
+/** Retired vectors kept for a branch switched back to: 8,192 × 384-d is 12 MB. */
+const retiredCapacity = 8192;
 
 export interface ChunkEntry extends ShardChunk {
   /** In-memory id (not saved): the keyword index and search results refer to chunks by it. */
@@ -75,6 +77,12 @@ export class IndexData {
   roots: string[] = [];
   updatedAt: number | null = null;
   generation: string | null = null;
+  /**
+   * Vectors of chunks that left the index in this process (a file edited, deleted, or replaced by
+   * a branch switch), by content hash, oldest first: switching back to a branch finds them here
+   * instead of embedding them again. Memory only, capped at `retiredCapacity` chunks.
+   */
+  readonly retired = new Map<string, Float32Array>();
   private readonly dirty = new Set<number>();
   private nextDoc = 1;
 
@@ -106,10 +114,17 @@ export class IndexData {
     for (const chunk of entry.chunks) {
       this.keywords.remove(chunk.doc, chunk.terms);
       this.docs.delete(chunk.doc);
+      if (chunk.vector) this.retire(chunk.contentHash, chunk.vector);
     }
     this.files.delete(key);
     this.dirty.add(shardOf(key));
     return true;
+  }
+
+  private retire(contentHash: string, vector: Float32Array): void {
+    this.retired.delete(contentHash);
+    this.retired.set(contentHash, vector);
+    if (this.retired.size > retiredCapacity) this.retired.delete(this.retired.keys().next().value!);
   }
 
   /** A changed modification time on an unchanged file: saved so the next build can skip reading it. */
@@ -123,6 +138,7 @@ export class IndexData {
   /** Forgets every vector (another embedding model): every file is embedded again. */
   resetEmbedding(model: string | null): void {
     for (const key of [...this.files.keys()]) this.removeFile(key);
+    this.retired.clear();
     this.embeddingModel = model;
     this.dimensions = 0;
   }

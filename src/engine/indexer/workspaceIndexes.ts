@@ -223,7 +223,7 @@ export class WorkspaceIndexes {
   ): RunState {
     const model = requestedModel === undefined ? data.embeddingModel : requestedModel === "none" || requestedModel === "" ? null : requestedModel;
     if (model !== data.embeddingModel || rebuild) data.resetEmbedding(model);
-    const known = new Map<string, Float32Array>();
+    const known = new Map<string, Float32Array>(data.retired);
     for (const { chunk } of data.docs.values()) if (chunk.vector) known.set(chunk.contentHash, chunk.vector);
     return {
       data,
