@@ -18,7 +18,15 @@ function findTestFiles(dir: string): string[] {
     if (entry.isDirectory()) found.push(...findTestFiles(full));
     else if (entry.isFile() && entry.name.endsWith(".test.js")) found.push(full);
   }
-  return found.sort();
+  return found.sort((a, b) => freshFirst(a) - freshFirst(b) || a.localeCompare(b));
+}
+
+// These check a window nothing has touched yet (no engine started, no model installed), so they
+// run before every other file whatever its name; the rest run in name order.
+const freshWindowFiles = ["extension.test.js", "firstRun.test.js"];
+function freshFirst(file: string): number {
+  const at = freshWindowFiles.indexOf(path.basename(file));
+  return at === -1 ? freshWindowFiles.length : at;
 }
 
 export function run(): Promise<void> {
