@@ -940,7 +940,20 @@ export class LlamaEngine {
 
   async embed(params: EmbedParams, signal?: AbortSignal): Promise<EmbedResult> {
     const loaded = this.requireModel(params.modelId);
-    return this.scheduler.run(`embed on ${loaded.info.name}`, params.priority ?? "background", signal, async () => {
+    const priority = params.priority ?? "background";
+    if (priority === "background" && params.texts.length > 1) {
+      // Background work (the indexer's batches) queues one text at a time, so a chat turn or a
+      // search that arrives meanwhile waits for one text's embedding, not the whole batch's.
+      const vectors: number[][] = [];
+      let dimensions = 0;
+      for (const text of params.texts) {
+        const one = await this.embed({ ...params, texts: [text] }, signal);
+        vectors.push(one.vectors[0]!);
+        dimensions = one.dimensions;
+      }
+      return { dimensions, vectors };
+    }
+    return this.scheduler.run(`embed on ${loaded.info.name}`, priority, signal, async () => {
       if (!loaded.embedding) {
         try {
           loaded.embedding = await loaded.model.createEmbeddingContext({

@@ -39,6 +39,26 @@ describe("LlamaEngine in-process", function () {
     assert.ok(result.usage.outputTokens <= tokensAtAbort + 2, `${result.usage.outputTokens} tokens, aborted at ${tokensAtAbort}`);
   });
 
+  it("lets a chat turn in between the texts of a background embedding batch, and embeds them as one by one", async () => {
+    const embedder = await engine.loadModel({ modelPath: fixtures.embedding });
+    const llama = await engine.loadModel({ modelPath: fixtures.llama });
+    const texts = Array.from({ length: 48 }, (_, i) => `function number${i}() { return ${i}; }`);
+    const order: string[] = [];
+    const batch = engine.embed({ modelId: embedder.modelId, texts, priority: "background" }).then((result) => {
+      order.push("batch");
+      return result;
+    });
+    await new Promise((resolve) => setImmediate(resolve)); // the batch's first text has started
+    const turn = engine
+      .generate({ modelId: llama.modelId, prompt: "Hello", mode: "completion", options: { maxTokens: 2, temperature: 0 } }, () => undefined, undefined)
+      .then(() => order.push("chat"));
+    const [result] = await Promise.all([batch, turn]);
+    assert.deepEqual(order, ["chat", "batch"], "the chat turn waited for the whole batch");
+    assert.equal(result.vectors.length, texts.length);
+    const single = await engine.embed({ modelId: embedder.modelId, texts: [texts[7]!], priority: "interactive" });
+    assert.deepEqual(result.vectors[7], single.vectors[0]);
+  });
+
   it("continues raw text in completion mode and reports figures", async () => {
     const info = await engine.loadModel({ modelPath: fixtures.llama });
     const result = await engine.generate(

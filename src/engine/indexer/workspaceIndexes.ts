@@ -43,7 +43,7 @@ export interface EmbeddingBackend {
 }
 
 export const defaultMaxFileBytes = 1024 * 1024;
-/** Chunks per embedding request: a chat turn waits behind at most one such batch. */
+/** Chunks per embedding request (the engine queues a background request one text at a time, so a chat turn waits behind one text, not the batch). */
 export const embedBatchSize = 16;
 /** Candidates each ranking contributes to the fusion. */
 const candidateCount = 50;
