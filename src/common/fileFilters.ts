@@ -39,7 +39,10 @@ const secretPatterns: readonly RegExp[] = [
   /^id_(rsa|dsa|ecdsa|ed25519)(\..*)?$/, // ssh keys and their .pub
   /\.(pem|key|p12|pfx|jks|keystore|crt|cer|der|csr|p8|ppk|asc|gpg|kdbx|tfstate|tfvars)$/,
   /\.tfstate\.backup$/,
-  /^.*[._-]credentials?(\.[a-z0-9]+)?$/, // aws.credentials, gcp-credentials.json
+  // aws.credentials, gcp-credentials.json, db_credentials.yaml — but not code such as
+  // ws-credentials.ts, which SDKs use for the code that handles credentials.
+  /^.*[._-]credentials?(\.(json|ya?ml|xml|toml|ini|cfg|conf|txt|csv|properties|env))?$/,
+  /^.*accesskeys\.csv$/, // AWS console downloads: name_accessKeys.csv
   /^.*service[-_]account.*\.json$/,
 ];
 

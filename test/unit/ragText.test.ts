@@ -240,11 +240,13 @@ describe("file filters", () => {
     for (const secret of [
       ".env", ".env.local", "config/.env.production", "certs/server.pem", "tls.key", "id_rsa", "home/id_ed25519.pub",
       ".npmrc", "sub/.pypirc", ".git-credentials", ".aws/config", "x/.ssh/known_hosts", "credentials.json", "gcp-credentials.json",
-      "my-service-account-1234.json", "keystore.jks", "infra/terraform.tfstate",
+      "my-service-account-1234.json", "keystore.jks", "infra/terraform.tfstate", "aws.credentials", "db_credentials.yaml",
+      "ci-credentials.txt", "admin_accessKeys.csv",
     ]) {
       assert.ok(secretReason(secret), `${secret} should be a secret`);
     }
-    for (const plain of ["src/env.ts", "environment.md", "keyboard.ts", "src/keys.ts", "docs/ssh.md", "package.json", "README.md"]) {
+    // Code that handles credentials (as in SDKs) is code, not a credential file.
+    for (const plain of ["src/env.ts", "environment.md", "keyboard.ts", "src/keys.ts", "docs/ssh.md", "package.json", "README.md", "src/internal/ws-credentials.ts", "lib/realtime-credentials.js", "auth/x509-credential-options.mjs"]) {
       assert.equal(secretReason(plain), null, `${plain} is not a secret`);
     }
   });
