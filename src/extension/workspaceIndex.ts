@@ -162,7 +162,7 @@ export class WorkspaceIndexController implements vscode.Disposable, WorkspaceRet
           "Workspace indexed: {0} files, {1} passages ({2}). Ask with @workspace in the Hearth chat.",
           result.status.files,
           result.status.chunks,
-          result.status.embeddingModel ? vscode.l10n.t("embedded with {0}", path.basename(result.status.embeddingModel)) : vscode.l10n.t("keyword search only"),
+          result.status.embeddingModel ? vscode.l10n.t("embedded with {0}", modelLabel(result.status.embeddingModel)) : vscode.l10n.t("keyword search only"),
         ),
       );
       return result;
@@ -216,7 +216,7 @@ export class WorkspaceIndexController implements vscode.Disposable, WorkspaceRet
           status.chunks,
           formatBytes(status.sizeBytes),
           status.updatedAt ? new Date(status.updatedAt).toLocaleString() : "-",
-          status.embeddingModel ? path.basename(status.embeddingModel) : vscode.l10n.t("none (keyword search only)"),
+          status.embeddingModel ? modelLabel(status.embeddingModel) : vscode.l10n.t("none (keyword search only)"),
         ),
         { modal: false },
       );
@@ -295,4 +295,9 @@ export class WorkspaceIndexController implements vscode.Disposable, WorkspaceRet
     if (this.timer) clearTimeout(this.timer);
     for (const disposable of this.disposables) disposable.dispose();
   }
+}
+
+/** An embedding model for messages: a GGUF file by its name, a store or remote model ("hf.co/x/y @ host") as it is. */
+function modelLabel(model: string): string {
+  return path.isAbsolute(model) || /\.gguf$/i.test(model) ? path.basename(model) : model;
 }
