@@ -10,8 +10,7 @@ import * as path from "node:path";
 import * as vscode from "vscode";
 import type { HearthApi } from "../../../src/extension/extension";
 import type { ReviewRunResult } from "../../../src/extension/reviewCommands";
-
-const extensionId = "hearth-dev.hearth";
+import { activateHearth, fixtureModel, waitFor } from "./support";
 
 async function freePort(): Promise<number> {
   const server = net.createServer();
@@ -30,26 +29,14 @@ async function versionAt(url: string): Promise<string | null> {
   }
 }
 
-async function waitFor(condition: () => Promise<boolean>, what: string, timeoutMs = 60_000): Promise<void> {
-  const started = Date.now();
-  while (!(await condition())) {
-    if (Date.now() - started > timeoutMs) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
-
 describe("Hearth local API in VS Code", function () {
   let url: string;
   let api: HearthApi;
   let fixtureLlama: string;
 
   before(async () => {
-    const extension = vscode.extensions.getExtension<HearthApi | undefined>(extensionId);
-    assert.ok(extension);
-    const exported = await extension.activate();
-    assert.ok(exported);
-    api = exported;
-    fixtureLlama = path.join(extension.extensionPath, "test", "fixtures", ".generated", "tiny-llama.gguf");
+    api = await activateHearth();
+    fixtureLlama = fixtureModel("tiny-llama.gguf");
     const port = await freePort();
     await vscode.workspace.getConfiguration("hearth").update("api.host", `127.0.0.1:${port}`, vscode.ConfigurationTarget.Global);
     url = `http://127.0.0.1:${port}`;
@@ -71,7 +58,7 @@ describe("Hearth local API in VS Code", function () {
 
   it("brings the API back after the engine restarts", async () => {
     await vscode.commands.executeCommand("hearth.restartEngine");
-    await waitFor(async () => (await versionAt(url)) !== null, "the API after the restart");
+    await waitFor(async () => (await versionAt(url)) !== null, "the API after the restart", 60_000);
   });
 
   it("stops on Hearth: Stop Local API", async () => {
@@ -101,8 +88,7 @@ describe("Hearth local API in VS Code", function () {
   it("indexes the workspace with the remote's embedding model when hearth.remote.embeddingModel names one", async function () {
     this.timeout(300_000);
     // hearth.remote.* still name this API and remote-tiny (the test before set them).
-    const extension = vscode.extensions.getExtension(extensionId)!;
-    await api.engine.importModel({ path: path.join(extension.extensionPath, "test", "fixtures", ".generated", "tiny-bert-embed.gguf"), name: "remote-embed", mode: "link" });
+    await api.engine.importModel({ path: fixtureModel("tiny-bert-embed.gguf"), name: "remote-embed", mode: "link" });
     const folder = vscode.workspace.workspaceFolders![0]!.uri.fsPath;
     const file = path.join(folder, "src", "remoteIndexed.ts");
     fs.mkdirSync(path.dirname(file), { recursive: true });

@@ -12,16 +12,7 @@ import type { HearthApi } from "../../../src/extension/extension";
 import { changedNewLines, parseUnifiedDiff } from "../../../src/common/diffParsing";
 import { gitSourceFor } from "../../../src/extension/gitAccess";
 import type { ReviewNotRun, ReviewRunResult } from "../../../src/extension/reviewCommands";
-
-const extensionId = "hearth-dev.hearth";
-
-async function waitFor(condition: () => boolean | Promise<boolean>, what: string, timeoutMs = 30_000): Promise<void> {
-  const started = Date.now();
-  while (!(await condition())) {
-    if (Date.now() - started > timeoutMs) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
+import { activateHearth, extensionId, fixtureModel, waitFor } from "./support";
 
 function lines(count: number, prefix: string): string {
   return Array.from({ length: count }, (_, i) => `export const ${prefix}${i + 1} = ${i + 1};`).join("\n") + "\n";
@@ -51,16 +42,11 @@ describe("Code review in VS Code", function () {
   const git = (...args: string[]): string => execFileSync("git", args, { cwd: workspace, encoding: "utf8" });
 
   before(async () => {
-    const extension = vscode.extensions.getExtension<HearthApi | undefined>(extensionId);
-    assert.ok(extension);
-    const exported = await extension.activate();
-    assert.ok(exported);
-    api = exported;
+    api = await activateHearth();
     await vscode.workspace.getConfiguration("hearth").update("threads", 1, vscode.ConfigurationTarget.Global);
     // The fixture's byte-level vocabulary spends a token per character: room for the instructions.
     await vscode.workspace.getConfiguration("hearth").update("contextSize", 4096, vscode.ConfigurationTarget.Global);
-    const fixture = path.join(extension.extensionPath, "test", "fixtures", ".generated", "tiny-llama.gguf");
-    await api.engine.loadModel(fixture);
+    await api.engine.loadModel(fixtureModel("tiny-llama.gguf"));
     workspace = vscode.workspace.workspaceFolders![0]!.uri.fsPath;
     root = vscode.workspace.workspaceFolders![0]!.uri;
     await vscode.commands.executeCommand("workbench.action.closeAllEditors");

@@ -8,31 +8,17 @@ import * as path from "node:path";
 import * as vscode from "vscode";
 import type { ChatMessageView } from "../../../src/common/webviewProtocol";
 import type { HearthApi } from "../../../src/extension/extension";
-
-const extensionId = "hearth-dev.hearth";
-
-async function waitFor(condition: () => boolean | Promise<boolean>, what: string, timeoutMs = 30_000): Promise<void> {
-  const started = Date.now();
-  while (!(await condition())) {
-    if (Date.now() - started > timeoutMs) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
+import { activateHearth, fixtureModel, waitFor } from "./support";
 
 describe("Chat view in VS Code", function () {
   let api: HearthApi;
   let workspace: string;
 
   before(async () => {
-    const extension = vscode.extensions.getExtension<HearthApi | undefined>(extensionId);
-    assert.ok(extension);
-    const exported = await extension.activate();
-    assert.ok(exported);
-    api = exported;
+    api = await activateHearth();
     await vscode.workspace.getConfiguration("hearth").update("threads", 1, vscode.ConfigurationTarget.Global);
     await vscode.workspace.getConfiguration("hearth").update("maxTokens", 24, vscode.ConfigurationTarget.Global);
-    const fixture = path.join(extension.extensionPath, "test", "fixtures", ".generated", "tiny-llama.gguf");
-    await api.engine.loadModel(fixture);
+    await api.engine.loadModel(fixtureModel("tiny-llama.gguf"));
     workspace = vscode.workspace.workspaceFolders![0]!.uri.fsPath;
     await vscode.commands.executeCommand("workbench.action.closeAllEditors");
   });

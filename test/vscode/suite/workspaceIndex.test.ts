@@ -6,16 +6,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import * as vscode from "vscode";
 import type { HearthApi } from "../../../src/extension/extension";
-
-const extensionId = "hearth-dev.hearth";
-
-async function waitFor(condition: () => boolean | Promise<boolean>, what: string, timeoutMs = 60_000): Promise<void> {
-  const started = Date.now();
-  while (!(await condition())) {
-    if (Date.now() - started > timeoutMs) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-}
+import { activateHearth, fixtureModel, waitFor } from "./support";
 
 describe("Workspace index in VS Code", function () {
   let api: HearthApi;
@@ -23,12 +14,8 @@ describe("Workspace index in VS Code", function () {
   let fixtures: string;
 
   before(async () => {
-    const extension = vscode.extensions.getExtension<HearthApi | undefined>(extensionId);
-    assert.ok(extension);
-    const exported = await extension.activate();
-    assert.ok(exported);
-    api = exported;
-    fixtures = path.join(extension.extensionPath, "test", "fixtures", ".generated");
+    api = await activateHearth();
+    fixtures = path.dirname(fixtureModel("tiny-llama.gguf"));
     workspace = vscode.workspace.workspaceFolders![0]!.uri.fsPath;
     fs.mkdirSync(path.join(workspace, "src"), { recursive: true });
     fs.writeFileSync(
@@ -68,11 +55,12 @@ describe("Workspace index in VS Code", function () {
     // File watchers: a new file is found, a deleted one is gone.
     const shipping = path.join(workspace, "src", "shipping.ts");
     fs.writeFileSync(shipping, "export function estimateShippingCost(weight: number): number {\n  return weight * 2;\n}\n");
-    await waitFor(async () => (await api.workspaceIndex.retrieve("estimateShippingCost"))?.[0]?.label === "src/shipping.ts:1-3", "the new file in the index");
+    await waitFor(async () => (await api.workspaceIndex.retrieve("estimateShippingCost"))?.[0]?.label === "src/shipping.ts:1-3", "the new file in the index", 60_000);
     fs.rmSync(shipping);
     await waitFor(
       async () => !(await api.workspaceIndex.retrieve("estimateShippingCost"))?.some((passage) => passage.label.startsWith("src/shipping.ts")),
       "the deleted file to leave the index",
+      60_000,
     );
 
     await vscode.commands.executeCommand("hearth.clearIndex");
