@@ -13,7 +13,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { LlamaEngine } from "../src/engine/llamaEngine";
 import { ensureFixtureModels } from "../test/fixtures/fixtureModels";
-import { cliPath, ensureBuilt, repoRoot, sharedStoriesModel } from "../test/support/engineHarness";
+import { cliPath, ensureBuilt, repoRoot, servedUrl, sharedStoriesModel } from "../test/support/engineHarness";
 
 const rounds = Number(process.env.HEARTH_BENCH_ROUNDS) || 5;
 const maxTokens = Number(process.env.HEARTH_BENCH_TOKENS) || 256;
@@ -32,15 +32,7 @@ async function startServer(home: string): Promise<{ url: string; stop: () => Pro
     env: { ...process.env, HEARTH_MODELS_PATH: home, HEARTH_GPU: "off", HEARTH_LOCALE: "en" },
     stdio: ["ignore", "pipe", "inherit"],
   });
-  const url = await new Promise<string>((resolve, reject) => {
-    let out = "";
-    child.stdout.on("data", (chunk: Buffer) => {
-      out += chunk.toString("utf8");
-      const match = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(out);
-      if (match) resolve(match[1]!);
-    });
-    child.on("exit", (code) => reject(new Error(`hearth serve exited with ${code}: ${out}`)));
-  });
+  const url = await servedUrl(child);
   return {
     url,
     stop: () =>

@@ -1,5 +1,6 @@
 // Shared by unit tests and benchmarks: the built engine bundle and a client for it.
 import { execFileSync } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { EngineClient } from "../../src/engine/engineClient";
@@ -36,4 +37,17 @@ export function createTestClient(
     ...(onStateChange ? { onStateChange } : {}),
   });
   return { client, logs };
+}
+
+/** The address a `hearth serve` child prints on stdout ("listening on http://127.0.0.1:PORT"); rejects if it exits first. */
+export function servedUrl(child: ChildProcess): Promise<string> {
+  return new Promise<string>((resolve, reject) => {
+    let out = "";
+    child.stdout!.on("data", (chunk: Buffer) => {
+      out += chunk.toString("utf8");
+      const match = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(out);
+      if (match) resolve(match[1]!);
+    });
+    child.on("exit", (code) => reject(new Error(`hearth serve exited with ${code}: ${out}`)));
+  });
 }

@@ -15,7 +15,7 @@ import type { ApiRequestRecord } from "../../src/engine/apiServer";
 import { ApiServer, defaultMaxBodyBytes } from "../../src/engine/apiServer";
 import { LlamaEngine } from "../../src/engine/llamaEngine";
 import { ensureFixtureModels } from "../fixtures/fixtureModels";
-import { cliPath, createTestClient, ensureBuilt } from "../support/engineHarness";
+import { cliPath, createTestClient, ensureBuilt, servedUrl } from "../support/engineHarness";
 import type { FixtureModelSite } from "../support/fixtureModelServer";
 import { startFixtureModelSite } from "../support/fixtureModelServer";
 
@@ -553,15 +553,7 @@ describe("local HTTP API (Ollama and OpenAI clients)", function () {
       stdio: ["ignore", "pipe", "pipe"],
     });
     try {
-      const served = await new Promise<string>((resolve, reject) => {
-        let out = "";
-        child.stdout.on("data", (chunk: Buffer) => {
-          out += chunk.toString("utf8");
-          const match = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(out);
-          if (match) resolve(match[1]!);
-        });
-        child.on("exit", (code) => reject(new Error(`hearth serve exited with ${code}: ${out}`)));
-      });
+      const served = await servedUrl(child);
       const version = await new Ollama({ host: served }).version();
       assert.match(version.version, /^\d+\.\d+\.\d+$/);
       const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
