@@ -8,6 +8,7 @@ import * as path from "node:path";
 import * as vscode from "vscode";
 import type { HearthChatParticipant, ParticipantResultMetadata } from "../../../src/extension/chatParticipant";
 import type { HearthApi } from "../../../src/extension/extension";
+import { activateHearth, fixtureModel } from "./support";
 
 /** A ChatResponseStream that keeps what the handler wrote. */
 class RecordingStream implements vscode.ChatResponseStream {
@@ -89,14 +90,10 @@ describe("@hearth chat participant", function () {
   }
 
   before(async () => {
-    const extension = vscode.extensions.getExtension<HearthApi | undefined>("hearth-dev.hearth");
-    assert.ok(extension);
-    const exported = await extension.activate();
-    assert.ok(exported);
-    api = exported;
+    api = await activateHearth();
     await config().update("threads", 1, vscode.ConfigurationTarget.Global);
     await config().update("maxTokens", 24, vscode.ConfigurationTarget.Global);
-    await api.engine.loadModel(path.join(extension.extensionPath, "test", "fixtures", ".generated", "tiny-llama.gguf"));
+    await api.engine.loadModel(fixtureModel("tiny-llama.gguf"));
     participant = api.participant;
     workspace = vscode.workspace.workspaceFolders![0]!.uri.fsPath;
   });

@@ -10,6 +10,7 @@ import * as path from "node:path";
 import * as vscode from "vscode";
 import type { ParticipantResultMetadata } from "../../../src/extension/chatParticipant";
 import type { HearthApi } from "../../../src/extension/extension";
+import { activateHearth, fixtureModel } from "./support";
 
 /** A ChatResponseStream that keeps what the handler wrote. */
 class RecordingStream implements vscode.ChatResponseStream {
@@ -53,23 +54,18 @@ describe("#file and #folder in the chat", function () {
   const notices = (): string[] => api.chat.state.messages.filter((message) => message.role === "notice").map((message) => message.text);
 
   before(async () => {
-    const extension = vscode.extensions.getExtension<HearthApi | undefined>("hearth-dev.hearth");
-    assert.ok(extension);
-    const exported = await extension.activate();
-    assert.ok(exported);
-    api = exported;
+    api = await activateHearth();
     workspace = vscode.workspace.workspaceFolders![0]!.uri.fsPath;
-    const fixtures = path.join(extension.extensionPath, "test", "fixtures", ".generated");
     await config().update("threads", 1, vscode.ConfigurationTarget.Global);
     await config().update("maxTokens", 8, vscode.ConfigurationTarget.Global);
-    await config().update("rag.embeddingModel", path.join(fixtures, "tiny-bert-embed.gguf"), vscode.ConfigurationTarget.Global);
+    await config().update("rag.embeddingModel", fixtureModel("tiny-bert-embed.gguf"), vscode.ConfigurationTarget.Global);
     await vscode.workspace.getConfiguration("files").update("exclude", { "**/secret-drafts": true }, vscode.ConfigurationTarget.Global);
     write("refs/notes/my file.md", "# Notes\n\nThe exact text of my file, `with` backticks.\n");
     write("refs/lines.ts", "const one = 1;\nconst two = 2;\nconst three = 3;\nconst four = 4;\n");
     write("refs/alpha/pricing.ts", pricing("alpha"));
     write("refs/beta/pricing.ts", pricing("beta"));
     write("refs/secret-drafts/draft.md", "hidden by files.exclude\n");
-    await api.engine.loadModel(path.join(fixtures, "tiny-llama.gguf"));
+    await api.engine.loadModel(fixtureModel("tiny-llama.gguf"));
   });
 
   after(async () => {
