@@ -45,7 +45,7 @@ const withoutVectraBm25Model = {
     }));
   },
 };
-// pdfjs-dist (~1.45 MB) likewise: dist/pdfjs.js, built from src/engine/indexer/pdfjsModules.ts and
+// pdfjs-dist (~1.45 MB) likewise: dist/pdfjs.js, built from src/engine/index/pdfjsModules.ts and
 // required by the engine and the CLI when they read their first PDF, instead of a copy in each.
 /** @type {esbuild.Plugin} */
 const pdfjsShared = {
@@ -59,7 +59,7 @@ const pdfjsShared = {
 const builds = [
   { ...nodeCommon, entryPoints: { extension: "src/extension/extension.ts" }, outdir: "dist", plugins: [vectraShared] },
   { ...nodeCommon, entryPoints: { engine: "src/engine/engineMain.ts" }, outdir: "dist", plugins: [vectraShared, pdfjsShared] },
-  { ...nodeCommon, entryPoints: { pdfjs: "src/engine/indexer/pdfjsModules.ts" }, outdir: "dist" },
+  { ...nodeCommon, entryPoints: { pdfjs: "src/engine/index/pdfjsModules.ts" }, outdir: "dist" },
   {
     ...nodeCommon,
     stdin: {

@@ -11,7 +11,7 @@ import { spawn } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { LlamaEngine } from "../src/engine/llamaEngine";
+import { LlamaEngine } from "../src/engine/llama/llamaEngine";
 import { ensureFixtureModels } from "../test/fixtures/fixtureModels";
 import { cliPath, ensureBuilt, repoRoot, servedUrl, sharedStoriesModel } from "../test/support/engineHarness";
 

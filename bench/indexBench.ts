@@ -13,13 +13,13 @@
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { keywordTerms } from "../src/common/keywordTokenizer";
-import { IndexData, loadIndex } from "../src/engine/indexer/indexStore";
-import { llamaEmbeddingBackend } from "../src/engine/indexer/llamaEmbeddingBackend";
-import { WorkspaceIndexes, embedBatchSize, vectorSearch } from "../src/engine/indexer/workspaceIndexes";
-import type { EmbeddingBackend } from "../src/engine/indexer/workspaceIndexes";
-import { readShard } from "../src/engine/indexer/vectraShard";
-import { LlamaEngine } from "../src/engine/llamaEngine";
+import { keywordTerms } from "../src/common/index/keywordTokenizer";
+import { IndexData, loadIndex } from "../src/engine/index/indexStore";
+import { llamaEmbeddingBackend } from "../src/engine/index/llamaEmbeddingBackend";
+import { WorkspaceIndexes, embedBatchSize, vectorSearch } from "../src/engine/index/workspaceIndexes";
+import type { EmbeddingBackend } from "../src/engine/index/workspaceIndexes";
+import { readShard } from "../src/engine/index/vectraShard";
+import { LlamaEngine } from "../src/engine/llama/llamaEngine";
 import { ensureFixtureModels } from "../test/fixtures/fixtureModels";
 
 const repoRoot = path.resolve(__dirname, "..");

@@ -6,10 +6,10 @@
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import type { IndexSearchMode } from "../src/common/engineProtocol";
-import { llamaEmbeddingBackend } from "../src/engine/indexer/llamaEmbeddingBackend";
-import { WorkspaceIndexes } from "../src/engine/indexer/workspaceIndexes";
-import { LlamaEngine } from "../src/engine/llamaEngine";
+import type { IndexSearchMode } from "../src/common/engine/engineProtocol";
+import { llamaEmbeddingBackend } from "../src/engine/index/llamaEmbeddingBackend";
+import { WorkspaceIndexes } from "../src/engine/index/workspaceIndexes";
+import { LlamaEngine } from "../src/engine/llama/llamaEngine";
 import { ensureFixtureModels } from "../test/fixtures/fixtureModels";
 
 interface Evaluation {

@@ -12,8 +12,8 @@
 // ../shared/models has it. Runs alternate between the two sides and report medians.
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { parseUnifiedDiff } from "../src/common/diffParsing";
-import type { ReviewResult } from "../src/common/engineProtocol";
+import { parseUnifiedDiff } from "../src/common/review/diffParsing";
+import type { ReviewResult } from "../src/common/engine/engineProtocol";
 import { ensureFixtureModels } from "../test/fixtures/fixtureModels";
 import { createTestClient, repoRoot } from "../test/support/engineHarness";
 

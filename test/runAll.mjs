@@ -4,6 +4,7 @@
 // HEARTH_TEST_TIERS=unit,vscode limits the tiers (unit, vscode, e2e, chat, vsix; for development).
 import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
+import * as os from "node:os";
 import * as path from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -27,6 +28,12 @@ const tiers = [
   { name: "chat", label: "end-to-end chat (Chromium over the workbench)", command: process.execPath, args: ["test/e2e/chatE2e.mjs"] },
   { name: "vsix", label: "packaged .vsix installed and run in code-server", command: process.execPath, args: ["test/e2e/vsixInstall.mjs"] },
 ];
+
+// No tier may write into the user's real home: each runs with its own HEARTH_HOME (the unit tier
+// with its own HOME too, test/support/isolatedHome.cjs). Checked here over every tier at once.
+const realStore = path.join(os.homedir(), ".hearth");
+const storeListing = () => (fs.existsSync(realStore) ? fs.readdirSync(realStore, { recursive: true }).map(String).sort() : []);
+const realStoreBefore = storeListing();
 
 fs.rmSync(resultsDir, { recursive: true, force: true });
 fs.mkdirSync(resultsDir, { recursive: true });
@@ -72,6 +79,12 @@ if (!buildOk) {
     }
     console.log(`[test] ${tier.name}: ${counts.passed ?? 0} passed, ${counts.failed ?? 0} failed${counts.pending ? `, ${counts.pending} skipped` : ""}`);
   }
+}
+
+const leftInHome = storeListing().filter((entry) => !realStoreBefore.includes(entry));
+if (leftInHome.length > 0) {
+  failed++;
+  failures.push(`the tests wrote into the real ${realStore}: ${leftInHome.slice(0, 5).join(", ")}`);
 }
 
 console.log("");

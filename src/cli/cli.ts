@@ -1,8 +1,8 @@
 // `hearth`: the command line, like `ollama`: run, pull, list, show, ps, rm, cp, import, create,
 // modelfile parse, catalogue, repair, serve. It runs the same engine code as the extension, in-process;
 // only `run` (and `show`, for its memory estimate) start llama.cpp.
-import { applyCustomCatalogue } from "../engine/customCatalogue";
-import { EngineError, errorText, isEngineError } from "../common/engineError";
+import { applyCustomCatalogue } from "../node/customCatalogue";
+import { EngineError, errorText, isEngineError } from "../common/engine/engineError";
 import { localeFromEnvironment, localize, setLocale } from "../common/localize";
 import { exitCodes, UsageError } from "./cliArgs";
 import type { CliCommand } from "./cliCommand";

@@ -1,11 +1,11 @@
 // What every command needs from its surroundings: where the store is and where pulls download
 // from (environment variables), an engine that does not start llama.cpp until a command needs
 // it, output to stdout/stderr, and Ctrl+C turned into an AbortSignal.
-import type { DownloadEndpoints } from "../common/modelCatalogue";
-import type { EngineKind } from "../engine/runningRegistry";
-import { LlamaEngine } from "../engine/llamaEngine";
-import type { LlamaEngineOptions } from "../engine/llamaEngine";
-import { defaultStoreRoot } from "../engine/modelStore";
+import type { DownloadEndpoints } from "../common/models/modelCatalogue";
+import type { EngineKind } from "../node/runningRegistry";
+import { LlamaEngine } from "../engine/llama/llamaEngine";
+import type { LlamaEngineOptions } from "../engine/llama/llamaEngine";
+import { defaultStoreRoot } from "../engine/models/modelStore";
 
 /** `$HEARTH_MODELS_PATH`, else `$HEARTH_HOME`, else `~/.hearth`. */
 export function storeRootFromEnvironment(env: NodeJS.ProcessEnv = process.env): string {

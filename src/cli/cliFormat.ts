@@ -1,7 +1,7 @@
 // Text for the terminal: aligned tables (Chinese characters take two columns), parameter counts,
 // relative times and durations.
 import { localize } from "../common/localize";
-import { formatParameterCount } from "../common/modelsOverview";
+import { formatParameterCount } from "../common/models/modelsOverview";
 
 /** Columns a string takes in a terminal: East Asian wide and full-width characters count two. */
 export function displayWidth(text: string): number {

@@ -3,7 +3,7 @@
 // changes and every few seconds while downloading. `--json`: every event as one JSON line.
 import { formatBytes } from "../common/formatBytes";
 import { localize } from "../common/localize";
-import type { PullPhase, PullProgress } from "../common/modelManifest";
+import type { PullPhase, PullProgress } from "../common/models/modelManifest";
 import { displayWidth, formatDuration, truncate } from "./cliFormat";
 
 export type ProgressStyle = "bar" | "lines" | "json" | "none";

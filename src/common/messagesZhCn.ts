@@ -1,10 +1,10 @@
 // Simplified Chinese for the messages of the engine process and the CLI (see localize.ts).
 // A unit test checks that every `localize` call in src/ has an entry here. The English text
 // is the key; `{0}`, `{1}`… must appear in the translation exactly as in the English.
-import { apiMessagesZhCn } from "./apiZhCn";
-import { modelfileMessagesZhCn } from "./modelfileZhCn";
-import { retrievalMessagesZhCn } from "./retrievalZhCn";
-import { reviewMessagesZhCn } from "./reviewZhCn";
+import { apiMessagesZhCn } from "./api/apiZhCn";
+import { modelfileMessagesZhCn } from "./modelfile/modelfileZhCn";
+import { retrievalMessagesZhCn } from "./index/indexZhCn";
+import { reviewMessagesZhCn } from "./review/reviewZhCn";
 
 export const messagesZhCn: Readonly<Record<string, string>> = {
   ...modelfileMessagesZhCn,

@@ -1,7 +1,7 @@
 // The one protocol between the chat webview and the extension host. The webview sends `ready`
 // before the host posts anything; every message from the webview is checked by
 // `parseWebviewMessage` and unknown ones are dropped.
-import { isSafeLinkUrl, parseCitation } from "./markdownRender";
+import { isSafeLinkUrl, parseCitation } from "./chat/markdownRender";
 
 /** Context attached to a question, as the view shows it (a chip); the content stays in the host. */
 export interface ChatAttachmentView {

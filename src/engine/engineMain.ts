@@ -1,5 +1,5 @@
 // Entry point of the engine process (dist/engine.js). The extension host forks it on first use
-// and talks to it over Node's IPC channel with the messages in src/common/engineProtocol.ts.
+// and talks to it over Node's IPC channel with the messages in src/common/engine/engineProtocol.ts.
 // A crash here (a native abort in llama.cpp, out of memory) ends only this process.
 import type {
   EngineRequestMessage,
@@ -9,20 +9,20 @@ import type {
   RemoteEngineConfig,
   ReviewProgress,
   TextChunk,
-} from "../common/engineProtocol";
-import type { PullProgress } from "../common/modelManifest";
-import { parseHostMessage } from "../common/engineProtocol";
-import { EngineError, errorText } from "../common/engineError";
+} from "../common/engine/engineProtocol";
+import type { PullProgress } from "../common/models/modelManifest";
+import { parseHostMessage } from "../common/engine/engineProtocol";
+import { EngineError, errorText } from "../common/engine/engineError";
 import { localeFromEnvironment, localize, setLocale } from "../common/localize";
-import type { ApiStartParams, ApiStatusResult } from "../common/engineProtocol";
-import { parseListenAddress, parseOriginList } from "../common/apiAccess";
-import { ApiServer } from "./apiServer";
-import { applyCustomCatalogue } from "./customCatalogue";
-import { LlamaEngine } from "./llamaEngine";
-import { llamaEmbeddingBackend } from "./indexer/llamaEmbeddingBackend";
-import { remoteEmbeddingBackend, remoteEmbeddingModelName, withRemoteEmbedding } from "./indexer/remoteEmbeddingBackend";
-import { WorkspaceIndexes } from "./indexer/workspaceIndexes";
-import { remoteReviewEngine, runReview } from "./reviewer";
+import type { ApiStartParams, ApiStatusResult } from "../common/engine/engineProtocol";
+import { parseListenAddress, parseOriginList } from "../common/api/apiAccess";
+import { ApiServer } from "./api/apiServer";
+import { applyCustomCatalogue } from "../node/customCatalogue";
+import { LlamaEngine } from "./llama/llamaEngine";
+import { llamaEmbeddingBackend } from "./index/llamaEmbeddingBackend";
+import { remoteEmbeddingBackend, remoteEmbeddingModelName, withRemoteEmbedding } from "./index/remoteEmbeddingBackend";
+import { WorkspaceIndexes } from "./index/workspaceIndexes";
+import { remoteReviewEngine, runReview } from "./review/reviewer";
 import { validateRequestParams } from "./requestValidation";
 
 setLocale(localeFromEnvironment(process.env));

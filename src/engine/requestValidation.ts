@@ -1,6 +1,6 @@
 // Checks the params of a request arriving at the engine before any of it reaches llama.cpp.
-import type { EngineRequestMessage, GenerationOptions } from "../common/engineProtocol";
-import { parseListenAddress } from "../common/apiAccess";
+import type { EngineRequestMessage, GenerationOptions } from "../common/engine/engineProtocol";
+import { parseListenAddress } from "../common/api/apiAccess";
 import { localize } from "../common/localize";
 
 type Params = Record<string, unknown>;

@@ -1,8 +1,8 @@
 // One queue in front of the models. Jobs run one at a time, highest priority first, in arrival
 // order within a priority. A job's AbortSignal removes it from the queue before it starts, and is
 // handed to the job so a running generation stops within a token or two.
-import type { JobPriority } from "../common/engineProtocol";
-import { EngineError } from "../common/engineError";
+import type { JobPriority } from "../common/engine/engineProtocol";
+import { EngineError } from "../common/engine/engineError";
 import { localize } from "../common/localize";
 
 const priorityRank: Record<JobPriority, number> = { interactive: 0, review: 1, background: 2 };

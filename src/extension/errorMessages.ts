@@ -1,5 +1,5 @@
 import * as vscode from "vscode";
-import { isEngineError, errorText } from "../common/engineError";
+import { isEngineError, errorText } from "../common/engine/engineError";
 
 /** Shows an error from the engine with the actions that help: the log, loading another model. */
 export async function showEngineError(error: unknown): Promise<void> {

@@ -1,5 +1,5 @@
 import * as vscode from "vscode";
-import type { DownloadEndpoints } from "../common/modelCatalogue";
+import type { DownloadEndpoints } from "../common/models/modelCatalogue";
 import type { HearthSettings, SettingKey } from "../common/settings";
 import { resolveSettings, settingKeys, settingsSchema } from "../common/settings";
 

@@ -1,12 +1,12 @@
 // The chat webview. It knows nothing but the message protocol: it renders what the host sends
 // and posts what the user does. User messages and notices are inserted as text. Assistant replies
-// are rendered as Markdown by src/common/markdownRender.ts (raw HTML escaped, no images, links
+// are rendered as Markdown by src/common/chat/markdownRender.ts (raw HTML escaped, no images, links
 // without href) and the result passes the allow-list walk of sanitizeDom.ts in an inert <template>
 // before it is shown, so nothing a model writes can run, load or navigate here. A link click asks
 // the host to open the URL (it confirms with the user first). The draft survives the view being hidden.
-import type { CompletionContext } from "../common/chatReferences";
-import { applyCompletion, completionContext, matchingKeywords } from "../common/chatReferences";
-import { createMarkdownRenderer, isSafeLinkUrl, parseCitation } from "../common/markdownRender";
+import type { CompletionContext } from "../common/chat/chatReferences";
+import { applyCompletion, completionContext, matchingKeywords } from "../common/chat/chatReferences";
+import { createMarkdownRenderer, isSafeLinkUrl, parseCitation } from "../common/chat/markdownRender";
 import type {
   ChatAttachmentView,
   ChatMessageView,

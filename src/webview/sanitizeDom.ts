@@ -3,7 +3,7 @@
 // removes every element and attribute outside `markdownAllowList`. The renderer already keeps to
 // that list; this pass means a bug in it (or in markdown-it) still cannot put a script, an event
 // handler, an image or a navigating link into the view.
-import { markdownAllowList } from "../common/markdownRender";
+import { markdownAllowList } from "../common/chat/markdownRender";
 
 /** What the walk needs of a DOM element (a real `Element` has all of it). */
 export interface SanitizableElement {

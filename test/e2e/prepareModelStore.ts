@@ -1,7 +1,7 @@
 // Prepares a model store for the e2e run, the way `hearth.modelsPath` will find it: imports a
 // GGUF file under a name with the real store code (manifest, blob, GGUF summary).
 //   npx tsx test/e2e/prepareModelStore.ts <store folder> <file.gguf> <name>
-import { ModelStore } from "../../src/engine/modelStore";
+import { ModelStore } from "../../src/engine/models/modelStore";
 
 async function main(): Promise<void> {
   const [root, file, name] = process.argv.slice(2);

@@ -3,9 +3,9 @@ import { execFileSync } from "node:child_process";
 import type { ChildProcess } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { EngineClient } from "../../src/engine/engineClient";
-import type { LogLevel } from "../../src/common/engineProtocol";
-import type { EngineState } from "../../src/engine/engineClient";
+import { EngineClient } from "../../src/node/engineClient";
+import type { LogLevel } from "../../src/common/engine/engineProtocol";
+import type { EngineState } from "../../src/node/engineClient";
 
 export const repoRoot = path.resolve(__dirname, "..", "..");
 export const enginePath = path.join(repoRoot, "dist", "engine.js");

@@ -8,9 +8,9 @@ import * as path from "node:path";
 import type { BaseMessageChunk } from "@langchain/core/messages";
 import { ChatOllama, OllamaEmbeddings } from "@langchain/ollama";
 import { ChatOpenAI, OpenAIEmbeddings } from "@langchain/openai";
-import { ApiServer } from "../../src/engine/apiServer";
-import { LlamaEngine } from "../../src/engine/llamaEngine";
-import { normalizeVector } from "../../src/engine/ollamaApi";
+import { ApiServer } from "../../src/engine/api/apiServer";
+import { LlamaEngine } from "../../src/engine/llama/llamaEngine";
+import { normalizeVector } from "../../src/engine/api/ollamaApi";
 import { ensureFixtureModels } from "../fixtures/fixtureModels";
 
 const conversation: Array<[string, string]> = [

@@ -4,9 +4,9 @@ import * as assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import type { ChatTurn, ChatTurnResult, LoadedModelInfo } from "../../src/common/engineProtocol";
-import { EngineError } from "../../src/common/engineError";
-import { LlamaEngine } from "../../src/engine/llamaEngine";
+import type { ChatTurn, ChatTurnResult, LoadedModelInfo } from "../../src/common/engine/engineProtocol";
+import { EngineError } from "../../src/common/engine/engineError";
+import { LlamaEngine } from "../../src/engine/llama/llamaEngine";
 import type { FixtureModels } from "../fixtures/fixtureModels";
 import { ensureFixtureModels } from "../fixtures/fixtureModels";
 

@@ -1,5 +1,5 @@
 import * as assert from "node:assert/strict";
-import { chatContentSecurityPolicy, chatHtml } from "../../src/common/chatHtml";
+import { chatContentSecurityPolicy, chatHtml } from "../../src/common/chat/chatHtml";
 
 describe("chat webview page", () => {
   const html = chatHtml({

@@ -1,6 +1,6 @@
 import * as assert from "node:assert/strict";
-import type { ChatAttachment } from "../../src/common/chatPrompt";
-import { buildPrompt, capAttachment, fenceFor, languageIdForFence, looksBinary, maxAttachmentChars } from "../../src/common/chatPrompt";
+import type { ChatAttachment } from "../../src/common/chat/chatPrompt";
+import { buildPrompt, capAttachment, fenceFor, languageIdForFence, looksBinary, maxAttachmentChars } from "../../src/common/chat/chatPrompt";
 
 describe("chat prompt", () => {
   const attachment = (content: string, extra: Partial<ChatAttachment> = {}): ChatAttachment => ({

@@ -7,7 +7,7 @@ import {
   parseChatReferences,
   rankPaths,
   referenceText,
-} from "../../src/common/chatReferences";
+} from "../../src/common/chat/chatReferences";
 import { parseWebviewMessage } from "../../src/common/webviewProtocol";
 
 describe("chat references (#file, #folder)", () => {

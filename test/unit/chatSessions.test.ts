@@ -1,5 +1,5 @@
 import * as assert from "node:assert/strict";
-import type { ChatSession } from "../../src/common/chatSessions";
+import type { ChatSession } from "../../src/common/chat/chatSessions";
 import {
   historyOf,
   maxSessions,
@@ -10,7 +10,7 @@ import {
   sessionTitle,
   sessionsToEvict,
   titleFromText,
-} from "../../src/common/chatSessions";
+} from "../../src/common/chat/chatSessions";
 
 function session(id: string, updatedAt: number, texts: Array<[ "user" | "assistant" | "notice", string]>): ChatSession {
   return {

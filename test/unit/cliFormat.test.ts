@@ -1,8 +1,8 @@
 // The CLI's text helpers in-process: aligned tables (Chinese takes two columns), parameter
 // counts, relative times, and the pull progress views (bar redraws, plain lines, JSON lines).
 import * as assert from "node:assert/strict";
-import type { LoadedModelInfo } from "../../src/common/engineProtocol";
-import type { PullProgress } from "../../src/common/modelManifest";
+import type { LoadedModelInfo } from "../../src/common/engine/engineProtocol";
+import type { PullProgress } from "../../src/common/models/modelManifest";
 import { displayWidth, formatDuration, formatParameters, formatRelativeTime, formatTable } from "../../src/cli/cliFormat";
 import { processorText } from "../../src/cli/commands/ps";
 import { createPullProgressView, formatProgressLine } from "../../src/cli/progressBar";

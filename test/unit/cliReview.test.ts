@@ -5,8 +5,8 @@ import { execFileSync, spawn } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import type { ReviewResult } from "../../src/common/engineProtocol";
-import { reachesSeverity } from "../../src/common/reviewFindings";
+import type { ReviewResult } from "../../src/common/engine/engineProtocol";
+import { reachesSeverity } from "../../src/common/review/reviewFindings";
 import { cliPath, ensureBuilt } from "../support/engineHarness";
 import { ensureFixtureModels } from "../fixtures/fixtureModels";
 

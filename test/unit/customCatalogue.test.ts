@@ -2,8 +2,8 @@ import * as assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { findCatalogueEntry, modelCatalogue, recommendModel } from "../../src/common/modelCatalogue";
-import { applyCustomCatalogue } from "../../src/engine/customCatalogue";
+import { findCatalogueEntry, modelCatalogue, recommendModel } from "../../src/common/models/modelCatalogue";
+import { applyCustomCatalogue } from "../../src/node/customCatalogue";
 
 const entry = {
   name: "team-coder:q4",

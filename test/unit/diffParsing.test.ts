@@ -3,8 +3,8 @@
 import * as assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { changedNewLines, changedRanges, parseUnifiedDiff, reviewableNewLines } from "../../src/common/diffParsing";
-import type { DiffFile } from "../../src/common/diffParsing";
+import { changedNewLines, changedRanges, parseUnifiedDiff, reviewableNewLines } from "../../src/common/review/diffParsing";
+import type { DiffFile } from "../../src/common/review/diffParsing";
 
 /** `git diff --cached -M` of a repository with one change of each kind (CRLF lines kept as git wrote them). */
 const staged = fs.readFileSync(path.join(__dirname, "..", "fixtures", "review", "staged.diff"), "utf8");

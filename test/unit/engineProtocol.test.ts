@@ -1,6 +1,6 @@
 import * as assert from "node:assert/strict";
-import { engineMethods, parseEngineMessage, parseHostMessage } from "../../src/common/engineProtocol";
-import type { EngineRequestMessage } from "../../src/common/engineProtocol";
+import { engineMethods, parseEngineMessage, parseHostMessage } from "../../src/common/engine/engineProtocol";
+import type { EngineRequestMessage } from "../../src/common/engine/engineProtocol";
 import { validateRequestParams } from "../../src/engine/requestValidation";
 
 describe("engine protocol", () => {

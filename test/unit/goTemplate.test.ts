@@ -9,8 +9,8 @@ import {
   renderOllamaPrompt,
   templateStopSequences,
   usesMessages,
-} from "../../src/common/goTemplate";
-import type { GoTemplateValue, TemplateMessage } from "../../src/common/goTemplate";
+} from "../../src/common/modelfile/goTemplate";
+import type { GoTemplateValue, TemplateMessage } from "../../src/common/modelfile/goTemplate";
 
 function render(source: string, data: GoTemplateValue): string {
   const parsed = parseGoTemplate(source);

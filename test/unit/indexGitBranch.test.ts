@@ -10,11 +10,11 @@ import { execFileSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import type { IndexBuildResult, JobPriority } from "../../src/common/engineProtocol";
-import { llamaEmbeddingBackend } from "../../src/engine/indexer/llamaEmbeddingBackend";
-import type { EmbeddingBackend } from "../../src/engine/indexer/workspaceIndexes";
-import { WorkspaceIndexes } from "../../src/engine/indexer/workspaceIndexes";
-import { LlamaEngine } from "../../src/engine/llamaEngine";
+import type { IndexBuildResult, JobPriority } from "../../src/common/engine/engineProtocol";
+import { llamaEmbeddingBackend } from "../../src/engine/index/llamaEmbeddingBackend";
+import type { EmbeddingBackend } from "../../src/engine/index/workspaceIndexes";
+import { WorkspaceIndexes } from "../../src/engine/index/workspaceIndexes";
+import { LlamaEngine } from "../../src/engine/llama/llamaEngine";
 import { ensureFixtureModels } from "../fixtures/fixtureModels";
 
 /** The real backend, recording the texts indexing sends to the embedding model. */

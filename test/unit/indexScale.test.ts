@@ -7,11 +7,11 @@ import * as assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { keywordTerms } from "../../src/common/keywordTokenizer";
-import { IndexData, loadIndex, readManifest, shardCount } from "../../src/engine/indexer/indexStore";
-import type { ChunkEntry } from "../../src/engine/indexer/indexStore";
-import { readShard } from "../../src/engine/indexer/vectraShard";
-import { vectorSearch } from "../../src/engine/indexer/workspaceIndexes";
+import { keywordTerms } from "../../src/common/index/keywordTokenizer";
+import { IndexData, loadIndex, readManifest, shardCount } from "../../src/engine/index/indexStore";
+import type { ChunkEntry } from "../../src/engine/index/indexStore";
+import { readShard } from "../../src/engine/index/vectraShard";
+import { vectorSearch } from "../../src/engine/index/workspaceIndexes";
 
 const dimensions = 32;
 const filesWithChunks = 5_000;

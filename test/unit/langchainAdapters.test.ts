@@ -9,12 +9,12 @@ import { StringOutputParser } from "@langchain/core/output_parsers";
 import { ChatPromptTemplate } from "@langchain/core/prompts";
 import { RunnableLambda, RunnablePassthrough, RunnableSequence } from "@langchain/core/runnables";
 import type { DocumentInterface } from "@langchain/core/documents";
-import { llamaEmbeddingBackend } from "../../src/engine/indexer/llamaEmbeddingBackend";
-import { WorkspaceIndexes } from "../../src/engine/indexer/workspaceIndexes";
+import { llamaEmbeddingBackend } from "../../src/engine/index/llamaEmbeddingBackend";
+import { WorkspaceIndexes } from "../../src/engine/index/workspaceIndexes";
 import { HearthChatModel } from "../../src/engine/langchain/hearthChatModel";
 import { HearthEmbeddings } from "../../src/engine/langchain/hearthEmbeddings";
 import { HearthVectorStore } from "../../src/engine/langchain/hearthVectorStore";
-import { LlamaEngine } from "../../src/engine/llamaEngine";
+import { LlamaEngine } from "../../src/engine/llama/llamaEngine";
 import type { FixtureModels } from "../fixtures/fixtureModels";
 import { ensureFixtureModels } from "../fixtures/fixtureModels";
 

@@ -1,4 +1,4 @@
-// Licence bookkeeping (src/common/licenceAcceptance.ts) and the plain-TypeScript SHA-256 under it.
+// Licence bookkeeping (src/common/models/licenceAcceptance.ts) and the plain-TypeScript SHA-256 under it.
 import * as assert from "node:assert/strict";
 import { createHash } from "node:crypto";
 import {
@@ -8,8 +8,8 @@ import {
   licenceTextOf,
   parseLicenceRecord,
   withAcceptedLicence,
-} from "../../src/common/licenceAcceptance";
-import type { ModelManifest } from "../../src/common/modelManifest";
+} from "../../src/common/models/licenceAcceptance";
+import type { ModelManifest } from "../../src/common/models/modelManifest";
 import { sha256Hex } from "../../src/common/sha256";
 
 function nodeSha256(text: string): string {

@@ -1,7 +1,7 @@
 // The engine in-process (as the CLI runs it): exact cancellation, completion mode, LoRA, a trained model.
 import * as assert from "node:assert/strict";
 import * as fs from "node:fs";
-import { LlamaEngine, resolveContextSize } from "../../src/engine/llamaEngine";
+import { LlamaEngine, resolveContextSize } from "../../src/engine/llama/llamaEngine";
 import type { FixtureModels } from "../fixtures/fixtureModels";
 import { ensureFixtureModels } from "../fixtures/fixtureModels";
 import { sharedStoriesModel } from "../support/engineHarness";

@@ -2,7 +2,7 @@
 // is the real markdown-it + highlight.js code the webview bundles; the walk runs on a minimal fake
 // DOM with the same surface it uses in the browser.
 import * as assert from "node:assert/strict";
-import { createMarkdownRenderer, isSafeLinkUrl, markdownAllowList, parseCitation } from "../../src/common/markdownRender";
+import { createMarkdownRenderer, isSafeLinkUrl, markdownAllowList, parseCitation } from "../../src/common/chat/markdownRender";
 import type { SanitizableElement } from "../../src/webview/sanitizeDom";
 import { sanitizeTree } from "../../src/webview/sanitizeDom";
 

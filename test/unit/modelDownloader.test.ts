@@ -6,12 +6,12 @@ import { execFileSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { isDownloadError } from "../../src/common/downloadErrors";
-import { isEngineError } from "../../src/common/engineError";
-import type { PullProgress } from "../../src/common/modelManifest";
-import type { GgufSummaryReader } from "../../src/engine/ggufSummary";
-import { partialDownloadPath, partialDownloads, pull } from "../../src/engine/modelDownloader";
-import { ModelStore } from "../../src/engine/modelStore";
+import { isDownloadError } from "../../src/common/models/downloadErrors";
+import { isEngineError } from "../../src/common/engine/engineError";
+import type { PullProgress } from "../../src/common/models/modelManifest";
+import type { GgufSummaryReader } from "../../src/engine/models/ggufSummary";
+import { partialDownloadPath, partialDownloads, pull } from "../../src/engine/models/modelDownloader";
+import { ModelStore } from "../../src/engine/models/modelStore";
 import type { FixtureModelSite } from "../support/fixtureModelServer";
 import { FixtureModelServer, startFixtureModelSite } from "../support/fixtureModelServer";
 

@@ -1,13 +1,13 @@
 // Model references and the catalogue: parsing, store names, download URLs, recommendations.
 import * as assert from "node:assert/strict";
-import { isEngineError } from "../../src/common/engineError";
+import { isEngineError } from "../../src/common/engine/engineError";
 import {
   catalogueAliases,
   findCatalogueEntry,
   modelCatalogue,
   recommendModel,
   resolveDownload,
-} from "../../src/common/modelCatalogue";
+} from "../../src/common/models/modelCatalogue";
 import {
   formatModelReference,
   modelNameFromFileName,
@@ -16,7 +16,7 @@ import {
   parseModelReference,
   storeNameForReference,
   tryParseModelName,
-} from "../../src/common/modelName";
+} from "../../src/common/models/modelName";
 
 const GiB = 1024 ** 3;
 

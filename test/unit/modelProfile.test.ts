@@ -1,6 +1,6 @@
 import * as assert from "node:assert/strict";
-import { parseModelfile } from "../../src/common/modelfileParser";
-import { mergeProfileOptions, modelfileFromProfile, parseProfile, profileFromModelfile } from "../../src/common/modelProfile";
+import { parseModelfile } from "../../src/common/modelfile/modelfileParser";
+import { mergeProfileOptions, modelfileFromProfile, parseProfile, profileFromModelfile } from "../../src/common/models/modelProfile";
 
 const text = [
   "FROM qwen2.5-coder:1.5b",

@@ -6,12 +6,12 @@ import { createHash } from "node:crypto";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { isDownloadError } from "../../src/common/downloadErrors";
-import { isEngineError } from "../../src/common/engineError";
-import type { GgufSummary } from "../../src/common/modelManifest";
-import { acquireLock, tryAcquireLock } from "../../src/engine/fileLock";
-import type { GgufSummaryReader } from "../../src/engine/ggufSummary";
-import { defaultStoreRoot, ModelStore } from "../../src/engine/modelStore";
+import { isDownloadError } from "../../src/common/models/downloadErrors";
+import { isEngineError } from "../../src/common/engine/engineError";
+import type { GgufSummary } from "../../src/common/models/modelManifest";
+import { acquireLock, tryAcquireLock } from "../../src/node/fileLock";
+import type { GgufSummaryReader } from "../../src/engine/models/ggufSummary";
+import { defaultStoreRoot, ModelStore } from "../../src/engine/models/modelStore";
 import type { FixtureModels } from "../fixtures/fixtureModels";
 import { ensureFixtureModels } from "../fixtures/fixtureModels";
 

@@ -6,8 +6,8 @@ import {
   formatModelfileText,
   parseModelfile,
   quoteModelfileValue,
-} from "../../src/common/modelfileParser";
-import type { ModelfileCommand, ParsedModelfile } from "../../src/common/modelfileParser";
+} from "../../src/common/modelfile/modelfileParser";
+import type { ModelfileCommand, ParsedModelfile } from "../../src/common/modelfile/modelfileParser";
 
 /** What a command means, without its ranges. */
 function meaning(commands: readonly ModelfileCommand[]): Array<Record<string, string>> {

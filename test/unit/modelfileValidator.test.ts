@@ -6,10 +6,10 @@ import {
   editDistance,
   resolveModelfilePath,
   validateModelfile,
-} from "../../src/common/modelfileValidator";
-import type { ModelfileEnvironment } from "../../src/common/modelfileValidator";
-import type { ModelfileDiagnostic } from "../../src/common/modelfileParser";
-import { modelfileParameters } from "../../src/common/modelfileParameters";
+} from "../../src/common/modelfile/modelfileValidator";
+import type { ModelfileEnvironment } from "../../src/common/modelfile/modelfileValidator";
+import type { ModelfileDiagnostic } from "../../src/common/modelfile/modelfileParser";
+import { modelfileParameters } from "../../src/common/modelfile/modelfileParameters";
 
 function codes(diagnostics: readonly ModelfileDiagnostic[]): string[] {
   return diagnostics.map((d) => `${d.range.start.line}:${d.code}`);

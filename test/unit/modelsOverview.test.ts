@@ -3,10 +3,10 @@
 import * as assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import type { LoadedModelInfo, StoreListResult } from "../../src/common/engineProtocol";
+import type { LoadedModelInfo, StoreListResult } from "../../src/common/engine/engineProtocol";
 import { formatBytes } from "../../src/common/formatBytes";
-import { modelCatalogue, recommendModel, resolveDownload } from "../../src/common/modelCatalogue";
-import type { ModelManifest, StoredModel } from "../../src/common/modelManifest";
+import { modelCatalogue, recommendModel, resolveDownload } from "../../src/common/models/modelCatalogue";
+import type { ModelManifest, StoredModel } from "../../src/common/models/modelManifest";
 import {
   buildModelsOverview,
   downloadPercent,
@@ -15,7 +15,7 @@ import {
   formatParameterCount,
   huggingFacePageFor,
   referenceForDownloadUrl,
-} from "../../src/common/modelsOverview";
+} from "../../src/common/models/modelsOverview";
 import { repoRoot } from "../support/engineHarness";
 
 const GiB = 1024 ** 3;

@@ -1,12 +1,12 @@
-// How profiles are described (src/common/profileSummary.ts) and the Modelfile "Show Modelfile"
-// opens for them (src/common/shownModelfile.ts): made again, it gives the same profile.
+// How profiles are described (src/common/models/profileSummary.ts) and the Modelfile "Show Modelfile"
+// opens for them (src/common/modelfile/shownModelfile.ts): made again, it gives the same profile.
 import * as assert from "node:assert/strict";
-import type { ModelManifest, StoredModel } from "../../src/common/modelManifest";
-import { parseModelfile } from "../../src/common/modelfileParser";
-import type { ModelProfile } from "../../src/common/modelProfile";
-import { profileFromModelfile } from "../../src/common/modelProfile";
-import { isPathFrom, profileBaseLabel, profileParameters, profileParametersSummary } from "../../src/common/profileSummary";
-import { shownModelfile } from "../../src/common/shownModelfile";
+import type { ModelManifest, StoredModel } from "../../src/common/models/modelManifest";
+import { parseModelfile } from "../../src/common/modelfile/modelfileParser";
+import type { ModelProfile } from "../../src/common/models/modelProfile";
+import { profileFromModelfile } from "../../src/common/models/modelProfile";
+import { isPathFrom, profileBaseLabel, profileParameters, profileParametersSummary } from "../../src/common/models/profileSummary";
+import { shownModelfile } from "../../src/common/modelfile/shownModelfile";
 
 const modelfile = [
   "FROM ./models/base.gguf",

@@ -10,8 +10,8 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import type { LlamaContextSequence, LlamaModel } from "node-llama-cpp";
-import { EngineError } from "../../src/common/engineError";
-import type { ModelManifest } from "../../src/common/modelManifest";
+import { EngineError } from "../../src/common/engine/engineError";
+import type { ModelManifest } from "../../src/common/models/modelManifest";
 import {
   compareOllamaVersions,
   mergeProfileOptions,
@@ -19,11 +19,11 @@ import {
   ollamaCompatibilityVersion,
   parseProfile,
   profileFromModelfile,
-} from "../../src/common/modelProfile";
-import { findModelfileInstructionDoc } from "../../src/common/modelfileParameters";
-import { parseModelfile } from "../../src/common/modelfileParser";
-import { validateModelfile } from "../../src/common/modelfileValidator";
-import { LlamaEngine } from "../../src/engine/llamaEngine";
+} from "../../src/common/models/modelProfile";
+import { findModelfileInstructionDoc } from "../../src/common/modelfile/modelfileParameters";
+import { parseModelfile } from "../../src/common/modelfile/modelfileParser";
+import { validateModelfile } from "../../src/common/modelfile/modelfileValidator";
+import { LlamaEngine } from "../../src/engine/llama/llamaEngine";
 import { ensureFixtureModels } from "../fixtures/fixtureModels";
 import { cliPath, ensureBuilt, sharedStoriesModel } from "../support/engineHarness";
 

@@ -2,6 +2,7 @@
 import * as assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as path from "node:path";
+import { builtinModules } from "node:module";
 import { configurationProperties } from "../../src/common/settings";
 import { messagesZhCn } from "../../src/common/messagesZhCn";
 import { scanMessages } from "../support/messageCatalog";
@@ -38,33 +39,57 @@ const packageJson = JSON.parse(fs.readFileSync(path.join(repoRoot, "package.json
 };
 
 describe("project rules", () => {
+  // The layers (DESIGN.md): common (pure TypeScript) <- node (Node, no vscode, no llama) <- engine
+  // (the engine process, node-llama-cpp) and extension (vscode) and cli; the webview sees only common.
+  const layerOf = (file: string): string => path.relative(srcDir, file).split(path.sep)[0]!;
+  const importedLayer = (file: string, spec: string): string | null =>
+    spec.startsWith(".") ? path.relative(srcDir, path.resolve(path.dirname(file), spec)).split(path.sep)[0]! : null;
+  const offendersWhere = (test: (file: string, spec: string) => boolean): string[] =>
+    sourceFiles(srcDir).flatMap((file) =>
+      importsOf(file)
+        .filter((spec) => test(file, spec))
+        .map((spec) => `${path.relative(repoRoot, file)} imports ${spec}`),
+    );
+
   it("imports vscode only in src/extension", () => {
-    const offenders = sourceFiles(srcDir)
-      .filter((file) => !file.startsWith(path.join(srcDir, "extension") + path.sep))
-      .filter((file) => importsOf(file).includes("vscode"))
-      .map((file) => path.relative(repoRoot, file));
-    assert.deepEqual(offenders, []);
+    assert.deepEqual(offendersWhere((file, spec) => spec === "vscode" && layerOf(file) !== "extension"), []);
   });
 
-  it("keeps node-llama-cpp out of src/common, src/extension and the engine client", () => {
-    const offenders = sourceFiles(srcDir)
-      .filter(
-        (file) =>
-          file.startsWith(path.join(srcDir, "common")) ||
-          file.startsWith(path.join(srcDir, "extension")) ||
-          file.startsWith(path.join(srcDir, "webview")) ||
-          file.endsWith("engineClient.ts"),
-      )
-      .filter((file) => importsOf(file).some((spec) => spec === "node-llama-cpp" || spec.includes("llamaEngine")))
-      .map((file) => path.relative(repoRoot, file));
-    assert.deepEqual(offenders, []);
+  it("keeps src/extension and src/node off src/engine, and node-llama-cpp in src/engine", () => {
+    assert.deepEqual(
+      offendersWhere((file, spec) => ["extension", "node", "common", "webview"].includes(layerOf(file)) && importedLayer(file, spec) === "engine"),
+      [],
+    );
+    assert.deepEqual(
+      offendersWhere((file, spec) => spec.startsWith("node-llama-cpp") && layerOf(file) !== "engine"),
+      [],
+    );
   });
 
-  it("keeps src/common free of Node and VS Code runtime imports", () => {
-    const offenders = sourceFiles(path.join(srcDir, "common"))
-      .filter((file) => importsOf(file).some((spec) => spec.startsWith("node:") || spec === "vscode"))
-      .map((file) => path.relative(repoRoot, file));
-    assert.deepEqual(offenders, []);
+  it("keeps src/common free of Node built-ins and of every other layer", () => {
+    const builtins = new Set(builtinModules);
+    assert.deepEqual(
+      offendersWhere(
+        (file, spec) =>
+          layerOf(file) === "common" &&
+          (spec.startsWith("node:") || builtins.has(spec.split("/")[0]!) || spec === "vscode" || (importedLayer(file, spec) ?? "common") !== "common"),
+      ),
+      [],
+    );
+  });
+
+  it("lets the webview import only src/common and itself", () => {
+    assert.deepEqual(
+      offendersWhere((file, spec) => layerOf(file) === "webview" && !["common", "webview", null].includes(importedLayer(file, spec))),
+      [],
+    );
+  });
+
+  it("keeps src/node and src/cli out of src/extension", () => {
+    assert.deepEqual(
+      offendersWhere((file, spec) => ["node", "cli", "engine"].includes(layerOf(file)) && importedLayer(file, spec) === "extension"),
+      [],
+    );
   });
 
   it("has no default exports and no `any`", () => {

@@ -1,11 +1,11 @@
 // The pure pieces of workspace retrieval: chunkers per language, file filters, the keyword
 // tokenizer and reciprocal rank fusion.
 import * as assert from "node:assert/strict";
-import { chunkDocument, chunkPdfPages } from "../../src/common/codeChunker";
-import type { ChunkDraft } from "../../src/common/codeChunker";
-import { languageForPath, looksBinary, looksMinified, secretReason } from "../../src/common/fileFilters";
-import { keywordTerms, splitIdentifier } from "../../src/common/keywordTokenizer";
-import { reciprocalRankFusion } from "../../src/common/rankFusion";
+import { chunkDocument, chunkPdfPages } from "../../src/common/index/codeChunker";
+import type { ChunkDraft } from "../../src/common/index/codeChunker";
+import { languageForPath, looksBinary, looksMinified, secretReason } from "../../src/common/index/fileFilters";
+import { keywordTerms, splitIdentifier } from "../../src/common/index/keywordTokenizer";
+import { reciprocalRankFusion } from "../../src/common/index/rankFusion";
 
 function symbols(chunks: ChunkDraft[]): string[] {
   return chunks.map((chunk) => chunk.symbol ?? "");

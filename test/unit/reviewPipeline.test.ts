@@ -3,18 +3,18 @@
 import * as assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { parseUnifiedDiff } from "../../src/common/diffParsing";
+import { parseUnifiedDiff } from "../../src/common/review/diffParsing";
 import {
   findingsJsonSchema,
   parseFindingsAnswer,
   reachesSeverity,
   sortFindings,
   validateFindings,
-} from "../../src/common/reviewFindings";
-import type { FindingScope, ReviewFinding } from "../../src/common/reviewFindings";
-import { buildReviewPrompt, chooseReviewRules, fenceFor, languageForPath, planReview, skipReasonForPath } from "../../src/common/reviewPrompt";
-import type { ReviewTarget } from "../../src/common/reviewPrompt";
-import { findingsToSarif, formatFindingsText } from "../../src/common/sarif";
+} from "../../src/common/review/reviewFindings";
+import type { FindingScope, ReviewFinding } from "../../src/common/review/reviewFindings";
+import { buildReviewPrompt, chooseReviewRules, fenceFor, languageForPath, planReview, skipReasonForPath } from "../../src/common/review/reviewPrompt";
+import type { ReviewTarget } from "../../src/common/review/reviewPrompt";
+import { findingsToSarif, formatFindingsText } from "../../src/common/review/sarif";
 import { jsonSchemaProblem } from "../../src/engine/requestValidation";
 
 const staged = fs.readFileSync(path.join(__dirname, "..", "fixtures", "review", "staged.diff"), "utf8");

@@ -1,5 +1,5 @@
 import * as assert from "node:assert/strict";
-import { EngineError } from "../../src/common/engineError";
+import { EngineError } from "../../src/common/engine/engineError";
 import { Scheduler } from "../../src/engine/scheduler";
 
 function deferred(): { promise: Promise<void>; resolve: () => void } {

@@ -1,5 +1,5 @@
 import * as assert from "node:assert/strict";
-import { StopSequenceMatcher } from "../../src/common/stopSequences";
+import { StopSequenceMatcher } from "../../src/common/chat/stopSequences";
 
 function run(stops: string[], pieces: string[]): { shown: string; stopped: boolean } {
   const matcher = new StopSequenceMatcher(stops);

@@ -3,10 +3,10 @@
 import * as os from "node:os";
 import { formatBytes } from "../../common/formatBytes";
 import { localize } from "../../common/localize";
-import type { CatalogueEntry } from "../../common/modelCatalogue";
-import { modelCatalogue, recommendModel } from "../../common/modelCatalogue";
-import type { ModelPurpose } from "../../common/modelManifest";
-import { modelPurposes } from "../../common/modelManifest";
+import type { CatalogueEntry } from "../../common/models/modelCatalogue";
+import { modelCatalogue, recommendModel } from "../../common/models/modelCatalogue";
+import type { ModelPurpose } from "../../common/models/modelManifest";
+import { modelPurposes } from "../../common/models/modelManifest";
 import { parseCommandArgs } from "../cliArgs";
 import type { CliCommand } from "../cliCommand";
 import { createEngine, printJson, printLine } from "../cliContext";

@@ -2,10 +2,10 @@
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { EngineError } from "../../common/engineError";
+import { EngineError } from "../../common/engine/engineError";
 import { localize } from "../../common/localize";
-import { ollamaCompatibilityVersion } from "../../common/modelProfile";
-import { validateModelfile } from "../../common/modelfileValidator";
+import { ollamaCompatibilityVersion } from "../../common/models/modelProfile";
+import { validateModelfile } from "../../common/modelfile/modelfileValidator";
 import { parseCommandArgs, requirePositionals } from "../cliArgs";
 import type { CliCommand } from "../cliCommand";
 import { createEngine, printLine, withInterrupt, writeErr } from "../cliContext";

@@ -1,5 +1,5 @@
 // `hearth import FILE.gguf [NAME]`: adds a local GGUF file to the store, copied or (`--link`) linked.
-import { EngineError } from "../../common/engineError";
+import { EngineError } from "../../common/engine/engineError";
 import { formatBytes } from "../../common/formatBytes";
 import { localize } from "../../common/localize";
 import { parseCommandArgs, UsageError } from "../cliArgs";

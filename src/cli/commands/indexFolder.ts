@@ -5,13 +5,13 @@
 // installed catalogue embedding model) the search is hybrid; without one, keyword-only.
 import * as fs from "node:fs";
 import * as path from "node:path";
-import type { IndexBuildResult, IndexProgress, IndexStatusResult } from "../../common/engineProtocol";
+import type { IndexBuildResult, IndexProgress, IndexStatusResult } from "../../common/engine/engineProtocol";
 import { formatBytes } from "../../common/formatBytes";
 import { localize } from "../../common/localize";
-import { findCatalogueEntry } from "../../common/modelCatalogue";
-import { WorkspaceIndexes } from "../../engine/indexer/workspaceIndexes";
-import { llamaEmbeddingBackend } from "../../engine/indexer/llamaEmbeddingBackend";
-import type { LlamaEngine } from "../../engine/llamaEngine";
+import { findCatalogueEntry } from "../../common/models/modelCatalogue";
+import { WorkspaceIndexes } from "../../engine/index/workspaceIndexes";
+import { llamaEmbeddingBackend } from "../../engine/index/llamaEmbeddingBackend";
+import type { LlamaEngine } from "../../engine/llama/llamaEngine";
 import { parseCommandArgs, parseNumber, UsageError } from "../cliArgs";
 import type { CliCommand } from "../cliCommand";
 import { createEngine, printJson, printLine, withInterrupt, writeErr } from "../cliContext";

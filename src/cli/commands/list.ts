@@ -2,7 +2,7 @@
 // is wrong, unfinished downloads that a pull would resume. `--json` for scripts.
 import { formatBytes } from "../../common/formatBytes";
 import { localize } from "../../common/localize";
-import type { StoredModel } from "../../common/modelManifest";
+import type { StoredModel } from "../../common/models/modelManifest";
 import { parseCommandArgs, requirePositionals } from "../cliArgs";
 import type { CliCommand } from "../cliCommand";
 import { createEngine, printJson, printLine } from "../cliContext";

@@ -8,8 +8,8 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { localize } from "../../common/localize";
-import type { ModelfileCommand } from "../../common/modelfileParser";
-import { parseModelfile, splitModelfileLines } from "../../common/modelfileParser";
+import type { ModelfileCommand } from "../../common/modelfile/modelfileParser";
+import { parseModelfile, splitModelfileLines } from "../../common/modelfile/modelfileParser";
 import { UsageError, exitCodes, parseCommandArgs, requirePositionals } from "../cliArgs";
 import type { CliCommand } from "../cliCommand";
 import { printJson, printLine, writeErr } from "../cliContext";

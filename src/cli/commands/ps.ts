@@ -1,10 +1,10 @@
 // `hearth ps`: the models loaded on this machine by any Hearth process (the extension's engine,
 // a `hearth run`, a server), from the records they keep in <store>/run. Reads files only.
-import type { LoadedModelInfo } from "../../common/engineProtocol";
+import type { LoadedModelInfo } from "../../common/engine/engineProtocol";
 import { formatBytes } from "../../common/formatBytes";
 import { localize } from "../../common/localize";
-import type { EngineKind } from "../../engine/runningRegistry";
-import { listRunningEngines } from "../../engine/runningRegistry";
+import type { EngineKind } from "../../node/runningRegistry";
+import { listRunningEngines } from "../../node/runningRegistry";
 import { parseCommandArgs, requirePositionals } from "../cliArgs";
 import type { CliCommand } from "../cliCommand";
 import { printJson, printLine, storeRootFromEnvironment } from "../cliContext";

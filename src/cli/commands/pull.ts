@@ -3,7 +3,7 @@
 // (`--json`). Ctrl+C stops it; what arrived is kept and the next pull resumes from there.
 import { formatBytes } from "../../common/formatBytes";
 import { localize } from "../../common/localize";
-import type { PullResult } from "../../common/modelManifest";
+import type { PullResult } from "../../common/models/modelManifest";
 import { parseCommandArgs, requirePositionals } from "../cliArgs";
 import type { CliCommand } from "../cliCommand";
 import { createEngine, printLine, withInterrupt, writeErr, writeOut } from "../cliContext";

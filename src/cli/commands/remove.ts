@@ -1,6 +1,6 @@
 // `hearth rm NAME...` (`remove`): removes models from the store; the file goes when no other name
 // uses it. An unknown name is reported and the others are still removed; the exit code is 1.
-import { errorText } from "../../common/engineError";
+import { errorText } from "../../common/engine/engineError";
 import { formatBytes } from "../../common/formatBytes";
 import { localize } from "../../common/localize";
 import { parseCommandArgs, requirePositionals } from "../cliArgs";

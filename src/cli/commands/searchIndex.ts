@@ -3,10 +3,10 @@
 // and prints the best chunks with their file and lines, relative to PATH.
 import * as fs from "node:fs";
 import * as path from "node:path";
-import type { IndexSearchHit } from "../../common/engineProtocol";
+import type { IndexSearchHit } from "../../common/engine/engineProtocol";
 import { localize } from "../../common/localize";
-import { WorkspaceIndexes } from "../../engine/indexer/workspaceIndexes";
-import { llamaEmbeddingBackend } from "../../engine/indexer/llamaEmbeddingBackend";
+import { WorkspaceIndexes } from "../../engine/index/workspaceIndexes";
+import { llamaEmbeddingBackend } from "../../engine/index/llamaEmbeddingBackend";
 import { parseCommandArgs, parseNumber, requirePositionals, UsageError } from "../cliArgs";
 import type { CliCommand } from "../cliCommand";
 import { createEngine, printJson, printLine, withInterrupt } from "../cliContext";

@@ -1,10 +1,10 @@
 // `hearth serve`: Hearth's local HTTP API (Ollama's REST API and OpenAI's) in this process, like
 // `ollama serve`. It listens on 127.0.0.1:11435 unless --host or HEARTH_HOST says otherwise,
 // loads models as requests name them, and stops cleanly on Ctrl+C.
-import { parseListenAddress, parseOriginList } from "../../common/apiAccess";
-import { errorText } from "../../common/engineError";
+import { parseListenAddress, parseOriginList } from "../../common/api/apiAccess";
+import { errorText } from "../../common/engine/engineError";
 import { localize } from "../../common/localize";
-import { ApiServer } from "../../engine/apiServer";
+import { ApiServer } from "../../engine/api/apiServer";
 import { parseCommandArgs, parseNumber, requirePositionals, UsageError } from "../cliArgs";
 import type { CliCommand } from "../cliCommand";
 import { createEngine, printLine, writeErr } from "../cliContext";

@@ -2,14 +2,14 @@
 // architecture, parameters, quantization, context and embedding length, licence, chat template,
 // and whether it fits this machine at a context size (`--ctx`). `--template` and `--license`
 // print just that; `--json` everything.
-import { modelfileFromProfile } from "../../common/modelProfile";
-import type { ModelInspection } from "../../common/engineProtocol";
-import { EngineError } from "../../common/engineError";
+import { modelfileFromProfile } from "../../common/models/modelProfile";
+import type { ModelInspection } from "../../common/engine/engineProtocol";
+import { EngineError } from "../../common/engine/engineError";
 import { formatBytes } from "../../common/formatBytes";
 import { localize } from "../../common/localize";
-import { findCatalogueEntry, findCatalogueEntryBySource } from "../../common/modelCatalogue";
-import type { StoredModel } from "../../common/modelManifest";
-import { parseModelReference, storeNameForReference } from "../../common/modelName";
+import { findCatalogueEntry, findCatalogueEntryBySource } from "../../common/models/modelCatalogue";
+import type { StoredModel } from "../../common/models/modelManifest";
+import { parseModelReference, storeNameForReference } from "../../common/models/modelName";
 import { parseCommandArgs, parseNumber, requirePositionals } from "../cliArgs";
 import type { CliCommand } from "../cliCommand";
 import { createEngine, printJson, printLine, writeOut } from "../cliContext";

@@ -5,10 +5,10 @@ import type { CallbackManagerForLLMRun } from "@langchain/core/callbacks/manager
 import { SimpleChatModel } from "@langchain/core/language_models/chat_models";
 import type { BaseChatModelParams } from "@langchain/core/language_models/chat_models";
 import type { BaseMessage } from "@langchain/core/messages";
-import type { ChatTurn, GenerationOptions } from "../../common/engineProtocol";
-import { EngineError } from "../../common/engineError";
+import type { ChatTurn, GenerationOptions } from "../../common/engine/engineProtocol";
+import { EngineError } from "../../common/engine/engineError";
 import { localize } from "../../common/localize";
-import type { LlamaEngine } from "../llamaEngine";
+import type { LlamaEngine } from "../llama/llamaEngine";
 
 export interface HearthChatModelParams extends BaseChatModelParams {
   engine: Pick<LlamaEngine, "loadModel" | "chatCreate" | "chatSend" | "chatDispose" | "listModels">;

@@ -3,8 +3,8 @@
 // goes first).
 import { Embeddings } from "@langchain/core/embeddings";
 import type { EmbeddingsParams } from "@langchain/core/embeddings";
-import type { JobPriority } from "../../common/engineProtocol";
-import type { EmbeddingBackend } from "../indexer/workspaceIndexes";
+import type { JobPriority } from "../../common/engine/engineProtocol";
+import type { EmbeddingBackend } from "../index/workspaceIndexes";
 
 export interface HearthEmbeddingsParams extends EmbeddingsParams {
   /** What computes the vectors: `llamaEmbeddingBackend(engine)`. */

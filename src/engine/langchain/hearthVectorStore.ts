@@ -8,10 +8,10 @@ import { Document } from "@langchain/core/documents";
 import type { DocumentInterface } from "@langchain/core/documents";
 import { VectorStore } from "@langchain/core/vectorstores";
 import type { EmbeddingsInterface } from "@langchain/core/embeddings";
-import type { IndexSearchHit, IndexSearchMode } from "../../common/engineProtocol";
-import { EngineError } from "../../common/engineError";
+import type { IndexSearchHit, IndexSearchMode } from "../../common/engine/engineProtocol";
+import { EngineError } from "../../common/engine/engineError";
 import { localize } from "../../common/localize";
-import type { WorkspaceIndexes } from "../indexer/workspaceIndexes";
+import type { WorkspaceIndexes } from "../index/workspaceIndexes";
 
 export interface HearthVectorStoreParams {
   indexes: WorkspaceIndexes;

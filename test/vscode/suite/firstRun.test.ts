@@ -8,7 +8,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import * as vscode from "vscode";
-import type { PullResult } from "../../../src/common/modelManifest";
+import type { PullResult } from "../../../src/common/models/modelManifest";
 import type { HearthApi } from "../../../src/extension/extension";
 import { FixtureModelServer } from "../../support/fixtureModelServer";
 

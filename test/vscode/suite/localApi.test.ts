@@ -9,7 +9,7 @@ import * as net from "node:net";
 import * as path from "node:path";
 import * as vscode from "vscode";
 import type { HearthApi } from "../../../src/extension/extension";
-import type { ReviewRunResult } from "../../../src/extension/reviewCommands";
+import type { ReviewRunResult } from "../../../src/extension/review/reviewCommands";
 import { activateHearth, fixtureModel, waitFor } from "./support";
 
 async function freePort(): Promise<number> {

@@ -9,13 +9,13 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import * as vscode from "vscode";
-import type { LoadedModelInfo, StoreShowResult } from "../../../src/common/engineProtocol";
+import type { LoadedModelInfo, StoreShowResult } from "../../../src/common/engine/engineProtocol";
 import { formatBytes } from "../../../src/common/formatBytes";
-import type { ModelManifest, PullResult, RemoveResult, RepairReport } from "../../../src/common/modelManifest";
-import type { LicenceQuestion } from "../../../src/extension/licenceGate";
-import type { ModelsOverview } from "../../../src/common/modelsOverview";
+import type { ModelManifest, PullResult, RemoveResult, RepairReport } from "../../../src/common/models/modelManifest";
+import type { LicenceQuestion } from "../../../src/extension/models/licenceGate";
+import type { ModelsOverview } from "../../../src/common/models/modelsOverview";
 import type { HearthApi } from "../../../src/extension/extension";
-import type { ModelsGroup, ModelsNode } from "../../../src/extension/modelsTreeView";
+import type { ModelsGroup, ModelsNode } from "../../../src/extension/models/modelsTreeView";
 import { FixtureModelServer } from "../../support/fixtureModelServer";
 
 const extensionId = "hearth-dev.hearth";

@@ -6,7 +6,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import * as vscode from "vscode";
-import type { HearthChatParticipant, ParticipantResultMetadata } from "../../../src/extension/chatParticipant";
+import type { HearthChatParticipant, ParticipantResultMetadata } from "../../../src/extension/chat/chatParticipant";
 import type { HearthApi } from "../../../src/extension/extension";
 import { activateHearth, fixtureModel } from "./support";
 

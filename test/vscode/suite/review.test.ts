@@ -7,11 +7,11 @@ import { execFileSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import * as vscode from "vscode";
-import type { ReviewFinding } from "../../../src/common/reviewFindings";
+import type { ReviewFinding } from "../../../src/common/review/reviewFindings";
 import type { HearthApi } from "../../../src/extension/extension";
-import { changedNewLines, parseUnifiedDiff } from "../../../src/common/diffParsing";
-import { gitSourceFor } from "../../../src/extension/gitAccess";
-import type { ReviewNotRun, ReviewRunResult } from "../../../src/extension/reviewCommands";
+import { changedNewLines, parseUnifiedDiff } from "../../../src/common/review/diffParsing";
+import { gitSourceFor } from "../../../src/extension/review/gitAccess";
+import type { ReviewNotRun, ReviewRunResult } from "../../../src/extension/review/reviewCommands";
 import { activateHearth, extensionId, fixtureModel, waitFor } from "./support";
 
 function lines(count: number, prefix: string): string {

@@ -8,7 +8,7 @@ import * as assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import * as vscode from "vscode";
-import type { ParticipantResultMetadata } from "../../../src/extension/chatParticipant";
+import type { ParticipantResultMetadata } from "../../../src/extension/chat/chatParticipant";
 import type { HearthApi } from "../../../src/extension/extension";
 import { activateHearth, fixtureModel } from "./support";
 

@@ -1,0 +1,699 @@
+// The one protocol between the extension host (or any other client) and the engine process.
+import type {
+  ModelManifest,
+  PartialDownload,
+  PullProgress,
+  PullResult,
+  RemoveResult,
+  RepairReport,
+  StoreDiskUsage,
+  StoredModel,
+} from "../models/modelManifest";
+import type { ReviewFinding } from "../review/reviewFindings";
+import type { ReviewTarget, SkippedFile } from "../review/reviewPrompt";
+
+// Both sides import this file. Requests are matched to replies by `id`; streamed requests send
+// `chunk` messages and end with exactly one `done` or `error`.
+
+/** How urgent a job is: interactive chat first, then review, then background indexing. */
+export type JobPriority = "interactive" | "review" | "background";
+
+export interface LoraAdapterSpec {
+  /** Absolute path of a GGUF LoRA adapter made for the base model. */
+  path: string;
+  /** Scale applied to the adapter, 1 by default. */
+  scale?: number;
+}
+
+export interface LoadModelParams {
+  /** Absolute path of a `.gguf` file, or the name of an installed model (`qwen2.5-coder:1.5b`). */
+  modelPath: string;
+  /** Context size in tokens; 0 or absent means the smaller of 4096 and the model's training context. */
+  contextSize?: number;
+  /** CPU threads; 0 or absent means the machine's physical cores. */
+  threads?: number;
+  /** Layers offloaded to a GPU; "auto" lets node-llama-cpp decide, 0 keeps everything on the CPU. */
+  gpuLayers?: number | "auto";
+  loraAdapters?: LoraAdapterSpec[];
+}
+
+export interface MemoryFigures {
+  /** Bytes of system RAM. */
+  cpuRam: number;
+  /** Bytes of GPU memory. */
+  gpuVram: number;
+}
+
+export interface LoadedModelInfo {
+  modelId: string;
+  /** The `.gguf` file loaded. */
+  modelPath: string;
+  /** The store name it was loaded by, when it was loaded by name. */
+  storeName: string | null;
+  /** `general.name` from the GGUF metadata, else the file name. */
+  name: string;
+  architecture: string;
+  sizeBytes: number;
+  contextSize: number;
+  trainContextSize: number | null;
+  threads: number;
+  gpuLayers: number;
+  /** True when the GGUF carries `tokenizer.chat_template`. */
+  hasChatTemplate: boolean;
+  chatWrapper: string;
+  supportsRanking: boolean;
+  /** Estimated memory for the weights plus this context. */
+  memory: MemoryFigures;
+  loadedAt: number;
+}
+
+export interface GenerationOptions {
+  maxTokens?: number;
+  temperature?: number;
+  topK?: number;
+  topP?: number;
+  minP?: number;
+  seed?: number;
+  repeatPenalty?: number;
+  stop?: string[];
+  /**
+   * A GBNF grammar (llama.cpp's grammar format) the output must follow. At most one of `grammar`
+   * and `jsonSchema`; when `options` gives either, neither is taken from `defaults`.
+   */
+  grammar?: string;
+  /** A JSON schema the output must follow (a JSON value that parses and matches it). */
+  jsonSchema?: Record<string, unknown>;
+}
+
+/**
+ * `chat` wraps the prompt in the model's chat template; `completion` continues the raw text;
+ * `auto` chooses chat when the model has a chat template and completion otherwise.
+ */
+export type PromptMode = "auto" | "chat" | "completion";
+
+export interface GenerateParams {
+  modelId: string;
+  prompt: string;
+  mode?: PromptMode;
+  /** Wins over the model's Modelfile SYSTEM (chat mode). */
+  systemPrompt?: string;
+  /** Used in chat mode when neither `systemPrompt` nor the model's Modelfile says. */
+  defaultSystemPrompt?: string;
+  options?: GenerationOptions;
+  /** Used where neither `options` nor the model's Modelfile profile say (e.g. the user's settings). */
+  defaults?: GenerationOptions;
+  priority?: JobPriority;
+}
+
+export type StopReason = "endOfText" | "maxTokens" | "stopSequence" | "cancelled";
+
+export interface TokenUsage {
+  /** Tokens in the context once the prompt was in place (history + new prompt). */
+  promptTokens: number;
+  /** Prompt tokens that had to be evaluated in this request; the rest came from the KV cache. */
+  evaluatedPromptTokens: number;
+  /** Prompt tokens reused from the KV cache. */
+  reusedPromptTokens: number;
+  outputTokens: number;
+  /** Milliseconds from the start of the job to the first streamed text. */
+  firstTokenMs: number | null;
+  /** Milliseconds the job ran (not counting time queued). */
+  durationMs: number;
+  /** Output tokens per second of generation. */
+  tokensPerSecond: number;
+}
+
+export interface GenerateResult {
+  text: string;
+  mode: Exclude<PromptMode, "auto">;
+  stopReason: StopReason;
+  usage: TokenUsage;
+}
+
+/** A past turn, to restore a conversation into a fresh engine (after a restart or a reload). */
+export interface ChatTurn {
+  role: "user" | "assistant";
+  text: string;
+}
+
+export interface ChatCreateParams {
+  modelId: string;
+  /** Wins over the model's Modelfile SYSTEM. */
+  systemPrompt?: string;
+  /** Used when neither `systemPrompt` nor the model's Modelfile says (e.g. the user's setting). */
+  defaultSystemPrompt?: string;
+  history?: ChatTurn[];
+}
+
+export interface ChatCreateResult {
+  sessionId: string;
+}
+
+export interface ChatSendParams {
+  sessionId: string;
+  message: string;
+  options?: GenerationOptions;
+  /** Used where neither `options` nor the model's Modelfile profile say (e.g. the user's settings). */
+  defaults?: GenerationOptions;
+  priority?: JobPriority;
+}
+
+export interface ChatTurnResult extends GenerateResult {
+  /** Turns (user + model pairs) in the session after this one. */
+  turns: number;
+  /**
+   * The oldest user + model pairs dropped in this turn so the conversation fits the context
+   * window (0 normally). Dropped turns stay dropped for the rest of the session.
+   */
+  droppedTurns: number;
+  /** Tokens in the context after this turn (history, message and answer). */
+  contextTokens: number;
+  /** The model's context window in tokens. */
+  contextSize: number;
+}
+
+export interface ChatDisposeParams {
+  sessionId: string;
+}
+
+export interface EmbedParams {
+  modelId: string;
+  texts: string[];
+  priority?: JobPriority;
+  /** Embed only the start of a text longer than the model's context, instead of failing. */
+  truncate?: boolean;
+}
+
+export interface EmbedResult {
+  dimensions: number;
+  vectors: number[][];
+}
+
+export interface CountTokensParams {
+  modelId: string;
+  texts: string[];
+}
+
+export interface CountTokensResult {
+  /**
+   * Tokens per text, in the order given, by the model's own tokenizer: the text alone, without
+   * the BOS token or the chat template's tokens around a message.
+   */
+  counts: number[];
+  /** The loaded model's context window in tokens. */
+  contextSize: number;
+}
+
+export interface RankParams {
+  modelId: string;
+  query: string;
+  documents: string[];
+  priority?: JobPriority;
+}
+
+export interface RankResult {
+  /** One relevance score in [0, 1] per document, in the order given. */
+  scores: number[];
+}
+
+export interface InspectParams {
+  modelPath: string;
+  /** The context size to estimate memory for; absent means the configured default. */
+  contextSize?: number;
+}
+
+export interface FitEstimate {
+  contextSize: number;
+  /** Estimated memory for the weights and a context of `contextSize`. */
+  required: MemoryFigures;
+  /** Memory this machine has free now. */
+  available: MemoryFigures;
+  fits: boolean;
+  /** A sentence for the user: whether it fits and what to do when it does not. */
+  summary: string;
+}
+
+export interface ModelInspection {
+  modelPath: string;
+  sizeBytes: number;
+  name: string;
+  architecture: string;
+  /** Human readable, e.g. "F32", "Q4_K_M". */
+  quantization: string;
+  parameters: number;
+  trainContextSize: number | null;
+  embeddingLength: number | null;
+  layers: number;
+  chatTemplate: string | null;
+  supportsRanking: boolean;
+  license: string | null;
+  /** Scalar metadata, flattened (`general.name` → value); long arrays are summarised. */
+  metadata: Record<string, string | number | boolean>;
+  fit: FitEstimate;
+}
+
+export interface UnloadModelParams {
+  modelId: string;
+}
+
+export interface EngineStatus {
+  pid: number;
+  /** The model store's folder. */
+  storeRoot: string;
+  startedAt: number;
+  /** Resident memory of the engine process in bytes. */
+  rssBytes: number;
+  models: LoadedModelInfo[];
+  chatSessions: number;
+  queuedJobs: number;
+  runningJob: string | null;
+}
+
+export interface StoreListResult {
+  root: string;
+  models: StoredModel[];
+  /** Unfinished downloads (being pulled now, or interrupted and resumable). */
+  partials: PartialDownload[];
+  usage: StoreDiskUsage;
+}
+
+export interface StoreShowParams {
+  name: string;
+  contextSize?: number;
+}
+
+export interface StoreShowResult {
+  model: StoredModel;
+  /** Null when the model's file is missing or damaged (see `model.problem`). */
+  inspection: ModelInspection | null;
+}
+
+export interface StorePullParams {
+  /** A catalogue name, `hf:owner/repo/file.gguf`, `ms:…`, or an `https://` URL. */
+  reference: string;
+  /** The store name to install it as (default: derived from the reference). */
+  name?: string;
+}
+
+export interface StoreRemoveParams {
+  name: string;
+}
+
+export interface StoreCopyParams {
+  source: string;
+  destination: string;
+}
+
+export interface StoreImportParams {
+  path: string;
+  name?: string;
+  mode?: "copy" | "link";
+}
+
+export interface StoreCreateParams {
+  /** The name to create (`family:tag`). */
+  name: string;
+  /** The Modelfile's text. */
+  modelfile: string;
+  /** The Modelfile's folder: relative FROM and ADAPTER paths resolve against it. */
+  baseDir: string;
+}
+
+export interface ReviewParams {
+  modelId: string;
+  /** The files under review: a diff's files, a file, or a selection. */
+  targets: ReviewTarget[];
+  /** Project rules (`.hearth/review.md` or `AGENTS.md`), put in every prompt. */
+  rules?: string;
+  /** Tokens one prompt may take; absent: what the context leaves after room for the answer. */
+  budgetTokens?: number;
+  /** Tokens one answer may take (default 1024). */
+  maxTokens?: number;
+  /** Sampling temperature (default 0.2). */
+  temperature?: number;
+  seed?: number;
+  /** Most findings per chunk (default 8). */
+  maxFindings?: number;
+  priority?: JobPriority;
+  /** Generate on the remote engine set with `remoteConfigure` (modelId is then not used). */
+  remote?: boolean;
+}
+
+/** Streamed after each reviewed chunk: its findings, as soon as the model has answered. */
+export interface ReviewProgress {
+  kind: "review";
+  path: string;
+  findings: ReviewFinding[];
+  /** Findings of this chunk dropped by the checks. */
+  dropped: number;
+  /** Chunks reviewed so far, and in all. */
+  chunksDone: number;
+  chunks: number;
+  /** This was the file's last chunk. */
+  fileDone: boolean;
+}
+
+export interface ReviewResult {
+  findings: ReviewFinding[];
+  dropped: number;
+  /** Chunks whose answer was not readable JSON (cut off at maxTokens). */
+  unreadableChunks: number;
+  skipped: SkippedFile[];
+  chunks: number;
+  /** Changed (or selected) lines the model saw. */
+  reviewedLines: number;
+  promptTokens: number;
+  /** Prompt tokens evaluated; the rest (the instructions every chunk shares) came from the KV cache. */
+  evaluatedPromptTokens: number;
+  outputTokens: number;
+  durationMs: number;
+  cancelled: boolean;
+}
+
+/** Indexes folders into a workspace index (see src/engine/index): incremental by content hash. */
+export interface IndexBuildParams {
+  /** The folders to index (absolute paths). Files of other folders leave the index. */
+  roots: string[];
+  /** Where the index lives (absolute path; created when missing). */
+  storeDir: string;
+  /**
+   * An installed model's name or a `.gguf` path to embed with; "none" for a keyword-only index;
+   * absent: the model the index already uses (keyword-only for a new index).
+   */
+  embeddingModel?: string;
+  /** Patterns in gitignore syntax never indexed (VS Code's `files.exclude`). */
+  excludes?: string[];
+  /** Files larger than this are not indexed (default 1 MiB). */
+  maxFileBytes?: number;
+  /** Reads and embeds every file again. */
+  rebuild?: boolean;
+}
+
+/** Streamed while an index is built or updated. */
+export interface IndexProgress {
+  kind: "index";
+  phase: "scanning" | "indexing" | "saving";
+  filesTotal: number;
+  filesDone: number;
+  /** Chunks embedded so far in this run. */
+  chunksEmbedded: number;
+  /** The file being read, relative to its root. */
+  currentFile?: string;
+}
+
+/** Why files were left out, and how many of each. */
+export interface IndexSkipCounts {
+  ignored: number;
+  secret: number;
+  tooLarge: number;
+  binary: number;
+  minified: number;
+  unreadable: number;
+}
+
+export interface IndexStatusResult {
+  storeDir: string;
+  /** False when no index was built there yet. */
+  exists: boolean;
+  roots: string[];
+  files: number;
+  chunks: number;
+  /** Bytes on disk. */
+  sizeBytes: number;
+  /** Milliseconds since the epoch of the last save; null when never saved. */
+  updatedAt: number | null;
+  /** Null for a keyword-only index. */
+  embeddingModel: string | null;
+  dimensions: number;
+}
+
+export interface IndexBuildResult {
+  status: IndexStatusResult;
+  filesScanned: number;
+  /** Files read, chunked and (re)embedded in this run. */
+  filesIndexed: number;
+  filesUnchanged: number;
+  filesRemoved: number;
+  chunksEmbedded: number;
+  /** Chunks whose vector was kept because their content did not change (moved or renamed files, branch switches). */
+  chunksReused: number;
+  skipped: IndexSkipCounts;
+}
+
+export interface IndexUpdateFilesParams {
+  storeDir: string;
+  /** The index's folders; absent: those it was built with. */
+  roots?: string[];
+  /** Files or folders created or changed (absolute paths). */
+  changed: string[];
+  /** Files or folders deleted (absolute paths). */
+  deleted: string[];
+  excludes?: string[];
+  maxFileBytes?: number;
+}
+
+export type IndexSearchMode = "hybrid" | "keyword" | "vector";
+
+export interface IndexSearchParams {
+  storeDir: string;
+  query: string;
+  /** How many results (default 10). */
+  k?: number;
+  /** Only files under these paths (absolute, or relative to a root). */
+  paths?: string[];
+  /** Default hybrid (keyword only when the index has no vectors). */
+  mode?: IndexSearchMode;
+  /** A reranker (an installed model's name or a `.gguf` path) that reorders the fused results. */
+  rerankModel?: string;
+}
+
+export interface IndexSearchHit {
+  /** The root the file belongs to (absolute). */
+  root: string;
+  /** Relative to `root`, `/`-separated. */
+  path: string;
+  absolutePath: string;
+  startLine: number;
+  endLine: number;
+  /** For a PDF: the page (then startLine = endLine = page). */
+  page?: number;
+  language: string;
+  symbol?: string;
+  /** Higher is better: fused (reciprocal rank), BM25, cosine or reranker score depending on the mode. */
+  score: number;
+  text: string;
+  /** 1-based rank in the keyword and vector rankings, null where absent. */
+  keywordRank: number | null;
+  vectorRank: number | null;
+}
+
+export interface IndexSearchResult {
+  results: IndexSearchHit[];
+  mode: IndexSearchMode;
+  reranked: boolean;
+}
+
+export interface IndexStoreParams {
+  storeDir: string;
+}
+
+/** Starts the local HTTP API (Ollama's and OpenAI's) in the engine process. */
+export interface ApiStartParams {
+  /** Where to listen: HOST:PORT; empty means 127.0.0.1:11435. */
+  host: string;
+  /** Browser origins allowed besides local pages, comma-separated (as HEARTH_ORIGINS). */
+  origins: string;
+}
+
+export interface ApiStatusResult {
+  running: boolean;
+  /** `http://HOST:PORT` while running. */
+  url: string | null;
+}
+
+/**
+ * A remote engine (an Ollama or OpenAI-compatible server) the engine process uses for reviews and
+ * the workspace index's embeddings, as the extension's hearth.remote.* settings say (issue 8).
+ */
+export interface RemoteEngineConfig {
+  kind: "ollama" | "openai";
+  url: string;
+  /** The model reviews generate with. */
+  model: string;
+  /** The model the workspace index embeds with; empty: the index keeps the local model it is given. */
+  embeddingModel: string;
+  /** Sent as a bearer token. It travels only over the IPC channel: never logged or written. */
+  apiKey?: string;
+}
+
+export interface RemoteConfigureParams {
+  /** null: no remote, everything on the embedded engine. */
+  remote: RemoteEngineConfig | null;
+}
+
+export interface EngineMethods {
+  loadModel: { params: LoadModelParams; result: LoadedModelInfo; chunk: never };
+  unloadModel: { params: UnloadModelParams; result: { unloaded: boolean }; chunk: never };
+  generate: { params: GenerateParams; result: GenerateResult; chunk: TextChunk };
+  chatCreate: { params: ChatCreateParams; result: ChatCreateResult; chunk: never };
+  chatSend: { params: ChatSendParams; result: ChatTurnResult; chunk: TextChunk };
+  chatDispose: { params: ChatDisposeParams; result: { disposed: boolean }; chunk: never };
+  embed: { params: EmbedParams; result: EmbedResult; chunk: never };
+  countTokens: { params: CountTokensParams; result: CountTokensResult; chunk: never };
+  rank: { params: RankParams; result: RankResult; chunk: never };
+  inspect: { params: InspectParams; result: ModelInspection; chunk: never };
+  status: { params: Record<string, never>; result: EngineStatus; chunk: never };
+  storeList: { params: Record<string, never>; result: StoreListResult; chunk: never };
+  storeShow: { params: StoreShowParams; result: StoreShowResult; chunk: never };
+  storePull: { params: StorePullParams; result: PullResult; chunk: PullProgress };
+  /** Unloads the model first when it is loaded. */
+  storeRemove: { params: StoreRemoveParams; result: RemoveResult; chunk: never };
+  storeCopy: { params: StoreCopyParams; result: ModelManifest; chunk: never };
+  storeImport: { params: StoreImportParams; result: ModelManifest; chunk: never };
+  storeRepair: { params: Record<string, never>; result: RepairReport; chunk: never };
+  /** Creates a model from a Modelfile; pulls a catalogue base on demand (its progress streams). */
+  storeCreate: { params: StoreCreateParams; result: ModelManifest; chunk: PullProgress };
+  /** Reviews code with the findings grammar; each chunk's findings stream as they are checked. */
+  review: { params: ReviewParams; result: ReviewResult; chunk: ReviewProgress };
+  /** Starts the HTTP API (restarts it when the address or origins changed). */
+  apiStart: { params: ApiStartParams; result: ApiStatusResult; chunk: never };
+  apiStop: { params: Record<string, never>; result: { stopped: boolean }; chunk: never };
+  apiStatus: { params: Record<string, never>; result: ApiStatusResult; chunk: never };
+  /** Sets (or, with null, clears) the remote engine used for reviews and index embeddings. */
+  remoteConfigure: { params: RemoteConfigureParams; result: { configured: boolean }; chunk: never };
+  indexBuild: { params: IndexBuildParams; result: IndexBuildResult; chunk: IndexProgress };
+  indexUpdateFiles: { params: IndexUpdateFilesParams; result: IndexBuildResult; chunk: IndexProgress };
+  indexSearch: { params: IndexSearchParams; result: IndexSearchResult; chunk: never };
+  indexStatus: { params: IndexStoreParams; result: IndexStatusResult; chunk: never };
+  indexClear: { params: IndexStoreParams; result: { cleared: boolean }; chunk: never };
+}
+
+export type EngineMethod = keyof EngineMethods;
+export type ParamsOf<M extends EngineMethod> = EngineMethods[M]["params"];
+export type ResultOf<M extends EngineMethod> = EngineMethods[M]["result"];
+export type ChunkOf<M extends EngineMethod> = EngineMethods[M]["chunk"];
+
+export interface TextChunk {
+  text: string;
+  /** How many generated pieces (about one per token) were coalesced into `text`. */
+  pieces?: number;
+}
+
+export const engineMethods: readonly EngineMethod[] = [
+  "loadModel",
+  "unloadModel",
+  "generate",
+  "chatCreate",
+  "chatSend",
+  "chatDispose",
+  "embed",
+  "countTokens",
+  "rank",
+  "inspect",
+  "status",
+  "storeList",
+  "storeShow",
+  "storePull",
+  "storeRemove",
+  "storeCopy",
+  "storeImport",
+  "storeRepair",
+  "storeCreate",
+  "review",
+  "apiStart",
+  "apiStop",
+  "apiStatus",
+  "remoteConfigure",
+  "indexBuild",
+  "indexUpdateFiles",
+  "indexSearch",
+  "indexStatus",
+  "indexClear",
+];
+
+/** Codes a caller can branch on; every error also carries a message written for the user. */
+export type EngineErrorCode =
+  | "modelNotFound"
+  | "invalidModel"
+  | "modelNotLoaded"
+  | "sessionNotFound"
+  | "notSupported"
+  | "outOfMemory"
+  | "cancelled"
+  | "engineCrashed"
+  | "engineUnavailable"
+  | "badRequest"
+  | "unauthorized"
+  | "network"
+  | "diskFull"
+  | "checksumMismatch"
+  | "storeBusy"
+  | "internal";
+
+export interface EngineErrorInfo {
+  code: EngineErrorCode;
+  /** What happened, why, and what to do next. */
+  message: string;
+  /** The underlying technical message, for the log. */
+  detail?: string;
+}
+
+export type EngineRequestMessage = {
+  [M in EngineMethod]: { type: "request"; id: number; method: M; params: ParamsOf<M> };
+}[EngineMethod];
+
+export type HostToEngineMessage =
+  | EngineRequestMessage
+  | { type: "cancel"; id: number }
+  | { type: "shutdown" };
+
+export type LogLevel = "debug" | "info" | "warn" | "error";
+
+export type EngineToHostMessage =
+  | { type: "ready"; pid: number; nodeVersion: string }
+  | { type: "chunk"; id: number; chunk: TextChunk | PullProgress | ReviewProgress | IndexProgress }
+  | { type: "done"; id: number; result: unknown }
+  | { type: "error"; id: number; error: EngineErrorInfo }
+  | { type: "log"; level: LogLevel; message: string };
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+/** Checks the envelope of a message arriving at the engine; the params are checked by each method. */
+export function parseHostMessage(value: unknown): HostToEngineMessage | null {
+  if (!isObject(value)) return null;
+  if (value.type === "shutdown") return { type: "shutdown" };
+  if (typeof value.id !== "number" || !Number.isInteger(value.id)) return null;
+  if (value.type === "cancel") return { type: "cancel", id: value.id };
+  if (value.type !== "request") return null;
+  if (typeof value.method !== "string" || !engineMethods.includes(value.method as EngineMethod)) return null;
+  if (!isObject(value.params)) return null;
+  return value as unknown as EngineRequestMessage;
+}
+
+/** Checks the envelope of a message arriving at the host from the engine. */
+export function parseEngineMessage(value: unknown): EngineToHostMessage | null {
+  if (!isObject(value) || typeof value.type !== "string") return null;
+  switch (value.type) {
+    case "ready":
+      return typeof value.pid === "number" ? (value as unknown as EngineToHostMessage) : null;
+    case "log":
+      return typeof value.message === "string" ? (value as unknown as EngineToHostMessage) : null;
+    case "chunk":
+      return typeof value.id === "number" && isObject(value.chunk)
+        ? (value as unknown as EngineToHostMessage)
+        : null;
+    case "done":
+      return typeof value.id === "number" ? (value as unknown as EngineToHostMessage) : null;
+    case "error":
+      return typeof value.id === "number" &&
+        isObject(value.error) &&
+        typeof value.error.code === "string" &&
+        typeof value.error.message === "string"
+        ? (value as unknown as EngineToHostMessage)
+        : null;
+    default:
+      return null;
+  }
+}

@@ -1,0 +1,596 @@
+// Checks a Modelfile's meaning on top of the parser: FROM present and used once, instructions and
+// PARAMETER names that exist (with the closest valid name as a quick fix), values of the right
+// type and in range, instructions that a later one overrides, a TEMPLATE that parses (Go template
+// syntax, see goTemplate.ts) and uses variables Ollama defines, RENDERER and PARSER names Ollama
+// has, and (through an injected environment, so this stays pure) FROM/ADAPTER/DRAFT paths that
+// exist, FROM and DRAFT names that are installed or in the catalogue, and a REQUIRES the runner
+// can meet.
+import { parseGoTemplate } from "./goTemplate";
+import { findCatalogueEntry } from "../models/modelCatalogue";
+import { parseModelReference, tryParseModelName, formatModelName } from "../models/modelName";
+import { compareOllamaVersions, isDraftPath } from "../models/modelProfile";
+import {
+  currentModelfileParameterNames,
+  findModelfileParameter,
+  ollamaParserNames,
+  ollamaRendererNames,
+} from "./modelfileParameters";
+import type { ModelfileParameterInfo } from "./modelfileParameters";
+import { localize } from "../localize";
+import { modelfileInstructions, parseModelfile, splitModelfileLines } from "./modelfileParser";
+import type {
+  ModelfileCommand,
+  ModelfileDiagnostic,
+  ModelfileDiagnosticCode,
+  ModelfileRange,
+  ModelfileSeverity,
+  ParsedModelfile,
+} from "./modelfileParser";
+
+/** What the validator may ask about the world. Paths given to fileExists are resolved already. */
+export interface ModelfileEnvironment {
+  /** The folder that holds the Modelfile; relative paths resolve against it. */
+  readonly baseDir: string;
+  /** The user's home folder, for `~/…` paths; without it such paths are not checked. */
+  readonly homeDir?: string;
+  /** Whether a file or folder exists at an absolute path. */
+  fileExists(path: string): boolean;
+  /** Whether the store has a model of this normalised name (`family:tag`). */
+  isInstalledModel(name: string): boolean;
+  /** Whether the catalogue can pull this normalised name; defaults to Hearth's catalogue. */
+  isCatalogueModel?(name: string): boolean;
+  /** The Ollama version whose Modelfiles the runner supports: a REQUIRES above it is an error. Unchecked when absent. */
+  readonly ollamaVersion?: string;
+}
+
+export interface ModelfileValidation {
+  readonly parsed: ParsedModelfile;
+  /** Syntax errors and meaning checks together, in document order. */
+  readonly diagnostics: readonly ModelfileDiagnostic[];
+}
+
+/** Variables Ollama passes to a template, and the fields of what they hold (messages, tools, tool calls). */
+const templateFields: ReadonlySet<string> = new Set([
+  // top level
+  "System", "Prompt", "Response", "Messages", "Tools", "Suffix", "Think", "ThinkLevel", "IsThinkSet",
+  "Query", "Document", "Instruction",
+  // a message
+  "Role", "Content", "Thinking", "Images", "ToolCalls", "ToolName", "ToolCallID",
+  // a tool call and its function
+  "ID", "Function", "Index", "Name", "Arguments",
+  // a tool, its function, parameters and properties
+  "Type", "Items", "Description", "Parameters", "Defs", "Required", "Properties", "Enum", "AnyOf",
+  // methods templates call
+  "String",
+]);
+
+/** Variables older Ollama versions passed and current ones do not. */
+const retiredTemplateFields: ReadonlySet<string> = new Set(["First"]);
+
+const singletonInstructions: ReadonlySet<string> = new Set(["SYSTEM", "TEMPLATE", "ADAPTER", "RENDERER", "PARSER", "REQUIRES"]);
+
+// --- small helpers ---------------------------------------------------------------------------
+
+/** Levenshtein distance. */
+export function editDistance(a: string, b: string): number {
+  if (a === b) return 0;
+  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const current = [i];
+    for (let j = 1; j <= b.length; j++) {
+      current[j] = Math.min(previous[j]! + 1, current[j - 1]! + 1, previous[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+    }
+    previous = current;
+  }
+  return previous[b.length]!;
+}
+
+/** The candidate nearest to `word` (case-insensitively), if it is near enough to be a likely typo. */
+export function closestMatch(word: string, candidates: readonly string[]): string | undefined {
+  const lower = word.toLowerCase();
+  let best: string | undefined;
+  let bestDistance = Infinity;
+  for (const candidate of candidates) {
+    const distance = editDistance(lower, candidate.toLowerCase());
+    if (distance < bestDistance) {
+      best = candidate;
+      bestDistance = distance;
+    }
+  }
+  const limit = Math.max(1, Math.min(3, Math.floor(word.length / 3)));
+  return best !== undefined && bestDistance <= limit ? best : undefined;
+}
+
+function textInRange(lines: readonly string[], range: ModelfileRange): string {
+  if (range.start.line !== range.end.line) return "";
+  return (lines[range.start.line] ?? "").slice(range.start.character, range.end.character);
+}
+
+function isWindowsStyle(path: string): boolean {
+  return /^[A-Za-z]:/.test(path) || (path.includes("\\") && !path.includes("/"));
+}
+
+function normalizeSegments(path: string, separator: string): string {
+  const prefixMatch = /^([A-Za-z]:)?[\\/]*/.exec(path)!;
+  const prefix = prefixMatch[0].replace(/[\\/]+/g, separator);
+  const out: string[] = [];
+  for (const segment of path.slice(prefixMatch[0].length).split(/[\\/]+/)) {
+    if (segment === "" || segment === ".") continue;
+    if (segment === "..") {
+      if (out.length > 0 && out[out.length - 1] !== "..") out.pop();
+      else if (prefix === "") out.push("..");
+      continue;
+    }
+    out.push(segment);
+  }
+  return prefix + out.join(separator);
+}
+
+/**
+ * Resolves a FROM/ADAPTER/DRAFT path as Ollama does: absolute as is, `~/` against the home
+ * folder, anything else against the Modelfile's folder. Null for a path it cannot resolve
+ * (`~user/…`, or `~/…` without a home folder).
+ */
+export function resolveModelfilePath(value: string, baseDir: string, homeDir?: string): string | null {
+  const windows = isWindowsStyle(baseDir) || isWindowsStyle(value);
+  const separator = windows ? "\\" : "/";
+  if (/^([A-Za-z]:)?[\\/]/.test(value)) return normalizeSegments(value, separator);
+  if (value === "~" || value.startsWith("~/") || value.startsWith("~\\")) {
+    return homeDir === undefined ? null : normalizeSegments(`${homeDir}${separator}${value.slice(1)}`, separator);
+  }
+  if (value.startsWith("~")) return null;
+  return normalizeSegments(`${baseDir}${separator}${value}`, separator);
+}
+
+/** Whether a FROM value reads as a path rather than a model name. */
+function looksLikePath(value: string): boolean {
+  return (
+    /^(\.{1,2}([\\/]|$)|[\\/~]|[A-Za-z]:[\\/])/.test(value) ||
+    value.includes("\\") ||
+    /\.(gguf|bin|safetensors)$/i.test(value)
+  );
+}
+
+function isRemoteReference(value: string): boolean {
+  return /^(hf|huggingface|ms|modelscope):(?!\/\/)/i.test(value) || /^https?:\/\//i.test(value);
+}
+
+const goIntPattern = /^[+-]?\d+$/;
+const goFloatPattern = /^[+-]?((\d+\.?\d*|\.\d+)([eE][+-]?\d+)?|0[xX]([0-9a-fA-F]+\.?[0-9a-fA-F]*|\.[0-9a-fA-F]+)[pP][+-]?\d+|inf|infinity|nan)$/i;
+const goBools: ReadonlySet<string> = new Set(["1", "t", "T", "TRUE", "true", "True", "0", "f", "F", "FALSE", "false", "False"]);
+const int64Max = 9223372036854775807n;
+const float32Max = 3.4028234663852886e38;
+
+type ParsedValue = { readonly ok: true; readonly number: number | null } | { readonly ok: false };
+
+/** Reads a value as Ollama's api.FormatParams does. */
+function readParameterValue(info: ModelfileParameterInfo, value: string): ParsedValue {
+  switch (info.type) {
+    case "int": {
+      if (!goIntPattern.test(value)) return { ok: false };
+      const big = BigInt(value);
+      if (big > int64Max || big < -int64Max - 1n) return { ok: false };
+      return { ok: true, number: Number(big) };
+    }
+    case "float": {
+      if (!goFloatPattern.test(value)) return { ok: false };
+      const lower = value.toLowerCase().replace(/^\+/, "");
+      const number = /inf/.test(lower) ? (lower.startsWith("-") ? -Infinity : Infinity) : /nan/.test(lower) ? NaN : Number(value);
+      if (Number.isFinite(number) && Math.abs(number) > float32Max) return { ok: false };
+      return { ok: true, number };
+    }
+    case "bool":
+      return goBools.has(value) ? { ok: true, number: null } : { ok: false };
+    case "string":
+      return { ok: true, number: null };
+  }
+}
+
+function typeDescription(info: ModelfileParameterInfo): string {
+  switch (info.type) {
+    case "int":
+      return localize("a whole number");
+    case "float":
+      return localize("a number");
+    case "bool":
+      return localize("true or false");
+    case "string":
+      return localize("text");
+  }
+}
+
+function rangeDescription(info: ModelfileParameterInfo): string {
+  if (info.allowed) return info.allowed.join(", ");
+  if (info.min !== undefined && info.max !== undefined) return localize("from {0} to {1}", info.min, info.max);
+  if (info.min !== undefined) return localize("{0} or more", info.min);
+  return localize("{0} or less", info.max ?? 0);
+}
+
+// --- the validator ---------------------------------------------------------------------------
+
+/** Parses and checks a Modelfile. Never throws. */
+export function validateModelfile(text: string, environment?: ModelfileEnvironment): ModelfileValidation {
+  const parsed = parseModelfile(text);
+  const lines = splitModelfileLines(text);
+  const diagnostics: ModelfileDiagnostic[] = [];
+  const report = (
+    severity: ModelfileSeverity,
+    code: ModelfileDiagnosticCode,
+    range: ModelfileRange,
+    message: string,
+    suggestion?: string,
+  ): void => {
+    diagnostics.push(suggestion === undefined ? { severity, code, range, message } : { severity, code, range, message, suggestion });
+  };
+
+  // Syntax errors, with a suggestion added where the closest word is obvious.
+  for (const error of parsed.errors) {
+    if (error.suggestion === undefined && error.code === "unknownInstruction") {
+      const suggestion = closestMatch(textInRange(lines, error.range), modelfileInstructions);
+      diagnostics.push(suggestion === undefined ? error : { ...error, suggestion });
+    } else if (error.suggestion === undefined && error.code === "invalidParameterName") {
+      const word = textInRange(lines, error.range).replace(/[^A-Za-z0-9]+/g, "_");
+      const suggestion = closestMatch(word, currentModelfileParameterNames());
+      diagnostics.push(suggestion === undefined ? error : { ...error, suggestion });
+    } else {
+      diagnostics.push(error);
+    }
+  }
+
+  const commands = parsed.commands;
+  const froms = commands.filter((command) => command.instruction === "FROM");
+  if (froms.length === 0 && parsed.errors.every((error) => error.code !== "unterminatedValue")) {
+    const first = commands[0];
+    report(
+      "error",
+      "missingFrom",
+      first ? first.keywordRange : { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
+      localize("This Modelfile has no FROM line. Add one that names the base model, for example FROM qwen2.5-coder:1.5b, or a GGUF file: FROM ./model.gguf."),
+    );
+  }
+
+  // Overridden instructions and parameters: the last one wins; warn on the earlier ones.
+  const lastOf = new Map<string, ModelfileCommand>();
+  for (const command of commands) {
+    const key =
+      command.instruction === "PARAMETER"
+        ? findModelfileParameter(command.name)?.repeatable ? null : `PARAMETER ${command.name}`
+        : command.instruction === "FROM" || singletonInstructions.has(command.instruction)
+          ? command.instruction
+          : null;
+    if (key !== null) lastOf.set(key, command);
+  }
+  for (const command of commands) {
+    if (command.instruction === "FROM") {
+      const last = lastOf.get("FROM")!;
+      if (last !== command) {
+        report(
+          "warning",
+          "duplicateFrom",
+          command.keywordRange,
+          localize("This Modelfile has more than one FROM; the one on line {0} is the base model, so this one is not used.", last.range.start.line + 1),
+        );
+      }
+    } else if (command.instruction === "PARAMETER") {
+      const last = lastOf.get(`PARAMETER ${command.name}`);
+      if (last !== undefined && last !== command) {
+        report(
+          "warning",
+          "overriddenParameter",
+          command.nameRange,
+          localize("{0} is set again on line {1}, which overrides this value.", command.name, last.range.start.line + 1),
+        );
+      }
+    } else if (singletonInstructions.has(command.instruction)) {
+      const last = lastOf.get(command.instruction)!;
+      if (last !== command) {
+        report(
+          "warning",
+          "overriddenInstruction",
+          command.keywordRange,
+          localize("{0} appears again on line {1}; only the last one is used, so this one has no effect.", command.instruction, last.range.start.line + 1),
+        );
+      }
+    }
+  }
+
+  const renderer = lastOf.get("RENDERER");
+  const template = lastOf.get("TEMPLATE");
+  if (renderer && template) {
+    report(
+      "warning",
+      "overriddenInstruction",
+      template.keywordRange,
+      localize("RENDERER {0} formats the prompt, so this TEMPLATE is not used (as in Ollama). Hearth prompts the model with its own chat template. Remove RENDERER to use this TEMPLATE.", renderer.value),
+    );
+  }
+
+  for (const command of commands) {
+    switch (command.instruction) {
+      case "PARAMETER":
+        checkParameter(command, report);
+        break;
+      case "TEMPLATE":
+        checkTemplate(command, report);
+        break;
+      case "REQUIRES":
+        if (!/^v?(0|[1-9]\d*)(\.(0|[1-9]\d*)(\.(0|[1-9]\d*)(-[0-9A-Za-z.-]+)?(\+[0-9A-Za-z.-]+)?)?)?$/.test(command.value)) {
+          report(
+            "error",
+            "invalidRequires",
+            command.valueRange,
+            localize("REQUIRES needs an Ollama version number such as 0.14.0, not \"{0}\".", command.value),
+          );
+        } else if (environment?.ollamaVersion !== undefined && (compareOllamaVersions(command.value, environment.ollamaVersion) ?? 0) > 0) {
+          report(
+            "error",
+            "requiresNewerOllama",
+            command.valueRange,
+            localize(
+              "This Modelfile REQUIRES Ollama {0}, but Hearth runs Modelfiles of Ollama {1} and earlier, so the model may use features Hearth does not have. Use an earlier version in REQUIRES if the model works with it, or update Hearth.",
+              command.value,
+              environment.ollamaVersion,
+            ),
+          );
+        }
+        break;
+      case "FROM":
+        checkFrom(command, environment, report);
+        break;
+      case "ADAPTER":
+        if (environment) checkPathExists(command, environment, report);
+        break;
+      case "DRAFT":
+        if (environment) checkDraft(command, environment, report);
+        break;
+      case "RENDERER":
+      case "PARSER":
+        checkBuiltinName(command, report);
+        break;
+      default:
+        break;
+    }
+  }
+
+  diagnostics.sort(
+    (a, b) => a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character,
+  );
+  return { parsed, diagnostics };
+}
+
+type Report = (
+  severity: ModelfileSeverity,
+  code: ModelfileDiagnosticCode,
+  range: ModelfileRange,
+  message: string,
+  suggestion?: string,
+) => void;
+
+function checkParameter(command: Extract<ModelfileCommand, { instruction: "PARAMETER" }>, report: Report): void {
+  const info = findModelfileParameter(command.name);
+  if (!info) {
+    const suggestion = closestMatch(command.name, currentModelfileParameterNames());
+    report(
+      "error",
+      "unknownParameter",
+      command.nameRange,
+      suggestion === undefined
+        ? localize("Unknown parameter \"{0}\". See the Modelfile documentation for the parameters Ollama accepts (temperature, num_ctx, top_p, stop…).", command.name)
+        : localize("Unknown parameter \"{0}\". Did you mean {1}?", command.name, suggestion),
+      suggestion,
+    );
+    return;
+  }
+  if (info.status === "removed") {
+    report(
+      "error",
+      "removedParameter",
+      command.nameRange,
+      localize("Ollama no longer supports the parameter {0} and refuses to create the model. Remove this line.", command.name),
+    );
+    return;
+  }
+  if (info.status === "deprecated") {
+    report(
+      "warning",
+      "deprecatedParameter",
+      command.nameRange,
+      localize("The parameter {0} is deprecated: Ollama ignores it. Remove this line.", command.name),
+    );
+  }
+  const read = readParameterValue(info, command.value);
+  if (!read.ok) {
+    report(
+      "error",
+      "invalidParameterValue",
+      command.valueRange,
+      localize("{0} needs {1}, not \"{2}\". For example: {3}", command.name, typeDescription(info), command.value, info.example),
+    );
+    return;
+  }
+  if (read.number === null) return;
+  const number = read.number;
+  const outside =
+    Number.isNaN(number) ||
+    (info.allowed !== undefined && !info.allowed.includes(number)) ||
+    (info.min !== undefined && number < info.min) ||
+    (info.max !== undefined && number > info.max);
+  if (outside) {
+    report(
+      "warning",
+      "parameterOutOfRange",
+      command.valueRange,
+      localize("{0} is {1}, outside the range that makes sense ({2}).", command.name, command.value, rangeDescription(info)),
+    );
+  }
+}
+
+/** Maps an offset inside a command's value to a document position (values keep their line structure). */
+function positionInValue(command: ModelfileCommand, offset: number): { line: number; character: number } {
+  const before = command.value.slice(0, offset);
+  const newlines = before.split("\n").length - 1;
+  if (newlines === 0) {
+    return { line: command.contentRange.start.line, character: command.contentRange.start.character + offset };
+  }
+  return { line: command.contentRange.start.line + newlines, character: offset - before.lastIndexOf("\n") - 1 };
+}
+
+function checkTemplate(command: ModelfileCommand, report: Report): void {
+  const value = command.value;
+  const rangeAt = (start: number, end: number): ModelfileRange => ({
+    start: positionInValue(command, start),
+    end: positionInValue(command, end),
+  });
+  // The syntax, as Go's template parser (and so Ollama) reads it.
+  for (const problem of parseGoTemplate(value).diagnostics) {
+    report(
+      "error",
+      "templateSyntax",
+      rangeAt(problem.start, Math.max(problem.end, problem.start)),
+      localize("The TEMPLATE does not parse: {0}", problem.message),
+    );
+  }
+  // The variables it reads.
+  let cursor = 0;
+  while (cursor < value.length) {
+    const open = value.indexOf("{{", cursor);
+    if (open === -1) break;
+    const close = value.indexOf("}}", open + 2);
+    if (close === -1) return;
+    const body = value.slice(open + 2, close);
+    cursor = close + 2;
+    const trimmed = body.replace(/^-?\s*/, "").replace(/\s*-?$/, "");
+    if (trimmed.startsWith("/*")) continue;
+    // Blank out string literals so that dots inside them are not read as fields.
+    const code = body.replace(/"(?:[^"\\]|\\.)*"|`[^`]*`|'(?:[^'\\]|\\.)*'/g, (literal) => " ".repeat(literal.length));
+    for (const match of code.matchAll(/\.([A-Za-z_]\w*)/g)) {
+      const name = match[1]!;
+      // `1.5` and the like are numbers, not fields.
+      if (/^\d+$/.test(/[\w$]*$/.exec(code.slice(0, match.index))![0])) continue;
+      const nameStart = open + 2 + match.index + 1;
+      if (templateFields.has(name)) continue;
+      const range = rangeAt(nameStart, nameStart + name.length);
+      if (retiredTemplateFields.has(name)) {
+        report(
+          "warning",
+          "unknownTemplateVariable",
+          range,
+          localize("Ollama no longer sets .{0}; it is always empty. Use {{ if .System }} or range over .Messages instead.", name),
+        );
+        continue;
+      }
+      const suggestion = closestMatch(name, [...templateFields]);
+      report(
+        "warning",
+        "unknownTemplateVariable",
+        range,
+        suggestion === undefined
+          ? localize("Ollama does not define .{0} in templates; it renders as nothing or stops the template. Defined are .System, .Prompt, .Response, .Messages (with .Role and .Content) and .Tools.", name)
+          : localize("Ollama does not define .{0} in templates. Did you mean .{1}?", name, suggestion),
+        suggestion,
+      );
+    }
+  }
+}
+
+/** RENDERER and PARSER name one of Ollama's built-in renderers or parsers. */
+function checkBuiltinName(command: ModelfileCommand, report: Report): void {
+  const names = command.instruction === "RENDERER" ? ollamaRendererNames : ollamaParserNames;
+  if (names.includes(command.value)) return;
+  const suggestion = closestMatch(command.value, names);
+  const known = names.join(", ");
+  report(
+    "warning",
+    command.instruction === "RENDERER" ? "unknownRenderer" : "unknownParser",
+    command.valueRange,
+    command.instruction === "RENDERER"
+      ? suggestion === undefined
+        ? localize("Ollama has no built-in renderer named \"{0}\", so Ollama refuses this model. Known renderers: {1}.", command.value, known)
+        : localize("Ollama has no built-in renderer named \"{0}\". Did you mean {1}?", command.value, suggestion)
+      : suggestion === undefined
+        ? localize("Ollama has no built-in parser named \"{0}\", so Ollama refuses this model. Known parsers: {1}.", command.value, known)
+        : localize("Ollama has no built-in parser named \"{0}\". Did you mean {1}?", command.value, suggestion),
+    suggestion,
+  );
+}
+
+/** DRAFT names a GGUF file (a path) or an installed model. */
+function checkDraft(command: ModelfileCommand, environment: ModelfileEnvironment, report: Report): void {
+  if (isDraftPath(command.value)) {
+    checkPathExists(command, environment, report);
+    return;
+  }
+  const name = tryParseModelName(command.value);
+  if (!name) {
+    report(
+      "error",
+      "invalidModelName",
+      command.valueRange,
+      localize("\"{0}\" is neither a model name nor a path. A name looks like qwen2.5-coder:1.5b (lower-case letters, digits, '.', '-' and '_'); a path starts with ./, / or ~/ or ends in .gguf.", command.value),
+    );
+    return;
+  }
+  const normalized = formatModelName(name);
+  if (!environment.isInstalledModel(normalized)) {
+    report(
+      "error",
+      "unknownModel",
+      command.valueRange,
+      localize("DRAFT names {0}, which is not installed. Pull or import the draft model first (it must share the base model's tokenizer), or point DRAFT at a GGUF file.", normalized),
+    );
+  }
+}
+
+function checkPathExists(command: ModelfileCommand, environment: ModelfileEnvironment, report: Report): void {
+  const resolved = resolveModelfilePath(command.value, environment.baseDir, environment.homeDir);
+  if (resolved === null || environment.fileExists(resolved)) return;
+  report(
+    "error",
+    "fileNotFound",
+    command.valueRange,
+    localize("{0} names {1}, which does not exist. Paths are absolute or relative to the Modelfile's folder.", command.instruction, resolved),
+  );
+}
+
+function checkFrom(command: ModelfileCommand, environment: ModelfileEnvironment | undefined, report: Report): void {
+  const value = command.value;
+  if (environment) {
+    const resolved = resolveModelfilePath(value, environment.baseDir, environment.homeDir);
+    if (resolved !== null && environment.fileExists(resolved)) return;
+  }
+  if (isRemoteReference(value)) {
+    try {
+      parseModelReference(value);
+    } catch (error) {
+      report("error", "invalidModelName", command.valueRange, error instanceof Error ? error.message : String(error));
+    }
+    return;
+  }
+  if (looksLikePath(value)) {
+    if (environment) checkPathExists(command, environment, report);
+    return;
+  }
+  const name = tryParseModelName(value);
+  if (!name) {
+    report(
+      "error",
+      "invalidModelName",
+      command.valueRange,
+      localize("\"{0}\" is neither a model name nor a path. A name looks like qwen2.5-coder:1.5b (lower-case letters, digits, '.', '-' and '_'); a path starts with ./, / or ~/ or ends in .gguf.", value),
+    );
+    return;
+  }
+  if (!environment) return;
+  const normalized = formatModelName(name);
+  const inCatalogue = environment.isCatalogueModel
+    ? environment.isCatalogueModel(normalized)
+    : findCatalogueEntry(normalized) !== undefined;
+  if (!inCatalogue && !environment.isInstalledModel(normalized)) {
+    report(
+      "warning",
+      "unknownModel",
+      command.valueRange,
+      localize("No model named {0} is installed, and Hearth's catalogue does not have it. Pull or import it first (Hearth: Pull Model… in VS Code, hearth pull on the command line), or point FROM at a GGUF file.", normalized),
+    );
+  }
+}

@@ -1,0 +1,504 @@
+// Ollama's REST API over Hearth's engine: generate and chat (streamed NDJSON or one object),
+// embed and embeddings, tags, ps, show, create, copy, delete, pull (streamed progress), version,
+// and `GET /` "Ollama is running". Field names, status codes and error bodies follow Ollama's API
+// documentation, so Ollama's clients (and LangChain's Ollama integration) work unchanged.
+import * as os from "node:os";
+import type { ChatTurn, GenerateResult, GenerationOptions, LoadedModelInfo, TokenUsage } from "../../common/engine/engineProtocol";
+import { EngineError } from "../../common/engine/engineError";
+import { localize } from "../../common/localize";
+import type { ModelManifest, PullProgress, StoredModel } from "../../common/models/modelManifest";
+import { ollamaCompatibilityVersion } from "../../common/models/modelProfile";
+import type { JsonObject } from "../../common/api/ollamaApiTypes";
+import {
+  imagesRefused,
+  mapFormat,
+  mapOllamaOptions,
+  modelfileFromCreateRequest,
+  nanoseconds,
+  ollamaDoneReason,
+  ollamaMessages,
+  optionalBoolean,
+  optionalNumber,
+  optionalString,
+  optionalStringList,
+  parameterSizeText,
+  parametersText,
+  parseKeepAlive,
+  requestModelName,
+  requestObject,
+  requiredString,
+  splitConversation,
+  toolsRefused,
+} from "../../common/api/ollamaApiTypes";
+import { shownModelfile } from "../../common/modelfile/shownModelfile";
+import { ApiModels } from "./apiModels";
+import type { ApiContext, ApiRoute } from "./apiServer";
+import { textCoalescer } from "./apiStreaming";
+
+/** Ollama's figures for a finished generation, in nanoseconds. */
+export function ollamaFigures(usage: TokenUsage, startedAt: number, loadMs: number): Record<string, number> {
+  const first = usage.firstTokenMs ?? usage.durationMs;
+  return {
+    total_duration: nanoseconds(performance.now() - startedAt),
+    load_duration: nanoseconds(loadMs),
+    prompt_eval_count: usage.promptTokens,
+    prompt_eval_duration: nanoseconds(first),
+    eval_count: usage.outputTokens,
+    eval_duration: nanoseconds(usage.durationMs - first),
+  };
+}
+
+function now(): string {
+  return new Date().toISOString();
+}
+
+function refuseImages(body: JsonObject): void {
+  if (Array.isArray(body.images) && body.images.length > 0) throw imagesRefused();
+}
+
+function refuseTools(body: JsonObject): void {
+  if (Array.isArray(body.tools) && body.tools.length > 0) throw toolsRefused();
+}
+
+const generateRoute: ApiRoute = {
+  method: "POST",
+  path: "/api/generate",
+  flavor: "ollama",
+  handler: async (context, call, reply) => {
+    const started = performance.now();
+    const body = requestObject(call.body);
+    const model = requestModelName(body);
+    const prompt = optionalString(body, "prompt") ?? "";
+    const suffix = optionalString(body, "suffix");
+    if (suffix) {
+      throw new EngineError("badRequest", localize("Hearth does not fill in the middle yet: send the request without \"suffix\"."));
+    }
+    refuseImages(body);
+    const stream = optionalBoolean(body, "stream") ?? true;
+    const raw = optionalBoolean(body, "raw") ?? false;
+    const system = optionalString(body, "system");
+    const mapped = mapOllamaOptions(body.options);
+    const format = mapFormat(body.format);
+    const keepAlive = parseKeepAlive(body.keep_alive);
+    const lease = await context.models.acquire(model, { generates: true, ...(mapped.contextSize !== undefined ? { contextSize: mapped.contextSize } : {}) });
+    try {
+      if (prompt === "") {
+        const loaded = { model: lease.name, created_at: now(), response: "", done: true, done_reason: keepAlive === 0 ? "unload" : "load" };
+        if (stream) {
+          reply.ndjson()(loaded);
+          reply.end();
+        } else reply.json(200, loaded);
+        return;
+      }
+      const write = stream ? reply.ndjson() : null;
+      const pieces = textCoalescer((text) => write?.({ model: lease.name, created_at: now(), response: text, done: false }));
+      const result = await context.engine.generate(
+        {
+          modelId: lease.info.modelId,
+          prompt,
+          mode: raw ? "completion" : "auto",
+          ...(system !== undefined ? { systemPrompt: system } : {}),
+          defaultSystemPrompt: "",
+          options: { ...mapped.options, ...format },
+          priority: "interactive",
+        },
+        pieces.push,
+        call.signal,
+      );
+      pieces.flush();
+      call.note({ stopReason: result.stopReason, outputTokens: result.usage.outputTokens });
+      const final = {
+        model: lease.name,
+        created_at: now(),
+        response: write ? "" : result.text,
+        done: true,
+        done_reason: ollamaDoneReason(result.stopReason),
+        context: [],
+        ...ollamaFigures(result.usage, started, lease.loadMs),
+      };
+      if (write) {
+        write(final);
+        reply.end();
+      } else reply.json(200, final);
+    } finally {
+      lease.release(keepAlive);
+    }
+  },
+};
+
+/** One chat turn on a conversation the request carries in full; the engine reuses what its KV cache still holds. */
+export async function answerConversation(
+  context: ApiContext,
+  modelId: string,
+  conversation: { system: string | undefined; history: ChatTurn[]; message: string },
+  options: GenerationOptions,
+  onText: (text: string) => void,
+  signal: AbortSignal,
+): Promise<GenerateResult> {
+  const { sessionId } = context.engine.chatCreate({
+    modelId,
+    ...(conversation.system !== undefined ? { systemPrompt: conversation.system } : {}),
+    defaultSystemPrompt: "",
+    history: conversation.history,
+  });
+  try {
+    return await context.engine.chatSend({ sessionId, message: conversation.message, options, priority: "interactive" }, onText, signal);
+  } finally {
+    context.engine.chatDispose(sessionId);
+  }
+}
+
+const chatRoute: ApiRoute = {
+  method: "POST",
+  path: "/api/chat",
+  flavor: "ollama",
+  handler: async (context, call, reply) => {
+    const started = performance.now();
+    const body = requestObject(call.body);
+    const model = requestModelName(body);
+    refuseTools(body);
+    const conversation = splitConversation(ollamaMessages(body));
+    const stream = optionalBoolean(body, "stream") ?? true;
+    const mapped = mapOllamaOptions(body.options);
+    const format = mapFormat(body.format);
+    const keepAlive = parseKeepAlive(body.keep_alive);
+    const lease = await context.models.acquire(model, { generates: true, ...(mapped.contextSize !== undefined ? { contextSize: mapped.contextSize } : {}) });
+    try {
+      const message = conversation.message;
+      if (message === null) {
+        const loaded = {
+          model: lease.name,
+          created_at: now(),
+          message: { role: "assistant", content: "" },
+          done: true,
+          done_reason: keepAlive === 0 ? "unload" : "load",
+        };
+        if (stream) {
+          reply.ndjson()(loaded);
+          reply.end();
+        } else reply.json(200, loaded);
+        return;
+      }
+      const write = stream ? reply.ndjson() : null;
+      const pieces = textCoalescer((text) =>
+        write?.({ model: lease.name, created_at: now(), message: { role: "assistant", content: text }, done: false }),
+      );
+      const result = await answerConversation(
+        context,
+        lease.info.modelId,
+        { system: conversation.system, history: conversation.history, message },
+        { ...mapped.options, ...format },
+        pieces.push,
+        call.signal,
+      );
+      pieces.flush();
+      call.note({ stopReason: result.stopReason, outputTokens: result.usage.outputTokens });
+      const final = {
+        model: lease.name,
+        created_at: now(),
+        message: { role: "assistant", content: write ? "" : result.text },
+        done: true,
+        done_reason: ollamaDoneReason(result.stopReason),
+        ...ollamaFigures(result.usage, started, lease.loadMs),
+      };
+      if (write) {
+        write(final);
+        reply.end();
+      } else reply.json(200, final);
+    } finally {
+      lease.release(keepAlive);
+    }
+  },
+};
+
+/** Scales a vector to length 1 (Ollama's /api/embed and OpenAI's embeddings are normalized). */
+export function normalizeVector(vector: readonly number[], dimensions?: number): number[] {
+  const cut = dimensions !== undefined && dimensions > 0 && dimensions < vector.length ? vector.slice(0, dimensions) : [...vector];
+  const length = Math.sqrt(cut.reduce((sum, value) => sum + value * value, 0));
+  return length > 0 ? cut.map((value) => value / length) : cut;
+}
+
+/** Embeds `texts` with a leased model: vectors as the engine gives them, and the tokens they took. */
+export async function embedTexts(
+  context: ApiContext,
+  info: LoadedModelInfo,
+  texts: string[],
+  signal: AbortSignal,
+): Promise<{ vectors: number[][]; tokens: number }> {
+  if (texts.length === 0) return { vectors: [], tokens: 0 };
+  const counts = context.engine.countTokens({ modelId: info.modelId, texts });
+  const result = await context.engine.embed({ modelId: info.modelId, texts, priority: "review" }, signal);
+  return { vectors: result.vectors, tokens: counts.counts.reduce((sum, count) => sum + count, 0) };
+}
+
+const embedRoute: ApiRoute = {
+  method: "POST",
+  path: "/api/embed",
+  flavor: "ollama",
+  handler: async (context, call, reply) => {
+    const started = performance.now();
+    const body = requestObject(call.body);
+    const model = requestModelName(body);
+    const input = optionalStringList(body, "input") ?? [];
+    const dimensions = optionalNumber(body, "dimensions", true);
+    const keepAlive = parseKeepAlive(body.keep_alive);
+    const lease = await context.models.acquire(model);
+    try {
+      const { vectors, tokens } = await embedTexts(context, lease.info, input, call.signal);
+      reply.json(200, {
+        model: lease.name,
+        embeddings: vectors.map((vector) => normalizeVector(vector, dimensions)),
+        total_duration: nanoseconds(performance.now() - started),
+        load_duration: nanoseconds(lease.loadMs),
+        prompt_eval_count: tokens,
+      });
+    } finally {
+      lease.release(keepAlive);
+    }
+  },
+};
+
+const embeddingsRoute: ApiRoute = {
+  method: "POST",
+  path: "/api/embeddings",
+  flavor: "ollama",
+  handler: async (context, call, reply) => {
+    const body = requestObject(call.body);
+    const model = requestModelName(body);
+    const prompt = optionalString(body, "prompt") ?? "";
+    const keepAlive = parseKeepAlive(body.keep_alive);
+    const lease = await context.models.acquire(model);
+    try {
+      const { vectors } = await embedTexts(context, lease.info, prompt === "" ? [] : [prompt], call.signal);
+      reply.json(200, { embedding: vectors[0] ?? [] });
+    } finally {
+      lease.release(keepAlive);
+    }
+  },
+};
+
+function details(manifest: ModelManifest | null | undefined): Record<string, unknown> {
+  const gguf = manifest?.gguf;
+  const family = gguf?.architecture ?? "unknown";
+  return {
+    parent_model: manifest?.profile?.from ?? "",
+    format: "gguf",
+    family,
+    families: [family],
+    parameter_size: gguf ? parameterSizeText(gguf.parameters) : "",
+    quantization_level: gguf?.quantization ?? "",
+  };
+}
+
+function tagEntry(model: StoredModel): Record<string, unknown> {
+  const manifest = model.manifest!;
+  return {
+    name: model.name,
+    model: model.name,
+    modified_at: manifest.createdAt,
+    size: manifest.sizeBytes,
+    digest: manifest.sha256,
+    details: details(manifest),
+  };
+}
+
+const tagsRoute: ApiRoute = {
+  method: "GET",
+  path: "/api/tags",
+  flavor: "ollama",
+  handler: async (context, _call, reply) => {
+    const models = await context.engine.store.list();
+    reply.json(200, { models: models.filter((model) => model.status === "ok" && model.manifest).map(tagEntry) });
+  },
+};
+
+/** Far in the future: a model Hearth keeps loaded until it is unloaded or the engine stops. */
+const keptLoaded = "2318-01-01T00:00:00.000Z";
+
+const psRoute: ApiRoute = {
+  method: "GET",
+  path: "/api/ps",
+  flavor: "ollama",
+  handler: async (context, _call, reply) => {
+    const models = [];
+    for (const info of context.engine.listModels()) {
+      const stored = info.storeName ? await context.engine.store.get(info.storeName) : null;
+      const expires = context.models.expiresAt(info.modelId);
+      models.push({
+        name: info.storeName ?? info.name,
+        model: info.storeName ?? info.name,
+        size: info.memory.cpuRam + info.memory.gpuVram,
+        digest: stored?.manifest?.sha256 ?? "",
+        details: details(stored?.manifest),
+        expires_at: expires === null ? keptLoaded : new Date(expires).toISOString(),
+        size_vram: info.memory.gpuVram,
+        context_length: info.contextSize,
+      });
+    }
+    reply.json(200, { models });
+  },
+};
+
+const showRoute: ApiRoute = {
+  method: "POST",
+  path: "/api/show",
+  flavor: "ollama",
+  handler: async (context, call, reply) => {
+    const body = requestObject(call.body);
+    const name = ApiModels.normalize(requestModelName(body));
+    const { model, inspection } = await context.engine.storeShow({ name });
+    const manifest = model.manifest;
+    const profile = manifest?.profile;
+    const purpose = manifest?.purpose;
+    const capabilities = purpose === "embedding" ? ["embedding"] : purpose === "reranker" ? [] : ["completion"];
+    const modelInfo: Record<string, string | number | boolean> = {};
+    for (const [key, value] of Object.entries(inspection?.metadata ?? {})) {
+      if (!key.startsWith("tokenizer.ggml.")) modelInfo[key] = value;
+    }
+    if (inspection) modelInfo["general.parameter_count"] = inspection.parameters;
+    reply.json(200, {
+      license: profile && profile.license.length > 0 ? profile.license.join("\n") : (inspection?.license ?? ""),
+      modelfile: shownModelfile(model),
+      parameters: parametersText(profile?.parameters),
+      template: profile?.template ?? inspection?.chatTemplate ?? "",
+      ...(profile?.system !== undefined ? { system: profile.system } : {}),
+      ...(profile && profile.messages.length > 0
+        ? { messages: profile.messages.map((turn) => ({ role: turn.role, content: turn.text })) }
+        : {}),
+      details: details(manifest),
+      model_info: modelInfo,
+      capabilities,
+      modified_at: manifest?.createdAt ?? now(),
+    });
+  },
+};
+
+function progressStatus(progress: PullProgress): Record<string, unknown> {
+  switch (progress.phase) {
+    case "resolving":
+      return { status: "pulling manifest" };
+    case "downloading":
+      return {
+        status: `pulling ${progress.name}`,
+        digest: progress.name,
+        total: progress.totalBytes ?? 0,
+        completed: progress.completedBytes,
+      };
+    case "verifying":
+      return { status: "verifying sha256 digest" };
+    case "writing manifest":
+      return { status: "writing manifest" };
+    case "done":
+      return { status: "pulled", total: progress.totalBytes ?? progress.completedBytes, completed: progress.completedBytes };
+  }
+}
+
+const pullRoute: ApiRoute = {
+  method: "POST",
+  path: "/api/pull",
+  flavor: "ollama",
+  handler: async (context, call, reply) => {
+    const body = requestObject(call.body);
+    const reference = requestModelName(body);
+    const stream = optionalBoolean(body, "stream") ?? true;
+    const write = stream ? reply.ndjson() : null;
+    let last = "";
+    await context.engine.storePull(
+      { reference },
+      (progress) => {
+        const status = progressStatus(progress);
+        const key = JSON.stringify(status);
+        if (key !== last) write?.(status);
+        last = key;
+      },
+      call.signal,
+    );
+    if (write) {
+      write({ status: "success" });
+      reply.end();
+    } else reply.json(200, { status: "success" });
+  },
+};
+
+const createRoute: ApiRoute = {
+  method: "POST",
+  path: "/api/create",
+  flavor: "ollama",
+  handler: async (context, call, reply) => {
+    const body = requestObject(call.body);
+    const name = ApiModels.normalize(requestModelName(body));
+    const modelfile = modelfileFromCreateRequest(body);
+    const stream = optionalBoolean(body, "stream") ?? true;
+    const write = stream ? reply.ndjson() : null;
+    write?.({ status: "parsing modelfile" });
+    await context.engine.storeCreate(
+      { name, modelfile, baseDir: os.homedir() },
+      (progress) => write?.(progressStatus(progress)),
+      call.signal,
+    );
+    if (write) {
+      write({ status: "writing manifest" });
+      write({ status: "success" });
+      reply.end();
+    } else reply.json(200, { status: "success" });
+  },
+};
+
+const copyRoute: ApiRoute = {
+  method: "POST",
+  path: "/api/copy",
+  flavor: "ollama",
+  handler: async (context, call, reply) => {
+    const body = requestObject(call.body);
+    const source = ApiModels.normalize(requiredString(body, "source"));
+    const destination = ApiModels.normalize(requiredString(body, "destination"));
+    await context.engine.storeCopy({ source, destination });
+    reply.json(200, {});
+  },
+};
+
+const deleteRoute: ApiRoute = {
+  method: "DELETE",
+  path: "/api/delete",
+  flavor: "ollama",
+  handler: async (context, call, reply) => {
+    const body = requestObject(call.body);
+    const name = ApiModels.normalize(requestModelName(body));
+    await context.engine.storeRemove({ name });
+    reply.json(200, {});
+  },
+};
+
+const versionRoute: ApiRoute = {
+  method: "GET",
+  path: "/api/version",
+  flavor: "ollama",
+  handler: async (context, _call, reply) => {
+    reply.json(200, { version: ollamaCompatibilityVersion, hearth: context.version });
+  },
+};
+
+const rootRoute: ApiRoute = {
+  method: "GET",
+  path: "/",
+  flavor: "ollama",
+  handler: async (_context, _call, reply) => {
+    reply.text(200, "Ollama is running");
+  },
+};
+
+export const ollamaRoutes: readonly ApiRoute[] = [
+  rootRoute,
+  generateRoute,
+  chatRoute,
+  embedRoute,
+  embeddingsRoute,
+  tagsRoute,
+  psRoute,
+  showRoute,
+  createRoute,
+  copyRoute,
+  deleteRoute,
+  pullRoute,
+  versionRoute,
+];

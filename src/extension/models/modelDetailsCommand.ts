@@ -1,0 +1,115 @@
+// "Hearth: Show Model Details…": an installed model's page — GGUF metadata, chat template and
+// the fit estimate (renderInspection), plus what the store knows: source, sha256, file, manifest.
+import * as vscode from "vscode";
+import { isEngineError } from "../../common/engine/engineError";
+import type { StoreShowResult } from "../../common/engine/engineProtocol";
+import { formatBytes } from "../../common/formatBytes";
+import { shownModelfile } from "../../common/modelfile/shownModelfile";
+import type { EngineService } from "../engine/engineService";
+import { looksLikePath } from "../engine/engineService";
+import { showEngineError } from "../errorMessages";
+import { renderInspection, showModelInfoCommand } from "./modelInfoCommand";
+import { modelNameOf, purposeLabel } from "./modelsTreeView";
+
+function escapeCell(value: string): string {
+  return value.replace(/\|/g, "\\|").replace(/\r?\n/g, " ");
+}
+
+export function renderModelDetails(result: StoreShowResult): string {
+  const { model, inspection } = result;
+  const manifest = model.manifest;
+  const head = inspection
+    ? renderInspection(inspection)
+    : [
+        `# ${model.name}`,
+        "",
+        `**⚠ ${model.problem ?? model.status}**`,
+        "",
+        vscode.l10n.t("Run \"Hearth: Repair Model Store\" to remove this entry, then pull the model again."),
+        "",
+      ].join("\n");
+  const rows: Array<[string, string]> = [[vscode.l10n.t("Name"), model.name]];
+  if (manifest) {
+    rows.push(
+      [vscode.l10n.t("Purpose"), purposeLabel(manifest.purpose)],
+      [vscode.l10n.t("Source"), `${manifest.source.kind}: ${manifest.source.uri}`],
+    );
+    if (manifest.source.url) rows.push([vscode.l10n.t("Downloaded from"), manifest.source.url]);
+    rows.push(
+      [vscode.l10n.t("Size"), `${formatBytes(manifest.sizeBytes)} (${manifest.sizeBytes.toLocaleString()} bytes)`],
+      ["sha256", manifest.sha256],
+      [vscode.l10n.t("Stored as"), manifest.storage],
+      [vscode.l10n.t("Added"), new Date(Date.parse(manifest.createdAt)).toLocaleString(vscode.env.language)],
+    );
+  }
+  rows.push([vscode.l10n.t("Model file"), model.blobPath ?? "—"], [vscode.l10n.t("Manifest"), model.manifestPath]);
+  return [
+    head.trimEnd(),
+    "",
+    `## ${vscode.l10n.t("In the model store")}`,
+    "",
+    "| | |",
+    "|---|---|",
+    ...rows.map(([key, value]) => `| ${escapeCell(key)} | ${escapeCell(value)} |`),
+    "",
+    ...(manifest?.profile ? profileSection(model) : []),
+  ].join("\n");
+}
+
+/** A profile's Modelfile, in a fence longer than any run of backticks inside it. */
+function profileSection(model: StoreShowResult["model"]): string[] {
+  const text = shownModelfile(model).trimEnd();
+  const longest = Math.max(2, ...[...text.matchAll(/`+/g)].map((match) => match[0].length));
+  const fence = "`".repeat(longest + 1);
+  return [
+    `## ${vscode.l10n.t("Modelfile")}`,
+    "",
+    vscode.l10n.t("\"Hearth: Show Modelfile\" opens it in an editor, to change it and create a new model from it."),
+    "",
+    `${fence}modelfile`,
+    text,
+    fence,
+    "",
+  ];
+}
+
+/** `argument`: an installed model's name or a Models view node; without one, asks which model. */
+export async function showModelDetailsCommand(engine: EngineService, argument?: unknown): Promise<StoreShowResult | undefined> {
+  let name = modelNameOf(argument);
+  if (name && looksLikePath(name)) {
+    // A model loaded from a file, not installed: its GGUF page.
+    await showModelInfoCommand(engine, vscode.Uri.file(name));
+    return undefined;
+  }
+  if (!name) {
+    const { models } = await engine.storeList();
+    if (models.length === 0) {
+      void vscode.window.showInformationMessage(
+        vscode.l10n.t("No model is installed yet. Pull one (\"Hearth: Pull Model…\") or import a GGUF file to see its details."),
+      );
+      return undefined;
+    }
+    const picked = await vscode.window.showQuickPick(
+      models.map((model) => ({
+        label: model.name,
+        description: model.manifest ? formatBytes(model.manifest.sizeBytes) : (model.problem ?? ""),
+      })),
+      { title: vscode.l10n.t("Hearth: Show Model Details"), placeHolder: vscode.l10n.t("Choose an installed model") },
+    );
+    name = picked?.label;
+  }
+  if (!name) return undefined;
+  const target = name;
+  try {
+    const result = await vscode.window.withProgress(
+      { location: vscode.ProgressLocation.Window, title: vscode.l10n.t("Reading {0}…", target) },
+      () => engine.storeShow(target),
+    );
+    const document = await vscode.workspace.openTextDocument({ language: "markdown", content: renderModelDetails(result) });
+    await vscode.window.showTextDocument(document, { preview: true });
+    return result;
+  } catch (error) {
+    if (!isEngineError(error, "cancelled")) void showEngineError(error);
+    return undefined;
+  }
+}
