@@ -9,7 +9,7 @@
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import type { GenerateResult } from "../src/common/engine/engineProtocol";
+import type { GenerateResult } from "../src/common/chat/chatTypes";
 import { LlamaEngine } from "../src/engine/llama/llamaEngine";
 import { ensureFixtureModels } from "../test/fixtures/fixtureModels";
 import { repoRoot, sharedStoriesModel } from "../test/support/engineHarness";

@@ -1,15 +1,7 @@
 // Entry point of the engine process (dist/engine.js). The extension host forks it on first use
 // and talks to it over Node's IPC channel with the messages in src/common/engine/engineProtocol.ts.
 // A crash here (a native abort in llama.cpp, out of memory) ends only this process.
-import type {
-  EngineRequestMessage,
-  IndexProgress,
-  EngineToHostMessage,
-  LogLevel,
-  RemoteEngineConfig,
-  ReviewProgress,
-  TextChunk,
-} from "../common/engine/engineProtocol";
+import type { EngineRequestMessage, IndexProgress, EngineToHostMessage, LogLevel, RemoteEngineConfig, ReviewProgress, TextChunk } from "../common/engine/engineProtocol";
 import type { PullProgress } from "../common/models/modelManifest";
 import { parseHostMessage } from "../common/engine/engineProtocol";
 import { EngineError, errorText } from "../common/engine/engineError";

@@ -1,5 +1,6 @@
 // Checks the params of a request arriving at the engine before any of it reaches llama.cpp.
-import type { EngineRequestMessage, GenerationOptions } from "../common/engine/engineProtocol";
+import type { EngineRequestMessage } from "../common/engine/engineProtocol";
+import type { GenerationOptions } from "../common/chat/chatTypes";
 import { parseListenAddress } from "../common/api/apiAccess";
 import { localize } from "../common/localize";
 

@@ -5,15 +5,7 @@
 // (tests, benchmarks); it never loads node-llama-cpp itself.
 import { fork } from "node:child_process";
 import type { ChildProcess } from "node:child_process";
-import type {
-  ChunkOf,
-  EngineMethod,
-  EngineToHostMessage,
-  HostToEngineMessage,
-  LogLevel,
-  ParamsOf,
-  ResultOf,
-} from "../common/engine/engineProtocol";
+import type { ChunkOf, EngineMethod, EngineToHostMessage, HostToEngineMessage, LogLevel, ParamsOf, ResultOf } from "../common/engine/engineProtocol";
 import { parseEngineMessage } from "../common/engine/engineProtocol";
 import { EngineError } from "../common/engine/engineError";
 import { localize } from "../common/localize";

@@ -9,7 +9,7 @@
 //   extension sent the settings with the engine's remoteConfigure method.
 // The API key is kept in VS Code's SecretStorage ("Hearth: Set Remote API Key…") and passed in;
 // it is sent only as the Authorization header, never logged or written.
-import type { ChatTurn, GenerateResult, GenerationOptions, StopReason, TokenUsage } from "../common/engine/engineProtocol";
+import type { ChatTurn, GenerateResult, GenerationOptions, StopReason, TokenUsage } from "../common/chat/chatTypes";
 import { EngineError, errorText } from "../common/engine/engineError";
 import { localize } from "../common/localize";
 

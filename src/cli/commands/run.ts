@@ -4,7 +4,8 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import * as readline from "node:readline";
-import type { GenerateResult, GenerationOptions, LoadedModelInfo, PromptMode } from "../../common/engine/engineProtocol";
+import type { LoadedModelInfo } from "../../common/engine/engineProtocol";
+import type { GenerateResult, GenerationOptions, PromptMode } from "../../common/chat/chatTypes";
 import { EngineError, errorText } from "../../common/engine/engineError";
 import { formatBytes } from "../../common/formatBytes";
 import { hasAcceptedLicence, licenceTextOf, parseLicenceRecord, withAcceptedLicence } from "../../common/models/licenceAcceptance";

@@ -3,7 +3,7 @@
 // messages split into a system prompt, earlier turns and the new message, a Modelfile built from
 // /api/create's fields, and the figures of a response (durations in nanoseconds). Pure: the
 // server side is src/engine/api/ollamaApi.ts. The OpenAI mapping (openaiApiTypes.ts) shares the checks.
-import type { ChatTurn, GenerationOptions, StopReason } from "../engine/engineProtocol";
+import type { ChatTurn, GenerationOptions, StopReason } from "../chat/chatTypes";
 import { EngineError } from "../engine/engineError";
 import { localize } from "../localize";
 import type { ProfileParameters } from "../models/modelProfile";

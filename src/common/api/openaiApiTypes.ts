@@ -1,7 +1,7 @@
 // OpenAI's chat completions, completions and embeddings requests as Hearth reads them: message
 // content (a string or text parts), sampling fields mapped onto GenerationOptions,
 // `response_format`, and `finish_reason`. Pure: the server side is src/engine/api/openaiApi.ts.
-import type { GenerationOptions, StopReason } from "../engine/engineProtocol";
+import type { GenerationOptions, StopReason } from "../chat/chatTypes";
 import { EngineError } from "../engine/engineError";
 import { localize } from "../localize";
 import type { ApiChatMessage, JsonObject } from "./ollamaApiTypes";

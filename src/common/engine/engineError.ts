@@ -1,4 +1,30 @@
-import type { EngineErrorCode, EngineErrorInfo } from "./engineProtocol";
+// Errors that cross the engine boundary: a code a caller can branch on, and a message for the user.
+/** Codes a caller can branch on; every error also carries a message written for the user. */
+export type EngineErrorCode =
+  | "modelNotFound"
+  | "invalidModel"
+  | "modelNotLoaded"
+  | "sessionNotFound"
+  | "notSupported"
+  | "outOfMemory"
+  | "cancelled"
+  | "engineCrashed"
+  | "engineUnavailable"
+  | "badRequest"
+  | "unauthorized"
+  | "network"
+  | "diskFull"
+  | "checksumMismatch"
+  | "storeBusy"
+  | "internal";
+
+export interface EngineErrorInfo {
+  code: EngineErrorCode;
+  /** What happened, why, and what to do next. */
+  message: string;
+  /** The underlying technical message, for the log. */
+  detail?: string;
+}
 
 /** An error with a code a caller can branch on and a message written for the user. */
 export class EngineError extends Error {

@@ -12,6 +12,9 @@ import type {
 import type { ReviewFinding } from "../review/reviewFindings";
 import type { ReviewTarget, SkippedFile } from "../review/reviewPrompt";
 
+import type { ChatTurn, GenerateResult, GenerationOptions, PromptMode } from "../chat/chatTypes";
+import type { EngineErrorInfo } from "./engineError";
+
 // Both sides import this file. Requests are matched to replies by `id`; streamed requests send
 // `chunk` messages and end with exactly one `done` or `error`.
 
@@ -67,30 +70,6 @@ export interface LoadedModelInfo {
   loadedAt: number;
 }
 
-export interface GenerationOptions {
-  maxTokens?: number;
-  temperature?: number;
-  topK?: number;
-  topP?: number;
-  minP?: number;
-  seed?: number;
-  repeatPenalty?: number;
-  stop?: string[];
-  /**
-   * A GBNF grammar (llama.cpp's grammar format) the output must follow. At most one of `grammar`
-   * and `jsonSchema`; when `options` gives either, neither is taken from `defaults`.
-   */
-  grammar?: string;
-  /** A JSON schema the output must follow (a JSON value that parses and matches it). */
-  jsonSchema?: Record<string, unknown>;
-}
-
-/**
- * `chat` wraps the prompt in the model's chat template; `completion` continues the raw text;
- * `auto` chooses chat when the model has a chat template and completion otherwise.
- */
-export type PromptMode = "auto" | "chat" | "completion";
-
 export interface GenerateParams {
   modelId: string;
   prompt: string;
@@ -103,37 +82,6 @@ export interface GenerateParams {
   /** Used where neither `options` nor the model's Modelfile profile say (e.g. the user's settings). */
   defaults?: GenerationOptions;
   priority?: JobPriority;
-}
-
-export type StopReason = "endOfText" | "maxTokens" | "stopSequence" | "cancelled";
-
-export interface TokenUsage {
-  /** Tokens in the context once the prompt was in place (history + new prompt). */
-  promptTokens: number;
-  /** Prompt tokens that had to be evaluated in this request; the rest came from the KV cache. */
-  evaluatedPromptTokens: number;
-  /** Prompt tokens reused from the KV cache. */
-  reusedPromptTokens: number;
-  outputTokens: number;
-  /** Milliseconds from the start of the job to the first streamed text. */
-  firstTokenMs: number | null;
-  /** Milliseconds the job ran (not counting time queued). */
-  durationMs: number;
-  /** Output tokens per second of generation. */
-  tokensPerSecond: number;
-}
-
-export interface GenerateResult {
-  text: string;
-  mode: Exclude<PromptMode, "auto">;
-  stopReason: StopReason;
-  usage: TokenUsage;
-}
-
-/** A past turn, to restore a conversation into a fresh engine (after a restart or a reload). */
-export interface ChatTurn {
-  role: "user" | "assistant";
-  text: string;
 }
 
 export interface ChatCreateParams {
@@ -610,33 +558,6 @@ export const engineMethods: readonly EngineMethod[] = [
   "indexStatus",
   "indexClear",
 ];
-
-/** Codes a caller can branch on; every error also carries a message written for the user. */
-export type EngineErrorCode =
-  | "modelNotFound"
-  | "invalidModel"
-  | "modelNotLoaded"
-  | "sessionNotFound"
-  | "notSupported"
-  | "outOfMemory"
-  | "cancelled"
-  | "engineCrashed"
-  | "engineUnavailable"
-  | "badRequest"
-  | "unauthorized"
-  | "network"
-  | "diskFull"
-  | "checksumMismatch"
-  | "storeBusy"
-  | "internal";
-
-export interface EngineErrorInfo {
-  code: EngineErrorCode;
-  /** What happened, why, and what to do next. */
-  message: string;
-  /** The underlying technical message, for the log. */
-  detail?: string;
-}
 
 export type EngineRequestMessage = {
   [M in EngineMethod]: { type: "request"; id: number; method: M; params: ParamsOf<M> };

@@ -1,7 +1,7 @@
 // The errors a model download can meet, each written for the user: what happened, why, what to
 // do. They are EngineErrors whose code survives the IPC boundary, plus a finer `reason` for
 // callers in the same process.
-import type { EngineErrorCode } from "../engine/engineProtocol";
+import type { EngineErrorCode } from "../engine/engineError";
 import { EngineError } from "../engine/engineError";
 import { formatBytes } from "../formatBytes";
 import { localize } from "../localize";

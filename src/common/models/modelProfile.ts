@@ -2,7 +2,7 @@
 // context parameters mapped onto the engine's options, a system prompt, seeded messages, LoRA
 // adapters, the chat template, a draft model for speculative decoding, the Ollama renderer and
 // parser names, the Ollama version it requires, and the licence. Stored in the model's manifest.
-import type { ChatTurn, GenerationOptions } from "../engine/engineProtocol";
+import type { ChatTurn, GenerationOptions } from "../chat/chatTypes";
 import type { GoTemplate } from "../modelfile/goTemplate";
 import { parseGoTemplate, templateStopSequences } from "../modelfile/goTemplate";
 import { localize } from "../localize";

@@ -5,62 +5,21 @@
 // generation, and writes errors as each API's clients expect them.
 import * as http from "node:http";
 import type { AddressInfo } from "node:net";
-import type { LogLevel, StopReason } from "../../common/engine/engineProtocol";
+import type { LogLevel } from "../../common/engine/engineProtocol";
+import type { StopReason } from "../../common/chat/chatTypes";
 import type { ListenAddress } from "../../common/api/apiAccess";
 import { addressUrl, hostAllowed, originAllowed } from "../../common/api/apiAccess";
 import { EngineError, errorText, isEngineError } from "../../common/engine/engineError";
 import { localize } from "../../common/localize";
 import { openaiErrorType } from "../../common/api/openaiApiTypes";
 import { ApiModels } from "./apiModels";
+import type { ApiCall, ApiContext, ApiFlavor, ApiReply, ApiRoute } from "./apiRoutes";
 import type { LlamaEngine } from "../llama/llamaEngine";
 import { ollamaRoutes } from "./ollamaApi";
 import { openaiRoutes } from "./openaiApi";
 
 /** Largest request body accepted (a long prompt or a batch of texts to embed fits easily). */
 export const defaultMaxBodyBytes = 16 * 1024 * 1024;
-
-export type ApiFlavor = "ollama" | "openai";
-
-export interface ApiContext {
-  engine: LlamaEngine;
-  models: ApiModels;
-  /** Hearth's version, for /api/version. */
-  version: string;
-  log: (level: LogLevel, message: string) => void;
-}
-
-export interface ApiCall {
-  method: string;
-  path: string;
-  query: URLSearchParams;
-  /** The parsed JSON body; undefined when there was none. */
-  body: unknown;
-  /** Aborted when the client goes away before the answer is complete. */
-  signal: AbortSignal;
-  /** Records what a generation did, for the request log (and tests). */
-  note(result: { stopReason: StopReason; outputTokens: number }): void;
-}
-
-export interface ApiReply {
-  json(status: number, body: unknown): void;
-  text(status: number, text: string): void;
-  /** Starts an NDJSON stream (Ollama); each call writes one object as a line. */
-  ndjson(): (value: unknown) => void;
-  /** Starts a server-sent event stream (OpenAI); each call writes one `data:` event. */
-  sse(): (value: unknown) => void;
-  /** Ends a stream. */
-  end(): void;
-}
-
-export type ApiHandler = (context: ApiContext, call: ApiCall, reply: ApiReply) => Promise<void>;
-
-export interface ApiRoute {
-  method: "GET" | "POST" | "DELETE" | "HEAD";
-  /** An exact path, or a pattern (OpenAI's /v1/models/{id}). */
-  path: string | RegExp;
-  flavor: ApiFlavor;
-  handler: ApiHandler;
-}
 
 /** One request as the log (and `onRequestFinished`) sees it. */
 export interface ApiRequestRecord {

@@ -3,7 +3,8 @@
 // and `GET /` "Ollama is running". Field names, status codes and error bodies follow Ollama's API
 // documentation, so Ollama's clients (and LangChain's Ollama integration) work unchanged.
 import * as os from "node:os";
-import type { ChatTurn, GenerateResult, GenerationOptions, LoadedModelInfo, TokenUsage } from "../../common/engine/engineProtocol";
+import type { LoadedModelInfo } from "../../common/engine/engineProtocol";
+import type { ChatTurn, GenerateResult, GenerationOptions, TokenUsage } from "../../common/chat/chatTypes";
 import { EngineError } from "../../common/engine/engineError";
 import { localize } from "../../common/localize";
 import type { ModelManifest, PullProgress, StoredModel } from "../../common/models/modelManifest";
@@ -32,7 +33,7 @@ import {
 } from "../../common/api/ollamaApiTypes";
 import { shownModelfile } from "../../common/modelfile/shownModelfile";
 import { ApiModels } from "./apiModels";
-import type { ApiContext, ApiRoute } from "./apiServer";
+import type { ApiContext, ApiRoute } from "./apiRoutes";
 import { textCoalescer } from "./apiStreaming";
 
 /** Ollama's figures for a finished generation, in nanoseconds. */

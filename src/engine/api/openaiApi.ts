@@ -3,13 +3,13 @@
 // Objects, finish reasons, usage and error objects follow OpenAI's API reference, so the
 // official `openai` clients and LangChain's OpenAI integration work when pointed at Hearth.
 import { randomBytes } from "node:crypto";
-import type { GenerateResult } from "../../common/engine/engineProtocol";
+import type { GenerateResult } from "../../common/chat/chatTypes";
 import { EngineError } from "../../common/engine/engineError";
 import { localize } from "../../common/localize";
 import { isJsonObject, optionalBoolean, optionalNumber, optionalString, requestObject, requiredString, splitConversation, toolsRefused } from "../../common/api/ollamaApiTypes";
 import { mapOpenaiOptions, mapResponseFormat, openaiFinishReason, openaiMessages } from "../../common/api/openaiApiTypes";
 import { ApiModels } from "./apiModels";
-import type { ApiRoute } from "./apiServer";
+import type { ApiRoute } from "./apiRoutes";
 import { textCoalescer } from "./apiStreaming";
 import { answerConversation, embedTexts, normalizeVector } from "./ollamaApi";
 

@@ -9,19 +9,7 @@ import * as path from "node:path";
 import { chunkDocument, chunkPdfPages } from "../../common/index/codeChunker";
 import type { ChunkDraft } from "../../common/index/codeChunker";
 import { EngineError } from "../../common/engine/engineError";
-import type {
-  IndexBuildParams,
-  IndexBuildResult,
-  IndexProgress,
-  IndexSearchHit,
-  IndexSearchMode,
-  IndexSearchParams,
-  IndexSearchResult,
-  IndexSkipCounts,
-  IndexStatusResult,
-  IndexUpdateFilesParams,
-  JobPriority,
-} from "../../common/engine/engineProtocol";
+import type { IndexBuildParams, IndexBuildResult, IndexProgress, IndexSearchHit, IndexSearchMode, IndexSearchParams, IndexSearchResult, IndexSkipCounts, IndexStatusResult, IndexUpdateFilesParams, JobPriority } from "../../common/engine/engineProtocol";
 import { languageForPath, looksBinary, looksMinified } from "../../common/index/fileFilters";
 import { termFrequencies, keywordTerms } from "../../common/index/keywordTokenizer";
 import { localize } from "../../common/localize";

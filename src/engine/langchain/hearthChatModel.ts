@@ -5,7 +5,7 @@ import type { CallbackManagerForLLMRun } from "@langchain/core/callbacks/manager
 import { SimpleChatModel } from "@langchain/core/language_models/chat_models";
 import type { BaseChatModelParams } from "@langchain/core/language_models/chat_models";
 import type { BaseMessage } from "@langchain/core/messages";
-import type { ChatTurn, GenerationOptions } from "../../common/engine/engineProtocol";
+import type { ChatTurn, GenerationOptions } from "../../common/chat/chatTypes";
 import { EngineError } from "../../common/engine/engineError";
 import { localize } from "../../common/localize";
 import type { LlamaEngine } from "../llama/llamaEngine";

@@ -17,40 +17,8 @@ import type {
   LlamaRankingContext,
   Token,
 } from "node-llama-cpp";
-import type {
-  ChatCreateParams,
-  ChatCreateResult,
-  ChatSendParams,
-  ChatTurn,
-  ChatTurnResult,
-  CountTokensParams,
-  CountTokensResult,
-  EmbedParams,
-  EmbedResult,
-  EngineStatus,
-  FitEstimate,
-  GenerateParams,
-  GenerateResult,
-  GenerationOptions,
-  InspectParams,
-  LoadedModelInfo,
-  LoadModelParams,
-  LogLevel,
-  ModelInspection,
-  PromptMode,
-  StoreCopyParams,
-  StoreCreateParams,
-  StoreImportParams,
-  StoreListResult,
-  StorePullParams,
-  StoreRemoveParams,
-  StoreShowParams,
-  StoreShowResult,
-  RankParams,
-  RankResult,
-  StopReason,
-  TokenUsage,
-} from "../../common/engine/engineProtocol";
+import type { ChatCreateParams, ChatCreateResult, ChatSendParams, ChatTurnResult, CountTokensParams, CountTokensResult, EmbedParams, EmbedResult, EngineStatus, FitEstimate, GenerateParams, InspectParams, LoadedModelInfo, LoadModelParams, LogLevel, ModelInspection, StoreCopyParams, StoreCreateParams, StoreImportParams, StoreListResult, StorePullParams, StoreRemoveParams, StoreShowParams, StoreShowResult, RankParams, RankResult } from "../../common/engine/engineProtocol";
+import type { ChatTurn, GenerateResult, GenerationOptions, PromptMode, StopReason, TokenUsage } from "../../common/chat/chatTypes";
 import { EngineError, errorText } from "../../common/engine/engineError";
 import { localize } from "../../common/localize";
 import { formatBytes } from "../../common/formatBytes";

@@ -8,7 +8,8 @@
 // `response_format` json_schema), and prompt sizes are estimated, as the server's tokenizer is out
 // of reach.
 import { readFileSync } from "node:fs";
-import type { CountTokensParams, CountTokensResult, GenerateParams, GenerateResult, RemoteEngineConfig, ReviewParams, ReviewProgress, ReviewResult } from "../../common/engine/engineProtocol";
+import type { CountTokensParams, CountTokensResult, GenerateParams, RemoteEngineConfig, ReviewParams, ReviewProgress, ReviewResult } from "../../common/engine/engineProtocol";
+import type { GenerateResult } from "../../common/chat/chatTypes";
 import { EngineError } from "../../common/engine/engineError";
 import { localize } from "../../common/localize";
 import type { ReviewFinding } from "../../common/review/reviewFindings";

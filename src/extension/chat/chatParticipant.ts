@@ -8,7 +8,7 @@ import * as vscode from "vscode";
 import type { ChatAttachment } from "../../common/chat/chatPrompt";
 import { buildPrompt, capAttachment, fenceLanguage, looksBinary } from "../../common/chat/chatPrompt";
 import { errorText, isEngineError } from "../../common/engine/engineError";
-import type { ChatTurn } from "../../common/engine/engineProtocol";
+import type { ChatTurn } from "../../common/chat/chatTypes";
 import { formatBytes } from "../../common/formatBytes";
 import { AttachError, fileAttachment } from "./chatAttachments";
 import type { Conversation, EngineService } from "../engine/engineService";

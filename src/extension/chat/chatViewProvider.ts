@@ -6,7 +6,7 @@ import { randomBytes } from "node:crypto";
 import { readFileSync } from "node:fs";
 import * as path from "node:path";
 import * as vscode from "vscode";
-import type { GenerationOptions } from "../../common/engine/engineProtocol";
+import type { GenerationOptions } from "../../common/chat/chatTypes";
 import { errorText, isEngineError } from "../../common/engine/engineError";
 import { chatHtml } from "../../common/chat/chatHtml";
 import { parseCitation } from "../../common/chat/markdownRender";

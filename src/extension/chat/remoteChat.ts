@@ -7,7 +7,8 @@
 // reviews and hearth.remote.embeddingModel for the index (empty: the index keeps the local
 // hearth.rag.embeddingModel, or keyword search without one).
 import * as vscode from "vscode";
-import type { ChatTurn, ChatTurnResult, GenerationOptions, RemoteConfigureParams, RemoteEngineConfig } from "../../common/engine/engineProtocol";
+import type { ChatTurnResult, RemoteConfigureParams, RemoteEngineConfig } from "../../common/engine/engineProtocol";
+import type { ChatTurn, GenerationOptions } from "../../common/chat/chatTypes";
 import { RemoteEngine, remoteGenerateResult } from "../../node/remoteEngine";
 import { readSettings } from "../settingsAccess";
 import type { StatusBarController } from "../statusBar";

@@ -4,23 +4,8 @@
 import { errorText } from "../../common/engine/engineError";
 import * as path from "node:path";
 import * as vscode from "vscode";
-import type {
-  ChatTurn,
-  ChatTurnResult,
-  GenerateResult,
-  GenerationOptions,
-  LoadedModelInfo,
-  LogLevel,
-  ModelInspection,
-  ChunkOf,
-  ParamsOf,
-  ResultOf,
-  PromptMode,
-  StoreImportParams,
-  TextChunk,
-  StoreListResult,
-  StoreShowResult,
-} from "../../common/engine/engineProtocol";
+import type { ChatTurnResult, LoadedModelInfo, LogLevel, ModelInspection, ChunkOf, ParamsOf, ResultOf, StoreImportParams, TextChunk, StoreListResult, StoreShowResult } from "../../common/engine/engineProtocol";
+import type { ChatTurn, GenerateResult, GenerationOptions, PromptMode } from "../../common/chat/chatTypes";
 import { formatBytes } from "../../common/formatBytes";
 import { findCatalogueEntry } from "../../common/models/modelCatalogue";
 import type { ModelManifest, PullProgress, PullResult, RemoveResult, RepairReport } from "../../common/models/modelManifest";
