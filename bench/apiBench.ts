@@ -88,8 +88,8 @@ async function main(): Promise<void> {
   const prompt = "Once upon a time";
   const home = fs.mkdtempSync(path.join(os.tmpdir(), "hearth-api-bench-"));
   const engine = new LlamaEngine({ defaultThreads: threads, gpu: false, storeRoot: home });
-  await engine.storeImport({ path: modelPath, name: "bench", mode: "link" });
-  await engine.storeImport({ path: fixtures.embedding, name: "bench-embed", mode: "link" });
+  await engine.store.importFile(modelPath, "bench", { mode: "link" });
+  await engine.store.importFile(fixtures.embedding, "bench-embed", { mode: "link" });
   console.log(
     `Hearth local API benchmark — model ${path.relative(repoRoot, modelPath)}, ${threads} thread, ${maxTokens} tokens, ${rounds} rounds; ` +
       `${embedRequests} embedding requests per round`,
@@ -97,7 +97,7 @@ async function main(): Promise<void> {
   const server = await startServer(home);
   try {
     // 1. Generation throughput.
-    const info = await engine.loadModel({ modelPath: "bench", threads, contextSize: 2048 });
+    const info = await engine.loadModel({ model: "bench", threads, contextSize: 2048 });
     const inProcess = async (): Promise<number> => {
       let first = 0;
       const result = await engine.generate(
@@ -119,7 +119,7 @@ async function main(): Promise<void> {
     await engine.unloadModel(info.modelId);
 
     // 2. Embedding requests per second.
-    const embedInfo = await engine.loadModel({ modelPath: "bench-embed", threads });
+    const embedInfo = await engine.loadModel({ model: "bench-embed", threads });
     const texts = Array.from({ length: embedRequests }, (_, index) => `the ${index}th line of a small file about cats and mats`);
     const embedDirect = async (): Promise<number> => {
       const started = performance.now();

@@ -102,7 +102,7 @@ async function directChat(modelPath: string): Promise<{
 type Client = ReturnType<typeof createTestClient>["client"];
 
 async function chatLatency(client: Client, modelPath: string): Promise<ChatLatency> {
-  const info = await client.request("loadModel", { modelPath, threads, contextSize: 2048 });
+  const info = await client.request("loadModel", { model: modelPath, threads, contextSize: 2048 });
   const direct = await directChat(modelPath);
   const turn1s: number[] = [];
   const turn10s: number[] = [];
@@ -188,8 +188,8 @@ async function main(): Promise<void> {
   console.log(`Hearth engine benchmark — model ${path.relative(repoRoot, modelPath)}, ${threads} thread, ${maxTokens} tokens, ${rounds} rounds`);
 
   // 1. Throughput: engine process vs direct.
-  const { client } = createTestClient({ HEARTH_THREADS: String(threads) });
-  const info = await client.request("loadModel", { modelPath, threads, contextSize: 2048 });
+  const { client } = createTestClient({ settings: { threads } });
+  const info = await client.request("loadModel", { model: modelPath, threads, contextSize: 2048 });
   const direct = await directTokensPerSecond(modelPath, prompt);
   const viaEngine = async (): Promise<number> => {
     const result = await client.request("generate", {

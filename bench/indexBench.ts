@@ -221,7 +221,7 @@ async function chatWhileIndexing(
   embedModel: string,
   perTextEmbedMs: number,
 ): Promise<void> {
-  const info = await engine.loadModel({ modelPath: llamaPath });
+  const info = await engine.loadModel({ model: llamaPath });
   // Each turn is a new question (its number first), so its prompt is evaluated as a chat turn's
   // would be rather than answered from the KV cache of the turn before.
   let turn = 0;

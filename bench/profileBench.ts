@@ -13,6 +13,7 @@ import type { GenerateResult } from "../src/common/chat/chatTypes";
 import { LlamaEngine } from "../src/engine/llama/llamaEngine";
 import { ensureFixtureModels } from "../test/fixtures/fixtureModels";
 import { repoRoot, sharedStoriesModel } from "../test/support/engineHarness";
+import { createModel, engineStoreScope, removeModel } from "../src/engine/models/storeOperations";
 
 const rounds = Number(process.env.HEARTH_BENCH_ROUNDS) || 5;
 const createRounds = rounds * 4;
@@ -81,7 +82,7 @@ async function firstToken(engine: LlamaEngine, base: string, profile: string, la
       const name = side === "base" ? base : profile;
       // A fresh load: nothing of this model in any KV cache.
       for (const loaded of engine.listModels()) await engine.unloadModel(loaded.modelId);
-      await engine.loadModel({ modelPath: name, threads: 1, contextSize: 1024 });
+      await engine.loadModel({ model: name, threads: 1, contextSize: 1024 });
       const first = await ask(name, `Round ${round}: what does this function return when the list is empty?`);
       const second = await ask(name, `Round ${round}: and when it holds one item?`);
       if (round < 0) continue; // warm-up
@@ -114,7 +115,7 @@ async function main(): Promise<void> {
   try {
     const models = [{ file: fixtures.llama, name: "tiny-llama:bench" }];
     if (fs.existsSync(sharedStoriesModel)) models.push({ file: sharedStoriesModel, name: "stories:bench" });
-    for (const model of models) await engine.storeImport({ path: model.file, name: model.name, mode: "link" });
+    for (const model of models) await engine.store.importFile(model.file, model.name, { mode: "link" });
     console.log(`Hearth profile benchmark — ${rounds} rounds (${createRounds} for create), 1 thread`);
 
     // 1. hearth create vs hearth cp, same base, the store kept the same size.
@@ -124,13 +125,13 @@ async function main(): Promise<void> {
     const copyMs: number[] = [];
     for (let round = -2; round < createRounds; round++) {
       let started = performance.now();
-      await engine.storeCreate({ name: "bench-profile:latest", modelfile: text, baseDir: dir }, () => undefined);
+      await createModel(engineStoreScope(engine), { name: "bench-profile:latest", modelfile: text, baseDir: dir }, () => undefined);
       const created = performance.now() - started;
       started = performance.now();
-      await engine.storeCopy({ source: base, destination: "bench-copy:latest" });
+      await engine.store.copy(base, "bench-copy:latest");
       const copied = performance.now() - started;
-      await engine.storeRemove({ name: "bench-profile:latest" });
-      await engine.storeRemove({ name: "bench-copy:latest" });
+      await removeModel(engineStoreScope(engine), { name: "bench-profile:latest" });
+      await removeModel(engineStoreScope(engine), { name: "bench-copy:latest" });
       if (round < 0) continue;
       createMs.push(created);
       copyMs.push(copied);
@@ -140,7 +141,7 @@ async function main(): Promise<void> {
     // 2. First token: the profile vs its base.
     const latencies: FirstToken[] = [];
     for (const model of models) {
-      await engine.storeCreate({ name: `${model.name.split(":")[0]}-profile:bench`, modelfile: modelfile(model.name), baseDir: dir }, () => undefined);
+      await createModel(engineStoreScope(engine), { name: `${model.name.split(":")[0]}-profile:bench`, modelfile: modelfile(model.name), baseDir: dir }, () => undefined);
       latencies.push(await firstToken(engine, model.name, `${model.name.split(":")[0]}-profile:bench`, path.basename(model.file, ".gguf")));
     }
 

@@ -74,9 +74,9 @@ interface Figures {
 }
 
 async function measure(modelPath: string): Promise<Figures[]> {
-  const { client } = createTestClient({ HEARTH_THREADS: String(threads) });
+  const { client } = createTestClient({ settings: { threads } });
   try {
-    const info = await client.request("loadModel", { modelPath, threads, contextSize });
+    const info = await client.request("loadModel", { model: modelPath, threads, contextSize });
     const figures: Figures[] = [];
     for (const changedLines of [100, 400]) {
       const { content, diff } = scenario(changedLines);

@@ -80,11 +80,11 @@ async function switchBench(): Promise<{ ratio: number; switchMs: number; sameMs:
   const fixtures = await ensureFixtureModels();
   const second = fs.existsSync(sharedStoriesModel) ? sharedStoriesModel : fixtures.llama;
   const { client } = createTestClient();
-  const a = await client.request("loadModel", { modelPath: fixtures.llama, contextSize: 1024 });
+  const a = await client.request("loadModel", { model: fixtures.llama, contextSize: 1024 });
   const b =
     second === fixtures.llama
-      ? await client.request("loadModel", { modelPath: fixtures.llama, contextSize: 512 })
-      : await client.request("loadModel", { modelPath: second, contextSize: 1024 });
+      ? await client.request("loadModel", { model: fixtures.llama, contextSize: 512 })
+      : await client.request("loadModel", { model: second, contextSize: 1024 });
   const firstToken = async (modelId: string): Promise<number> => {
     const started = performance.now();
     let first: number | null = null;

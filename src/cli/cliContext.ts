@@ -5,13 +5,10 @@ import type { DownloadEndpoints } from "../common/models/modelCatalogue";
 import type { EngineKind } from "../node/runningRegistry";
 import { LlamaEngine } from "../engine/llama/llamaEngine";
 import type { LlamaEngineOptions } from "../engine/llama/llamaEngine";
-import { defaultStoreRoot } from "../engine/models/modelStore";
+import { storeRootFromEnvironment } from "../node/storeRoot";
+import type { StoreScope } from "../engine/models/storeOperations";
+import { engineStoreScope } from "../engine/models/storeOperations";
 
-/** `$HEARTH_MODELS_PATH`, else `$HEARTH_HOME`, else `~/.hearth`. */
-export function storeRootFromEnvironment(env: NodeJS.ProcessEnv = process.env): string {
-  const modelsPath = env.HEARTH_MODELS_PATH?.trim();
-  return modelsPath ? modelsPath : defaultStoreRoot(env);
-}
 
 /** `$HEARTH_DOWNLOAD_ENDPOINT` (a Hugging Face mirror) and `$HEARTH_MODELSCOPE_ENDPOINT`. */
 export function endpointsFromEnvironment(env: NodeJS.ProcessEnv = process.env): DownloadEndpoints {
@@ -27,13 +24,17 @@ export function endpointsFromEnvironment(env: NodeJS.ProcessEnv = process.env): 
  * An engine on the environment's store (`HEARTH_GPU=off` keeps it on the CPU). Creating one starts nothing: llama.cpp starts only when a
  * method needs it (loading a model, or `inspect` for its memory estimate).
  */
-export function createEngine(options: Omit<LlamaEngineOptions, "storeRoot" | "endpoints"> & { kind?: EngineKind } = {}): LlamaEngine {
+export function createEngine(options: Omit<LlamaEngineOptions, "storeRoot"> & { kind?: EngineKind } = {}): LlamaEngine {
   return new LlamaEngine({
     gpu: process.env.HEARTH_GPU === "off" ? false : "auto",
     ...options,
     storeRoot: storeRootFromEnvironment(),
-    endpoints: endpointsFromEnvironment(),
   });
+}
+
+/** The store as the CLI's commands change it: the engine's store, pulling from the environment's endpoints. */
+export function cliStoreScope(engine: LlamaEngine): StoreScope {
+  return engineStoreScope(engine, () => endpointsFromEnvironment());
 }
 
 export function writeOut(text: string): void {

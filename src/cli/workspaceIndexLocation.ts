@@ -3,7 +3,7 @@
 // same name get two indexes).
 import { createHash } from "node:crypto";
 import * as path from "node:path";
-import { defaultStoreRoot } from "../engine/models/modelStore";
+import { defaultStoreRoot } from "../node/storeRoot";
 
 export function indexDirFor(folder: string, env: NodeJS.ProcessEnv = process.env): string {
   const absolute = path.resolve(folder);

@@ -9,7 +9,7 @@ import type { HearthChatParticipant } from "./chat/chatParticipant";
 import { registerModelfileLanguage } from "./modelfile/modelfileLanguage";
 import { chatWithModelfileCommand, createModelCommand, ModelfileCodeLensProvider } from "./modelfile/modelfileCommands";
 import { applyCustomCatalogue } from "../node/customCatalogue";
-import { EngineService } from "./engine/engineService";
+import { EngineService } from "./engineHost/engineService";
 import { pullRecommendedCommand, setRecommendedModelContext } from "./models/gettingStarted";
 import { importModelCommand } from "./models/importModelCommand";
 import { LicenceGate } from "./models/licenceGate";

@@ -2,7 +2,7 @@
 // actions that apply now. The status-bar item opens it.
 import * as vscode from "vscode";
 import { formatBytes } from "../common/formatBytes";
-import type { EngineService } from "./engine/engineService";
+import type { EngineService } from "./engineHost/engineService";
 
 interface MenuItem extends vscode.QuickPickItem {
   command?: string;

@@ -5,8 +5,8 @@
 // (tests, benchmarks); it never loads node-llama-cpp itself.
 import { fork } from "node:child_process";
 import type { ChildProcess } from "node:child_process";
-import type { ChunkOf, EngineMethod, EngineToHostMessage, HostToEngineMessage, LogLevel, ParamsOf, ResultOf } from "../common/engine/engineProtocol";
-import { parseEngineMessage } from "../common/engine/engineProtocol";
+import type { ChunkOf, ConfigureResult, EngineMethod, EngineSettings, EngineToHostMessage, HostToEngineMessage, LogLevel, ParamsOf, ResultOf } from "../common/engine/engineProtocol";
+import { defaultEngineSettings, parseEngineMessage } from "../common/engine/engineProtocol";
 import { EngineError } from "../common/engine/engineError";
 import { localize } from "../common/localize";
 
@@ -19,8 +19,10 @@ export type EngineState =
 export interface EngineClientOptions {
   /** Absolute path of dist/engine.js. */
   enginePath: string;
-  /** Extra environment for the engine (threads, context size, locale…). */
+  /** Extra environment for the engine process (its settings travel in `configure`, not here). */
   env?: Record<string, string>;
+  /** The settings the engine runs with, sent as the first request of every engine process. */
+  settings?: () => EngineSettings | Promise<EngineSettings>;
   log?: (level: LogLevel, message: string) => void;
   onStateChange?: (state: EngineState) => void;
   /** How long to wait for the engine's `ready` message. */
@@ -45,6 +47,8 @@ interface RunningEngine {
   ready: Promise<void>;
   generation: number;
   expectedExit: boolean;
+  /** The settings last sent to this process, as JSON. */
+  sentSettings: string | null;
 }
 
 export class EngineClient {
@@ -100,7 +104,7 @@ export class EngineClient {
       stdio: ["ignore", "pipe", "pipe", "ipc"],
       serialization: "json",
     });
-    const engine: RunningEngine = { child, generation, expectedExit: false, ready: Promise.resolve() };
+    const engine: RunningEngine = { child, generation, expectedExit: false, ready: Promise.resolve(), sentSettings: null };
     engine.ready = new Promise<void>((resolve, reject) => {
       const timeoutMs = this.options.startTimeoutMs ?? 30_000;
       const timer = setTimeout(() => {
@@ -122,8 +126,18 @@ export class EngineClient {
         if (message.type === "ready") {
           clearTimeout(timer);
           this.log("info", `engine started (pid ${message.pid}, Node ${message.nodeVersion})`);
-          if (this.running === engine) this.setState({ kind: "ready", pid: message.pid, generation });
-          resolve();
+          // The settings go first: the engine applies them before any other request is read.
+          Promise.resolve(this.options.settings?.() ?? defaultEngineSettings)
+            .then((settings) => {
+              const configured = this.send(engine, "configure", settings, {});
+              engine.sentSettings = JSON.stringify(settings);
+              return configured;
+            })
+            .then((result) => {
+              if (result.problem) this.log("warn", result.problem);
+              if (this.running === engine) this.setState({ kind: "ready", pid: message.pid, generation });
+              resolve();
+            }, reject);
           return;
         }
         this.onMessage(message);
@@ -216,11 +230,28 @@ export class EngineClient {
     params: ParamsOf<M>,
     options: RequestOptions<M> = {},
   ): Promise<ResultOf<M>> {
-    const { signal, onChunk } = options;
-    if (signal?.aborted) throw new EngineError("cancelled", localize("The request was cancelled."));
+    if (options.signal?.aborted) throw new EngineError("cancelled", localize("The request was cancelled."));
     await this.start();
     const engine = this.running;
     if (!engine) throw new EngineError("engineUnavailable", localize("The Hearth engine is not running. Retry."));
+    return this.send(engine, method, params, options);
+  }
+
+  /**
+   * Sends changed settings to the running engine (a process that starts later asks `settings` for
+   * them itself). Resolves with the engine's answer, or null when nothing was sent.
+   */
+  async configure(settings: EngineSettings): Promise<ConfigureResult | null> {
+    const engine = this.running;
+    if (!engine) return null;
+    await engine.ready;
+    if (this.running !== engine || engine.sentSettings === JSON.stringify(settings)) return null;
+    engine.sentSettings = JSON.stringify(settings);
+    return this.send(engine, "configure", settings, {});
+  }
+
+  private send<M extends EngineMethod>(engine: RunningEngine, method: M, params: ParamsOf<M>, options: RequestOptions<M>): Promise<ResultOf<M>> {
+    const { signal, onChunk } = options;
     const id = this.nextId++;
     return new Promise<ResultOf<M>>((resolve, reject) => {
       const onAbort = (): void => {

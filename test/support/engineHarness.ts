@@ -4,7 +4,8 @@ import type { ChildProcess } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { EngineClient } from "../../src/node/engineClient";
-import type { LogLevel } from "../../src/common/engine/engineProtocol";
+import type { EngineSettings, LogLevel } from "../../src/common/engine/engineProtocol";
+import { defaultEngineSettings } from "../../src/common/engine/engineProtocol";
 import type { EngineState } from "../../src/node/engineClient";
 
 export const repoRoot = path.resolve(__dirname, "..", "..");
@@ -24,15 +25,21 @@ export interface TestClient {
   logs: Array<{ level: LogLevel; message: string }>;
 }
 
+/**
+ * A client for the built engine, with one thread and no GPU unless `settings` say otherwise (the
+ * engine is given them in `configure`), and `env` added to the engine process's environment.
+ */
 export function createTestClient(
-  env: Record<string, string> = {},
+  options: { settings?: Partial<EngineSettings>; env?: Record<string, string> } = {},
   onStateChange?: (state: EngineState) => void,
 ): TestClient {
   ensureBuilt();
   const logs: TestClient["logs"] = [];
+  const settings: EngineSettings = { ...defaultEngineSettings, threads: 1, gpu: "off", locale: "en", ...options.settings };
   const client = new EngineClient({
     enginePath,
-    env: { HEARTH_THREADS: "1", HEARTH_GPU: "off", HEARTH_LOCALE: "en", ...env },
+    settings: () => settings,
+    ...(options.env ? { env: options.env } : {}),
     log: (level, message) => logs.push({ level, message }),
     ...(onStateChange ? { onStateChange } : {}),
   });

@@ -54,11 +54,11 @@ describe("LangChain's Ollama and OpenAI integrations against Hearth's local API"
     const fixtures = await ensureFixtureModels();
     home = fs.mkdtempSync(path.join(os.tmpdir(), "hearth-langchain-"));
     engine = new LlamaEngine({ defaultThreads: 1, gpu: false, storeRoot: home });
-    await engine.storeImport({ path: fixtures.llama, name: "tiny" });
-    await engine.storeImport({ path: fixtures.embedding, name: "tiny-embed" });
+    await engine.store.importFile(fixtures.llama, "tiny");
+    await engine.store.importFile(fixtures.embedding, "tiny-embed");
     server = new ApiServer({ engine, address: { host: "127.0.0.1", port: 0 }, version: "test" });
     url = await server.start();
-    const embedder = await engine.loadModel({ modelPath: "tiny-embed" });
+    const embedder = await engine.loadModel({ model: "tiny-embed" });
     const own = await engine.embed({ modelId: embedder.modelId, texts });
     dimensions = own.dimensions;
     reference = own.vectors.map((vector) => normalizeVector(vector));

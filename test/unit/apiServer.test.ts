@@ -74,11 +74,12 @@ describe("local HTTP API (Ollama and OpenAI clients)", function () {
     const fixtures = await ensureFixtureModels();
     site = await startFixtureModelSite();
     home = fs.mkdtempSync(path.join(os.tmpdir(), "hearth-api-"));
-    engine = new LlamaEngine({ defaultThreads: 1, gpu: false, storeRoot: home, endpoints: { huggingFaceEndpoint: site.server.url } });
-    await engine.storeImport({ path: fixtures.llama, name: "tiny" });
-    await engine.storeImport({ path: fixtures.embedding, name: "tiny-embed" });
+    engine = new LlamaEngine({ defaultThreads: 1, gpu: false, storeRoot: home });
+    await engine.store.importFile(fixtures.llama, "tiny");
+    await engine.store.importFile(fixtures.embedding, "tiny-embed");
     server = new ApiServer({
       engine,
+      endpoints: () => ({ huggingFaceEndpoint: site.server.url }),
       address: { host: "127.0.0.1", port: 0 },
       version: "test",
       onRequestFinished: (record) => {
@@ -524,7 +525,7 @@ describe("local HTTP API (Ollama and OpenAI clients)", function () {
   });
 
   it("runs inside the engine process: apiStart, apiStatus, apiStop", async () => {
-    const { client } = createTestClient({ HEARTH_MODELS_PATH: home });
+    const { client } = createTestClient({ settings: { storeRoot: home } });
     try {
       assert.deepEqual(await client.request("apiStatus", {}), { running: false, url: null });
       await assert.rejects(client.request("apiStart", { host: "127.0.0.1:http", origins: "" }), /HOST:PORT/);

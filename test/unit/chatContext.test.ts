@@ -10,6 +10,7 @@ import { EngineError } from "../../src/common/engine/engineError";
 import { LlamaEngine } from "../../src/engine/llama/llamaEngine";
 import type { FixtureModels } from "../fixtures/fixtureModels";
 import { ensureFixtureModels } from "../fixtures/fixtureModels";
+import { createModel, engineStoreScope } from "../../src/engine/models/storeOperations";
 
 /** A code block the fixture's byte-level vocabulary can spell (newlines are byte tokens). */
 const codeBlock = "```js\nconsole.log(1)\n```";
@@ -51,8 +52,8 @@ describe("chat context, grammars and token counts", function () {
   before(async () => {
     fixtures = await ensureFixtureModels();
     engine = new LlamaEngine({ defaultThreads: 1, gpu: false, log: (_level, message) => logs.push(message) });
-    wide = await engine.loadModel({ modelPath: fixtures.llama });
-    small = await engine.loadModel({ modelPath: fixtures.llama, contextSize: 256 });
+    wide = await engine.loadModel({ model: fixtures.llama });
+    small = await engine.loadModel({ model: fixtures.llama, contextSize: 256 });
     assert.notEqual(wide.modelId, small.modelId);
     assert.equal(small.contextSize, 256);
   });
@@ -77,13 +78,13 @@ describe("chat context, grammars and token counts", function () {
     });
 
     it("forces it in a chat session too, where the next turn is free again", async () => {
-      const { sessionId } = await engine.chatCreate({ modelId: wide.modelId });
-      const constrained = await engine.chatSend({ sessionId, message: "Code please.", options: { grammar: codeBlockGrammar, maxTokens: 60 } }, () => undefined);
+      const { sessionId } = await engine.chats.create({ modelId: wide.modelId });
+      const constrained = await engine.chats.send({ sessionId, message: "Code please.", options: { grammar: codeBlockGrammar, maxTokens: 60 } }, () => undefined);
       assert.equal(constrained.text, codeBlock);
-      const free = await engine.chatSend({ sessionId, message: "And now in words?", options: { maxTokens: 12, temperature: 0 } }, () => undefined);
+      const free = await engine.chats.send({ sessionId, message: "And now in words?", options: { maxTokens: 12, temperature: 0 } }, () => undefined);
       assert.notEqual(free.text, codeBlock);
       assert.equal(free.turns, 2);
-      engine.chatDispose(sessionId);
+      engine.chats.dispose(sessionId);
     });
 
     it("answers in JSON that parses and matches a JSON schema", async () => {
@@ -96,9 +97,9 @@ describe("chat context, grammars and token counts", function () {
         assert.notEqual(result.stopReason, "maxTokens", `${mode}: ${result.text}`);
         runs.push({ mode, text: result.text });
       }
-      const { sessionId } = await engine.chatCreate({ modelId: wide.modelId });
-      const turn = await engine.chatSend({ sessionId, message: "Reply in JSON.", options: { jsonSchema: answerSchema, maxTokens: 300 } }, () => undefined);
-      engine.chatDispose(sessionId);
+      const { sessionId } = await engine.chats.create({ modelId: wide.modelId });
+      const turn = await engine.chats.send({ sessionId, message: "Reply in JSON.", options: { jsonSchema: answerSchema, maxTokens: 300 } }, () => undefined);
+      engine.chats.dispose(sessionId);
       runs.push({ mode: "chat", text: turn.text });
       for (const { mode, text } of runs) {
         const parsed = JSON.parse(text) as Record<string, unknown>;
@@ -132,16 +133,16 @@ describe("chat context, grammars and token counts", function () {
       assert.ok(next.usage.outputTokens > 0);
 
       // A session is untouched by a refused turn.
-      const { sessionId } = await engine.chatCreate({ modelId: wide.modelId });
-      await engine.chatSend({ sessionId, message: "One", options: { maxTokens: 6, temperature: 0 } }, () => undefined);
+      const { sessionId } = await engine.chats.create({ modelId: wide.modelId });
+      await engine.chats.send({ sessionId, message: "One", options: { maxTokens: 6, temperature: 0 } }, () => undefined);
       await rejectsWith(
-        engine.chatSend({ sessionId, message: "Two", options: { grammar: "root ::= (" } }, () => undefined),
+        engine.chats.send({ sessionId, message: "Two", options: { grammar: "root ::= (" } }, () => undefined),
         "badRequest",
         /could not parse the grammar/,
       );
-      const after = await engine.chatSend({ sessionId, message: "Three", options: { maxTokens: 6, temperature: 0 } }, () => undefined);
+      const after = await engine.chats.send({ sessionId, message: "Three", options: { maxTokens: 6, temperature: 0 } }, () => undefined);
       assert.equal(after.turns, 2);
-      engine.chatDispose(sessionId);
+      engine.chats.dispose(sessionId);
     });
 
     it("takes the constraint from options over defaults, never a mix of both", async () => {
@@ -188,10 +189,10 @@ describe("chat context, grammars and token counts", function () {
 
   describe("the chat context window", () => {
     it("reuses the KV cache on ordinary turns", async () => {
-      const { sessionId } = await engine.chatCreate({ modelId: wide.modelId, systemPrompt: "You are a helpful assistant." });
-      const first = await engine.chatSend({ sessionId, message: longLine, options: { maxTokens: 16, temperature: 0 } }, () => undefined);
-      const second = await engine.chatSend({ sessionId, message: "And then?", options: { maxTokens: 16, temperature: 0 } }, () => undefined);
-      engine.chatDispose(sessionId);
+      const { sessionId } = await engine.chats.create({ modelId: wide.modelId, systemPrompt: "You are a helpful assistant." });
+      const first = await engine.chats.send({ sessionId, message: longLine, options: { maxTokens: 16, temperature: 0 } }, () => undefined);
+      const second = await engine.chats.send({ sessionId, message: "And then?", options: { maxTokens: 16, temperature: 0 } }, () => undefined);
+      engine.chats.dispose(sessionId);
       assert.equal(first.droppedTurns, 0);
       assert.equal(second.droppedTurns, 0);
       assert.equal(second.contextSize, wide.contextSize);
@@ -206,11 +207,11 @@ describe("chat context, grammars and token counts", function () {
     it("keeps a long conversation going on a small context by dropping the oldest turns", async () => {
       const maxTokens = 30;
       const reserve = maxTokens; // under a quarter of 256
-      const { sessionId } = await engine.chatCreate({ modelId: small.modelId, systemPrompt: "You are a helpful cat." });
+      const { sessionId } = await engine.chats.create({ modelId: small.modelId, systemPrompt: "You are a helpful cat." });
       const results: ChatTurnResult[] = [];
       for (let i = 0; i < 14; i++) {
         const message = `${i} ${longLine}`;
-        const result = await engine.chatSend({ sessionId, message, options: { maxTokens, temperature: 0 } }, () => undefined);
+        const result = await engine.chats.send({ sessionId, message, options: { maxTokens, temperature: 0 } }, () => undefined);
         const previous = results[results.length - 1];
         const messageTokens = engine.countTokens({ modelId: small.modelId, texts: [message] }).counts[0]!;
         assert.ok(result.usage.outputTokens > 0, `turn ${i} gave no answer`);
@@ -231,7 +232,7 @@ describe("chat context, grammars and token counts", function () {
         }
         results.push(result);
       }
-      engine.chatDispose(sessionId);
+      engine.chats.dispose(sessionId);
       const dropped = results.map((result) => result.droppedTurns);
       const firstDrop = dropped.findIndex((count) => count > 0);
       assert.ok(firstDrop >= 2, `dropped too early: ${dropped.join()}`);
@@ -243,23 +244,23 @@ describe("chat context, grammars and token counts", function () {
     });
 
     it("refuses a message that cannot fit even alone, saying how big it is, and the session goes on", async () => {
-      const { sessionId } = await engine.chatCreate({ modelId: small.modelId, systemPrompt: "You are a helpful cat." });
-      await engine.chatSend({ sessionId, message: "Hello", options: { maxTokens: 8, temperature: 0 } }, () => undefined);
+      const { sessionId } = await engine.chats.create({ modelId: small.modelId, systemPrompt: "You are a helpful cat." });
+      await engine.chats.send({ sessionId, message: "Hello", options: { maxTokens: 8, temperature: 0 } }, () => undefined);
       const huge = longLine.repeat(20);
       const messageTokens = engine.countTokens({ modelId: small.modelId, texts: [huge] }).counts[0]!;
       const error = await rejectsWith(
-        engine.chatSend({ sessionId, message: huge }, () => undefined),
+        engine.chats.send({ sessionId, message: huge }, () => undefined),
         "badRequest",
         /does not fit in the model's context window/,
       );
       assert.match(error.message, new RegExp(`it is ${messageTokens} tokens long`));
       assert.match(error.message, /the context holds 256/);
       assert.match(error.message, /Shorten the message.*hearth\.contextSize/);
-      const next = await engine.chatSend({ sessionId, message: "Still there?", options: { maxTokens: 8, temperature: 0 } }, () => undefined);
+      const next = await engine.chats.send({ sessionId, message: "Still there?", options: { maxTokens: 8, temperature: 0 } }, () => undefined);
       assert.equal(next.turns, 2);
       assert.equal(next.droppedTurns, 0);
       assert.ok(next.usage.outputTokens > 0);
-      engine.chatDispose(sessionId);
+      engine.chats.dispose(sessionId);
     });
 
     it("trims restored history that does not fit at the first send", async () => {
@@ -267,29 +268,29 @@ describe("chat context, grammars and token counts", function () {
       for (let i = 0; i < 12; i++) {
         history.push({ role: "user", text: `${i} ${longLine}` }, { role: "assistant", text: `answer ${i} ${longLine}` });
       }
-      const { sessionId } = await engine.chatCreate({ modelId: small.modelId, systemPrompt: "You are a helpful cat.", history });
-      const first = await engine.chatSend({ sessionId, message: "Where were we?", options: { maxTokens: 20, temperature: 0 } }, () => undefined);
+      const { sessionId } = await engine.chats.create({ modelId: small.modelId, systemPrompt: "You are a helpful cat.", history });
+      const first = await engine.chats.send({ sessionId, message: "Where were we?", options: { maxTokens: 20, temperature: 0 } }, () => undefined);
       assert.ok(first.droppedTurns >= 8 && first.droppedTurns < 12, `dropped ${first.droppedTurns} of 12 restored turns`);
       assert.ok(first.contextTokens <= 256);
       assert.equal(first.turns, 13);
-      const second = await engine.chatSend({ sessionId, message: "Go on.", options: { maxTokens: 20, temperature: 0 } }, () => undefined);
+      const second = await engine.chats.send({ sessionId, message: "Go on.", options: { maxTokens: 20, temperature: 0 } }, () => undefined);
       assert.ok(second.droppedTurns <= 1, `the restored turns were dropped again: ${second.droppedTurns}`);
-      engine.chatDispose(sessionId);
+      engine.chats.dispose(sessionId);
     });
 
     it("ends an answer cleanly at the end of the context", async () => {
-      const { sessionId } = await engine.chatCreate({ modelId: small.modelId, systemPrompt: "You are a cat." });
-      const endless = await engine.chatSend({ sessionId, message: "Talk forever.", options: { grammar: endlessGrammar } }, () => undefined);
+      const { sessionId } = await engine.chats.create({ modelId: small.modelId, systemPrompt: "You are a cat." });
+      const endless = await engine.chats.send({ sessionId, message: "Talk forever.", options: { grammar: endlessGrammar } }, () => undefined);
       assert.equal(endless.stopReason, "maxTokens");
       assert.ok(endless.contextTokens <= 256 && endless.contextTokens > 200, `${endless.contextTokens}`);
       assert.ok(endless.text.startsWith("the cat the cat"));
       // No context shift happened in the middle of the turn: prompt and answer fit side by side.
       assert.ok(endless.usage.evaluatedPromptTokens <= endless.usage.promptTokens);
       assert.ok(endless.usage.promptTokens + endless.usage.outputTokens <= 256, JSON.stringify(endless.usage));
-      const next = await engine.chatSend({ sessionId, message: "Stop.", options: { maxTokens: 8, temperature: 0 } }, () => undefined);
+      const next = await engine.chats.send({ sessionId, message: "Stop.", options: { maxTokens: 8, temperature: 0 } }, () => undefined);
       assert.ok(next.usage.outputTokens > 0);
       assert.ok(next.contextTokens <= 256);
-      engine.chatDispose(sessionId);
+      engine.chats.dispose(sessionId);
 
       // A one-off generation past the end of the context goes on with node-llama-cpp's context shift.
       for (const mode of ["chat", "completion"] as const) {
@@ -307,7 +308,8 @@ describe("chat context, grammars and token counts", function () {
       const profiled = new LlamaEngine({ defaultThreads: 1, gpu: false, storeRoot });
       try {
         const seededQuestion = "What is the capital of france?";
-        await profiled.storeCreate(
+        await createModel(
+          engineStoreScope(profiled),
           {
             name: "seeded:test",
             modelfile: [
@@ -323,16 +325,16 @@ describe("chat context, grammars and token counts", function () {
           () => undefined,
           undefined,
         );
-        const info = await profiled.loadModel({ modelPath: "seeded:test" });
+        const info = await profiled.loadModel({ model: "seeded:test" });
         assert.equal(info.contextSize, 256);
-        const { sessionId } = await profiled.chatCreate({ modelId: info.modelId });
+        const { sessionId } = await profiled.chats.create({ modelId: info.modelId });
         let droppedAny = false;
         for (let i = 0; i < 8; i++) {
-          const result = await profiled.chatSend({ sessionId, message: `${i} ${longLine}`, options: { maxTokens: 30 } }, () => undefined);
+          const result = await profiled.chats.send({ sessionId, message: `${i} ${longLine}`, options: { maxTokens: 30 } }, () => undefined);
           droppedAny ||= result.droppedTurns > 0;
         }
         assert.ok(droppedAny, "the conversation never had to drop turns");
-        const record = (profiled as unknown as { sessions: Map<string, { history: Array<{ type: string; text?: string }> }> }).sessions.get(sessionId)!;
+        const record = (profiled.chats as unknown as { sessions: Map<string, { history: Array<{ type: string; text?: string }> }> }).sessions.get(sessionId)!;
         const texts = record.history.map((item) => `${item.type}:${item.text ?? ""}`);
         assert.equal(record.history[0]!.type, "system");
         assert.equal(texts[1], `user:${seededQuestion}`, texts.join(" | "));

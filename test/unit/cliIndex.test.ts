@@ -164,7 +164,7 @@ describe("hearth index and hearth search", function () {
   });
 
   it("serves indexBuild (streaming progress), indexSearch, indexStatus and indexClear from the engine process", async () => {
-    const { client } = createTestClient({ HEARTH_HOME: home });
+    const { client } = createTestClient({ env: { HEARTH_HOME: home } });
     try {
       const storeDir = path.join(home, "engine-index");
       const progress: IndexProgress[] = [];

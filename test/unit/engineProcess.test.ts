@@ -52,7 +52,7 @@ describe("engine process (real llama.cpp over IPC)", function () {
   });
 
   it("loads the fixture llama with threads set explicitly and streams a generation", async () => {
-    const info = await client.request("loadModel", { modelPath: fixtures.llama, threads: 1 });
+    const info = await client.request("loadModel", { model: fixtures.llama, threads: 1 });
     assert.equal(info.threads, 1);
     assert.equal(info.architecture, "llama");
     assert.ok(info.hasChatTemplate);
@@ -70,7 +70,7 @@ describe("engine process (real llama.cpp over IPC)", function () {
   });
 
   it("is deterministic at temperature 0", async () => {
-    const info = await client.request("loadModel", { modelPath: fixtures.llama });
+    const info = await client.request("loadModel", { model: fixtures.llama });
     const params = { modelId: info.modelId, prompt: "Tell me a story", options: { maxTokens: 24, temperature: 0 } };
     const a = await client.request("generate", params);
     const b = await client.request("generate", params);
@@ -78,7 +78,7 @@ describe("engine process (real llama.cpp over IPC)", function () {
   });
 
   it("stops a generation soon after it is cancelled, and the model stays usable", async () => {
-    const info = await client.request("loadModel", { modelPath: fixtures.llama });
+    const info = await client.request("loadModel", { model: fixtures.llama });
     const controller = new AbortController();
     let chunksAfterAbort = 0;
     let seen = 0;
@@ -108,7 +108,7 @@ describe("engine process (real llama.cpp over IPC)", function () {
   });
 
   it("reuses the KV cache on the second turn of a chat", async () => {
-    const info = await client.request("loadModel", { modelPath: fixtures.llama });
+    const info = await client.request("loadModel", { model: fixtures.llama });
     const systemPrompt =
       "You are a careful assistant for software developers. Answer briefly, cite files by path and line, " +
       "prefer plain words, and say so when you are not sure. Never invent APIs that do not exist.";
@@ -130,7 +130,7 @@ describe("engine process (real llama.cpp over IPC)", function () {
   });
 
   it("keeps two conversations apart on one model", async () => {
-    const info = await client.request("loadModel", { modelPath: fixtures.llama });
+    const info = await client.request("loadModel", { model: fixtures.llama });
     const a = await client.request("chatCreate", { modelId: info.modelId });
     const b = await client.request("chatCreate", { modelId: info.modelId });
     await client.request("chatSend", { sessionId: a.sessionId, message: "First", options: { maxTokens: 8, temperature: 0 } });
@@ -145,7 +145,7 @@ describe("engine process (real llama.cpp over IPC)", function () {
   });
 
   it("a chat turn cancelled mid-stream keeps the session usable", async () => {
-    const info = await client.request("loadModel", { modelPath: fixtures.llama });
+    const info = await client.request("loadModel", { model: fixtures.llama });
     const { sessionId } = await client.request("chatCreate", { modelId: info.modelId });
     const controller = new AbortController();
     let seen = 0;
@@ -161,7 +161,7 @@ describe("engine process (real llama.cpp over IPC)", function () {
   });
 
   it("computes deterministic embeddings that place similar sentences closer", async () => {
-    const info = await client.request("loadModel", { modelPath: fixtures.embedding });
+    const info = await client.request("loadModel", { model: fixtures.embedding });
     const texts = ["the cat sat on the mat", "the cat sat on a mat", "quarterly revenue grew by nine percent"];
     const first = await client.request("embed", { modelId: info.modelId, texts });
     const second = await client.request("embed", { modelId: info.modelId, texts });
@@ -184,7 +184,7 @@ describe("engine process (real llama.cpp over IPC)", function () {
   });
 
   it("ranks documents with the reranker fixture", async () => {
-    const info = await client.request("loadModel", { modelPath: fixtures.reranker });
+    const info = await client.request("loadModel", { model: fixtures.reranker });
     assert.equal(info.supportsRanking, true);
     const documents = ["how to bake bread at home", "the history of the roman empire", "bread baking for beginners"];
     const { scores } = await client.request("rank", { modelId: info.modelId, query: "baking bread", documents });
@@ -195,7 +195,7 @@ describe("engine process (real llama.cpp over IPC)", function () {
   });
 
   it("refuses to rank with a model that is not a reranker, clearly", async () => {
-    const info = await client.request("loadModel", { modelPath: fixtures.llama });
+    const info = await client.request("loadModel", { model: fixtures.llama });
     const error = await rejectsWith(
       client.request("rank", { modelId: info.modelId, query: "q", documents: ["a", "b"] }),
       "notSupported",
@@ -274,10 +274,10 @@ describe("engine process (real llama.cpp over IPC)", function () {
     for (const testCase of cases) {
       it(testCase.name, async () => {
         const file = testCase.make(tmp, fixtures);
-        const error = await rejectsWith(client.request("loadModel", { modelPath: file }), testCase.code);
+        const error = await rejectsWith(client.request("loadModel", { model: file }), testCase.code);
         assert.match(error.message, testCase.message);
         const pidBefore = client.pid;
-        const info = await client.request("loadModel", { modelPath: fixtures.llama });
+        const info = await client.request("loadModel", { model: fixtures.llama });
         const result = await client.request("generate", { modelId: info.modelId, prompt: "Hi", options: { maxTokens: 4 } });
         assert.ok(result.usage.outputTokens > 0);
         assert.equal(client.pid, pidBefore, "the engine process survived");
@@ -298,7 +298,7 @@ describe("engine process (real llama.cpp over IPC)", function () {
 
   for (const signal of ["SIGKILL", "SIGABRT"] as const) {
     it(`fails in-flight requests clearly when the engine dies (${signal}) and recovers on the next request`, async () => {
-      const info = await client.request("loadModel", { modelPath: fixtures.llama });
+      const info = await client.request("loadModel", { model: fixtures.llama });
       const firstPid = client.pid!;
       let killed = false;
       const pending = client.request(
@@ -321,7 +321,7 @@ describe("engine process (real llama.cpp over IPC)", function () {
       // The old model id died with the process; a fresh engine serves the next request.
       await rejectsWith(client.request("generate", { modelId: info.modelId, prompt: "x" }), "modelNotLoaded");
       assert.notEqual(client.pid, firstPid);
-      const again = await client.request("loadModel", { modelPath: fixtures.llama });
+      const again = await client.request("loadModel", { model: fixtures.llama });
       const result = await client.request("generate", { modelId: again.modelId, prompt: "Hi", options: { maxTokens: 4 } });
       assert.ok(result.text.length > 0);
       assert.equal(client.state.kind, "ready");

@@ -1,7 +1,14 @@
 import * as assert from "node:assert/strict";
-import { engineMethods, parseEngineMessage, parseHostMessage } from "../../src/common/engine/engineProtocol";
-import type { EngineRequestMessage } from "../../src/common/engine/engineProtocol";
-import { validateRequestParams } from "../../src/engine/requestValidation";
+import { parseEngineMessage, parseHostMessage as parseWith } from "../../src/common/engine/engineProtocol";
+import type { EngineMethod, HostToEngineMessage } from "../../src/common/engine/engineProtocol";
+import { engineMethodTable, isEngineMethod } from "../../src/engine/engineMethods";
+
+const parseHostMessage = (value: unknown): HostToEngineMessage | null => parseWith(value, isEngineMethod);
+
+/** What the engine answers a request's params with before running it: a problem, or null. */
+function validateRequestParams(request: { method: string; params: Record<string, unknown> }): string | null {
+  return engineMethodTable[request.method as EngineMethod].check(request.params);
+}
 
 describe("engine protocol", () => {
   it("accepts well-formed host messages", () => {
@@ -40,17 +47,35 @@ describe("engine protocol", () => {
     assert.equal(parseEngineMessage({ type: "whatever", id: 1 }), null);
   });
 
-  it("lists every method once", () => {
-    assert.equal(new Set(engineMethods).size, engineMethods.length);
+  it("serves exactly the methods the protocol declares, from one table", () => {
+    // The table's type requires every declared method; this checks nothing else slipped in.
+    const declared: Record<EngineMethod, true> = {
+      configure: true, loadModel: true, unloadModel: true, generate: true, chatCreate: true, chatSend: true, chatDispose: true,
+      embed: true, countTokens: true, rank: true, inspect: true, status: true, storeList: true, storeShow: true, storePull: true,
+      storeRemove: true, storeCopy: true, storeImport: true, storeRepair: true, storeCreate: true, review: true, apiStart: true,
+      apiStop: true, apiStatus: true, indexBuild: true, indexUpdateFiles: true, indexSearch: true, indexStatus: true, indexClear: true,
+    };
+    assert.deepEqual(Object.keys(engineMethodTable).sort(), Object.keys(declared).sort());
+    assert.equal(isEngineMethod("toString"), false);
+    assert.equal(isEngineMethod("__proto__"), false);
+  });
+
+  it("checks the settings of configure", () => {
+    const settings = { locale: "en", threads: 0, contextSize: 0, gpu: "auto", storeRoot: "", downloadEndpoint: "", modelScopeEndpoint: "", catalogueFile: "", remote: null };
+    assert.equal(validateRequestParams({ method: "configure", params: settings }), null);
+    assert.match(validateRequestParams({ method: "configure", params: { ...settings, gpu: "cuda" } }) ?? "", /gpu/);
+    assert.match(validateRequestParams({ method: "configure", params: { ...settings, threads: -1 } }) ?? "", /threads/);
+    assert.match(validateRequestParams({ method: "configure", params: { ...settings, remote: { kind: "x", url: "u" } } }) ?? "", /remote\.kind/);
+    assert.match(validateRequestParams({ method: "configure", params: { ...settings, storeRoot: undefined } }) ?? "", /storeRoot/);
   });
 
   it("validates request params before they reach llama.cpp", () => {
     const check = (method: string, params: Record<string, unknown>): string | null =>
-      validateRequestParams({ type: "request", id: 1, method, params } as unknown as EngineRequestMessage);
-    assert.equal(check("loadModel", { modelPath: "/m.gguf", threads: 2 }), null);
-    assert.match(check("loadModel", { modelPath: "" }) ?? "", /modelPath/);
-    assert.match(check("loadModel", { modelPath: "/m.gguf", threads: -1 }) ?? "", /threads/);
-    assert.match(check("loadModel", { modelPath: "/m.gguf", gpuLayers: "all" }) ?? "", /gpuLayers/);
+      validateRequestParams({ method, params });
+    assert.equal(check("loadModel", { model: "/m.gguf", threads: 2 }), null);
+    assert.match(check("loadModel", { model: "" }) ?? "", /model/);
+    assert.match(check("loadModel", { model: "/m.gguf", threads: -1 }) ?? "", /threads/);
+    assert.match(check("loadModel", { model: "/m.gguf", gpuLayers: "all" }) ?? "", /gpuLayers/);
     assert.equal(check("generate", { modelId: "m1", prompt: "hi", options: { temperature: 0.7, stop: ["\n"] } }), null);
     assert.match(check("generate", { modelId: "m1", prompt: 5 }) ?? "", /prompt/);
     assert.match(check("generate", { modelId: "m1", prompt: "x", options: { topP: 3 } }) ?? "", /topP/);
@@ -63,7 +88,7 @@ describe("engine protocol", () => {
 
   it("validates grammars, JSON schemas and token counts", () => {
     const check = (method: string, params: Record<string, unknown>): string | null =>
-      validateRequestParams({ type: "request", id: 1, method, params } as unknown as EngineRequestMessage);
+      validateRequestParams({ method, params });
     const schema = { type: "object", properties: { a: { type: "string" }, b: { oneOf: [{ type: "integer" }, { const: null }] } } };
     assert.equal(check("generate", { modelId: "m1", prompt: "x", options: { grammar: 'root ::= "a"' } }), null);
     assert.equal(check("chatSend", { sessionId: "s1", message: "x", options: { jsonSchema: schema } }), null);

@@ -26,10 +26,7 @@ describe("model store through the engine process", function () {
 
   beforeEach(() => {
     home = fs.mkdtempSync(path.join(os.tmpdir(), "hearth-store-"));
-    client = createTestClient({
-      HEARTH_MODELS_PATH: home,
-      HEARTH_DOWNLOAD_ENDPOINT: site.server.url,
-    }).client;
+    client = createTestClient({ settings: { storeRoot: home, downloadEndpoint: site.server.url } }).client;
   });
 
   afterEach(async () => {
@@ -55,7 +52,7 @@ describe("model store through the engine process", function () {
     assert.equal(shown.inspection?.architecture, "llama");
     assert.equal(shown.inspection?.fit.contextSize, 512);
 
-    const info = await client.request("loadModel", { modelPath: pulled.name });
+    const info = await client.request("loadModel", { model: pulled.name });
     assert.equal(info.storeName, pulled.name);
     assert.equal(info.name, pulled.name);
     const result = await client.request("generate", { modelId: info.modelId, prompt: "Hi", options: { maxTokens: 4 } });
@@ -81,7 +78,7 @@ describe("model store through the engine process", function () {
     assert.equal(copy.sha256, manifest.sha256);
     const names = (await client.request("storeList", {})).models.map((m) => m.name).sort();
     assert.deepEqual(names, ["tiny:1", "tiny:work"]);
-    await assert.rejects(client.request("loadModel", { modelPath: "nothing-here:7b" }), /not installed|hearth pull/);
+    await assert.rejects(client.request("loadModel", { model: "nothing-here:7b" }), /not installed|hearth pull/);
   });
 
   it("reports a 404 clearly over IPC", async () => {

@@ -1,7 +1,8 @@
 // The engine in-process (as the CLI runs it): exact cancellation, completion mode, LoRA, a trained model.
 import * as assert from "node:assert/strict";
 import * as fs from "node:fs";
-import { LlamaEngine, resolveContextSize } from "../../src/engine/llama/llamaEngine";
+import { LlamaEngine } from "../../src/engine/llama/llamaEngine";
+import { resolveContextSize } from "../../src/engine/llama/modelInspection";
 import type { FixtureModels } from "../fixtures/fixtureModels";
 import { ensureFixtureModels } from "../fixtures/fixtureModels";
 import { sharedStoriesModel } from "../support/engineHarness";
@@ -20,7 +21,7 @@ describe("LlamaEngine in-process", function () {
   });
 
   it("stops within one token of the cancel", async () => {
-    const info = await engine.loadModel({ modelPath: fixtures.llama });
+    const info = await engine.loadModel({ model: fixtures.llama });
     const controller = new AbortController();
     let tokensAtAbort = 0;
     let chunks = 0;
@@ -40,8 +41,8 @@ describe("LlamaEngine in-process", function () {
   });
 
   it("lets a chat turn in between the texts of a background embedding batch, and embeds them as one by one", async () => {
-    const embedder = await engine.loadModel({ modelPath: fixtures.embedding });
-    const llama = await engine.loadModel({ modelPath: fixtures.llama });
+    const embedder = await engine.loadModel({ model: fixtures.embedding });
+    const llama = await engine.loadModel({ model: fixtures.llama });
     const texts = Array.from({ length: 48 }, (_, i) => `function number${i}() { return ${i}; }`);
     const order: string[] = [];
     const batch = engine.embed({ modelId: embedder.modelId, texts, priority: "background" }).then((result) => {
@@ -60,7 +61,7 @@ describe("LlamaEngine in-process", function () {
   });
 
   it("continues raw text in completion mode and reports figures", async () => {
-    const info = await engine.loadModel({ modelPath: fixtures.llama });
+    const info = await engine.loadModel({ model: fixtures.llama });
     const result = await engine.generate(
       { modelId: info.modelId, prompt: "The quick brown fox", mode: "completion", options: { maxTokens: 12, temperature: 0 } },
       () => undefined,
@@ -73,7 +74,7 @@ describe("LlamaEngine in-process", function () {
   });
 
   it("honours stop sequences", async () => {
-    const info = await engine.loadModel({ modelPath: fixtures.llama });
+    const info = await engine.loadModel({ model: fixtures.llama });
     const free = await engine.generate(
       { modelId: info.modelId, prompt: "Count", mode: "completion", options: { maxTokens: 40, temperature: 0 } },
       () => undefined,
@@ -95,8 +96,8 @@ describe("LlamaEngine in-process", function () {
   });
 
   it("applies a LoRA adapter, which changes the output", async () => {
-    const plain = await engine.loadModel({ modelPath: fixtures.llama });
-    const adapted = await engine.loadModel({ modelPath: fixtures.llama, loraAdapters: [{ path: fixtures.lora, scale: 1 }] });
+    const plain = await engine.loadModel({ model: fixtures.llama });
+    const adapted = await engine.loadModel({ model: fixtures.llama, loraAdapters: [{ path: fixtures.lora, scale: 1 }] });
     assert.notEqual(plain.modelId, adapted.modelId);
     const params = { prompt: "Once", mode: "completion" as const, options: { maxTokens: 24, temperature: 0 } };
     const a = await engine.generate({ ...params, modelId: plain.modelId }, () => undefined);
@@ -106,8 +107,8 @@ describe("LlamaEngine in-process", function () {
   });
 
   it("reuses an already loaded model for the same file and settings", async () => {
-    const a = await engine.loadModel({ modelPath: fixtures.llama });
-    const b = await engine.loadModel({ modelPath: fixtures.llama });
+    const a = await engine.loadModel({ model: fixtures.llama });
+    const b = await engine.loadModel({ model: fixtures.llama });
     assert.equal(a.modelId, b.modelId);
   });
 
@@ -120,7 +121,7 @@ describe("LlamaEngine in-process", function () {
 
   const storiesIt = fs.existsSync(sharedStoriesModel) ? it : it.skip;
   storiesIt("writes a story with the trained stories260K model (../shared/models)", async () => {
-    const info = await engine.loadModel({ modelPath: sharedStoriesModel });
+    const info = await engine.loadModel({ model: sharedStoriesModel });
     assert.equal(info.hasChatTemplate, false);
     let streamed = "";
     const result = await engine.generate(

@@ -11,7 +11,8 @@ import { isEngineError } from "../../src/common/engine/engineError";
 import type { GgufSummary } from "../../src/common/models/modelManifest";
 import { acquireLock, tryAcquireLock } from "../../src/node/fileLock";
 import type { GgufSummaryReader } from "../../src/engine/models/ggufSummary";
-import { defaultStoreRoot, ModelStore } from "../../src/engine/models/modelStore";
+import { ModelStore } from "../../src/engine/models/modelStore";
+import { defaultStoreRoot, storeRootFromEnvironment } from "../../src/node/storeRoot";
 import type { FixtureModels } from "../fixtures/fixtureModels";
 import { ensureFixtureModels } from "../fixtures/fixtureModels";
 
@@ -71,6 +72,11 @@ describe("model store", function () {
     assert.equal(defaultStoreRoot({ HEARTH_HOME: path.join(dir, "h") }, "/home/u"), path.join(dir, "h"));
     assert.equal(defaultStoreRoot({}, path.join(dir, "u")), path.join(dir, "u", ".hearth"));
     assert.equal(defaultStoreRoot({ HEARTH_HOME: "  " }, path.join(dir, "u")), path.join(dir, "u", ".hearth"));
+    // The store: a setting, else HEARTH_MODELS_PATH, else the above; `~` expanded in each.
+    const home = path.join(dir, "u");
+    assert.equal(storeRootFromEnvironment({ HEARTH_MODELS_PATH: "~/m", HEARTH_HOME: "/h" }, "~/set", home), path.join(home, "set"));
+    assert.equal(storeRootFromEnvironment({ HEARTH_MODELS_PATH: "~/m", HEARTH_HOME: "/h" }, "  ", home), path.join(home, "m"));
+    assert.equal(storeRootFromEnvironment({ HEARTH_HOME: path.join(dir, "h") }, "", home), path.join(dir, "h"));
   });
 
   it("imports a copy named by content hash, and finds it by name", async () => {

@@ -26,6 +26,7 @@ import { validateModelfile } from "../../src/common/modelfile/modelfileValidator
 import { LlamaEngine } from "../../src/engine/llama/llamaEngine";
 import { ensureFixtureModels } from "../fixtures/fixtureModels";
 import { cliPath, ensureBuilt, sharedStoriesModel } from "../support/engineHarness";
+import { createModel, engineStoreScope, showStoredModel } from "../../src/engine/models/storeOperations";
 
 const chatMl = `{{- if .System }}<|im_start|>system
 {{ .System }}<|im_end|>
@@ -81,7 +82,7 @@ describe("profiles: TEMPLATE, REQUIRES, DRAFT, RENDERER and PARSER", function ()
   let fixtures: Awaited<ReturnType<typeof ensureFixtureModels>>;
 
   const create = (name: string, lines: string[]): Promise<ModelManifest> =>
-    engine.storeCreate({ name, modelfile: `${lines.join("\n")}\n`, baseDir: dir }, () => undefined);
+    createModel(engineStoreScope(engine), { name, modelfile: `${lines.join("\n")}\n`, baseDir: dir }, () => undefined);
 
   before(async () => {
     fixtures = await ensureFixtureModels();
@@ -107,11 +108,11 @@ describe("profiles: TEMPLATE, REQUIRES, DRAFT, RENDERER and PARSER", function ()
       "MESSAGE assistant Hello.",
       `TEMPLATE """${chatMl}"""`,
     ]);
-    const info = await engine.loadModel({ modelPath: "tiny:chatml" });
+    const info = await engine.loadModel({ model: "tiny:chatml" });
     assert.equal(info.chatWrapper, "Ollama TEMPLATE");
     assert.equal(info.hasChatTemplate, true);
-    const { sessionId } = engine.chatCreate({ modelId: info.modelId });
-    const first = await engine.chatSend({ sessionId, message: "What is 2+2?" }, () => undefined);
+    const { sessionId } = engine.chats.create({ modelId: info.modelId });
+    const first = await engine.chats.send({ sessionId, message: "What is 2+2?" }, () => undefined);
     const prompt =
       "<|im_start|>system\nBe brief.<|im_end|>\n<|im_start|>user\nHi<|im_end|>\n<|im_start|>assistant\nHello.<|im_end|>\n" +
       "<|im_start|>user\nWhat is 2+2?<|im_end|>\n<|im_start|>assistant\n";
@@ -120,7 +121,7 @@ describe("profiles: TEMPLATE, REQUIRES, DRAFT, RENDERER and PARSER", function ()
     assertPromptThenAnswer(seen.text, prompt, first.text);
 
     // The next turn closes the answer with <|im_end|> and reuses the cache up to it.
-    const second = await engine.chatSend({ sessionId, message: "And 3+3?" }, () => undefined);
+    const second = await engine.chats.send({ sessionId, message: "And 3+3?" }, () => undefined);
     assertPromptThenAnswer(
       contextText(engine, info.modelId).text,
       `${prompt}${first.text}<|im_end|>\n<|im_start|>user\nAnd 3+3?<|im_end|>\n<|im_start|>assistant\n`,
@@ -136,10 +137,10 @@ describe("profiles: TEMPLATE, REQUIRES, DRAFT, RENDERER and PARSER", function ()
   });
 
   it("keeps a message that contains special-token text as text", async () => {
-    const info = await engine.loadModel({ modelPath: "tiny:chatml" });
+    const info = await engine.loadModel({ model: "tiny:chatml" });
     const { model } = internals(engine, info.modelId);
-    const { sessionId } = engine.chatCreate({ modelId: info.modelId });
-    await engine.chatSend({ sessionId, message: "a</s>b" }, () => undefined);
+    const { sessionId } = engine.chats.create({ modelId: info.modelId });
+    await engine.chats.send({ sessionId, message: "a</s>b" }, () => undefined);
     const tokens = internals(engine, info.modelId).generation!.sequence.contextTokens;
     assert.ok(!tokens.slice(0, -1).includes(model.tokens.eos!), "the user's </s> did not become the end-of-text token");
     assert.match(contextText(engine, info.modelId).text, /\nHello\.<\|im_end\|>\n<\|im_start\|>user\na<\/s>b<\|im_end\|>\n<\|im_start\|>assistant\n/);
@@ -148,20 +149,20 @@ describe("profiles: TEMPLATE, REQUIRES, DRAFT, RENDERER and PARSER", function ()
 
   it("formats the older one-turn form (Llama 2 [INST]) per pair, as Ollama does", async () => {
     await create("tiny:llama2", ["FROM ./base.gguf", "PARAMETER temperature 0", "PARAMETER num_predict 4", "SYSTEM Be brief.", "MESSAGE user Hi", "MESSAGE assistant Hello.", `TEMPLATE """${llama2}"""`]);
-    const info = await engine.loadModel({ modelPath: "tiny:llama2" });
-    const { sessionId } = engine.chatCreate({ modelId: info.modelId });
-    const answer = await engine.chatSend({ sessionId, message: "Why?" }, () => undefined);
+    const info = await engine.loadModel({ model: "tiny:llama2" });
+    const { sessionId } = engine.chats.create({ modelId: info.modelId });
+    const answer = await engine.chats.send({ sessionId, message: "Why?" }, () => undefined);
     assertPromptThenAnswer(contextText(engine, info.modelId).text, "[INST] <<SYS>>Be brief.<</SYS>>\n\nHi [/INST] Hello.[INST] Why? [/INST] ", answer.text);
     await engine.unloadModel(info.modelId);
   });
 
   it("stops on the TEMPLATE's turn markers unless the profile has its own stop", async () => {
-    const chatml = await engine.storeShow({ name: "tiny:chatml" });
+    const chatml = await showStoredModel(engineStoreScope(engine), { name: "tiny:chatml" });
     assert.deepEqual(mergeProfileOptions(chatml.model.manifest!.profile, undefined)?.stop, ["<|im_start|>", "<|im_end|>"]);
-    const llama = await engine.storeShow({ name: "tiny:llama2" });
+    const llama = await showStoredModel(engineStoreScope(engine), { name: "tiny:llama2" });
     assert.deepEqual(mergeProfileOptions(llama.model.manifest!.profile, undefined)?.stop, ["[INST]", "<<SYS>>", "<</SYS>>", "[/INST]"]);
     await create("tiny:own-stop", ["FROM ./base.gguf", "PARAMETER stop END", `TEMPLATE """${chatMl}"""`]);
-    const own = await engine.storeShow({ name: "tiny:own-stop" });
+    const own = await showStoredModel(engineStoreScope(engine), { name: "tiny:own-stop" });
     assert.deepEqual(mergeProfileOptions(own.model.manifest!.profile, undefined)?.stop, ["END"]);
     // The request's own stop still wins.
     assert.deepEqual(mergeProfileOptions(chatml.model.manifest!.profile, { stop: ["x"] })?.stop, ["x"]);
@@ -182,10 +183,10 @@ describe("profiles: TEMPLATE, REQUIRES, DRAFT, RENDERER and PARSER", function ()
     // A template that parses but fails on the conversation (index out of range): the turn fails
     // with a clear message, and the engine goes on.
     await create("tiny:fails", ["FROM ./base.gguf", "PARAMETER num_predict 2", 'TEMPLATE """{{ range .Messages }}{{ .Content }}{{ end }}{{ (index .Messages 5).Content }}"""']);
-    const info = await engine.loadModel({ modelPath: "tiny:fails" });
-    const { sessionId } = engine.chatCreate({ modelId: info.modelId });
+    const info = await engine.loadModel({ model: "tiny:fails" });
+    const { sessionId } = engine.chats.create({ modelId: info.modelId });
     await assert.rejects(
-      engine.chatSend({ sessionId, message: "Hi" }, () => undefined),
+      engine.chats.send({ sessionId, message: "Hi" }, () => undefined),
       (error: unknown) => error instanceof EngineError && error.code === "badRequest" && /could not format this conversation: index 5 is out of range/.test(error.message),
     );
     const completion = await engine.generate({ modelId: info.modelId, prompt: "Once", mode: "completion", options: { maxTokens: 2 } }, () => undefined);
@@ -203,7 +204,7 @@ describe("profiles: TEMPLATE, REQUIRES, DRAFT, RENDERER and PARSER", function ()
     // A profile written by a newer Hearth: refused at load, in plain words.
     await engine.store.writeProfile("tiny:newer", manifest, { ...manifest.profile!, requires: "v99.0" });
     await assert.rejects(
-      engine.loadModel({ modelPath: "tiny:newer" }),
+      engine.loadModel({ model: "tiny:newer" }),
       (error: unknown) => error instanceof EngineError && error.code === "notSupported" && /tiny:newer REQUIRES Ollama v99\.0/.test(error.message),
     );
   });
@@ -219,10 +220,10 @@ describe("profiles: TEMPLATE, REQUIRES, DRAFT, RENDERER and PARSER", function ()
     await create("tiny:plain", lines);
     const drafted = await create("tiny:drafted", [...lines, "DRAFT ./draft.gguf"]);
     assert.equal(drafted.profile?.draft, path.join(dir, "draft.gguf"));
-    const plain = await engine.loadModel({ modelPath: "tiny:plain" });
+    const plain = await engine.loadModel({ model: "tiny:plain" });
     const expected = await engine.generate({ modelId: plain.modelId, prompt: "Once upon a time" }, () => undefined);
     await engine.unloadModel(plain.modelId);
-    const info = await engine.loadModel({ modelPath: "tiny:drafted" });
+    const info = await engine.loadModel({ model: "tiny:drafted" });
     const result = await engine.generate({ modelId: info.modelId, prompt: "Once upon a time" }, () => undefined);
     assert.equal(result.text, expected.text);
     // The sequence drafts with the DRAFT model, which has followed the prompt. (How many drafted
@@ -236,7 +237,7 @@ describe("profiles: TEMPLATE, REQUIRES, DRAFT, RENDERER and PARSER", function ()
     // A draft with another vocabulary cannot draft: a clear error at load, and nothing stays loaded.
     await create("tiny:mismatched", ["FROM ./base.gguf", "DRAFT ./other-vocab.gguf"]);
     await assert.rejects(
-      engine.loadModel({ modelPath: "tiny:mismatched" }),
+      engine.loadModel({ model: "tiny:mismatched" }),
       (error: unknown) => error instanceof EngineError && error.code === "invalidModel" && /does not use the tokenizer of tiny:mismatched/.test(error.message),
     );
     assert.deepEqual(engine.listModels(), []);
@@ -249,7 +250,7 @@ describe("profiles: TEMPLATE, REQUIRES, DRAFT, RENDERER and PARSER", function ()
     const manifest = await create("tiny:rendered", ["FROM ./base.gguf", "RENDERER qwen3-coder", "PARSER qwen3-coder", `TEMPLATE """${chatMl}"""`]);
     assert.equal(manifest.profile?.renderer, "qwen3-coder");
     assert.equal(manifest.profile?.parser, "qwen3-coder");
-    const info = await engine.loadModel({ modelPath: "tiny:rendered" });
+    const info = await engine.loadModel({ model: "tiny:rendered" });
     assert.notEqual(info.chatWrapper, "Ollama TEMPLATE");
     await engine.generate({ modelId: info.modelId, prompt: "Hi", options: { maxTokens: 2 } }, () => undefined);
     assert.notEqual(engine.listModels().find((model) => model.modelId === info.modelId)!.chatWrapper, "Ollama TEMPLATE");

@@ -3,7 +3,7 @@
 // the API key sent as a bearer token. Then what runs on it in the engine process: the workspace
 // index's embeddings (build, search, switching re-embeds) and reviews held to the findings schema
 // by the server's structured output — in-process, and through a real engine process configured
-// with remoteConfigure that has no model of its own.
+// with the settings of `configure`, that has no model of its own.
 import * as assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as http from "node:http";
@@ -11,6 +11,7 @@ import type { AddressInfo } from "node:net";
 import * as os from "node:os";
 import * as path from "node:path";
 import type { IndexBuildParams, JobPriority, RemoteEngineConfig, ReviewProgress } from "../../src/common/engine/engineProtocol";
+import { defaultEngineSettings } from "../../src/common/engine/engineProtocol";
 import type { GenerateResult } from "../../src/common/chat/chatTypes";
 import { isEngineError } from "../../src/common/engine/engineError";
 import { findingCategories, findingSeverities } from "../../src/common/review/reviewFindings";
@@ -81,8 +82,8 @@ describe("remote engine client (a second Hearth as the remote)", function () {
     const fixtures = await ensureFixtureModels();
     home = fs.mkdtempSync(path.join(os.tmpdir(), "hearth-remote-"));
     engine = new LlamaEngine({ defaultThreads: 1, gpu: false, storeRoot: home });
-    await engine.storeImport({ path: fixtures.llama, name: "tiny" });
-    await engine.storeImport({ path: fixtures.embedding, name: "tiny-embed" });
+    await engine.store.importFile(fixtures.llama, "tiny");
+    await engine.store.importFile(fixtures.embedding, "tiny-embed");
     server = new ApiServer({ engine, address: { host: "127.0.0.1", port: 0 }, version: "test" });
     url = await server.start();
   });
@@ -114,10 +115,10 @@ describe("remote engine client (a second Hearth as the remote)", function () {
       assert.equal(result.stopReason, "maxTokens");
       assert.ok(result.outputTokens >= 8 && result.promptTokens > 0);
       // The same turn on the embedded engine gives the same greedy answer.
-      const info = await engine.loadModel({ modelPath: "tiny" });
-      const { sessionId } = engine.chatCreate({ modelId: info.modelId, systemPrompt: "Be brief.", history: request.history });
-      const local = await engine.chatSend({ sessionId, message: request.message, options: request.options }, () => undefined);
-      engine.chatDispose(sessionId);
+      const info = await engine.loadModel({ model: "tiny" });
+      const { sessionId } = engine.chats.create({ modelId: info.modelId, systemPrompt: "Be brief.", history: request.history });
+      const local = await engine.chats.send({ sessionId, message: request.message, options: request.options }, () => undefined);
+      engine.chats.dispose(sessionId);
       assert.equal(result.text, local.text);
 
       const vectors = await remote.embed("tiny-embed", ["the cat sat", "quantum chromodynamics"]);
@@ -230,7 +231,7 @@ describe("remote engine client (a second Hearth as the remote)", function () {
   it("runs reviews and index embeddings on the remote from an engine process with no model of its own", async function () {
     this.timeout(300_000);
     const store = fs.mkdtempSync(path.join(os.tmpdir(), "hearth-remote-store-"));
-    const { client, logs } = createTestClient({ HEARTH_MODELS_PATH: store });
+    const { client, logs } = createTestClient({ settings: { storeRoot: store } });
     try {
       const root = path.join(home, "workspace-process");
       write(root, "src/colors.ts", "export function mixColors(a: string, b: string): string {\n  return a + b;\n}\n");
@@ -241,9 +242,10 @@ describe("remote engine client (a second Hearth as the remote)", function () {
         (error: unknown) => isEngineError(error, "badRequest") && /hearth\.remote\.model/.test(error.message),
       );
       const secret = "sk-never-logged";
+      const settings = { ...defaultEngineSettings, threads: 1, gpu: "off" as const, locale: "en", storeRoot: store };
       assert.deepEqual(
-        await client.request("remoteConfigure", { remote: { kind: "ollama", url, model: "tiny", embeddingModel: "tiny-embed", apiKey: secret } }),
-        { configured: true },
+        await client.configure({ ...settings, remote: { kind: "ollama", url, model: "tiny", embeddingModel: "tiny-embed", apiKey: secret } }),
+        { restartNeeded: [], problem: null },
       );
       const built = await client.request("indexBuild", { roots: [root], storeDir });
       assert.equal(built.status.embeddingModel, `tiny-embed @ ${new URL(url).host}`);
@@ -261,7 +263,7 @@ describe("remote engine client (a second Hearth as the remote)", function () {
       assert.ok(review.outputTokens > 0);
       // The store the process reads is empty: the answer came from the remote.
       assert.deepEqual((await client.request("storeList", {})).models, []);
-      await client.request("remoteConfigure", { remote: null });
+      await client.configure({ ...settings, remote: null });
       const keywordOnly = await client.request("indexSearch", { storeDir, query: "mixColors", k: 2 });
       assert.equal(keywordOnly.mode, "keyword");
       // A build that names no model, with the remote gone, goes back to keywords rather than failing.

@@ -15,7 +15,7 @@ import type { FindingScope, ReviewFinding } from "../../src/common/review/review
 import { buildReviewPrompt, chooseReviewRules, fenceFor, languageForPath, planReview, skipReasonForPath } from "../../src/common/review/reviewPrompt";
 import type { ReviewTarget } from "../../src/common/review/reviewPrompt";
 import { findingsToSarif, formatFindingsText } from "../../src/common/review/sarif";
-import { jsonSchemaProblem } from "../../src/engine/requestValidation";
+import { jsonSchemaProblem } from "../../src/engine/requestChecks";
 
 const staged = fs.readFileSync(path.join(__dirname, "..", "fixtures", "review", "staged.diff"), "utf8");
 

@@ -48,7 +48,7 @@ describe("reviewer on the fixture llama", function () {
   before(async () => {
     const fixtures = await ensureFixtureModels();
     engine = new LlamaEngine({ defaultThreads: 1, gpu: false });
-    model = await engine.loadModel({ modelPath: fixtures.llama, contextSize: 4096 });
+    model = await engine.loadModel({ model: fixtures.llama, contextSize: 4096 });
     recording = {
       countTokens: (params) => engine.countTokens(params),
       generate: async (params, onChunk, signal) => {

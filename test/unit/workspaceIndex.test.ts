@@ -258,7 +258,7 @@ describe("workspace index", function () {
     // The fixture reranker scores by shared words; its order (not the fusion's) is the result's.
     const reranked = await hybrid.search({ storeDir: hybridStore, query: "tomatoes sunlight water", k: 3, rerankModel: fixtures.reranker });
     assert.equal(reranked.reranked, true);
-    const rankerInfo = await engine.loadModel({ modelPath: fixtures.reranker });
+    const rankerInfo = await engine.loadModel({ model: fixtures.reranker });
     const direct = await engine.rank({ modelId: rankerInfo.modelId, query: "tomatoes sunlight water", documents: reranked.results.map((hit) => hit.text) });
     assert.deepEqual(reranked.results.map((hit) => hit.score), direct.scores);
     for (let k = 1; k < reranked.results.length; k++) assert.ok(reranked.results[k - 1]!.score >= reranked.results[k]!.score);

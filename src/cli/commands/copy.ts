@@ -25,7 +25,7 @@ export const copyCommand: CliCommand = {
     }
     requirePositionals("cp", positionals, 2, "hearth cp SOURCE TARGET");
     const engine = createEngine();
-    const manifest = await engine.storeCopy({ source: positionals[0]!, destination: positionals[1]! });
+    const manifest = await engine.store.copy(positionals[0]!, positionals[1]!);
     printLine(localize("Copied {0} to {1}.", positionals[0]!, manifest.name));
     return 0;
   },

@@ -10,6 +10,8 @@ import { parseCommandArgs, requirePositionals } from "../cliArgs";
 import type { CliCommand } from "../cliCommand";
 import { createEngine, printLine, withInterrupt, writeErr } from "../cliContext";
 import { createPullProgressView, progressStyleFor } from "../progressBar";
+import { createModel } from "../../engine/models/storeOperations";
+import { cliStoreScope } from "../cliContext";
 
 const help = (): string =>
   localize(`Usage: hearth create NAME [options]
@@ -65,7 +67,8 @@ export const createCommand: CliCommand = {
         writeErr(`${localize("warning: {0}, line {1}: {2}", shownFile, warning.range.start.line + 1, warning.message)}\n`);
       }
       const manifest = await withInterrupt((signal) =>
-        engine.storeCreate(
+        createModel(
+          cliStoreScope(engine),
           { name: positionals[0]!, modelfile, baseDir: path.dirname(file) },
           (progress) => view.update(progress),
           signal,

@@ -34,10 +34,7 @@ export const importCommand: CliCommand = {
     const engine = createEngine();
     const manifest = await withInterrupt(async (signal) => {
       try {
-        return await engine.storeImport(
-          { path: positionals[0]!, ...(positionals[1] ? { name: positionals[1] } : {}), mode: values.link ? "link" : "copy" },
-          signal,
-        );
+        return await engine.store.importFile(positionals[0]!, positionals[1] || undefined, { mode: values.link ? "link" : "copy", signal });
       } catch (error) {
         if (signal.aborted) throw new EngineError("cancelled", localize("The import was cancelled; nothing was added."));
         throw error;

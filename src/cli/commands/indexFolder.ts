@@ -17,6 +17,7 @@ import type { CliCommand } from "../cliCommand";
 import { createEngine, printJson, printLine, withInterrupt, writeErr } from "../cliContext";
 import { truncate } from "../cliFormat";
 import { indexDirFor } from "../workspaceIndexLocation";
+import { listStore } from "../../engine/models/storeOperations";
 
 const help = (): string =>
   localize(`Usage: hearth index [PATH] [options]
@@ -47,7 +48,7 @@ Environment:
 
 /** An installed model the catalogue lists as an embedding model, or null. */
 async function installedEmbeddingModel(engine: LlamaEngine): Promise<string | null> {
-  const { models } = await engine.storeList();
+  const { models } = await listStore(engine.store);
   const found = models.find((model) => model.status === "ok" && findCatalogueEntry(model.name)?.purpose === "embedding");
   return found?.name ?? null;
 }

@@ -7,6 +7,7 @@ import { parseCommandArgs, requirePositionals } from "../cliArgs";
 import type { CliCommand } from "../cliCommand";
 import { createEngine, printJson, printLine } from "../cliContext";
 import { formatParameters, formatRelativeTime, formatTable } from "../cliFormat";
+import { listStore } from "../../engine/models/storeOperations";
 
 const help = (): string =>
   localize(`Usage: hearth list [options]
@@ -53,7 +54,7 @@ export const listCommand: CliCommand = {
     }
     requirePositionals("list", positionals, 0, "hearth list");
     const engine = createEngine();
-    const listed = await engine.storeList();
+    const listed = await listStore(engine.store);
     if (values.json) {
       printJson(listed);
       return 0;

@@ -7,7 +7,8 @@ import type { EngineKind } from "../../node/runningRegistry";
 import { listRunningEngines } from "../../node/runningRegistry";
 import { parseCommandArgs, requirePositionals } from "../cliArgs";
 import type { CliCommand } from "../cliCommand";
-import { printJson, printLine, storeRootFromEnvironment } from "../cliContext";
+import { printJson, printLine } from "../cliContext";
+import { storeRootFromEnvironment } from "../../node/storeRoot";
 import { formatRelativeTime, formatTable } from "../cliFormat";
 
 const help = (): string =>

@@ -8,6 +8,8 @@ import { parseCommandArgs, requirePositionals } from "../cliArgs";
 import type { CliCommand } from "../cliCommand";
 import { createEngine, printLine, withInterrupt, writeErr, writeOut } from "../cliContext";
 import { createPullProgressView, progressStyleFor } from "../progressBar";
+import { pullModel } from "../../engine/models/storeOperations";
+import { cliStoreScope } from "../cliContext";
 
 const help = (): string =>
   localize(`Usage: hearth pull NAME|URI [options]
@@ -61,7 +63,7 @@ export const pullCommand: CliCommand = {
     let result: PullResult;
     try {
       result = await withInterrupt((signal) =>
-        engine.storePull({ reference, ...(values.name ? { name: values.name } : {}) }, (progress) => view.update(progress), signal),
+        pullModel(cliStoreScope(engine), { reference, ...(values.name ? { name: values.name } : {}) }, (progress) => view.update(progress), signal),
       );
     } finally {
       view.finish();

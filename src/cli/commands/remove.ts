@@ -6,6 +6,8 @@ import { localize } from "../../common/localize";
 import { parseCommandArgs, requirePositionals } from "../cliArgs";
 import type { CliCommand } from "../cliCommand";
 import { createEngine, printLine, writeErr } from "../cliContext";
+import { removeModel } from "../../engine/models/storeOperations";
+import { cliStoreScope } from "../cliContext";
 
 const help = (): string =>
   localize(`Usage: hearth rm NAME... [options]
@@ -32,7 +34,7 @@ export const removeCommand: CliCommand = {
     let failed = false;
     for (const name of positionals) {
       try {
-        const result = await engine.storeRemove({ name });
+        const result = await removeModel(cliStoreScope(engine), { name });
         if (result.blobRemoved) printLine(localize("Removed {0} (freed {1}).", result.name, formatBytes(result.freedBytes)));
         else if (result.problem) printLine(localize("Removed {0}. {1}", result.name, result.problem));
         else printLine(localize("Removed {0} (its file is still used by another name).", result.name));

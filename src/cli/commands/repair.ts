@@ -29,7 +29,7 @@ export const repairCommand: CliCommand = {
     }
     requirePositionals("repair", positionals, 0, "hearth repair");
     const engine = createEngine();
-    const report = await engine.storeRepair();
+    const report = await engine.store.repair();
     if (values.json) {
       printJson(report);
       return 0;

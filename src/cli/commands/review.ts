@@ -2,11 +2,11 @@
 // with a local model, for pre-commit hooks and CI. The diff comes from git (run here, in the
 // repository), the model runs in this process, findings print as text, JSON or SARIF 2.1.0, and
 // the exit code follows --fail-on.
-import { execFile } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import type { ReviewProgress, ReviewResult } from "../../common/engine/engineProtocol";
-import { EngineError } from "../../common/engine/engineError";
+import { GitError, runGit } from "../../node/gitRunner";
+import { EngineError, errorText } from "../../common/engine/engineError";
 import { parseUnifiedDiff } from "../../common/review/diffParsing";
 import { localize } from "../../common/localize";
 import type { FindingSeverity, ReviewFinding } from "../../common/review/reviewFindings";
@@ -18,6 +18,7 @@ import { runReview } from "../../engine/review/reviewer";
 import { exitCodes, parseCommandArgs, parseNumber, UsageError } from "../cliArgs";
 import type { CliCommand } from "../cliCommand";
 import { createEngine, printLine, withInterrupt, writeErr, writeOut } from "../cliContext";
+import { listStore } from "../../engine/models/storeOperations";
 
 declare const HEARTH_VERSION: string | undefined;
 
@@ -63,22 +64,17 @@ const options = {
 } as const;
 
 /** Runs git in `cwd`; resolves to stdout, rejects with git's own message. */
-function git(cwd: string, args: string[]): Promise<string> {
-  return new Promise((resolve, reject) => {
-    execFile("git", args, { cwd, maxBuffer: 256 * 1024 * 1024, encoding: "utf8" }, (error, stdout, stderr) => {
-      if (error) {
-        const notFound = (error as NodeJS.ErrnoException).code === "ENOENT";
-        reject(
-          new EngineError(
-            "badRequest",
-            notFound
-              ? localize("git was not found. Install git, or review a diff file with --diff FILE or files by path.")
-              : localize("git {0} failed: {1}", args[0] ?? "", (stderr || error.message).trim()),
-          ),
-        );
-      } else resolve(stdout);
-    });
-  });
+async function git(cwd: string, args: string[]): Promise<string> {
+  try {
+    return await runGit(cwd, args);
+  } catch (error) {
+    throw new EngineError(
+      "badRequest",
+      error instanceof GitError && error.notFound
+        ? localize("git was not found. Install git, or review a diff file with --diff FILE or files by path.")
+        : localize("git {0} failed: {1}", args[0] ?? "", errorText(error)),
+    );
+  }
 }
 
 async function repositoryRoot(cwd: string): Promise<string> {
@@ -177,7 +173,7 @@ async function collectTargets(values: { staged?: boolean; base?: string; diff?: 
 async function chooseModel(engine: ReturnType<typeof createEngine>, given: string | undefined): Promise<string> {
   const named = given ?? process.env.HEARTH_MODEL?.trim();
   if (named) return named;
-  const listed = await engine.storeList();
+  const listed = await listStore(engine.store);
   const first = listed.models.find((model) => model.status === "ok");
   if (!first) {
     throw new UsageError(localize("No model to review with: name one with --model NAME (or a .gguf file), or install one with hearth pull."), "review");
@@ -252,7 +248,7 @@ async function review(args: string[]): Promise<number> {
       return exitCodes.ok;
     }
     const model = await chooseModel(engine, values.model);
-    const info = await engine.loadModel({ modelPath: model, threads, contextSize });
+    const info = await engine.loadModel({ model: model, threads, contextSize });
     const interactive = format === "text" && process.stderr.isTTY;
     const onProgress = (progress: ReviewProgress): void => {
       if (format === "text" && progress.findings.length > 0) printLine(formatFindingsText(sortFindings(progress.findings)));

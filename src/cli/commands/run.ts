@@ -19,6 +19,9 @@ import { parseCommandArgs, parseNumber, UsageError } from "../cliArgs";
 import type { CliCommand } from "../cliCommand";
 import { createEngine, endpointsFromEnvironment, printLine, writeErr, writeOut } from "../cliContext";
 import { createPullProgressView } from "../progressBar";
+import { pullModel } from "../../engine/models/storeOperations";
+import { cliStoreScope } from "../cliContext";
+import { isModelPath } from "../../common/models/modelName";
 
 const help = (): string =>
   localize(`Usage: hearth run MODEL [PROMPT] [options]
@@ -60,17 +63,6 @@ async function readStdin(): Promise<string> {
   return Buffer.concat(chunks).toString("utf8");
 }
 
-/** A reference the store can pull (`hf:`, `ms:`, a URL) rather than a file on this computer. */
-function isRemoteReference(reference: string): boolean {
-  return /^(hf|huggingface|ms|modelscope):(?!\/\/)/i.test(reference) || /^[a-z][a-z0-9+.-]*:\/\//i.test(reference);
-}
-
-/** As the engine tells a path from a name: a slash, a .gguf ending, `~` or `.` first. */
-function looksLikePath(reference: string): boolean {
-  if (isRemoteReference(reference)) return false;
-  return /[\\/]/.test(reference) || reference.toLowerCase().endsWith(".gguf") || reference.startsWith("~") || reference.startsWith(".");
-}
-
 async function askYesNo(question: string): Promise<boolean> {
   const rl = readline.createInterface({ input: process.stdin, output: process.stderr });
   rl.on("SIGINT", () => {
@@ -94,7 +86,7 @@ async function askYesNo(question: string): Promise<boolean> {
  * pullable are left to the engine's own "not installed" error.
  */
 async function ensureInstalled(engine: LlamaEngine, reference: string): Promise<void> {
-  if (looksLikePath(reference)) return;
+  if (isModelPath(reference)) return;
   const ref = parseModelReference(reference);
   if (ref.kind === "path") return;
   if (await engine.store.get(storeNameForReference(ref))) return;
@@ -119,7 +111,7 @@ async function ensureInstalled(engine: LlamaEngine, reference: string): Promise<
   };
   process.on("SIGINT", onSigint);
   try {
-    await engine.storePull({ reference }, (progress) => view.update(progress), controller.signal);
+    await pullModel(cliStoreScope(engine), { reference }, (progress) => view.update(progress), controller.signal);
   } finally {
     view.finish();
     process.off("SIGINT", onSigint);
@@ -143,7 +135,7 @@ function readShownLicences(file: string): LicenceRecord {
  * getting in the way of scripts reading stdout.
  */
 async function showLicenceOnFirstUse(engine: LlamaEngine, reference: string): Promise<void> {
-  if (looksLikePath(reference)) return;
+  if (isModelPath(reference)) return;
   let name: string;
   try {
     const ref = parseModelReference(reference);
@@ -213,7 +205,7 @@ async function runModel(positionals: string[], flags: ParsedValues<typeof option
     await ensureInstalled(engine, modelReference);
     await showLicenceOnFirstUse(engine, modelReference);
     process.on("SIGINT", onSigint);
-    const info = await engine.loadModel({ modelPath: modelReference, threads, contextSize });
+    const info = await engine.loadModel({ model: modelReference, threads, contextSize });
     if (verbose) {
       writeErr(
         `${localize("Loaded {0} ({1}, {2}): context {3} tokens, {4} threads.", info.name, info.architecture, formatBytes(info.sizeBytes), info.contextSize, info.threads)}\n`,
@@ -272,7 +264,7 @@ async function interactive(
 ): Promise<number> {
   const useChat = mode === "chat" || (mode === "auto" && info.hasChatTemplate);
   const session = useChat
-    ? engine.chatCreate({ modelId: info.modelId, ...(system ? { systemPrompt: system } : {}) })
+    ? engine.chats.create({ modelId: info.modelId, ...(system ? { systemPrompt: system } : {}) })
     : null;
   writeErr(`${localize("Chatting with {0}. Type /bye or press Ctrl+D to leave; Ctrl+C stops an answer.", info.name)}\n`);
   const rl = readline.createInterface({ input: process.stdin, output: process.stdout, prompt: ">>> " });
@@ -288,7 +280,7 @@ async function interactive(
     setAbort(controller);
     try {
       const result = session
-        ? await engine.chatSend({ sessionId: session.sessionId, message: text, options: generation, defaults: cliDefaults }, writeOut, controller.signal)
+        ? await engine.chats.send({ sessionId: session.sessionId, message: text, options: generation, defaults: cliDefaults }, writeOut, controller.signal)
         : await engine.generate({ modelId: info.modelId, prompt: text, mode: "completion", options: generation, defaults: cliDefaults }, writeOut, controller.signal);
       writeOut(result.stopReason === "cancelled" ? `\n${localize("(stopped)")}\n\n` : "\n\n");
       if (verbose) reportFigures(result);

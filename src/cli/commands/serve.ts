@@ -7,7 +7,7 @@ import { localize } from "../../common/localize";
 import { ApiServer } from "../../engine/api/apiServer";
 import { parseCommandArgs, parseNumber, requirePositionals, UsageError } from "../cliArgs";
 import type { CliCommand } from "../cliCommand";
-import { createEngine, printLine, writeErr } from "../cliContext";
+import { createEngine, endpointsFromEnvironment, printLine, writeErr } from "../cliContext";
 
 declare const HEARTH_VERSION: string | undefined;
 
@@ -74,6 +74,7 @@ export const serveCommand: CliCommand = {
     });
     const server = new ApiServer({
       engine,
+      endpoints: () => endpointsFromEnvironment(),
       address,
       allowedOrigins: parseOriginList(values.origins ?? process.env.HEARTH_ORIGINS),
       version: typeof HEARTH_VERSION === "string" ? HEARTH_VERSION : "dev",

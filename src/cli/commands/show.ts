@@ -14,6 +14,9 @@ import { parseCommandArgs, parseNumber, requirePositionals } from "../cliArgs";
 import type { CliCommand } from "../cliCommand";
 import { createEngine, printJson, printLine, writeOut } from "../cliContext";
 import { displayWidth, formatParameters, padEnd } from "../cliFormat";
+import { showStoredModel } from "../../engine/models/storeOperations";
+import { cliStoreScope } from "../cliContext";
+import { isModelPath } from "../../common/models/modelName";
 
 const help = (): string =>
   localize(`Usage: hearth show MODEL [options]
@@ -32,10 +35,6 @@ Options:
   --json               Print everything as JSON, with the file's metadata.
   -h, --help           Show this help.`);
 
-function looksLikePath(reference: string): boolean {
-  if (/^(hf|huggingface|ms|modelscope):(?!\/\/)/i.test(reference) || /^[a-z][a-z0-9+.-]*:\/\//i.test(reference)) return false;
-  return /[\\/]/.test(reference) || reference.toLowerCase().endsWith(".gguf") || reference.startsWith("~") || reference.startsWith(".");
-}
 
 /** The licence the file states, else the one the catalogue records for where it came from. */
 function licenseOf(inspection: ModelInspection, model: StoredModel | null): string | null {
@@ -88,13 +87,13 @@ export const showCommand: CliCommand = {
     try {
       let model: StoredModel | null = null;
       let inspection: ModelInspection | null;
-      if (looksLikePath(reference)) {
+      if (isModelPath(reference)) {
         inspection = await engine.inspect({ modelPath: reference, ...(contextSize !== undefined ? { contextSize } : {}) });
       } else {
         // `hf:`/`ms:`/URL references show the model they were pulled as.
         const ref = parseModelReference(reference);
         const name = ref.kind === "name" ? reference : storeNameForReference(ref);
-        const shown = await engine.storeShow({ name, ...(contextSize !== undefined ? { contextSize } : {}) });
+        const shown = await showStoredModel(cliStoreScope(engine), { name, ...(contextSize !== undefined ? { contextSize } : {}) });
         model = shown.model;
         inspection = shown.inspection;
       }

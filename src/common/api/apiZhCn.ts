@@ -121,4 +121,5 @@ Environment:
     "远程服务器 {0} 没有为每段文本返回一个嵌入向量（{1}）。请确认 {2} 是该服务器提供的嵌入模型。",
   "null or an object with kind, url, model and embeddingModel": "null，或含 kind、url、model 和 embeddingModel 的对象",
   "\"ollama\" or \"openai\"": "\"ollama\" 或 \"openai\"",
+  "\"auto\" or \"off\"": "\"auto\" 或 \"off\"",
 };

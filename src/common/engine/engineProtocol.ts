@@ -29,8 +29,11 @@ export interface LoraAdapterSpec {
 }
 
 export interface LoadModelParams {
-  /** Absolute path of a `.gguf` file, or the name of an installed model (`qwen2.5-coder:1.5b`). */
-  modelPath: string;
+  /**
+   * What to load, as parseModelReference reads it: an installed model's name (`qwen2.5-coder:1.5b`)
+   * or the path of a `.gguf` file (absolute, relative to the engine's folder, or `~/…`).
+   */
+  model: string;
   /** Context size in tokens; 0 or absent means the smaller of 4096 and the model's training context. */
   contextSize?: number;
   /** CPU threads; 0 or absent means the machine's physical cores. */
@@ -283,7 +286,7 @@ export interface ReviewParams {
   /** Most findings per chunk (default 8). */
   maxFindings?: number;
   priority?: JobPriority;
-  /** Generate on the remote engine set with `remoteConfigure` (modelId is then not used). */
+  /** Generate on the remote engine of the settings (`configure`); modelId is then not used. */
   remote?: boolean;
 }
 
@@ -474,12 +477,55 @@ export interface RemoteEngineConfig {
   apiKey?: string;
 }
 
-export interface RemoteConfigureParams {
-  /** null: no remote, everything on the embedded engine. */
+/**
+ * What the engine process runs with, sent by its host as the first message after it starts and
+ * again whenever one of these settings changes (`configure`). The extension fills it from its
+ * hearth.* settings; other hosts (tests, tools) from their own options.
+ */
+export interface EngineSettings {
+  /** The language of the engine's messages (a BCP 47 tag such as `zh-CN`; others mean English). */
+  locale: string;
+  /** CPU threads for a model a request does not say; 0: the machine's physical cores. */
+  threads: number;
+  /** Context size for a model a request does not say; 0: the smaller of 4096 and the trained length. */
+  contextSize: number;
+  /** "off" keeps llama.cpp on the CPU. Applied when the engine starts. */
+  gpu: "auto" | "off";
+  /** The model store's folder; empty: the engine's environment decides (HEARTH_MODELS_PATH, HEARTH_HOME, ~/.hearth). Applied when the engine starts. */
+  storeRoot: string;
+  /** A Hugging Face mirror to pull from; empty: huggingface.co. */
+  downloadEndpoint: string;
+  /** A ModelScope endpoint; empty: modelscope.cn. */
+  modelScopeEndpoint: string;
+  /** A team catalogue file (JSON) that adds or overrides recommended models; empty: none. */
+  catalogueFile: string;
+  /** The remote engine for reviews, index embeddings and remote chat; null: everything runs here. */
   remote: RemoteEngineConfig | null;
 }
 
+/** Settings a host that says nothing else runs the engine with. */
+export const defaultEngineSettings: EngineSettings = {
+  locale: "en",
+  threads: 0,
+  contextSize: 0,
+  gpu: "auto",
+  storeRoot: "",
+  downloadEndpoint: "",
+  modelScopeEndpoint: "",
+  catalogueFile: "",
+  remote: null,
+};
+
+export interface ConfigureResult {
+  /** Settings that changed but apply only when the engine restarts (gpu, storeRoot). */
+  restartNeeded: Array<keyof EngineSettings>;
+  /** A problem with a setting, for the user (a team catalogue that does not read); null when none. */
+  problem: string | null;
+}
+
 export interface EngineMethods {
+  /** Applies the host's settings; always the first request after the engine starts. */
+  configure: { params: EngineSettings; result: ConfigureResult; chunk: never };
   loadModel: { params: LoadModelParams; result: LoadedModelInfo; chunk: never };
   unloadModel: { params: UnloadModelParams; result: { unloaded: boolean }; chunk: never };
   generate: { params: GenerateParams; result: GenerateResult; chunk: TextChunk };
@@ -507,8 +553,6 @@ export interface EngineMethods {
   apiStart: { params: ApiStartParams; result: ApiStatusResult; chunk: never };
   apiStop: { params: Record<string, never>; result: { stopped: boolean }; chunk: never };
   apiStatus: { params: Record<string, never>; result: ApiStatusResult; chunk: never };
-  /** Sets (or, with null, clears) the remote engine used for reviews and index embeddings. */
-  remoteConfigure: { params: RemoteConfigureParams; result: { configured: boolean }; chunk: never };
   indexBuild: { params: IndexBuildParams; result: IndexBuildResult; chunk: IndexProgress };
   indexUpdateFiles: { params: IndexUpdateFilesParams; result: IndexBuildResult; chunk: IndexProgress };
   indexSearch: { params: IndexSearchParams; result: IndexSearchResult; chunk: never };
@@ -527,37 +571,6 @@ export interface TextChunk {
   pieces?: number;
 }
 
-export const engineMethods: readonly EngineMethod[] = [
-  "loadModel",
-  "unloadModel",
-  "generate",
-  "chatCreate",
-  "chatSend",
-  "chatDispose",
-  "embed",
-  "countTokens",
-  "rank",
-  "inspect",
-  "status",
-  "storeList",
-  "storeShow",
-  "storePull",
-  "storeRemove",
-  "storeCopy",
-  "storeImport",
-  "storeRepair",
-  "storeCreate",
-  "review",
-  "apiStart",
-  "apiStop",
-  "apiStatus",
-  "remoteConfigure",
-  "indexBuild",
-  "indexUpdateFiles",
-  "indexSearch",
-  "indexStatus",
-  "indexClear",
-];
 
 export type EngineRequestMessage = {
   [M in EngineMethod]: { type: "request"; id: number; method: M; params: ParamsOf<M> };
@@ -581,14 +594,17 @@ function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
-/** Checks the envelope of a message arriving at the engine; the params are checked by each method. */
-export function parseHostMessage(value: unknown): HostToEngineMessage | null {
+/**
+ * Checks the envelope of a message arriving at the engine; `isMethod` says which method names the
+ * engine serves (its dispatch table), and each method checks its own params.
+ */
+export function parseHostMessage(value: unknown, isMethod: (name: string) => boolean): HostToEngineMessage | null {
   if (!isObject(value)) return null;
   if (value.type === "shutdown") return { type: "shutdown" };
   if (typeof value.id !== "number" || !Number.isInteger(value.id)) return null;
   if (value.type === "cancel") return { type: "cancel", id: value.id };
   if (value.type !== "request") return null;
-  if (typeof value.method !== "string" || !engineMethods.includes(value.method as EngineMethod)) return null;
+  if (typeof value.method !== "string" || !isMethod(value.method)) return null;
   if (!isObject(value.params)) return null;
   return value as unknown as EngineRequestMessage;
 }

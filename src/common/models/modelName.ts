@@ -144,24 +144,52 @@ function parseUrl(input: string): ModelReference {
 }
 
 /**
- * Tells the forms apart: `hf:` / `huggingface:`, `ms:` / `modelscope:`, `http(s)://`, a path ending
- * in `.gguf`, else a store name. Throws an EngineError ("badRequest") written for the user.
+ * Which form a reference is written in, without checking it: `hf:` / `huggingface:`, `ms:` /
+ * `modelscope:`, a URL, a file path, else a store name. A path ends in `.gguf` (or another weights
+ * file: `.bin`, `.safetensors`), or is written as one: `/…`, `./…`, `../…`, `~…`, a backslash, a
+ * drive letter. A slash alone does not make a path: store names have namespaces
+ * (`library/qwen2.5-coder`), as Ollama's do.
+ */
+export function modelReferenceKind(input: string): ModelReference["kind"] {
+  const text = input.trim();
+  const scheme = /^([a-z]+):(?!\/\/)/i.exec(text)?.[1]?.toLowerCase();
+  if (scheme === "hf" || scheme === "huggingface") return "huggingFace";
+  if (scheme === "ms" || scheme === "modelscope") return "modelScope";
+  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(text)) return "url";
+  if (/^(\.{1,2}([\\/]|$)|[\\/~]|[A-Za-z]:[\\/])/.test(text) || text.includes("\\") || /\.(gguf|bin|safetensors)$/i.test(text)) {
+    return "path";
+  }
+  return "name";
+}
+
+/** Whether a reference names a file on this machine rather than a store name or a download. */
+export function isModelPath(input: string): boolean {
+  return modelReferenceKind(input) === "path";
+}
+
+/**
+ * Tells the forms apart (see modelReferenceKind) and checks each: a store name by Ollama's rules,
+ * a Hugging Face or ModelScope file, an http(s) URL of a `.gguf` file, a path. Throws an
+ * EngineError ("badRequest") written for the user.
  */
 export function parseModelReference(input: string): ModelReference {
   const text = input.trim();
   if (text === "") {
     throw new EngineError("badRequest", localize("Enter a model name, for example qwen2.5-coder:1.5b."));
   }
-  const scheme = /^([a-z]+):(?!\/\/)/i.exec(text)?.[1]?.toLowerCase();
-  if (scheme === "hf" || scheme === "huggingface") {
-    return parseRepositoryFile("huggingFace", text.slice(scheme.length + 1), text);
+  switch (modelReferenceKind(text)) {
+    case "huggingFace":
+    case "modelScope": {
+      const colon = text.indexOf(":");
+      return parseRepositoryFile(modelReferenceKind(text) as "huggingFace" | "modelScope", text.slice(colon + 1), text);
+    }
+    case "url":
+      return parseUrl(text);
+    case "path":
+      return { kind: "path", path: text };
+    case "name":
+      return { kind: "name", name: parseModelName(text) };
   }
-  if (scheme === "ms" || scheme === "modelscope") {
-    return parseRepositoryFile("modelScope", text.slice(scheme.length + 1), text);
-  }
-  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(text)) return parseUrl(text);
-  if (ggufSuffix.test(text)) return { kind: "path", path: text };
-  return { kind: "name", name: parseModelName(text) };
 }
 
 /** The reference written back in its canonical form (`hf:owner/repo/file.gguf@rev`, `family:tag`, …). */

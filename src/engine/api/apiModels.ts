@@ -117,7 +117,7 @@ export class ApiModels {
         localize("model \"{0}\" not found: it is not installed in Hearth. Pull it first (hearth pull {0}, or POST /api/pull).", name),
       );
     }
-    const info = await this.engine.loadModel({ modelPath: name, ...(contextSize !== undefined ? { contextSize } : {}) });
+    const info = await this.engine.loadModel({ model: name, ...(contextSize !== undefined ? { contextSize } : {}) });
     // A request for another context size replaces the instance loaded with the old one, once idle.
     for (const other of this.engine.listModels()) {
       if (other.storeName === name && other.modelId !== info.modelId && !this.users.has(other.modelId)) this.unload(other.modelId);

@@ -5,11 +5,14 @@ import type { LogLevel } from "../../common/engine/engineProtocol";
 import type { StopReason } from "../../common/chat/chatTypes";
 import type { ApiModels } from "./apiModels";
 import type { LlamaEngine } from "../llama/llamaEngine";
+import type { StoreScope } from "../models/storeOperations";
 
 export type ApiFlavor = "ollama" | "openai";
 
 export interface ApiContext {
   engine: LlamaEngine;
+  /** The store as pulls, creates and removals through the API see it (with the configured endpoints). */
+  storeScope: StoreScope;
   models: ApiModels;
   /** Hearth's version, for /api/version. */
   version: string;

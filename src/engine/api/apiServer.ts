@@ -14,6 +14,8 @@ import { localize } from "../../common/localize";
 import { openaiErrorType } from "../../common/api/openaiApiTypes";
 import { ApiModels } from "./apiModels";
 import type { ApiCall, ApiContext, ApiFlavor, ApiReply, ApiRoute } from "./apiRoutes";
+import type { DownloadEndpoints } from "../../common/models/modelCatalogue";
+import { engineStoreScope } from "../models/storeOperations";
 import type { LlamaEngine } from "../llama/llamaEngine";
 import { ollamaRoutes } from "./ollamaApi";
 import { openaiRoutes } from "./openaiApi";
@@ -35,6 +37,8 @@ export interface ApiRequestRecord {
 
 export interface ApiServerOptions {
   engine: LlamaEngine;
+  /** Where pulls through the API download from (the settings' or the environment's endpoints). */
+  endpoints?: () => DownloadEndpoints;
   address: ListenAddress;
   /** Extra browser origins (and host names) to answer: HEARTH_ORIGINS, hearth.api.allowedOrigins. */
   allowedOrigins?: readonly string[];
@@ -316,6 +320,7 @@ export class ApiServer {
     };
     const context: ApiContext = {
       engine: this.options.engine,
+      storeScope: engineStoreScope(this.options.engine, this.options.endpoints),
       models: this.models,
       version: this.options.version,
       log: (level, message) => this.log(level, message),

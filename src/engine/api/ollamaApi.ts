@@ -35,6 +35,7 @@ import { shownModelfile } from "../../common/modelfile/shownModelfile";
 import { ApiModels } from "./apiModels";
 import type { ApiContext, ApiRoute } from "./apiRoutes";
 import { textCoalescer } from "./apiStreaming";
+import { createModel, pullModel, removeModel, showStoredModel } from "../models/storeOperations";
 
 /** Ollama's figures for a finished generation, in nanoseconds. */
 export function ollamaFigures(usage: TokenUsage, startedAt: number, loadMs: number): Record<string, number> {
@@ -136,16 +137,16 @@ export async function answerConversation(
   onText: (text: string) => void,
   signal: AbortSignal,
 ): Promise<GenerateResult> {
-  const { sessionId } = context.engine.chatCreate({
+  const { sessionId } = context.engine.chats.create({
     modelId,
     ...(conversation.system !== undefined ? { systemPrompt: conversation.system } : {}),
     defaultSystemPrompt: "",
     history: conversation.history,
   });
   try {
-    return await context.engine.chatSend({ sessionId, message: conversation.message, options, priority: "interactive" }, onText, signal);
+    return await context.engine.chats.send({ sessionId, message: conversation.message, options, priority: "interactive" }, onText, signal);
   } finally {
-    context.engine.chatDispose(sessionId);
+    context.engine.chats.dispose(sessionId);
   }
 }
 
@@ -347,7 +348,7 @@ const showRoute: ApiRoute = {
   handler: async (context, call, reply) => {
     const body = requestObject(call.body);
     const name = ApiModels.normalize(requestModelName(body));
-    const { model, inspection } = await context.engine.storeShow({ name });
+    const { model, inspection } = await showStoredModel(context.storeScope, { name });
     const manifest = model.manifest;
     const profile = manifest?.profile;
     const purpose = manifest?.purpose;
@@ -404,7 +405,8 @@ const pullRoute: ApiRoute = {
     const stream = optionalBoolean(body, "stream") ?? true;
     const write = stream ? reply.ndjson() : null;
     let last = "";
-    await context.engine.storePull(
+    await pullModel(
+      context.storeScope,
       { reference },
       (progress) => {
         const status = progressStatus(progress);
@@ -432,7 +434,8 @@ const createRoute: ApiRoute = {
     const stream = optionalBoolean(body, "stream") ?? true;
     const write = stream ? reply.ndjson() : null;
     write?.({ status: "parsing modelfile" });
-    await context.engine.storeCreate(
+    await createModel(
+      context.storeScope,
       { name, modelfile, baseDir: os.homedir() },
       (progress) => write?.(progressStatus(progress)),
       call.signal,
@@ -453,7 +456,7 @@ const copyRoute: ApiRoute = {
     const body = requestObject(call.body);
     const source = ApiModels.normalize(requiredString(body, "source"));
     const destination = ApiModels.normalize(requiredString(body, "destination"));
-    await context.engine.storeCopy({ source, destination });
+    await context.engine.store.copy(source, destination);
     reply.json(200, {});
   },
 };
@@ -465,7 +468,7 @@ const deleteRoute: ApiRoute = {
   handler: async (context, call, reply) => {
     const body = requestObject(call.body);
     const name = ApiModels.normalize(requestModelName(body));
-    await context.engine.storeRemove({ name });
+    await removeModel(context.storeScope, { name });
     reply.json(200, {});
   },
 };

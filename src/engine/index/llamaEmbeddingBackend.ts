@@ -13,7 +13,7 @@ export function llamaEmbeddingBackend(engine: LlamaEngine): EmbeddingBackend {
   const modelId = async (model: string, signal: AbortSignal | undefined): Promise<string> => {
     const known = ids.get(model);
     if (known && engine.listModels().some((loaded) => loaded.modelId === known)) return known;
-    const info = await engine.loadModel({ modelPath: model }, signal);
+    const info = await engine.loadModel({ model: model }, signal);
     ids.set(model, info.modelId);
     return info.modelId;
   };

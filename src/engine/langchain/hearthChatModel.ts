@@ -11,7 +11,7 @@ import { localize } from "../../common/localize";
 import type { LlamaEngine } from "../llama/llamaEngine";
 
 export interface HearthChatModelParams extends BaseChatModelParams {
-  engine: Pick<LlamaEngine, "loadModel" | "chatCreate" | "chatSend" | "chatDispose" | "listModels">;
+  engine: Pick<LlamaEngine, "loadModel" | "chats" | "listModels">;
   /** An installed model's name or a `.gguf` path. */
   model: string;
   options?: GenerationOptions;
@@ -42,7 +42,7 @@ export class HearthChatModel extends SimpleChatModel {
 
   private async loaded(signal: AbortSignal | undefined): Promise<string> {
     if (this.modelId && this.engine.listModels().some((model) => model.modelId === this.modelId)) return this.modelId;
-    this.modelId = (await this.engine.loadModel({ modelPath: this.model }, signal)).modelId;
+    this.modelId = (await this.engine.loadModel({ model: this.model }, signal)).modelId;
     return this.modelId;
   }
 
@@ -55,16 +55,16 @@ export class HearthChatModel extends SimpleChatModel {
     }
     const history: ChatTurn[] = turns.slice(0, -1).map((message) => ({ role: message.getType() === "ai" ? "assistant" : "user", text: textOf(message) }));
     const modelId = await this.loaded(options.signal);
-    const { sessionId } = await this.engine.chatCreate({ modelId, history, ...(system ? { systemPrompt: system } : {}) });
+    const { sessionId } = await this.engine.chats.create({ modelId, history, ...(system ? { systemPrompt: system } : {}) });
     try {
-      const result = await this.engine.chatSend(
+      const result = await this.engine.chats.send(
         { sessionId, message: textOf(last), ...(this.options ? { options: this.options } : {}), priority: "interactive" },
         () => undefined,
         options.signal,
       );
       return result.text;
     } finally {
-      this.engine.chatDispose(sessionId);
+      this.engine.chats.dispose(sessionId);
     }
   }
 }

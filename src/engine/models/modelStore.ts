@@ -13,7 +13,6 @@ import type { ModelProfile } from "../../common/models/modelProfile";
 import type { RemoveResult } from "../../common/models/modelManifest";
 import { createHash, randomBytes } from "node:crypto";
 import * as fs from "node:fs";
-import * as os from "node:os";
 import * as path from "node:path";
 import { pipeline } from "node:stream/promises";
 import { Transform } from "node:stream";
@@ -42,22 +41,10 @@ import {
   tryParseModelName,
 } from "../../common/models/modelName";
 import { acquireLock } from "../../node/fileLock";
+import { expandHome } from "../../node/storeRoot";
 import type { GgufSummaryReader } from "./ggufSummary";
 import { readGgufSummary } from "./ggufSummary";
 import { checkModelFile } from "./modelFileCheck";
-
-/** `$HEARTH_HOME`, else `~/.hearth`. The `hearth.modelsPath` setting, when set, wins over both (the caller passes it). */
-export function defaultStoreRoot(env: NodeJS.ProcessEnv = process.env, homeDir: string = os.homedir()): string {
-  const fromEnv = env.HEARTH_HOME?.trim();
-  return fromEnv ? path.resolve(fromEnv) : path.join(homeDir, ".hearth");
-}
-
-/** `~/x` → `<home>/x`; anything else unchanged. */
-export function expandHome(filePath: string, homeDir: string = os.homedir()): string {
-  if (filePath === "~") return homeDir;
-  if (filePath.startsWith("~/") || filePath.startsWith("~\\")) return path.join(homeDir, filePath.slice(2));
-  return filePath;
-}
 
 export interface ModelStoreOptions {
   /** Reads a GGUF header into a summary; node-llama-cpp's reader by default. */

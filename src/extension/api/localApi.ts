@@ -4,7 +4,7 @@
 // hearth.api.startWithVSCode says so — and shows its address in the status bar.
 import * as vscode from "vscode";
 import type { EngineState } from "../../node/engineClient";
-import type { EngineService } from "../engine/engineService";
+import type { EngineService } from "../engineHost/engineService";
 import { readSettings } from "../settingsAccess";
 
 /** Restarts after crashes within this window are counted; past the limit the API stays off. */

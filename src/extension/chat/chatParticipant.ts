@@ -11,8 +11,9 @@ import { errorText, isEngineError } from "../../common/engine/engineError";
 import type { ChatTurn } from "../../common/chat/chatTypes";
 import { formatBytes } from "../../common/formatBytes";
 import { AttachError, fileAttachment } from "./chatAttachments";
-import type { Conversation, EngineService } from "../engine/engineService";
-import { looksLikePath, NoModelError } from "../engine/engineService";
+import type { Conversation, EngineService } from "../engineHost/engineService";
+import { NoModelError } from "../engineHost/engineService";
+import { isModelPath } from "../../common/models/modelName";
 import { recommendedCodeModel } from "../models/pullModelCommand";
 import type { WorkspaceRetriever } from "../index/workspaceIndex";
 
@@ -364,5 +365,5 @@ function referenceName(reference: vscode.ChatPromptReference): string {
 }
 
 function displayName(reference: string): string {
-  return looksLikePath(reference) ? path.basename(reference, path.extname(reference)) : reference;
+  return isModelPath(reference) ? path.basename(reference, path.extname(reference)) : reference;
 }

@@ -3,11 +3,11 @@
 // OpenAI-compatible one, or another Hearth's local API) with hearth.remote.model, instead of the
 // embedded engine. The API key lives in VS Code's SecretStorage ("Hearth: Set Remote API Key…"),
 // never in settings or the log. Reviews and the workspace index's embeddings run in the engine
-// process: syncEngine gives it the same settings (remoteConfigure), with hearth.remote.model for
+// process: the engine service sends it the same settings (`configure`), with hearth.remote.model for
 // reviews and hearth.remote.embeddingModel for the index (empty: the index keeps the local
 // hearth.rag.embeddingModel, or keyword search without one).
 import * as vscode from "vscode";
-import type { ChatTurnResult, RemoteConfigureParams, RemoteEngineConfig } from "../../common/engine/engineProtocol";
+import type { ChatTurnResult, RemoteEngineConfig } from "../../common/engine/engineProtocol";
 import type { ChatTurn, GenerationOptions } from "../../common/chat/chatTypes";
 import { RemoteEngine, remoteGenerateResult } from "../../node/remoteEngine";
 import { readSettings } from "../settingsAccess";
@@ -112,27 +112,6 @@ export class RemoteChat {
       ...(apiKey ? { apiKey } : {}),
     };
   }
-
-  /**
-   * Sends the remote settings to the engine process (`send` is its remoteConfigure) when that
-   * process has not had them yet: a new process, or changed settings or key. Called before each
-   * request that may use them, so a restarted engine or a new key is never a step behind.
-   */
-  async syncEngine(generation: number, send: (params: RemoteConfigureParams) => Promise<unknown>): Promise<void> {
-    const config = await this.engineConfig();
-    const sent = this.sentToEngine;
-    if (sent && sent.generation === generation && JSON.stringify(sent.config) === JSON.stringify(config)) return;
-    // A new engine process starts with no remote: nothing to send while none is set.
-    if (config === null && (!sent || sent.generation !== generation)) {
-      this.sentToEngine = { generation, config };
-      return;
-    }
-    await send({ remote: config });
-    this.sentToEngine = { generation, config };
-  }
-
-  /** What the engine process was last given, in memory only. */
-  private sentToEngine: { generation: number; config: RemoteEngineConfig | null } | null = null;
 
   /** One turn of a conversation the extension keeps (the whole history goes to the server). */
   async chatTurn(

@@ -3,7 +3,7 @@
 import * as vscode from "vscode";
 import { isEngineError } from "../../common/engine/engineError";
 import { DocumentStream } from "./documentStream";
-import type { EngineService } from "../engine/engineService";
+import type { EngineService } from "../engineHost/engineService";
 import { showEngineError } from "../errorMessages";
 import { offerFirstModel } from "../models/gettingStarted";
 import type { PullTracker } from "../models/pullTracker";

@@ -4,7 +4,6 @@
 // lives in the extension's storage for this workspace; the engine does the work
 // (src/engine/indexer), at background priority.
 import * as fs from "node:fs";
-import * as os from "node:os";
 import * as path from "node:path";
 import * as vscode from "vscode";
 import type { ChatAttachment } from "../../common/chat/chatPrompt";
@@ -12,9 +11,10 @@ import type { IndexBuildResult, IndexStatusResult } from "../../common/engine/en
 import { errorText } from "../../common/engine/engineError";
 import { formatBytes } from "../../common/formatBytes";
 import { retrievedAttachments } from "../../common/index/indexPassages";
-import type { EngineService } from "../engine/engineService";
+import type { EngineService } from "../engineHost/engineService";
 import { showEngineError } from "../errorMessages";
 import { readSettings } from "../settingsAccess";
+import { expandHome } from "../../node/storeRoot";
 
 /** Passages @workspace adds to a question. */
 const passagesPerQuestion = 6;
@@ -80,7 +80,7 @@ export class WorkspaceIndexController implements vscode.Disposable, WorkspaceRet
     const extra = readSettings()["rag.extraFolders"]
       .map((folder) => folder.trim())
       .filter((folder) => folder.length > 0)
-      .map((folder) => path.resolve(folder === "~" || folder.startsWith("~/") ? path.join(os.homedir(), folder.slice(1)) : folder))
+      .map((folder) => path.resolve(expandHome(folder)))
       .filter((folder) => fs.existsSync(folder));
     return [...new Set([...folders, ...extra])];
   }

@@ -7,7 +7,7 @@ import { isEngineError } from "../../common/engine/engineError";
 import { formatBytes } from "../../common/formatBytes";
 import type { ModelManifest } from "../../common/models/modelManifest";
 import { tryParseModelName, formatModelName } from "../../common/models/modelName";
-import type { EngineService } from "../engine/engineService";
+import type { EngineService } from "../engineHost/engineService";
 import { showEngineError } from "../errorMessages";
 
 async function modelfileDocument(target: unknown): Promise<vscode.TextDocument | undefined> {

@@ -18,7 +18,7 @@ import {
 import { ollamaCompatibilityVersion } from "../../common/models/modelProfile";
 import type { ModelfileDocumentation } from "../../common/modelfile/modelfileParameters";
 import { validateModelfile } from "../../common/modelfile/modelfileValidator";
-import { configuredStoreRoot } from "../engine/storeLocation";
+import { configuredStoreRoot } from "../engineHost/storeLocation";
 
 const languageId = "modelfile";
 const selector: vscode.DocumentSelector = { language: languageId };

@@ -6,7 +6,7 @@ import * as vscode from "vscode";
 import type { LoadedModelInfo } from "../../common/engine/engineProtocol";
 import { formatBytes } from "../../common/formatBytes";
 import type { PullResult } from "../../common/models/modelManifest";
-import type { EngineService } from "../engine/engineService";
+import type { EngineService } from "../engineHost/engineService";
 import { pickAndLoadModel } from "./loadModelCommand";
 import type { PullTracker } from "./pullTracker";
 import { pullWithProgress, recommendedCodeModel } from "./pullModelCommand";

@@ -8,7 +8,7 @@ import type { StoreImportParams } from "../../common/engine/engineProtocol";
 import { formatBytes } from "../../common/formatBytes";
 import type { ModelManifest } from "../../common/models/modelManifest";
 import { formatModelName, modelNameFromFileName, tryParseModelName } from "../../common/models/modelName";
-import type { EngineService } from "../engine/engineService";
+import type { EngineService } from "../engineHost/engineService";
 import { showEngineError } from "../errorMessages";
 
 interface ModePick extends vscode.QuickPickItem {

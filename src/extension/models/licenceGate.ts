@@ -9,8 +9,8 @@ import { EngineError, errorText } from "../../common/engine/engineError";
 import type { LicenceRecord } from "../../common/models/licenceAcceptance";
 import { hasAcceptedLicence, licenceFingerprint, licenceTextOf, parseLicenceRecord, withAcceptedLicence } from "../../common/models/licenceAcceptance";
 import { parseModelReference, storeNameForReference } from "../../common/models/modelName";
-import type { EngineService } from "../engine/engineService";
-import { looksLikePath } from "../engine/engineService";
+import type { EngineService } from "../engineHost/engineService";
+import { isModelPath } from "../../common/models/modelName";
 
 export interface LicenceQuestion {
   /** The model's store name. */
@@ -95,7 +95,7 @@ export class LicenceGate implements vscode.Disposable {
 
   /** The installed model `reference` names and its licence text; null for files and models without one. */
   private async licensedModel(reference: string): Promise<LicenceQuestion | null> {
-    if (looksLikePath(reference)) return null;
+    if (isModelPath(reference)) return null;
     let name: string;
     try {
       const ref = parseModelReference(reference);

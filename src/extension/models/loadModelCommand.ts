@@ -4,8 +4,8 @@ import * as vscode from "vscode";
 import type { LoadedModelInfo } from "../../common/engine/engineProtocol";
 import { isEngineError } from "../../common/engine/engineError";
 import { formatBytes } from "../../common/formatBytes";
-import type { EngineService } from "../engine/engineService";
-import { looksLikePath } from "../engine/engineService";
+import type { EngineService } from "../engineHost/engineService";
+import { isModelPath } from "../../common/models/modelName";
 import { showEngineError } from "../errorMessages";
 
 /** Loads `target` (a Uri or path, e.g. from a test or another command) or asks the user for a file. */
@@ -24,7 +24,7 @@ export async function pickAndLoadModel(
       canSelectMany: false,
       canSelectFolders: false,
       filters: { [vscode.l10n.t("GGUF models")]: ["gguf"], [vscode.l10n.t("All files")]: ["*"] },
-      ...(preferred && looksLikePath(preferred) ? { defaultUri: vscode.Uri.file(path.dirname(preferred)) } : {}),
+      ...(preferred && isModelPath(preferred) ? { defaultUri: vscode.Uri.file(path.dirname(preferred)) } : {}),
     });
     modelPath = picked?.[0]?.fsPath;
   }
@@ -37,7 +37,7 @@ export async function pickAndLoadModel(
  * and says what was loaded. Errors are shown (with their actions) and answer undefined.
  */
 export async function loadWithProgress(engine: EngineService, modelPath: string): Promise<LoadedModelInfo | undefined> {
-  const fileName = looksLikePath(modelPath) ? path.basename(modelPath) : modelPath;
+  const fileName = isModelPath(modelPath) ? path.basename(modelPath) : modelPath;
   try {
     const info = await vscode.window.withProgress(
       {

@@ -3,7 +3,7 @@
 import * as vscode from "vscode";
 import type { LoadedModelInfo } from "../../common/engine/engineProtocol";
 import { formatBytes } from "../../common/formatBytes";
-import type { EngineService } from "../engine/engineService";
+import type { EngineService } from "../engineHost/engineService";
 
 interface LoadedPick extends vscode.QuickPickItem {
   model: LoadedModelInfo;

@@ -5,8 +5,8 @@ import { isEngineError } from "../../common/engine/engineError";
 import type { StoreShowResult } from "../../common/engine/engineProtocol";
 import { formatBytes } from "../../common/formatBytes";
 import { shownModelfile } from "../../common/modelfile/shownModelfile";
-import type { EngineService } from "../engine/engineService";
-import { looksLikePath } from "../engine/engineService";
+import type { EngineService } from "../engineHost/engineService";
+import { isModelPath } from "../../common/models/modelName";
 import { showEngineError } from "../errorMessages";
 import { renderInspection, showModelInfoCommand } from "./modelInfoCommand";
 import { modelNameOf, purposeLabel } from "./modelsTreeView";
@@ -76,7 +76,7 @@ function profileSection(model: StoreShowResult["model"]): string[] {
 /** `argument`: an installed model's name or a Models view node; without one, asks which model. */
 export async function showModelDetailsCommand(engine: EngineService, argument?: unknown): Promise<StoreShowResult | undefined> {
   let name = modelNameOf(argument);
-  if (name && looksLikePath(name)) {
+  if (name && isModelPath(name)) {
     // A model loaded from a file, not installed: its GGUF page.
     await showModelInfoCommand(engine, vscode.Uri.file(name));
     return undefined;

@@ -5,7 +5,7 @@ import * as vscode from "vscode";
 import type { ModelInspection } from "../../common/engine/engineProtocol";
 import { formatBytes } from "../../common/formatBytes";
 import { isEngineError } from "../../common/engine/engineError";
-import type { EngineService } from "../engine/engineService";
+import type { EngineService } from "../engineHost/engineService";
 import { showEngineError } from "../errorMessages";
 
 export async function showModelInfoCommand(engine: EngineService, target?: unknown): Promise<ModelInspection | undefined> {

@@ -9,7 +9,7 @@ import { formatBytes } from "../../common/formatBytes";
 import type { StoreListResult } from "../../common/engine/engineProtocol";
 import { formatParameterCount } from "../../common/models/modelsOverview";
 import { profileBaseLabel, profileParametersSummary } from "../../common/models/profileSummary";
-import type { EngineService } from "../engine/engineService";
+import type { EngineService } from "../engineHost/engineService";
 import { loadWithProgress } from "./loadModelCommand";
 import { modelNameOf } from "./modelsTreeView";
 import { recommendedCodeModel } from "./pullModelCommand";

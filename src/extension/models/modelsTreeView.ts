@@ -15,10 +15,10 @@ import type { DownloadRow, InstalledRow, LoadedRow, ModelsOverview, RecommendedR
 import { buildModelsOverview, formatDuration, formatParameterCount } from "../../common/models/modelsOverview";
 import { licenceTextOf } from "../../common/models/licenceAcceptance";
 import { profileBaseLabel, profileParameters, profileParametersSummary } from "../../common/models/profileSummary";
-import type { EngineService } from "../engine/engineService";
+import type { EngineService } from "../engineHost/engineService";
 import type { PullTracker } from "./pullTracker";
 import { downloadEndpoints } from "../settingsAccess";
-import { configuredStoreRoot } from "../engine/storeLocation";
+import { configuredStoreRoot } from "../engineHost/storeLocation";
 
 export type ModelsGroup = "loaded" | "installed" | "profiles" | "downloads" | "recommended";
 

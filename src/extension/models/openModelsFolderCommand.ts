@@ -2,8 +2,8 @@
 // where VS Code cannot reach one (a browser or remote window), says where it is.
 import * as fs from "node:fs";
 import * as vscode from "vscode";
-import type { EngineService } from "../engine/engineService";
-import { configuredStoreRoot } from "../engine/storeLocation";
+import type { EngineService } from "../engineHost/engineService";
+import { configuredStoreRoot } from "../engineHost/storeLocation";
 
 /** Answers the folder's path; `{ reveal: false }` (from code) answers without any UI. */
 export async function openModelsFolderCommand(engine: EngineService, argument?: unknown): Promise<string> {

@@ -11,7 +11,7 @@ import { modelCatalogue, recommendModel } from "../../common/models/modelCatalog
 import type { DownloadRow } from "../../common/models/modelsOverview";
 import { downloadPercent, huggingFacePageFor, suggestedModels } from "../../common/models/modelsOverview";
 import { parseModelReference } from "../../common/models/modelName";
-import type { EngineService } from "../engine/engineService";
+import type { EngineService } from "../engineHost/engineService";
 import { describeDownload, isModelsNode, modelNameOf, purposeLabel } from "./modelsTreeView";
 import type { PullTracker } from "./pullTracker";
 import { downloadEndpoints } from "../settingsAccess";

@@ -3,7 +3,7 @@
 import * as vscode from "vscode";
 import { formatBytes } from "../../common/formatBytes";
 import type { RemoveResult, StoredModel } from "../../common/models/modelManifest";
-import type { EngineService } from "../engine/engineService";
+import type { EngineService } from "../engineHost/engineService";
 import { modelNameOf } from "./modelsTreeView";
 
 interface RemovePick extends vscode.QuickPickItem {

@@ -3,7 +3,7 @@
 import * as vscode from "vscode";
 import { formatBytes } from "../../common/formatBytes";
 import type { RepairReport } from "../../common/models/modelManifest";
-import type { EngineService } from "../engine/engineService";
+import type { EngineService } from "../engineHost/engineService";
 
 /** `{ confirm: false }` (from code only) skips the question about damaged entries. */
 export async function repairStoreCommand(engine: EngineService, argument?: unknown): Promise<RepairReport | undefined> {

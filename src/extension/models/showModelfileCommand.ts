@@ -5,15 +5,15 @@ import * as vscode from "vscode";
 import type { StoredModel } from "../../common/models/modelManifest";
 import { formatModelName, tryParseModelName } from "../../common/models/modelName";
 import { shownModelfile } from "../../common/modelfile/shownModelfile";
-import type { EngineService } from "../engine/engineService";
-import { looksLikePath } from "../engine/engineService";
+import type { EngineService } from "../engineHost/engineService";
+import { isModelPath } from "../../common/models/modelName";
 import { modelNameOf } from "./modelsTreeView";
 
 /** `argument`: a model's name, a `.gguf` path or a Models view node; without one, asks which model. */
 export async function showModelfileCommand(engine: EngineService, argument?: unknown): Promise<vscode.TextDocument | undefined> {
   const given = modelNameOf(argument);
   let content: string;
-  if (given && looksLikePath(given)) {
+  if (given && isModelPath(given)) {
     // A model loaded from a file, not installed: its Modelfile is that file.
     content = shownModelfile(given);
   } else {

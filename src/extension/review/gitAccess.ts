@@ -1,7 +1,7 @@
 // Diffs for reviews, from VS Code's git extension (its API, version 1) when it is there, else from
 // git itself: staged changes, working-tree changes against HEAD, a branch against a base, and the
 // text of files as staged or committed. Only the few API types Hearth uses are declared here.
-import { execFile } from "node:child_process";
+import { runGit } from "../../node/gitRunner";
 import * as path from "node:path";
 import * as vscode from "vscode";
 
@@ -62,15 +62,6 @@ export interface GitSource {
 }
 
 const diffArgs = ["diff", "-M", "--no-color", "--no-ext-diff", "--src-prefix=a/", "--dst-prefix=b/"];
-
-function runGit(cwd: string, args: string[], gitPath = "git"): Promise<string> {
-  return new Promise((resolve, reject) => {
-    execFile(gitPath, args, { cwd, maxBuffer: 256 * 1024 * 1024, encoding: "utf8" }, (error, stdout, stderr) => {
-      if (error) reject(new Error((stderr || error.message).trim()));
-      else resolve(stdout);
-    });
-  });
-}
 
 async function gitApi(): Promise<GitApi | null> {
   try {

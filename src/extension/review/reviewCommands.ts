@@ -7,7 +7,7 @@ import type { ReviewProgress, ReviewResult } from "../../common/engine/enginePro
 import { parseUnifiedDiff } from "../../common/review/diffParsing";
 import type { ReviewTarget } from "../../common/review/reviewPrompt";
 import { chooseReviewRules, languageForPath } from "../../common/review/reviewPrompt";
-import type { EngineService } from "../engine/engineService";
+import type { EngineService } from "../engineHost/engineService";
 import type { GitSource } from "./gitAccess";
 import { gitSourceFor } from "./gitAccess";
 import type { ReviewComments } from "./reviewComments";

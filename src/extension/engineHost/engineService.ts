@@ -4,7 +4,7 @@
 import { errorText } from "../../common/engine/engineError";
 import * as path from "node:path";
 import * as vscode from "vscode";
-import type { ChatTurnResult, LoadedModelInfo, LogLevel, ModelInspection, ChunkOf, ParamsOf, ResultOf, StoreImportParams, TextChunk, StoreListResult, StoreShowResult } from "../../common/engine/engineProtocol";
+import type { ChatTurnResult, EngineSettings, LoadedModelInfo, LogLevel, ModelInspection, ChunkOf, ParamsOf, ResultOf, StoreImportParams, TextChunk, StoreListResult, StoreShowResult } from "../../common/engine/engineProtocol";
 import type { ChatTurn, GenerateResult, GenerationOptions, PromptMode } from "../../common/chat/chatTypes";
 import { formatBytes } from "../../common/formatBytes";
 import { findCatalogueEntry } from "../../common/models/modelCatalogue";
@@ -16,6 +16,7 @@ import { readSettings } from "../settingsAccess";
 import type { StatusBarController } from "../statusBar";
 import { configuredStoreRoot } from "./storeLocation";
 import type { ReviewParams, ReviewProgress, ReviewResult } from "../../common/engine/engineProtocol";
+import { isModelPath } from "../../common/models/modelName";
 
 interface ActiveModel {
   modelPath: string;
@@ -85,20 +86,9 @@ export class EngineService implements vscode.Disposable {
 
   private engine(): EngineClient {
     if (!this.client) {
-      const settings = readSettings();
       this.client = new EngineClient({
         enginePath: this.context.asAbsolutePath(path.join("dist", "engine.js")),
-        env: {
-          HEARTH_THREADS: String(settings.threads),
-          HEARTH_CONTEXT_SIZE: String(settings.contextSize),
-          HEARTH_GPU: settings.gpu,
-          HEARTH_LOCALE: vscode.env.language,
-          // Empty settings leave the engine to the environment's HEARTH_HOME / HEARTH_MODELS_PATH.
-          ...(settings.modelsPath.trim() ? { HEARTH_MODELS_PATH: configuredStoreRoot() } : {}),
-          HEARTH_DOWNLOAD_ENDPOINT: settings.downloadEndpoint.trim(),
-          HEARTH_MODELSCOPE_ENDPOINT: settings.modelScopeEndpoint.trim(),
-          HEARTH_CATALOGUE: settings.catalogueFile.trim(),
-        },
+        settings: () => this.engineSettings(),
         log: (level, message) => this.writeLog(level, message),
         onStateChange: (state) => this.onEngineState(state),
       });
@@ -160,14 +150,14 @@ export class EngineService implements vscode.Disposable {
     await this.beforeLoad?.(modelPath);
     const engine = this.engine();
     const settings = readSettings();
-    const name = looksLikePath(modelPath) ? path.basename(modelPath, path.extname(modelPath)) : modelPath;
+    const name = isModelPath(modelPath) ? path.basename(modelPath, path.extname(modelPath)) : modelPath;
     this.statusBar.set({ kind: "loading", model: name });
     this.loading = name;
     try {
       const previous = this.activeModel;
       const info = await engine.request(
         "loadModel",
-        { modelPath, contextSize: settings.contextSize, threads: settings.threads },
+        { model: modelPath, contextSize: settings.contextSize, threads: settings.threads },
         { signal: toAbortSignal(token) },
       );
       if (previous && previous.modelId !== info.modelId) {
@@ -436,7 +426,7 @@ export class EngineService implements vscode.Disposable {
     const remote = await this.remote?.target();
     if (remote) {
       // On the remote engine (hearth.remote.*): the engine process runs the review against it.
-      await this.syncRemote();
+      await this.syncSettings();
       const result = await this.engine().request("review", { ...request, modelId: "", remote: true }, { signal: toAbortSignal(token), onChunk: onProgress });
       return { ...result, model: remote.label };
     }
@@ -510,17 +500,38 @@ export class EngineService implements vscode.Disposable {
     options: { token?: vscode.CancellationToken; onChunk?: (chunk: ChunkOf<M>) => void } = {},
   ): Promise<ResultOf<M>> {
     const signal = toAbortSignal(options.token);
-    await this.syncRemote();
+    await this.syncSettings();
     return this.engine().request(method, params, { ...(signal ? { signal } : {}), ...(options.onChunk ? { onChunk: options.onChunk } : {}) });
   }
 
-  /** Gives the engine process the remote settings (its reviews and index embeddings use them) when it lacks them. */
-  private async syncRemote(): Promise<void> {
-    if (!this.remote) return;
-    const engine = this.engine();
-    await engine.start();
-    await this.remote.syncEngine(engine.generation, (params) => engine.request("remoteConfigure", params));
+  /** The engine's settings, as the hearth.* settings and the remote engine's key say now. */
+  async engineSettings(): Promise<EngineSettings> {
+    const settings = readSettings();
+    return {
+      locale: vscode.env.language,
+      threads: settings.threads,
+      contextSize: settings.contextSize,
+      gpu: settings.gpu,
+      // Empty: the engine's environment decides (HEARTH_MODELS_PATH, HEARTH_HOME, ~/.hearth).
+      storeRoot: settings.modelsPath.trim() ? configuredStoreRoot() : "",
+      downloadEndpoint: settings.downloadEndpoint.trim(),
+      modelScopeEndpoint: settings.modelScopeEndpoint.trim(),
+      catalogueFile: settings.catalogueFile.trim(),
+      remote: (await this.remote?.engineConfig()) ?? null,
+    };
   }
+
+  /**
+   * Sends the settings to the running engine when they changed since it last had them (a new
+   * engine process is given them as it starts). Called before the requests that use them, so a
+   * changed setting or a new remote key is never a step behind.
+   */
+  async syncSettings(): Promise<void> {
+    if (!this.client) return;
+    const result = await this.client.configure(await this.engineSettings());
+    if (result?.problem) this.log.warn(result.problem);
+  }
+
 
   async inspect(modelPath: string): Promise<ModelInspection> {
     return this.engine().request("inspect", { modelPath, contextSize: readSettings().contextSize });
@@ -566,11 +577,6 @@ export class NoModelError extends Error {
     super(message);
     this.name = "NoModelError";
   }
-}
-
-/** A `.gguf` path (absolute, relative or `~`), as opposed to the name of an installed model. */
-export function looksLikePath(reference: string): boolean {
-  return /[\\/]/.test(reference) || reference.toLowerCase().endsWith(".gguf") || reference.startsWith("~") || reference.startsWith(".");
 }
 
 /** VS Code's CancellationToken becomes an AbortSignal at the engine boundary. */

@@ -1,0 +1,104 @@
+// The engine methods that load models and run them: load, unload, generate, chat sessions,
+// embeddings, ranking, token counts, inspection and status.
+import { localize } from "../../common/localize";
+import type { MethodTable } from "../engineMethod";
+import { noParams } from "../engineMethod";
+import {
+  bad,
+  checkOptions,
+  checkStringList,
+  countTokensProblem,
+  isPlainObject,
+  optionalNumber,
+  optionalOneOf,
+  optionalString,
+  requireString,
+  requireText,
+} from "../requestChecks";
+import type { Params } from "../requestChecks";
+
+const maxContextSize = 10_000_000;
+
+function gpuLayersProblem(params: Params): string | null {
+  const value = params.gpuLayers;
+  return value === undefined || value === "auto" || (typeof value === "number" && value >= 0)
+    ? null
+    : bad("gpuLayers", localize("\"auto\" or a number of layers"));
+}
+
+function loraAdaptersProblem(params: Params): string | null {
+  const value = params.loraAdapters;
+  return value === undefined || (Array.isArray(value) && value.every((adapter: unknown) => isPlainObject(adapter) && typeof adapter.path === "string"))
+    ? null
+    : bad("loraAdapters", localize("a list of { path, scale }"));
+}
+
+function historyProblem(params: Params): string | null {
+  const value = params.history;
+  return value === undefined ||
+    (Array.isArray(value) &&
+      value.every((turn: unknown) => isPlainObject(turn) && (turn.role === "user" || turn.role === "assistant") && typeof turn.text === "string"))
+    ? null
+    : bad("history", localize("a list of { role, text } turns"));
+}
+
+export const llamaMethods: Pick<
+  MethodTable,
+  "loadModel" | "unloadModel" | "generate" | "chatCreate" | "chatSend" | "chatDispose" | "embed" | "countTokens" | "rank" | "inspect" | "status"
+> = {
+  loadModel: {
+    check: (params) =>
+      requireString(params, "model") ??
+      optionalNumber(params, "contextSize", 0, maxContextSize) ??
+      optionalNumber(params, "threads", 0, 1024) ??
+      gpuLayersProblem(params) ??
+      loraAdaptersProblem(params),
+    run: (scope, { params, signal }) => scope.engine.loadModel(params, signal),
+  },
+  unloadModel: {
+    check: (params) => requireString(params, "modelId"),
+    run: (scope, { params }) => scope.engine.unloadModel(params.modelId),
+  },
+  generate: {
+    check: (params) =>
+      requireString(params, "modelId") ??
+      requireText(params, "prompt") ??
+      optionalOneOf(params, "mode", ["auto", "chat", "completion"], localize("\"auto\", \"chat\" or \"completion\"")) ??
+      optionalString(params, "systemPrompt") ??
+      optionalString(params, "defaultSystemPrompt") ??
+      checkOptions(params.options) ??
+      checkOptions(params.defaults, "defaults"),
+    run: (scope, { params, signal, emit }) => scope.engine.generate(params, (text) => emit({ text }), signal),
+  },
+  chatCreate: {
+    check: (params) =>
+      requireString(params, "modelId") ?? optionalString(params, "systemPrompt") ?? optionalString(params, "defaultSystemPrompt") ?? historyProblem(params),
+    run: (scope, { params }) => scope.engine.chats.create(params),
+  },
+  chatSend: {
+    check: (params) =>
+      requireString(params, "sessionId") ?? requireText(params, "message") ?? checkOptions(params.options) ?? checkOptions(params.defaults, "defaults"),
+    run: (scope, { params, signal, emit }) => scope.engine.chats.send(params, (text) => emit({ text }), signal),
+  },
+  chatDispose: {
+    check: (params) => requireString(params, "sessionId"),
+    run: (scope, { params }) => scope.engine.chats.dispose(params.sessionId),
+  },
+  embed: {
+    check: (params) => requireString(params, "modelId") ?? checkStringList(params, "texts"),
+    run: (scope, { params, signal }) => scope.engine.embed(params, signal),
+  },
+  countTokens: {
+    check: (params) => requireString(params, "modelId") ?? checkStringList(params, "texts") ?? countTokensProblem(params.texts as string[]),
+    run: (scope, { params }) => scope.engine.countTokens(params),
+  },
+  rank: {
+    check: (params) => requireString(params, "modelId") ?? requireText(params, "query") ?? checkStringList(params, "documents"),
+    run: (scope, { params, signal }) => scope.engine.rank(params, signal),
+  },
+  inspect: {
+    check: (params) => requireString(params, "modelPath") ?? optionalNumber(params, "contextSize", 0, maxContextSize),
+    run: (scope, { params }) => scope.engine.inspect(params),
+  },
+  status: { check: noParams, run: (scope) => scope.engine.status() },
+};
