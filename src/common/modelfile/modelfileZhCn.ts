@@ -215,4 +215,33 @@ export const modelfileMessagesZhCn: Readonly<Record<string, string>> = {
     "Hearth 无法为 {1} 准备草稿模型 {0}：{2}。请降低上下文大小，或从 Modelfile 中删除 DRAFT。",
   "The TEMPLATE of {0} could not format this conversation: {1} Fix the TEMPLATE in its Modelfile (Show Modelfile), create the model again, and retry.":
     "{0} 的 TEMPLATE 无法格式化这段对话：{1} 请在其 Modelfile 中修正 TEMPLATE（显示 Modelfile），重新创建模型后再试。",
+  // ── Reading files as Ollama reads them (issue 20): encodings, empty values, extra spaces ──
+  "{0} is UTF-16 text without a byte order mark. Ollama reads a Modelfile as UTF-8 unless it starts with a byte order mark, so it cannot read this file, and neither does Hearth. Save it as UTF-8 (in PowerShell: Set-Content -Encoding utf8), or as UTF-16 with a byte order mark.":
+    "{0} 是没有字节顺序标记（BOM）的 UTF-16 文本。除非文件以字节顺序标记开头，Ollama 会把 Modelfile 当作 UTF-8 读取，因此无法读取此文件，Hearth 也一样。请将其保存为 UTF-8（PowerShell 中：Set-Content -Encoding utf8），或保存为带字节顺序标记的 UTF-16。",
+  "Ollama reads this as a MESSAGE with an empty role and refuses it: the role ends at the first space after MESSAGE, so a second space leaves it empty. Remove the extra space.":
+    "Ollama 会把这一行读作角色为空的 MESSAGE 并拒绝它：角色在 MESSAGE 之后的第一个空格处结束，所以多出的第二个空格使角色为空。请删除多余的空格。",
+  "This Modelfile has no instructions: it is empty, or holds only comments and blank lines. Start it with FROM and the base model, for example FROM qwen2.5-coder:1.5b, or a GGUF file: FROM ./model.gguf.":
+    "此 Modelfile 没有任何指令：它是空的，或者只有注释和空行。请以 FROM 加基础模型开头，例如 FROM qwen2.5-coder:1.5b，或指定 GGUF 文件：FROM ./model.gguf。",
+  [`Usage: hearth modelfile parse FILE [options]
+
+Reads the Modelfile FILE as Ollama does and prints its instructions: the line each starts on,
+the instruction, the PARAMETER name or MESSAGE role, and the value without its quotes. Nothing
+is created and no model is needed. A syntax error (an unknown instruction, a quote that is never
+closed, a missing value or FROM) is printed with its line, and the exit code is 1.
+
+Options:
+  --json               Print {"instructions":[{"instruction","line","value","name"?,"role"?}]};
+                       on an error, {"error":{"message","line"?}} (no line when the error
+                       concerns the whole file, such as a missing FROM).
+  -h, --help           Show this help.`]: `用法：hearth modelfile parse FILE [选项]
+
+按 Ollama 的方式读取 Modelfile 文件 FILE 并列出其中的指令：每条指令起始的行号、指令名、
+PARAMETER 的参数名或 MESSAGE 的角色，以及去掉引号后的值。不会创建任何模型，也不需要模型。
+遇到语法错误（未知指令、引号未闭合、缺少值或缺少 FROM）时输出错误及其行号，退出码为 1。
+
+选项：
+  --json               输出 {"instructions":[{"instruction","line","value","name"?,"role"?}]}；
+                       出错时输出 {"error":{"message","line"?}}（错误涉及整个文件时，
+                       例如缺少 FROM，不含 line）。
+  -h, --help           显示此帮助。`,
 };
