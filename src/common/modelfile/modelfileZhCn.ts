@@ -222,6 +222,20 @@ export const modelfileMessagesZhCn: Readonly<Record<string, string>> = {
     "Ollama 会把这一行读作角色为空的 MESSAGE 并拒绝它：角色在 MESSAGE 之后的第一个空格处结束，所以多出的第二个空格使角色为空。请删除多余的空格。",
   "This Modelfile has no instructions: it is empty, or holds only comments and blank lines. Start it with FROM and the base model, for example FROM qwen2.5-coder:1.5b, or a GGUF file: FROM ./model.gguf.":
     "此 Modelfile 没有任何指令：它是空的，或者只有注释和空行。请以 FROM 加基础模型开头，例如 FROM qwen2.5-coder:1.5b，或指定 GGUF 文件：FROM ./model.gguf。",
+  "FROM names no model, so no model can be created from this Modelfile (Ollama reads an empty FROM here). Write the base model after FROM, for example FROM qwen2.5-coder:1.5b, or a GGUF file: FROM ./model.gguf.":
+    "FROM 没有指定模型，因此无法用此 Modelfile 创建模型（Ollama 在这里读到的是空的 FROM）。请在 FROM 后写上基础模型，例如 FROM qwen2.5-coder:1.5b，或指定 GGUF 文件：FROM ./model.gguf。",
+  "ADAPTER names no file, so the model cannot be created with it (Ollama reads an empty ADAPTER here). Write the path of the LoRA adapter (a GGUF file) after ADAPTER, or remove the line.":
+    "ADAPTER 没有指定文件，因此无法带着它创建模型（Ollama 在这里读到的是空的 ADAPTER）。请在 ADAPTER 后写上 LoRA 适配器（GGUF 文件）的路径，或删除这一行。",
+  "DRAFT names no model, so the model cannot be created with it (Ollama reads an empty DRAFT here). Write the draft model (an installed model or a GGUF file) after DRAFT, or remove the line.":
+    "DRAFT 没有指定模型，因此无法带着它创建模型（Ollama 在这里读到的是空的 DRAFT）。请在 DRAFT 后写上草稿模型（已安装的模型或 GGUF 文件），或删除这一行。",
+  "Nothing follows {0} on this line, so Ollama reads an empty value. Write the value on the same line after {0}, or {0} \"\" if it is meant to be empty.":
+    "这一行的 {0} 后面什么也没有，因此 Ollama 读到的是空值。请在同一行的 {0} 后面写上值；如果确实要留空，请写 {0} \"\"。",
+  "Ollama reads this as a parameter with an empty name and the value \"{0}\", and refuses it: the name ends at the first space after PARAMETER, so a second space leaves it empty. Remove the extra space.":
+    "Ollama 会把这一行读作名称为空、值为“{0}”的参数并拒绝它：参数名在 PARAMETER 之后的第一个空格处结束，所以多出的第二个空格使名称为空。请删除多余的空格。",
+  "DRAFT names the same file as FROM ({0}). A model cannot draft for itself, and Ollama refuses this Modelfile. Name a smaller model of the same family in DRAFT, or remove DRAFT.":
+    "DRAFT 与 FROM 指定的是同一个文件（{0}）。模型不能为自己预生成 token，Ollama 也会拒绝此 Modelfile。请在 DRAFT 中指定同一系列中更小的模型，或删除 DRAFT。",
+  "The Modelfile has {0} error(s); the first concerns the whole file: {1} Fix it and create the model again.":
+    "该 Modelfile 有 {0} 处错误；第一处涉及整个文件：{1} 请修正后重新创建模型。",
   [`Usage: hearth modelfile parse FILE [options]
 
 Reads the Modelfile FILE as Ollama does and prints its instructions: the line each starts on,
