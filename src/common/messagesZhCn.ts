@@ -607,26 +607,6 @@ LICENSE、REQUIRES、RENDERER 和 PARSER。关于 Modelfile 的警告输出到 s
   "{0} comes with this licence (shown the first time it runs):": "{0} 附带以下许可证（首次运行时显示）：",
   "Created {0} from {1}. Try it: hearth run {0}": "已根据 {1} 创建 {0}。试试：hearth run {0}",
   // ── hearth modelfile parse ──
-  [`Usage: hearth modelfile parse FILE [options]
-
-Reads the Modelfile FILE as Ollama does and prints its instructions: the line each starts on,
-the instruction, the PARAMETER name or MESSAGE role, and the value without its quotes. Nothing
-is created and no model is needed. A syntax error (an unknown instruction, a quote that is never
-closed, a missing value or FROM) is printed with its line, and the exit code is 1.
-
-Options:
-  --json               Print {"instructions":[{"instruction","line","value","name"?,"role"?}]};
-                       on an error, {"error":{"message","line"}} (line 0: the whole file).
-  -h, --help           Show this help.`]: `用法：hearth modelfile parse FILE [选项]
-
-按 Ollama 的方式读取 Modelfile 文件 FILE 并列出其中的指令：每条指令起始的行号、指令名、
-PARAMETER 的参数名或 MESSAGE 的角色，以及去掉引号后的值。不会创建任何模型，也不需要模型。
-遇到语法错误（未知指令、引号未闭合、缺少值或缺少 FROM）时输出错误及其行号，退出码为 1。
-
-选项：
-  --json               输出 {"instructions":[{"instruction","line","value","name"?,"role"?}]}；
-                       出错时输出 {"error":{"message","line"}}（line 为 0 表示整个文件）。
-  -h, --help           显示此帮助。`,
   "hearth modelfile has no subcommand \"{0}\"; its subcommand is parse.":
     "hearth modelfile 没有子命令“{0}”；它的子命令是 parse。",
   "There is no Modelfile at {0}. Check the path.": "{0} 处没有 Modelfile。请检查路径。",

@@ -88,6 +88,32 @@ describe("hearth create (Modelfiles that run)", function () {
     assert.doesNotMatch(listed.stdout, /tiny:broken/);
   });
 
+  it("creates from a UTF-16 Modelfile with a byte order mark, as PowerShell's > writes it", async () => {
+    const text = ["FROM ./base.gguf", "PARAMETER num_predict 3", 'SYSTEM """Be', 'brief."""', ""].join("\r\n");
+    fs.writeFileSync(path.join(dir, "Utf16.modelfile"), Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(text, "utf16le")]));
+    const created = await runCli(["create", "tiny:utf16", "-f", "Utf16.modelfile"], env, dir);
+    assert.equal(created.code, 0, created.stderr);
+    const shown = await runCli(["show", "tiny:utf16", "--modelfile"], env, dir);
+    assert.match(shown.stdout, /PARAMETER num_predict 3/);
+    assert.match(shown.stdout, /SYSTEM """Be\r\nbrief\."""/);
+  });
+
+  it("refuses an empty FROM, which Ollama's parser accepts, with a clear message; an empty SYSTEM is only a warning", async () => {
+    fs.writeFileSync(path.join(dir, "Empty.modelfile"), "FROM \nSYSTEM \n");
+    const created = await runCli(["create", "tiny:empty", "-f", "Empty.modelfile"], env, dir);
+    assert.equal(created.code, 1);
+    assert.match(created.stderr, /line 1: FROM names no model/);
+    assert.match(created.stderr, /warning: Empty\.modelfile, line 2: Nothing follows SYSTEM/);
+    assert.doesNotMatch(created.stderr, /warning: .*line 1/, "the empty FROM is an error here, not a warning");
+
+    fs.writeFileSync(path.join(dir, "Comments.modelfile"), "# nothing yet\n");
+    const none = await runCli(["create", "tiny:none", "-f", "Comments.modelfile"], env, dir);
+    assert.equal(none.code, 1);
+    assert.match(none.stderr, /the first concerns the whole file: This Modelfile has no instructions/);
+    const listed = await runCli(["list", "--json"], env, dir);
+    assert.doesNotMatch(listed.stdout, /tiny:empty|tiny:none/);
+  });
+
   it("pulls a FROM reference that is not installed yet (hf: on the configured endpoint)", async () => {
     const site = await startFixtureModelSite();
     try {

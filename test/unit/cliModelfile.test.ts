@@ -51,12 +51,13 @@ describe("hearth modelfile parse", function () {
     assert.equal(result.stdout, `${JSON.stringify({ instructions }, null, 2)}\n`);
   };
 
-  const failsWith = async (name: string, line: number, message: RegExp): Promise<void> => {
+  /** Exits 1 with the error as JSON; `line` undefined: the error concerns the whole file and names no line. */
+  const failsWith = async (name: string, line: number | undefined, message: RegExp): Promise<void> => {
     const result = await runCli(["modelfile", "parse", name, "--json"], dir);
     assert.equal(result.code, 1, result.stdout + result.stderr);
-    const parsed = JSON.parse(result.stdout) as { error: { message: string; line: number } };
+    const parsed = JSON.parse(result.stdout) as { error: { message: string; line?: number } };
     assert.deepEqual(Object.keys(parsed), ["error"]);
-    assert.deepEqual(Object.keys(parsed.error).sort(), ["line", "message"]);
+    assert.deepEqual(Object.keys(parsed.error).sort(), line === undefined ? ["message"] : ["line", "message"]);
     assert.equal(parsed.error.line, line, parsed.error.message);
     assert.match(parsed.error.message, message);
   };
@@ -139,13 +140,49 @@ describe("hearth modelfile parse", function () {
     ]);
   });
 
-  it("counts lines the same in a CRLF file and treats what only the validator minds (a misspelt parameter) as no syntax error", async () => {
+  it("counts lines the same in a CRLF file, keeps a value's CRLF as Ollama does, and treats what only the validator minds (a misspelt parameter) as no syntax error", async () => {
     write("crlf.modelfile", ['FROM ./model.gguf', 'SYSTEM """One', 'Two"""', "PARAMETER temprature 0.7", ""].join("\r\n"));
     await parsesTo("crlf.modelfile", [
       { instruction: "FROM", line: 1, value: "./model.gguf" },
-      { instruction: "SYSTEM", line: 2, value: "One\nTwo" },
+      { instruction: "SYSTEM", line: 2, value: "One\r\nTwo" },
       { instruction: "PARAMETER", line: 4, value: "0.7", name: "temprature" },
     ]);
+  });
+
+  it("reads UTF-16 files with a byte order mark (as Windows editors and PowerShell's > write them), little- and big-endian, LF or CRLF", async () => {
+    const lines = ["# written by PowerShell", "FROM ./model.gguf", 'SYSTEM """Réponds 👋', 'brièvement."""', "PARAMETER temperature 0.7", ""];
+    const expected = (newline: string): Instruction[] => [
+      { instruction: "FROM", line: 2, value: "./model.gguf" },
+      { instruction: "SYSTEM", line: 3, value: `Réponds 👋${newline}brièvement.` },
+      { instruction: "PARAMETER", line: 5, value: "0.7", name: "temperature" },
+    ];
+    for (const newline of ["\n", "\r\n"]) {
+      const text = lines.join(newline);
+      const le = Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(text, "utf16le")]);
+      const be = Buffer.from(le);
+      be.swap16();
+      await parsesTo(write("utf16le.modelfile", le), expected(newline));
+      await parsesTo(write("utf16be.modelfile", be), expected(newline));
+    }
+    write("utf8bom.modelfile", Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(lines.join("\n"), "utf8")]));
+    await parsesTo("utf8bom.modelfile", expected("\n"));
+    // Without the mark, Ollama reads UTF-16 as UTF-8 and cannot parse it: say what the file is.
+    write("unmarked.modelfile", Buffer.from(lines.join("\r\n"), "utf16le"));
+    await failsWith("unmarked.modelfile", undefined, /unmarked\.modelfile is UTF-16 text without a byte order mark/);
+  });
+
+  it("reads empty values and an extra space after PARAMETER as Ollama does", async () => {
+    write("drafting", ["FROM llama3.2", "SYSTEM ", "PARAMETER  temperature 0.7", "MESSAGE user ", ""].join("\n"));
+    await parsesTo("drafting", [
+      { instruction: "FROM", line: 1, value: "llama3.2" },
+      { instruction: "SYSTEM", line: 2, value: "" },
+      { instruction: "PARAMETER", line: 3, value: "temperature 0.7", name: "" },
+      { instruction: "MESSAGE", line: 4, value: "", role: "user" },
+    ]);
+    write("emptyfrom", "FROM \n");
+    await parsesTo("emptyfrom", [{ instruction: "FROM", line: 1, value: "" }]);
+    write("role", ["FROM llama3.2", "MESSAGE  user hi"].join("\n"));
+    await failsWith("role", 2, /^Ollama reads this as a MESSAGE with an empty role/);
   });
 
   it("prints a readable listing without --json", async () => {
@@ -164,8 +201,8 @@ describe("hearth modelfile parse", function () {
     await failsWith("unclosed", 3, /"""/);
     write("unknown", ["FROM llama3.2", "", "PARAMTER temperature 0.7"].join("\n"));
     await failsWith("unknown", 3, /Unknown instruction "PARAMTER"/);
-    write("role", ["FROM llama3.2", "MESSAGE User hello"].join("\n"));
-    await failsWith("role", 2, /not a message role/);
+    write("role2", ["FROM llama3.2", "MESSAGE User hello"].join("\n"));
+    await failsWith("role2", 2, /not a message role/);
     write("name", ["FROM llama3.2", "PARAMETER top-k 40"].join("\n"));
     await failsWith("name", 2, /not a parameter name/);
     write("novalue", ["FROM llama3.2", "SYSTEM"].join("\n"));
@@ -175,11 +212,16 @@ describe("hearth modelfile parse", function () {
     await failsWith("two", 2, /Unknown instruction "FORM"/);
   });
 
-  it("refuses a Modelfile without FROM (as Ollama's parser does), with line 0", async () => {
+  it("refuses a Modelfile without FROM (as Ollama's parser does), naming no line, and says when it has no instructions at all", async () => {
     write("nofrom", ["# no base model", "PARAMETER temperature 0.7", "SYSTEM hi"].join("\n"));
-    await failsWith("nofrom", 0, /no FROM line/);
+    await failsWith("nofrom", undefined, /no FROM line/);
     write("empty", "");
-    await failsWith("empty", 0, /no FROM line/);
+    await failsWith("empty", undefined, /no instructions: it is empty, or holds only comments and blank lines/);
+    write("comments", "# a comment\n\n   \n# another\n");
+    await failsWith("comments", undefined, /no instructions/);
+    const plain = await runCli(["modelfile", "parse", "comments"], dir);
+    assert.equal(plain.code, 1);
+    assert.match(plain.stderr, /^Error: This Modelfile has no instructions/);
   });
 
   it("says the error on stderr, with the file and line, without --json", async () => {
@@ -192,18 +234,18 @@ describe("hearth modelfile parse", function () {
     assert.match(chinese.stderr, /^错误：unknown，第 3 行：/);
   });
 
-  it("gives a clear message for a missing file, a folder and a binary file (line 0 in JSON)", async () => {
-    await failsWith("missing", 0, /There is no Modelfile at .*missing/);
+  it("gives a clear message for a missing file, a folder and a binary file (no line in JSON)", async () => {
+    await failsWith("missing", undefined, /There is no Modelfile at .*missing/);
     const plain = await runCli(["modelfile", "parse", "missing"], dir);
     assert.equal(plain.code, 1);
     assert.equal(plain.stdout, "");
     assert.match(plain.stderr, /^Error: There is no Modelfile at .*missing\. Check the path\.\n$/);
 
     fs.mkdirSync(path.join(dir, "folder"));
-    await failsWith("folder", 0, /folder is a folder, not a Modelfile/);
+    await failsWith("folder", undefined, /folder is a folder, not a Modelfile/);
 
     write("model.gguf", Buffer.from([0x47, 0x47, 0x55, 0x46, 3, 0, 0, 0, 0, 0, 0, 0]));
-    await failsWith("model.gguf", 0, /model\.gguf is a binary file, not a Modelfile/);
+    await failsWith("model.gguf", undefined, /model\.gguf is a binary file, not a Modelfile/);
   });
 
   it("is in the help, and a mistyped subcommand or a missing FILE is a usage error (exit 2)", async () => {

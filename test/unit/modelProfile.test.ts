@@ -59,4 +59,18 @@ describe("model profiles from Modelfiles", () => {
     const again = profileFromModelfile(parseModelfile(modelfileFromProfile(profile, profile.from)), (value) => value);
     assert.deepEqual(again, profile);
   });
+
+  it("reads an empty RENDERER or PARSER as none, so the TEMPLATE still applies, and keeps CRLF inside values", () => {
+    const crlf = profileFromModelfile(
+      parseModelfile('FROM a\r\nRENDERER qwen3-coder\r\nRENDERER \r\nPARSER \r\nTEMPLATE """{{ .Prompt }}\r\n"""\r\nMESSAGE user \r\n'),
+      (value) => value,
+    );
+    assert.equal(crlf.renderer, undefined);
+    assert.equal(crlf.parser, undefined);
+    assert.equal(crlf.template, "{{ .Prompt }}\r\n");
+    assert.deepEqual(crlf.messages, [{ role: "user", text: "" }]);
+    // Written back, the empty message and the template's CRLF survive.
+    const again = profileFromModelfile(parseModelfile(modelfileFromProfile(crlf, crlf.from)), (value) => value);
+    assert.deepEqual(again, crlf);
+  });
 });

@@ -2,6 +2,7 @@
 // and the canonical writer (parse(format(x)) keeps every command).
 import * as assert from "node:assert/strict";
 import {
+  firstModelfileProblem,
   formatModelfile,
   formatModelfileText,
   parseModelfile,
@@ -57,13 +58,14 @@ describe("Modelfile parser", () => {
   });
 
   it("records ranges for the keyword, the parameter name and the value", () => {
-    const parsed = clean("  PARAMETER  top_k   40  ");
+    const parsed = clean("  PARAMETER\ttop_k   40  ");
     const command = parsed.commands[0]!;
     assert.equal(command.instruction, "PARAMETER");
     if (command.instruction !== "PARAMETER") return;
     assert.deepEqual(command.keywordRange, { start: { line: 0, character: 2 }, end: { line: 0, character: 11 } });
-    assert.deepEqual(command.nameRange, { start: { line: 0, character: 13 }, end: { line: 0, character: 18 } });
-    assert.deepEqual(command.valueRange, { start: { line: 0, character: 21 }, end: { line: 0, character: 23 } });
+    assert.deepEqual(command.nameRange, { start: { line: 0, character: 12 }, end: { line: 0, character: 17 } });
+    assert.deepEqual(command.valueRange, { start: { line: 0, character: 20 }, end: { line: 0, character: 22 } });
+    assert.deepEqual(command.range, { start: { line: 0, character: 2 }, end: { line: 0, character: 22 } });
     assert.equal(command.value, "40");
   });
 
@@ -104,12 +106,12 @@ describe("Modelfile parser", () => {
     assert.equal(parsed.comments[0]!.text, " indented comment");
   });
 
-  it("handles CRLF, lone CR, tabs and a byte order mark", () => {
+  it("handles CRLF, lone CR, tabs and a byte order mark, keeping a value's own line ends as Ollama does", () => {
     const parsed = clean('\uFEFFFROM\tmodel\r\nPARAMETER\ttemperature\t0.5\r\nSYSTEM """a\r\nb"""\r\rMESSAGE user hi\r\n');
     assert.deepEqual(meaning(parsed.commands), [
       { instruction: "FROM", value: "model" },
       { instruction: "PARAMETER", name: "temperature", value: "0.5" },
-      { instruction: "SYSTEM", value: "a\nb" },
+      { instruction: "SYSTEM", value: "a\r\nb" },
       { instruction: "MESSAGE", role: "user", value: "hi" },
     ]);
     assert.equal(parsed.commands[3]!.range.start.line, 5);
@@ -160,6 +162,100 @@ describe("Modelfile parser", () => {
     assert.deepEqual(trailing.errors.map((e) => e.code), ["unterminatedValue"]);
     const single = parseModelfile('SYSTEM "');
     assert.deepEqual(single.errors.map((e) => e.code), ["unterminatedValue"]);
+  });
+
+  it("reads an instruction followed only by spaces as an empty value, as Ollama does; a bare instruction stays an error", () => {
+    const parsed = clean("FROM \nSYSTEM   \nLICENSE\t\nMESSAGE user \nPARAMETER stop \nTEMPLATE ");
+    assert.deepEqual(meaning(parsed.commands), [
+      { instruction: "FROM", value: "" },
+      { instruction: "SYSTEM", value: "" },
+      { instruction: "LICENSE", value: "" },
+      { instruction: "MESSAGE", role: "user", value: "" },
+      { instruction: "PARAMETER", name: "stop", value: "" },
+      { instruction: "TEMPLATE", value: "" },
+    ]);
+    assert.ok(parsed.commands.every((command) => command.quoting === "none"));
+    // An empty value sits right after the space that ends the instruction.
+    assert.deepEqual(parsed.commands[1]!.valueRange, { start: { line: 1, character: 7 }, end: { line: 1, character: 7 } });
+    assert.deepEqual(parsed.commands[1]!.range, { start: { line: 1, character: 0 }, end: { line: 1, character: 7 } });
+    // Without the space, Ollama reads the line end as part of the instruction and refuses it.
+    for (const text of ["FROM a\nSYSTEM\n", "FROM a\nSYSTEM", "FROM a\r\nSYSTEM\r\n"]) {
+      const bare = parseModelfile(text);
+      assert.deepEqual(bare.errors.map((e) => [e.code, e.range.start.line, e.range.end.character]), [["missingValue", 1, 6]], JSON.stringify(text));
+      assert.match(bare.errors[0]!.message, /SYSTEM needs a value/);
+    }
+  });
+
+  it("keeps the CRLF line ends inside a quoted value, as Ollama does, and counts lines as VS Code does", () => {
+    const text = 'FROM x\r\nTEMPLATE """<|user|>\r\n{{ .Prompt }}\r\n\r\n<|assistant|>"""\r\nSYSTEM "one\r\ntwo"\r\nLICENSE """\ra\r"""\n';
+    const parsed = clean(text);
+    assert.deepEqual(
+      parsed.commands.map((c) => c.value),
+      ["x", "<|user|>\r\n{{ .Prompt }}\r\n\r\n<|assistant|>", "one\r\ntwo", "\ra\r"],
+    );
+    assert.deepEqual(parsed.commands[1]!.valueRange, { start: { line: 1, character: 9 }, end: { line: 4, character: 16 } });
+    assert.deepEqual(parsed.commands[2]!.range.start, { line: 5, character: 0 });
+    assert.deepEqual(parsed.commands[3]!.range, { start: { line: 7, character: 0 }, end: { line: 9, character: 3 } });
+    // Written back, the line ends inside the values stay as they are.
+    assert.deepEqual(clean(formatModelfile(parsed)).commands.map((c) => c.value), parsed.commands.map((c) => c.value));
+  });
+
+  it("ends PARAMETER's name and MESSAGE's role at a single space, as Ollama does", () => {
+    const parameter = clean("FROM a\nPARAMETER  temperature 0.7\nPARAMETER \ttop_k 4\nPARAMETER num_ctx  4096\nPARAMETER\tseed\t1");
+    assert.deepEqual(meaning(parameter.commands).slice(1), [
+      { instruction: "PARAMETER", name: "", value: "temperature 0.7" },
+      { instruction: "PARAMETER", name: "", value: "top_k 4" },
+      { instruction: "PARAMETER", name: "num_ctx", value: "4096" },
+      { instruction: "PARAMETER", name: "seed", value: "1" },
+    ]);
+    const command = parameter.commands[1]!;
+    if (command.instruction !== "PARAMETER") throw new Error("not a PARAMETER");
+    assert.deepEqual(command.nameRange, { start: { line: 1, character: 10 }, end: { line: 1, character: 10 } });
+    assert.deepEqual(command.valueRange.start, { line: 1, character: 11 });
+
+    const message = parseModelfile("FROM a\nMESSAGE  user hi\nmessage \tAssistant hello\nMESSAGE  bot x");
+    assert.deepEqual(message.commands.length, 1);
+    assert.deepEqual(
+      message.errors.map((e) => [e.code, e.range.start.line, e.range.start.character, e.range.end.character, e.suggestion]),
+      [
+        ["extraSpace", 1, 0, 13, "MESSAGE user"],
+        ["extraSpace", 2, 0, 18, "message assistant"],
+        ["extraSpace", 3, 0, 12, undefined],
+      ],
+    );
+    assert.match(message.errors[0]!.message, /^Ollama reads this as a MESSAGE with an empty role/);
+  });
+
+  it("reads characters Go does not print as Ollama does: dropped from words and values, an error where a space is expected", () => {
+    const parsed = parseModelfile("\u200bFROM x\nSYSTEM hi\u200bthere\u00a0!\nFROM\u00a0llama3\n\u00a0# not a comment\nPARAMETER top_k\u00a04");
+    assert.deepEqual(meaning(parsed.commands), [
+      { instruction: "FROM", value: "x" },
+      { instruction: "SYSTEM", value: "hithere!" },
+    ]);
+    assert.deepEqual(
+      parsed.errors.map((e) => [e.code, e.range.start.line]),
+      [
+        ["unknownInstruction", 2],
+        ["unknownInstruction", 3],
+        ["invalidParameterName", 4],
+      ],
+    );
+  });
+
+  it("stops, like Ollama, at the first problem: a syntax error, else a missing FROM for the whole file", () => {
+    assert.equal(firstModelfileProblem(parseModelfile("FROM a\nSYSTEM ok")), undefined);
+    assert.equal(firstModelfileProblem(parseModelfile("FROM a\nFORM b\nSYSTEM \"open"))?.code, "unknownInstruction");
+    for (const [text, pattern] of [
+      ["", /no instructions/],
+      ["\n  \n\t\r\n", /no instructions/],
+      ["# only a comment\n  # and another", /no instructions/],
+      ["SYSTEM hi\nPARAMETER seed 1", /no FROM line/],
+    ] as const) {
+      const problem = firstModelfileProblem(parseModelfile(text));
+      assert.equal(problem?.code, "missingFrom", JSON.stringify(text));
+      assert.equal(problem.wholeFile, true);
+      assert.match(problem.message, pattern);
+    }
   });
 
   it("parses an empty file, blank lines and comments only", () => {
@@ -224,6 +320,9 @@ describe("Modelfile writer", () => {
       '# header\n\nFROM llama3.2\nPARAMETER temperature 0.7\nSYSTEM "You are terse."\n\n# examples\nMESSAGE user """hi\nthere"""\n',
     );
     assert.equal(formatModelfileText("FROM\n"), null);
+    // An extra space after PARAMETER: formatting would make Ollama's misreading permanent.
+    assert.equal(formatModelfileText("FROM a\nPARAMETER  temperature 0.7\n"), null);
+    assert.equal(formatModelfileText("FROM \nSYSTEM \n"), 'FROM ""\nSYSTEM ""\n');
   });
 
   it("round-trips: parse(format(x)) has the same commands as x", () => {

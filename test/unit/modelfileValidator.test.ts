@@ -2,6 +2,7 @@
 // instructions, TEMPLATE variables, and paths and model names through an injected environment.
 import * as assert from "node:assert/strict";
 import {
+  blocksModelCreation,
   closestMatch,
   editDistance,
   resolveModelfilePath,
@@ -196,6 +197,83 @@ describe("Modelfile validator", () => {
     assert.deepEqual(check("FROM llama3.2", custom), []);
     // An existing folder wins over reading the value as a name, as in Ollama.
     assert.deepEqual(check("FROM weights", environment(["/work/models/weights"])), []);
+  });
+
+  it("warns about empty values Ollama accepts; an empty FROM, ADAPTER or DRAFT stops create", () => {
+    const text = [
+      "FROM ",
+      "SYSTEM ",
+      'TEMPLATE ""',
+      "MESSAGE user ",
+      "PARAMETER stop ",
+      "PARAMETER temperature ",
+      "ADAPTER ",
+      "DRAFT ",
+      "RENDERER ",
+      "REQUIRES ",
+      'LICENSE ""',
+    ].join("\n");
+    const diagnostics = check(text, environment(["/work/models"])).filter((d) => !d.code.startsWith("overridden"));
+    assert.deepEqual(codes(diagnostics), [
+      "0:emptyReference",
+      "1:emptyValue",
+      "3:emptyValue",
+      "4:emptyValue",
+      "5:invalidParameterValue",
+      "6:emptyReference",
+      "7:emptyReference",
+      "8:emptyValue",
+      "9:invalidRequires",
+    ]);
+    assert.ok(diagnostics.filter((d) => d.code.startsWith("empty")).every((d) => d.severity === "warning"));
+    assert.deepEqual(
+      diagnostics.filter(blocksModelCreation).map((d) => d.code),
+      ["emptyReference", "invalidParameterValue", "emptyReference", "emptyReference", "invalidRequires"],
+    );
+    assert.match(diagnostics[0]!.message, /^FROM names no model/);
+    assert.deepEqual(diagnostics[0]!.range, { start: { line: 0, character: 0 }, end: { line: 0, character: 5 } });
+    assert.match(diagnostics[1]!.message, /Nothing follows SYSTEM on this line.*SYSTEM "" if it is meant to be empty/);
+    assert.match(diagnostics[2]!.message, /MESSAGE user ""/);
+    // Quoted empty: said on purpose. An empty FROM is still no model.
+    assert.deepEqual(codes(check('FROM a\nSYSTEM ""')), []);
+    assert.deepEqual(codes(check('FROM ""')), ["0:emptyReference"]);
+  });
+
+  it("says how Ollama reads an extra space after PARAMETER or MESSAGE, with the fix", () => {
+    const text = "FROM a\nPARAMETER  temperature 0.7\nMESSAGE  user hi\nPARAMETER\t temperature";
+    const diagnostics = check(text);
+    assert.deepEqual(
+      diagnostics.map((d) => [d.code, d.severity, d.range.start.line, d.range.start.character, d.range.end.character, d.suggestion]),
+      [
+        ["extraSpace", "error", 1, 0, 22, "PARAMETER temperature"],
+        ["extraSpace", "error", 2, 0, 13, "MESSAGE user"],
+        ["extraSpace", "error", 3, 0, 22, "PARAMETER temperature"],
+      ],
+    );
+    assert.match(diagnostics[0]!.message, /^Ollama reads this as a parameter with an empty name and the value "temperature 0\.7"/);
+    // Applying the fixes leaves a clean file.
+    const lines = text.split("\n");
+    for (const diagnostic of [...diagnostics].reverse()) {
+      const line = lines[diagnostic.range.start.line]!;
+      lines[diagnostic.range.start.line] = line.slice(0, diagnostic.range.start.character) + diagnostic.suggestion! + line.slice(diagnostic.range.end.character);
+    }
+    assert.deepEqual(codes(check(lines.join("\n"))), ["3:missingValue"], "the last line had no value to begin with");
+    assert.deepEqual(codes(check("FROM a\nPARAMETER  ")), ["1:missingValue"]);
+  });
+
+  it("marks a missing FROM as a problem of the whole file, and says when the file has no instructions at all", () => {
+    const [missing] = check("PARAMETER seed 1");
+    assert.equal(missing!.wholeFile, true);
+    assert.match(missing!.message, /no FROM line/);
+    const [empty] = check("# just a comment\n\n");
+    assert.equal(empty!.code, "missingFrom");
+    assert.match(empty!.message, /no instructions: it is empty, or holds only comments and blank lines/);
+  });
+
+  it("places TEMPLATE problems on the right line of a CRLF file", () => {
+    const [diagnostic] = check('FROM a\r\nTEMPLATE """{{ .Prompt }}\r\n{{ .Sytem }}"""');
+    assert.equal(diagnostic!.code, "unknownTemplateVariable");
+    assert.deepEqual(diagnostic!.range, { start: { line: 2, character: 4 }, end: { line: 2, character: 9 } });
   });
 
   it("keeps syntax errors and sorts everything by position", () => {

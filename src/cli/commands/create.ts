@@ -5,10 +5,13 @@ import * as path from "node:path";
 import { EngineError } from "../../common/engine/engineError";
 import { localize } from "../../common/localize";
 import { ollamaCompatibilityVersion } from "../../common/models/modelProfile";
-import { validateModelfile } from "../../common/modelfile/modelfileValidator";
+import { suspectModelfileMessage } from "../../common/modelfile/modelfileEncoding";
+import { firstModelfileProblem, parseModelfile } from "../../common/modelfile/modelfileParser";
+import { blocksModelCreation, validateModelfile } from "../../common/modelfile/modelfileValidator";
 import { parseCommandArgs, requirePositionals } from "../cliArgs";
 import type { CliCommand } from "../cliCommand";
 import { createEngine, printLine, withInterrupt, writeErr } from "../cliContext";
+import { readModelfileFile } from "../modelfileFile";
 import { createPullProgressView, progressStyleFor } from "../progressBar";
 import { createModel } from "../../engine/models/storeOperations";
 import { cliStoreScope } from "../cliContext";
@@ -39,11 +42,15 @@ export const createCommand: CliCommand = {
     }
     requirePositionals("create", positionals, 1, "hearth create NAME -f Modelfile");
     const file = path.resolve(values.file ?? "Modelfile");
-    let modelfile: string;
-    try {
-      modelfile = fs.readFileSync(file, "utf8");
-    } catch {
-      throw new EngineError("modelNotFound", localize("There is no Modelfile at {0}. Give its path with -f.", file));
+    const read = readModelfileFile(file);
+    if ("problem" in read) {
+      throw new EngineError("modelNotFound", fs.existsSync(file) ? read.problem : localize("There is no Modelfile at {0}. Give its path with -f.", file));
+    }
+    // Decoded as Ollama decodes it (UTF-16 with a byte order mark included); bytes that are no
+    // Modelfile at all are named for what they are.
+    const modelfile = read.decoded.text;
+    if (read.decoded.suspect && firstModelfileProblem(parseModelfile(modelfile))) {
+      throw new EngineError("badRequest", suspectModelfileMessage(read.decoded.suspect, file));
     }
     const view = createPullProgressView(progressStyleFor(false, process.stderr), {
       write: (text) => writeErr(text),
@@ -63,7 +70,8 @@ export const createCommand: CliCommand = {
         ollamaVersion: ollamaCompatibilityVersion,
       });
       const shownFile = path.relative(process.cwd(), file) || file;
-      for (const warning of validation.diagnostics.filter((diagnostic) => diagnostic.severity === "warning")) {
+      // What stops the model (an error, an empty FROM) comes from storeCreate below.
+      for (const warning of validation.diagnostics.filter((diagnostic) => diagnostic.severity === "warning" && !blocksModelCreation(diagnostic))) {
         writeErr(`${localize("warning: {0}, line {1}: {2}", shownFile, warning.range.start.line + 1, warning.message)}\n`);
       }
       const manifest = await withInterrupt((signal) =>

@@ -1,19 +1,21 @@
 // `hearth modelfile parse FILE [--json]`: a Modelfile's instructions as Ollama's parser reads
 // them, for scripts and editors that want Hearth's reading of a file without creating a model.
 // Syntax errors are the ones Ollama refuses when it reads the file (`ollama create` stops there):
-// every problem the parser reports (unknown instruction, unclosed quote, missing value, bad
-// parameter name or message role) and a file without FROM. What only the validator says (an
-// unknown parameter, a value out of range, a missing GGUF) is not a syntax error: Ollama's
-// parser reads those files too.
-import * as fs from "node:fs";
+// every problem the parser reports (unknown instruction, unclosed quote, missing value or name,
+// bad parameter name or message role) and a file without FROM. What only the validator says (an
+// unknown parameter, a value out of range, a missing GGUF, an empty FROM) is not a syntax error:
+// Ollama's parser reads those files too. The file is decoded as Ollama decodes it (UTF-8, or
+// UTF-16 with a byte order mark).
 import * as path from "node:path";
 import { localize } from "../../common/localize";
+import { suspectModelfileMessage } from "../../common/modelfile/modelfileEncoding";
 import type { ModelfileCommand } from "../../common/modelfile/modelfileParser";
-import { parseModelfile, splitModelfileLines } from "../../common/modelfile/modelfileParser";
+import { firstModelfileProblem, parseModelfile, splitModelfileLines } from "../../common/modelfile/modelfileParser";
 import { UsageError, exitCodes, parseCommandArgs, requirePositionals } from "../cliArgs";
 import type { CliCommand } from "../cliCommand";
 import { printJson, printLine, writeErr } from "../cliContext";
 import { formatTable, truncate } from "../cliFormat";
+import { readModelfileFile } from "../modelfileFile";
 
 const help = (): string =>
   localize(`Usage: hearth modelfile parse FILE [options]
@@ -25,7 +27,8 @@ closed, a missing value or FROM) is printed with its line, and the exit code is 
 
 Options:
   --json               Print {"instructions":[{"instruction","line","value","name"?,"role"?}]};
-                       on an error, {"error":{"message","line"}} (line 0: the whole file).
+                       on an error, {"error":{"message","line"?}} (no line when the error
+                       concerns the whole file, such as a missing FROM).
   -h, --help           Show this help.`);
 
 export interface ModelfileInstructionJson {
@@ -38,8 +41,8 @@ export interface ModelfileInstructionJson {
 
 export interface ModelfileParseError {
   readonly message: string;
-  /** 1-based; 0 when the problem is the file as a whole (unreadable, binary, no FROM). */
-  readonly line: number;
+  /** 1-based; absent when the problem is the file as a whole (unreadable, binary, no FROM). */
+  readonly line?: number;
 }
 
 export type ModelfileParseResult =
@@ -53,47 +56,25 @@ function instructionJson(command: ModelfileCommand): ModelfileInstructionJson {
   return base;
 }
 
-/** Parses Modelfile text; the first syntax error in reading order, as Ollama stops at it. */
+/** Parses Modelfile text; the first problem in reading order, as Ollama stops at it. */
 export function parseModelfileForCli(text: string): ModelfileParseResult {
   const parsed = parseModelfile(text);
-  const first = parsed.errors[0];
-  if (first) return { error: { message: first.message, line: first.range.start.line + 1 } };
-  if (!parsed.commands.some((command) => command.instruction === "FROM")) {
-    return {
-      error: {
-        message: localize("This Modelfile has no FROM line. Add one that names the base model, for example FROM qwen2.5-coder:1.5b, or a GGUF file: FROM ./model.gguf."),
-        line: 0,
-      },
-    };
+  const problem = firstModelfileProblem(parsed);
+  if (problem) {
+    return { error: problem.wholeFile ? { message: problem.message } : { message: problem.message, line: problem.range.start.line + 1 } };
   }
   return { instructions: parsed.commands.map(instructionJson) };
 }
 
-/** The file's text, or a message for the user when it is missing, a folder, unreadable or binary. */
-function readModelfile(file: string): { text: string } | { problem: string } {
-  let stat: fs.Stats;
-  try {
-    stat = fs.statSync(file);
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    if (code === "ENOENT" || code === "ENOTDIR") return { problem: localize("There is no Modelfile at {0}. Check the path.", file) };
-    return { problem: localize("{0} could not be read: {1}", file, code ?? String(error)) };
-  }
-  if (stat.isDirectory()) {
-    return { problem: localize("{0} is a folder, not a Modelfile. Give the Modelfile's own path, for example {1}.", file, path.join(file, "Modelfile")) };
-  }
-  let bytes: Buffer;
-  try {
-    bytes = fs.readFileSync(file);
-  } catch (error) {
-    return { problem: localize("{0} could not be read: {1}", file, (error as NodeJS.ErrnoException).code ?? String(error)) };
-  }
-  if (bytes.includes(0)) {
-    return {
-      problem: localize("{0} is a binary file, not a Modelfile (a Modelfile is text). To use a .gguf model, write FROM followed by its path in a Modelfile.", file),
-    };
-  }
-  return { text: bytes.toString("utf8") };
+/** The file's reading: its instructions, or why it cannot be read or does not parse. */
+function parseModelfileFile(file: string): ModelfileParseResult {
+  const read = readModelfileFile(file);
+  if ("problem" in read) return { error: { message: read.problem } };
+  const result = parseModelfileForCli(read.decoded.text);
+  // Bytes that are no Modelfile (a GGUF, UTF-16 without a byte order mark) fail to parse in
+  // Ollama too; say what they are rather than which character stopped the parser.
+  if ("error" in result && read.decoded.suspect) return { error: { message: suspectModelfileMessage(read.decoded.suspect, file) } };
+  return result;
 }
 
 /** A value on one line of the listing: its first line, cut short, and how many lines follow. */
@@ -122,8 +103,7 @@ export const modelfileCommand: CliCommand = {
     const file = path.resolve(positionals[1]!);
     const shownFile = path.relative(process.cwd(), file) || file;
 
-    const read = readModelfile(file);
-    const result: ModelfileParseResult = "problem" in read ? { error: { message: read.problem, line: 0 } } : parseModelfileForCli(read.text);
+    const result = parseModelfileFile(file);
 
     if (values.json) {
       printJson(result);
@@ -131,9 +111,7 @@ export const modelfileCommand: CliCommand = {
     }
     if ("error" in result) {
       const where =
-        "problem" in read || result.error.line === 0
-          ? result.error.message
-          : localize("{0}, line {1}: {2}", shownFile, result.error.line, result.error.message);
+        result.error.line === undefined ? result.error.message : localize("{0}, line {1}: {2}", shownFile, result.error.line, result.error.message);
       writeErr(`${localize("Error: {0}", where)}\n`);
       return exitCodes.error;
     }

@@ -1,16 +1,26 @@
-// The Modelfile parser, with the semantics of Ollama's own (parser/parser.go): instructions are
-// case-insensitive; a value runs to the end of its line unless it starts with `"` or `"""`, in
-// which case it runs on, across lines, to the first line that ends with the closing quote; there
-// are no escapes (a quoted value keeps its backslashes); `#` starts a comment only where an
-// instruction could start; MESSAGE roles are exactly system, user or assistant.
+// The Modelfile parser, with the semantics of Ollama's own (parser/parser.go, ParseFile), which
+// reads a file one character at a time:
+// - an instruction is letters in any case, ended by one space or tab. A line end or any other
+//   character right after it is an error, so a bare `SYSTEM` line is refused while `SYSTEM `
+//   (nothing after the space) is a SYSTEM with an empty value;
+// - PARAMETER and MESSAGE read one more word the same way, the name (letters, digits, `_`) or the
+//   role (letters), ended by the next space or tab. A second space right after PARAMETER ends an
+//   empty name (`PARAMETER  temperature 0.7` is a parameter named "" with the value
+//   "temperature 0.7"), and right after MESSAGE an empty role, which is refused;
+// - a value runs to the first line end at which it is complete, trimmed: not quoted, or opened
+//   and closed by `"` or by `"""` (so a quoted value may span lines). It keeps the line ends
+//   inside it as written (a CRLF file's `\r\n`), has no escapes, and loses the characters Go does
+//   not print (controls, format characters, spaces other than the ASCII space; tabs stay);
+// - `#` starts a comment only where an instruction could start.
 //
 // Unlike Ollama's, this parser never stops at the first error and never throws: it reports every
-// problem with its range and goes on with the next line, so an editor can show them all. Where it
-// departs from Ollama on purpose: line breaks inside values are `\n` (Ollama keeps a CRLF file's
-// `\r`), extra spaces between PARAMETER or MESSAGE and the name or role are allowed, and an empty
-// value (`FROM ` with nothing after it) is an error rather than an empty FROM.
+// problem with its range and goes on, so an editor can show them all. Its first error is the one
+// Ollama's parser stops at (firstModelfileProblem). Ollama's "unexpected EOF" errors carry no
+// line; here they get the line of the instruction, or of the quote that is never closed.
 //
-// Positions are zero-based lines and UTF-16 characters, as VS Code counts them.
+// Positions are zero-based lines and UTF-16 characters, as VS Code counts them: `\r\n` is one
+// line break, and so are a lone `\r` and `\n`.
+
 import { localize } from "../localize";
 
 export interface ModelfilePosition {
@@ -61,7 +71,7 @@ interface ModelfileCommandBase {
   /** The instruction keyword as written (`from`, `Parameter`…). */
   readonly keyword: string;
   readonly keywordRange: ModelfileRange;
-  /** The value with its quotes removed; line breaks inside it are `\n`. */
+  /** The value with its quotes removed; line breaks inside it are as written (`\r\n` in a CRLF file). */
   readonly value: string;
   /** The value as written, quotes included. */
   readonly valueRange: ModelfileRange;
@@ -74,7 +84,10 @@ interface ModelfileCommandBase {
 
 export interface ModelfileParameterCommand extends ModelfileCommandBase {
   readonly instruction: "PARAMETER";
-  /** As written; Ollama's parameter names are case-sensitive. */
+  /**
+   * As written; Ollama's parameter names are case-sensitive. Empty when a second space follows
+   * PARAMETER (Ollama then reads the intended name as the start of the value).
+   */
   readonly name: string;
   readonly nameRange: ModelfileRange;
 }
@@ -106,7 +119,14 @@ export type ModelfileDiagnosticCode =
   | "unterminatedValue"
   | "invalidParameterName"
   | "invalidMessageRole"
+  // an extra space after PARAMETER or MESSAGE, which Ollama reads as an empty name or role
+  | "extraSpace"
   // meaning (from the validator)
+  | "emptyValue"
+  | "emptyReference"
+  | "draftSameAsFrom"
+  // how the file is stored (from the editor, which knows the encoding it decoded)
+  | "fileEncoding"
   | "missingFrom"
   | "duplicateFrom"
   | "overriddenInstruction"
@@ -133,6 +153,11 @@ export interface ModelfileDiagnostic {
   readonly code: ModelfileDiagnosticCode;
   /** A replacement for `range` that fixes the problem (a quick fix), when there is an obvious one. */
   readonly suggestion?: string;
+  /**
+   * The problem is the file as a whole (no FROM), not a line: `range` is only where an editor
+   * shows it, and messages outside the editor name no line.
+   */
+  readonly wholeFile?: boolean;
 }
 
 export interface ParsedModelfile {
@@ -151,32 +176,20 @@ const instructionSet: ReadonlySet<string> = new Set(modelfileInstructions);
 /** Go's strconv.IsPrint is false for these (other than the ASCII space); Ollama drops them from values. */
 const unprintable = /[\p{C}\p{Z}]/u;
 const unprintableGlobal = /(?! )[\p{C}\p{Z}]/gu;
+/** Go's strconv.IsPrint beyond ASCII: letters, marks, numbers, punctuation and symbols. */
+const printableRune = /^[\p{L}\p{M}\p{N}\p{P}\p{S}]$/u;
 
-function isSpace(ch: string | undefined): boolean {
-  return ch === " " || ch === "\t";
+function isPrintable(rune: string, code: number): boolean {
+  if (code < 0x80) return code >= 0x20 && code < 0x7f;
+  return code >= 0xa0 && printableRune.test(rune);
 }
 
-function isLetter(ch: string | undefined): boolean {
-  return ch !== undefined && ((ch >= "a" && ch <= "z") || (ch >= "A" && ch <= "Z"));
+function isLetter(rune: string): boolean {
+  return (rune >= "a" && rune <= "z") || (rune >= "A" && rune <= "Z");
 }
 
-function isNameChar(ch: string | undefined): boolean {
-  return isLetter(ch) || (ch !== undefined && ((ch >= "0" && ch <= "9") || ch === "_"));
-}
-
-/** Go's strings.TrimSpace, near enough: JavaScript's whitespace class. */
-function trimEndIndex(line: string, from: number): number {
-  let end = line.length;
-  while (end > from && /\s/.test(line[end - 1]!)) end--;
-  return end;
-}
-
-function position(line: number, character: number): ModelfilePosition {
-  return { line, character };
-}
-
-function range(line: number, start: number, endLine: number, end: number): ModelfileRange {
-  return { start: position(line, start), end: position(endLine, end) };
+function isNameRune(rune: string): boolean {
+  return isLetter(rune) || (rune >= "0" && rune <= "9") || rune === "_";
 }
 
 /** Splits on `\r\n`, `\n` and a lone `\r` (Ollama and VS Code both treat `\r` as a line break). */
@@ -188,247 +201,389 @@ function dropUnprintable(text: string): string {
   return unprintable.test(text) ? text.replace(unprintableGlobal, (ch) => (ch === "\t" ? ch : "")) : text;
 }
 
+/**
+ * A value as Ollama's parser collects it: the printable characters, spaces and tabs, and the line
+ * ends met while a quote is still open. `close()` is Go's unquote(strings.TrimSpace(…)).
+ */
+class ValueBuffer {
+  private readonly runes: string[] = [];
+  private first = -1;
+  private last = -1;
+  /** Where the first and after the last character that is not blank are (the trimmed value). */
+  firstPosition: ModelfilePosition | null = null;
+  lastEnd: ModelfilePosition | null = null;
+
+  push(rune: string, at: ModelfilePosition, end: ModelfilePosition): void {
+    this.runes.push(rune);
+    if (rune === " " || rune === "\t" || rune === "\r" || rune === "\n") return;
+    if (this.first < 0) {
+      this.first = this.runes.length - 1;
+      this.firstPosition = at;
+    }
+    this.last = this.runes.length - 1;
+    this.lastEnd = end;
+  }
+
+  /** Whether the value, trimmed, opens with """. */
+  get opensTriple(): boolean {
+    const { runes, first } = this;
+    return first >= 0 && runes[first] === '"' && runes[first + 1] === '"' && runes[first + 2] === '"';
+  }
+
+  /** The value and its quoting when it is complete; null while a quote is open. */
+  close(): { value: string; quoting: ModelfileQuoting } | null {
+    if (this.first < 0) return { value: "", quoting: "none" };
+    const { runes, first, last } = this;
+    const length = last - first + 1;
+    if (length >= 3 && runes[first] === '"' && runes[first + 1] === '"' && runes[first + 2] === '"') {
+      const closed = length >= 6 && runes[last] === '"' && runes[last - 1] === '"' && runes[last - 2] === '"';
+      return closed ? { value: runes.slice(first + 3, last - 2).join(""), quoting: "triple" } : null;
+    }
+    if (runes[first] === '"') {
+      return length >= 2 && runes[last] === '"' ? { value: runes.slice(first + 1, last).join(""), quoting: "quoted" } : null;
+    }
+    return { value: runes.slice(first, last + 1).join(""), quoting: "none" };
+  }
+}
+
+type ScanState =
+  | "nil" // between instructions
+  | "comment"
+  | "instruction" // reading the instruction word
+  | "parameterName"
+  | "messageRole"
+  | "value"
+  | "skipWord" // after an error inside a word: the rest of the word belongs to the error
+  | "skipValue"; // the value of a line in error, read only to step over it
+
+/** An error found inside a word, reported once the word is read (its range and text end there). */
+interface PendingError {
+  readonly code: ModelfileDiagnosticCode;
+  readonly startIndex: number;
+  readonly start: ModelfilePosition;
+  readonly message: (word: string) => string;
+  readonly suggestion?: (word: string) => string | undefined;
+}
+
+function unknownInstructionMessage(word: string): string {
+  return localize(
+    "Unknown instruction \"{0}\". A Modelfile line starts with FROM, PARAMETER, TEMPLATE, SYSTEM, ADAPTER, LICENSE, MESSAGE, REQUIRES, DRAFT, RENDERER or PARSER, or with # for a comment.",
+    dropUnprintable(word),
+  );
+}
+
+function invalidRoleMessage(word: string): string {
+  return localize("\"{0}\" is not a message role. Use system, user or assistant, in lower case.", dropUnprintable(word));
+}
+
+/** The role that was surely meant (`User`, `user:` → `user`), if any. */
+function closestRole(word: string): ModelfileMessageRole | undefined {
+  const fixed = word.toLowerCase().replace(/[^a-z]/g, "");
+  return modelfileMessageRoles.find((role) => role === fixed);
+}
+
+/** A bare instruction (nothing after it on the line, not even a space): Ollama refuses it. */
+function bareInstructionMessage(instruction: string): string {
+  if (instruction === "PARAMETER") return localize("PARAMETER needs a name and a value, for example PARAMETER temperature 0.7.");
+  if (instruction === "MESSAGE") return localize("MESSAGE needs a role (system, user or assistant) and the message, for example MESSAGE user Hello.");
+  return localize("{0} needs a value after it on the same line.", instruction);
+}
+
 /** Parses a Modelfile. Never throws; syntax errors come back in `errors`. */
 export function parseModelfile(text: string): ParsedModelfile {
-  const lines = splitModelfileLines(text);
   const commands: ModelfileCommand[] = [];
   const errors: ModelfileDiagnostic[] = [];
   const comments: ModelfileComment[] = [];
-
   const error = (code: ModelfileDiagnosticCode, at: ModelfileRange, message: string, suggestion?: string): void => {
     if (errors.length >= maxErrors) return;
     errors.push(suggestion === undefined ? { severity: "error", range: at, message, code } : { severity: "error", range: at, message, code, suggestion });
   };
 
-  interface ValueScan {
-    readonly value: string;
-    readonly quoting: ModelfileQuoting;
-    readonly valueRange: ModelfileRange;
-    readonly contentRange: ModelfileRange;
-    /** The last line the value occupies. */
-    readonly endLine: number;
-  }
+  // Widened on purpose: the closures below change it, which narrowing cannot see.
+  let state = "nil" as ScanState;
+  let line = 0;
+  let lineStart = 0;
 
-  /**
-   * Reads a value that starts at `character` on `lineIndex` (spaces before it allowed). Returns
-   * null, after reporting it, when the value is empty or never closed. `nextLine` is set either way.
-   */
-  let nextLine = 0;
-  const scanValue = (lineIndex: number, character: number, instructionRange: ModelfileRange, keyword: string): ValueScan | null => {
-    const line = lines[lineIndex]!;
-    let start = character;
-    while (start < line.length && /\s/.test(line[start]!)) start++;
-    const end = trimEndIndex(line, start);
-    nextLine = lineIndex + 1;
-    if (start >= end) {
-      error("missingValue", instructionRange, localize("{0} needs a value after it on the same line.", keyword.toUpperCase()));
-      return null;
-    }
-    const first = line.slice(start, end);
-    const quoting: ModelfileQuoting = first.startsWith('"""') ? "triple" : first.startsWith('"') ? "quoted" : "none";
-    if (quoting === "none") {
-      const valueRange = range(lineIndex, start, lineIndex, end);
-      return { value: dropUnprintable(first), quoting, valueRange, contentRange: valueRange, endLine: lineIndex };
-    }
-    const delimiter = quoting === "triple" ? '"""' : '"';
-    const minimum = delimiter.length * 2;
-    // The value closes at the first line end where everything so far, trimmed, ends with the
-    // delimiter and is long enough to hold both delimiters.
-    const cleanedFirst = dropUnprintable(first);
-    if (cleanedFirst.length >= minimum && cleanedFirst.endsWith(delimiter)) {
-      return {
-        value: cleanedFirst.slice(delimiter.length, cleanedFirst.length - delimiter.length),
-        quoting,
-        valueRange: range(lineIndex, start, lineIndex, end),
-        contentRange: range(lineIndex, start + delimiter.length, lineIndex, end - delimiter.length),
-        endLine: lineIndex,
-      };
-    }
-    const pieces = [dropUnprintable(line.slice(start + delimiter.length))];
-    for (let index = lineIndex + 1; index < lines.length; index++) {
-      const current = lines[index]!;
-      const currentEnd = trimEndIndex(current, 0);
-      const cleaned = dropUnprintable(current.slice(0, currentEnd));
-      if (cleaned.endsWith(delimiter)) {
-        pieces.push(cleaned.slice(0, cleaned.length - delimiter.length));
-        nextLine = index + 1;
-        return {
-          value: pieces.join("\n"),
-          quoting,
-          valueRange: range(lineIndex, start, index, currentEnd),
-          contentRange: range(lineIndex, start + delimiter.length, index, currentEnd - delimiter.length),
-          endLine: index,
-        };
-      }
-      pieces.push(dropUnprintable(current));
-    }
-    nextLine = lines.length;
-    error(
-      "unterminatedValue",
-      range(lineIndex, start, lineIndex, start + delimiter.length),
-      quoting === "triple"
-        ? localize("This value opens with \"\"\" but no later line ends with \"\"\", so it runs to the end of the file. End the value's last line with \"\"\".")
-        : localize("This value opens with a quote (\") but no line ends with the closing quote, so it runs to the end of the file. A quoted value ends only at a line that ends with \"; use \"\"\" for text that contains quotes."),
-    );
-    return null;
+  // The instruction being read.
+  let keywordStartIndex = 0;
+  let keywordStart: ModelfilePosition = { line: 0, character: 0 };
+  let keywordRange: ModelfileRange = { start: keywordStart, end: keywordStart };
+  let keyword = "";
+  /** The instruction word as Ollama collects it: printable characters only. */
+  let letters = "";
+  let instruction: ModelfileInstruction = "FROM";
+  let word = "";
+  let wordStart: ModelfilePosition = keywordStart;
+  let wordRange: ModelfileRange | null = null;
+  let valueStart: ModelfilePosition = keywordStart;
+  let buffer = new ValueBuffer();
+  let commentStartIndex = 0;
+  let commentStart: ModelfilePosition = keywordStart;
+  let pending: PendingError | null = null;
+
+  const startValue = (at: ModelfilePosition, skip: boolean): void => {
+    buffer = new ValueBuffer();
+    valueStart = at;
+    state = skip ? "skipValue" : "value";
   };
 
-  let lineIndex = 0;
-  while (lineIndex < lines.length) {
-    const line = lines[lineIndex]!;
-    let i = 0;
-    // Spaces, tabs and (at the very start of the file) a byte order mark before an instruction.
-    while (i < line.length && (isSpace(line[i]) || (lineIndex === 0 && i === 0 && line[i] === "\uFEFF"))) i++;
-    if (i >= line.length) {
-      lineIndex++;
-      continue;
+  const emitCommand = (closed: { value: string; quoting: ModelfileQuoting }): void => {
+    const delimiter = closed.quoting === "triple" ? 3 : closed.quoting === "quoted" ? 1 : 0;
+    const first = buffer.firstPosition ?? valueStart;
+    const end = buffer.lastEnd ?? valueStart;
+    const valueRange: ModelfileRange = { start: first, end };
+    const contentRange: ModelfileRange = {
+      start: { line: first.line, character: first.character + delimiter },
+      end: { line: end.line, character: end.character - delimiter },
+    };
+    const base = {
+      keyword,
+      keywordRange,
+      value: closed.value,
+      valueRange,
+      contentRange,
+      quoting: closed.quoting,
+      range: { start: keywordRange.start, end },
+    };
+    if (instruction === "PARAMETER") {
+      commands.push({ ...base, instruction, name: word, nameRange: wordRange! });
+    } else if (instruction === "MESSAGE") {
+      commands.push({ ...base, instruction, role: word as ModelfileMessageRole, roleRange: wordRange! });
+    } else {
+      commands.push({ ...base, instruction });
     }
-    if (line[i] === "#") {
-      comments.push({ text: line.slice(i + 1), range: range(lineIndex, i, lineIndex, line.length) });
-      lineIndex++;
-      continue;
-    }
+  };
 
-    const keywordStart = i;
-    while (isLetter(line[i])) i++;
-    if (i < line.length && !isSpace(line[i])) {
-      // Something other than a letter inside the instruction word: not an instruction.
-      while (i < line.length && !isSpace(line[i])) i++;
-    }
-    const keyword = line.slice(keywordStart, i);
-    const keywordRange = range(lineIndex, keywordStart, lineIndex, i);
-    const instruction = keyword.toUpperCase();
+  const finishPending = (end: ModelfilePosition, endIndex: number): void => {
+    if (!pending) return;
+    const written = text.slice(pending.startIndex, endIndex);
+    error(pending.code, { start: pending.start, end }, pending.message(written), pending.suggestion?.(written));
+    pending = null;
+  };
 
-    if (!instructionSet.has(instruction)) {
+  /** The instruction word ends at a line end or the end of the file: a bare instruction. */
+  const bareInstruction = (end: ModelfilePosition, endIndex: number): void => {
+    const upper = letters.toUpperCase();
+    const range: ModelfileRange = { start: keywordStart, end };
+    if (instructionSet.has(upper)) error("missingValue", range, bareInstructionMessage(upper));
+    else error("unknownInstruction", range, unknownInstructionMessage(text.slice(keywordStartIndex, endIndex)));
+  };
+
+  /** The PARAMETER name or MESSAGE role ends at a line end or the end of the file. */
+  const wordWithoutValue = (end: ModelfilePosition): void => {
+    const range: ModelfileRange = { start: wordStart, end };
+    if (instruction === "MESSAGE" && word !== "" && !modelfileMessageRoles.includes(word as ModelfileMessageRole)) {
+      error("invalidMessageRole", range, invalidRoleMessage(word), closestRole(word));
+    } else if (word === "") {
+      error("missingValue", keywordRange, bareInstructionMessage(instruction));
+    } else {
       error(
-        "unknownInstruction",
-        keywordRange,
-        localize("Unknown instruction \"{0}\". A Modelfile line starts with FROM, PARAMETER, TEMPLATE, SYSTEM, ADAPTER, LICENSE, MESSAGE, REQUIRES, DRAFT, RENDERER or PARSER, or with # for a comment.", dropUnprintable(keyword)),
+        "missingValue",
+        { start: keywordStart, end },
+        instruction === "PARAMETER"
+          ? localize("PARAMETER {0} needs a value after the name.", word)
+          : localize("MESSAGE {0} needs the message text after the role.", word),
       );
-      // Skip its value too, so that a """ block after it does not read as instructions.
-      if (i < line.length) {
-        const skipped = scanValueQuietly(lines, lineIndex, i);
-        lineIndex = skipped;
-      } else {
-        lineIndex++;
-      }
-      continue;
+    }
+  };
+
+  /** MESSAGE followed by two spaces: the role Ollama reads is empty. Suggests the line with one space. */
+  const emptyRole = (spaceIndex: number): void => {
+    let wordEnd = spaceIndex;
+    while (text[wordEnd] === " " || text[wordEnd] === "\t") wordEnd++;
+    const next = /^[^\s]*/.exec(text.slice(wordEnd))![0];
+    const role = closestRole(next);
+    const end: ModelfilePosition = { line, character: wordEnd + next.length - lineStart };
+    error(
+      "extraSpace",
+      { start: keywordStart, end },
+      localize(
+        "Ollama reads this as a MESSAGE with an empty role and refuses it: the role ends at the first space after MESSAGE, so a second space leaves it empty. Remove the extra space.",
+      ),
+      role === undefined ? undefined : `${keyword} ${role}`,
+    );
+  };
+
+  let index = text.charCodeAt(0) === 0xfeff ? 1 : 0; // a byte order mark that was not decoded away
+  while (index < text.length) {
+    const code = text.codePointAt(index)!;
+    const width = code > 0xffff ? 2 : 1;
+    const rune = width === 1 ? text[index]! : text.slice(index, index + 2);
+    const at: ModelfilePosition = { line, character: index - lineStart };
+    const after: ModelfilePosition = { line, character: index + width - lineStart };
+    const newline = rune === "\n" || rune === "\r";
+    const blank = rune === " " || rune === "\t";
+
+    switch (state) {
+      case "nil":
+        if (rune === "#") {
+          state = "comment";
+          commentStartIndex = index;
+          commentStart = at;
+        } else if (!newline && !blank) {
+          state = "instruction";
+          keywordStartIndex = index;
+          keywordStart = at;
+          // Ollama starts the word with any character here but keeps only a printable one.
+          letters = isPrintable(rune, code) ? rune : "";
+        }
+        break;
+      case "comment":
+        if (newline) {
+          comments.push({ text: text.slice(commentStartIndex + 1, index), range: { start: commentStart, end: at } });
+          state = "nil";
+        }
+        break;
+      case "instruction":
+        if (isLetter(rune)) {
+          letters += rune;
+        } else if (blank) {
+          keyword = text.slice(keywordStartIndex, index);
+          keywordRange = { start: keywordStart, end: at };
+          const upper = letters.toUpperCase();
+          if (!instructionSet.has(upper)) {
+            error("unknownInstruction", keywordRange, unknownInstructionMessage(keyword));
+            // Step over its value too, so that a """ block after it is not read as instructions.
+            startValue(after, true);
+            break;
+          }
+          instruction = upper as ModelfileInstruction;
+          if (instruction === "PARAMETER" || instruction === "MESSAGE") {
+            state = instruction === "PARAMETER" ? "parameterName" : "messageRole";
+            word = "";
+            wordStart = after;
+          } else {
+            startValue(after, false);
+          }
+        } else if (newline) {
+          bareInstruction(at, index);
+          state = "nil";
+        } else {
+          pending = { code: "unknownInstruction", startIndex: keywordStartIndex, start: keywordStart, message: unknownInstructionMessage };
+          state = "skipWord";
+        }
+        break;
+      case "parameterName":
+      case "messageRole":
+        if (state === "parameterName" ? isNameRune(rune) : isLetter(rune)) {
+          word += rune;
+        } else if (blank) {
+          wordRange = { start: wordStart, end: at };
+          if (instruction === "MESSAGE" && !modelfileMessageRoles.includes(word as ModelfileMessageRole)) {
+            if (word === "") emptyRole(index);
+            else error("invalidMessageRole", wordRange, invalidRoleMessage(word), closestRole(word));
+            startValue(after, true);
+          } else {
+            startValue(after, false);
+          }
+        } else if (newline) {
+          wordWithoutValue(at);
+          state = "nil";
+        } else {
+          const wordStartIndex = index - (at.character - wordStart.character);
+          pending =
+            state === "parameterName"
+              ? {
+                  code: "invalidParameterName",
+                  startIndex: wordStartIndex,
+                  start: wordStart,
+                  message: (written) =>
+                    localize("\"{0}\" is not a parameter name: names use only letters, digits and _ (for example num_ctx).", dropUnprintable(written)),
+                }
+              : { code: "invalidMessageRole", startIndex: wordStartIndex, start: wordStart, message: invalidRoleMessage, suggestion: closestRole };
+          state = "skipWord";
+        }
+        break;
+      case "value":
+      case "skipValue":
+        if (newline) {
+          const closed = buffer.close();
+          if (closed) {
+            if (state === "value") emitCommand(closed);
+            state = "nil";
+          } else {
+            buffer.push(rune, at, after);
+          }
+        } else if (blank || isPrintable(rune, code)) {
+          buffer.push(rune, at, after);
+        }
+        break;
+      case "skipWord":
+        if (newline || blank) {
+          finishPending(at, index);
+          if (blank) startValue(after, true);
+          else state = "nil";
+        }
+        break;
     }
 
-    if (instruction === "PARAMETER" || instruction === "MESSAGE") {
-      let j = i;
-      while (isSpace(line[j])) j++;
-      const wordStart = j;
-      const accepts = instruction === "PARAMETER" ? isNameChar : isLetter;
-      while (accepts(line[j])) j++;
-      let malformed = false;
-      if (j < line.length && !isSpace(line[j])) {
-        malformed = true;
-        while (j < line.length && !isSpace(line[j])) j++;
-      }
-      const word = line.slice(wordStart, j);
-      const wordRange = range(lineIndex, wordStart, lineIndex, j);
-      if (word === "") {
-        error(
-          "missingValue",
-          keywordRange,
-          instruction === "PARAMETER"
-            ? localize("PARAMETER needs a name and a value, for example PARAMETER temperature 0.7.")
-            : localize("MESSAGE needs a role (system, user or assistant) and the message, for example MESSAGE user Hello."),
-        );
-        lineIndex++;
-        continue;
-      }
-      if (instruction === "PARAMETER" && malformed) {
-        error(
-          "invalidParameterName",
-          wordRange,
-          localize("\"{0}\" is not a parameter name: names use only letters, digits and _ (for example num_ctx).", dropUnprintable(word)),
-        );
-        lineIndex = scanValueQuietly(lines, lineIndex, j);
-        continue;
-      }
-      if (instruction === "MESSAGE" && !(modelfileMessageRoles as readonly string[]).includes(word)) {
-        const fixed = word.toLowerCase().replace(/[^a-z]/g, "");
-        const suggestion = (modelfileMessageRoles as readonly string[]).includes(fixed) ? fixed : undefined;
-        error(
-          "invalidMessageRole",
-          wordRange,
-          localize("\"{0}\" is not a message role. Use system, user or assistant, in lower case.", dropUnprintable(word)),
-          suggestion,
-        );
-        lineIndex = scanValueQuietly(lines, lineIndex, j);
-        continue;
-      }
-      if (j >= line.length || trimEndIndex(line, j) <= j) {
-        error(
-          "missingValue",
-          range(lineIndex, keywordStart, lineIndex, j),
-          instruction === "PARAMETER"
-            ? localize("PARAMETER {0} needs a value after the name.", word)
-            : localize("MESSAGE {0} needs the message text after the role.", word),
-        );
-        lineIndex++;
-        continue;
-      }
-      const scanned = scanValue(lineIndex, j, keywordRange, keyword);
-      if (scanned) {
-        const base = {
-          keyword,
-          keywordRange,
-          value: scanned.value,
-          valueRange: scanned.valueRange,
-          contentRange: scanned.contentRange,
-          quoting: scanned.quoting,
-          range: { start: keywordRange.start, end: scanned.valueRange.end },
-        };
-        commands.push(
-          instruction === "PARAMETER"
-            ? { ...base, instruction: "PARAMETER", name: word, nameRange: wordRange }
-            : { ...base, instruction: "MESSAGE", role: word as ModelfileMessageRole, roleRange: wordRange },
-        );
-      }
-      lineIndex = nextLine;
-      continue;
+    index += width;
+    if (rune === "\n" || (rune === "\r" && text[index] !== "\n")) {
+      line++;
+      lineStart = index;
     }
+  }
 
-    if (i >= line.length) {
-      error("missingValue", keywordRange, localize("{0} needs a value after it on the same line.", instruction));
-      lineIndex++;
-      continue;
+  // The end of the file.
+  const end: ModelfilePosition = { line, character: text.length - lineStart };
+  switch (state) {
+    case "comment":
+      comments.push({ text: text.slice(commentStartIndex + 1), range: { start: commentStart, end } });
+      break;
+    case "instruction":
+      bareInstruction(end, text.length);
+      break;
+    case "parameterName":
+    case "messageRole":
+      wordWithoutValue(end);
+      break;
+    case "value": {
+      const closed = buffer.close();
+      if (closed) {
+        emitCommand(closed);
+        break;
+      }
+      const opening = buffer.firstPosition ?? valueStart;
+      error(
+        "unterminatedValue",
+        { start: opening, end: { line: opening.line, character: opening.character + (buffer.opensTriple ? 3 : 1) } },
+        buffer.opensTriple
+          ? localize("This value opens with \"\"\" but no later line ends with \"\"\", so it runs to the end of the file. End the value's last line with \"\"\".")
+          : localize("This value opens with a quote (\") but no line ends with the closing quote, so it runs to the end of the file. A quoted value ends only at a line that ends with \"; use \"\"\" for text that contains quotes."),
+      );
+      break;
     }
-    const scanned = scanValue(lineIndex, i, keywordRange, keyword);
-    if (scanned) {
-      commands.push({
-        instruction: instruction as ModelfileSimpleCommand["instruction"],
-        keyword,
-        keywordRange,
-        value: scanned.value,
-        valueRange: scanned.valueRange,
-        contentRange: scanned.contentRange,
-        quoting: scanned.quoting,
-        range: { start: keywordRange.start, end: scanned.valueRange.end },
-      });
-    }
-    lineIndex = nextLine;
+    case "skipWord":
+      finishPending(end, text.length);
+      break;
+    default:
+      break;
   }
 
   return { commands, errors, comments };
 }
 
-/** The line after a value that starts at `character` (used to step over lines in error). */
-function scanValueQuietly(lines: readonly string[], lineIndex: number, character: number): number {
-  const line = lines[lineIndex]!;
-  let start = character;
-  while (start < line.length && /\s/.test(line[start]!)) start++;
-  const first = dropUnprintable(line.slice(start, trimEndIndex(line, start)));
-  const delimiter = first.startsWith('"""') ? '"""' : first.startsWith('"') ? '"' : null;
-  if (delimiter === null || (first.length >= delimiter.length * 2 && first.endsWith(delimiter))) return lineIndex + 1;
-  for (let index = lineIndex + 1; index < lines.length; index++) {
-    const current = lines[index]!;
-    if (dropUnprintable(current.slice(0, trimEndIndex(current, 0))).endsWith(delimiter)) return index + 1;
-  }
-  return lines.length;
+/**
+ * Where Ollama's parser stops reading the file: its first syntax error or, when there is none and
+ * no FROM, the missing FROM. Undefined when Ollama's parser accepts the file.
+ */
+export function firstModelfileProblem(parsed: ParsedModelfile): ModelfileDiagnostic | undefined {
+  return parsed.errors[0] ?? missingFromProblem(parsed);
+}
+
+/** The file has no FROM (a problem of the whole file, shown on its first instruction); undefined when it has one. */
+export function missingFromProblem(parsed: Pick<ParsedModelfile, "commands">): ModelfileDiagnostic | undefined {
+  if (parsed.commands.some((command) => command.instruction === "FROM")) return undefined;
+  const first = parsed.commands[0];
+  return {
+    severity: "error",
+    code: "missingFrom",
+    wholeFile: true,
+    range: first ? first.keywordRange : { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
+    message: first
+      ? localize("This Modelfile has no FROM line. Add one that names the base model, for example FROM qwen2.5-coder:1.5b, or a GGUF file: FROM ./model.gguf.")
+      : localize("This Modelfile has no instructions: it is empty, or holds only comments and blank lines. Start it with FROM and the base model, for example FROM qwen2.5-coder:1.5b, or a GGUF file: FROM ./model.gguf."),
+  };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -441,23 +596,23 @@ function survivesParse(candidate: string, value: string): boolean {
 
 /**
  * A value written so that parsing gives it back: bare when it is one word, `"quoted"` when it
- * holds spaces or starts with a quote, `"""triple-quoted"""` when it spans lines. A value no
- * quoting can carry (a line inside it ends with `"""`) comes back triple-quoted as the best effort.
+ * holds spaces or starts with a quote, `"""triple-quoted"""` when it spans lines. Line breaks
+ * inside stay as they are (parsing keeps them). A value no quoting can carry (a line inside it
+ * ends with `"""`) comes back triple-quoted as the best effort.
  */
 export function quoteModelfileValue(value: string): string {
-  const normalized = value.replace(/\r\n|\r/g, "\n");
-  if (normalized.includes("\n")) {
-    const triple = `"""${normalized}"""`;
-    if (survivesParse(triple, normalized)) return triple;
-    const quoted = `"${normalized}"`;
-    return !normalized.startsWith('""') && survivesParse(quoted, normalized) ? quoted : triple;
+  if (/[\r\n]/.test(value)) {
+    const triple = `"""${value}"""`;
+    if (survivesParse(triple, value)) return triple;
+    const quoted = `"${value}"`;
+    return !value.startsWith('""') && survivesParse(quoted, value) ? quoted : triple;
   }
-  if (normalized !== "" && !/\s/.test(normalized) && !normalized.startsWith('"') && survivesParse(normalized, normalized)) {
-    return normalized;
+  if (value !== "" && !/\s/.test(value) && !value.startsWith('"') && survivesParse(value, value)) {
+    return value;
   }
-  const quoted = `"${normalized}"`;
-  if (!normalized.startsWith('""') && survivesParse(quoted, normalized)) return quoted;
-  return `"""${normalized}"""`;
+  const quoted = `"${value}"`;
+  if (!value.startsWith('""') && survivesParse(quoted, value)) return quoted;
+  return `"""${value}"""`;
 }
 
 /** One command written canonically: upper-case instruction, canonical quoting. */
@@ -500,8 +655,14 @@ export function formatModelfile(parsed: Pick<ParsedModelfile, "commands"> & Part
   return out.length === 0 ? "" : `${out.join("\n")}\n`;
 }
 
-/** Parses and reformats `text`; null when it has syntax errors (formatting would lose text). */
+/**
+ * Parses and reformats `text`; null when it has syntax errors (formatting would lose text) or a
+ * PARAMETER with an empty name (formatting would make Ollama's misreading of an extra space
+ * permanent, see modelfileValidator).
+ */
 export function formatModelfileText(text: string): string | null {
   const parsed = parseModelfile(text);
-  return parsed.errors.length > 0 ? null : formatModelfile(parsed);
+  if (parsed.errors.length > 0) return null;
+  if (parsed.commands.some((command) => command.instruction === "PARAMETER" && command.name === "")) return null;
+  return formatModelfile(parsed);
 }

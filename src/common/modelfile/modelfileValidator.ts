@@ -4,7 +4,8 @@
 // syntax, see goTemplate.ts) and uses variables Ollama defines, RENDERER and PARSER names Ollama
 // has, and (through an injected environment, so this stays pure) FROM/ADAPTER/DRAFT paths that
 // exist, FROM and DRAFT names that are installed or in the catalogue, and a REQUIRES the runner
-// can meet.
+// can meet. Where Ollama's parser reads a line other than it was surely meant (an extra space
+// after PARAMETER, nothing after FROM), the message says how Ollama reads it.
 import { parseGoTemplate } from "./goTemplate";
 import { findCatalogueEntry } from "../models/modelCatalogue";
 import { parseModelReference, tryParseModelName, formatModelName } from "../models/modelName";
@@ -17,7 +18,7 @@ import {
 } from "./modelfileParameters";
 import type { ModelfileParameterInfo } from "./modelfileParameters";
 import { localize } from "../localize";
-import { modelfileInstructions, parseModelfile, splitModelfileLines } from "./modelfileParser";
+import { missingFromProblem, modelfileInstructions, parseModelfile, splitModelfileLines } from "./modelfileParser";
 import type {
   ModelfileCommand,
   ModelfileDiagnostic,
@@ -68,6 +69,14 @@ const templateFields: ReadonlySet<string> = new Set([
 const retiredTemplateFields: ReadonlySet<string> = new Set(["First"]);
 
 const singletonInstructions: ReadonlySet<string> = new Set(["SYSTEM", "TEMPLATE", "ADAPTER", "RENDERER", "PARSER", "REQUIRES"]);
+
+/**
+ * Whether a diagnostic stops `create`: every error, and a FROM, ADAPTER or DRAFT that names nothing
+ * (only a warning in the editor, where a line being written is often empty for a while).
+ */
+export function blocksModelCreation(diagnostic: ModelfileDiagnostic): boolean {
+  return diagnostic.severity === "error" || diagnostic.code === "emptyReference";
+}
 
 // --- small helpers ---------------------------------------------------------------------------
 
@@ -238,23 +247,16 @@ export function validateModelfile(text: string, environment?: ModelfileEnvironme
   }
 
   const commands = parsed.commands;
-  const froms = commands.filter((command) => command.instruction === "FROM");
-  if (froms.length === 0 && parsed.errors.every((error) => error.code !== "unterminatedValue")) {
-    const first = commands[0];
-    report(
-      "error",
-      "missingFrom",
-      first ? first.keywordRange : { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
-      localize("This Modelfile has no FROM line. Add one that names the base model, for example FROM qwen2.5-coder:1.5b, or a GGUF file: FROM ./model.gguf."),
-    );
-  }
+  // A value never closed may have swallowed the FROM: that error says enough.
+  const missingFrom = parsed.errors.some((error) => error.code === "unterminatedValue") ? undefined : missingFromProblem(parsed);
+  if (missingFrom) diagnostics.push(missingFrom);
 
   // Overridden instructions and parameters: the last one wins; warn on the earlier ones.
   const lastOf = new Map<string, ModelfileCommand>();
   for (const command of commands) {
     const key =
       command.instruction === "PARAMETER"
-        ? findModelfileParameter(command.name)?.repeatable ? null : `PARAMETER ${command.name}`
+        ? findModelfileParameter(command.name)?.repeatable || command.name === "" ? null : `PARAMETER ${command.name}`
         : command.instruction === "FROM" || singletonInstructions.has(command.instruction)
           ? command.instruction
           : null;
@@ -294,6 +296,7 @@ export function validateModelfile(text: string, environment?: ModelfileEnvironme
     }
   }
 
+  const froms = commands.filter((command) => command.instruction === "FROM");
   const renderer = lastOf.get("RENDERER");
   const template = lastOf.get("TEMPLATE");
   if (renderer && template) {
@@ -306,9 +309,11 @@ export function validateModelfile(text: string, environment?: ModelfileEnvironme
   }
 
   for (const command of commands) {
+    if (command.value === "") checkEmptyValue(command, report);
     switch (command.instruction) {
       case "PARAMETER":
-        checkParameter(command, report);
+        if (command.name === "") checkEmptyName(command, lines, report);
+        else checkParameter(command, report);
         break;
       case "TEMPLATE":
         checkTemplate(command, report);
@@ -335,17 +340,20 @@ export function validateModelfile(text: string, environment?: ModelfileEnvironme
         }
         break;
       case "FROM":
-        checkFrom(command, environment, report);
+        if (command.value !== "") checkFrom(command, environment, report);
         break;
       case "ADAPTER":
-        if (environment) checkPathExists(command, environment, report);
+        if (environment && command.value !== "") checkPathExists(command, environment, report);
         break;
       case "DRAFT":
-        if (environment) checkDraft(command, environment, report);
+        if (environment && command.value !== "") {
+          checkDraft(command, environment, report);
+          checkDraftIsNotBase(command, froms, environment, report);
+        }
         break;
       case "RENDERER":
       case "PARSER":
-        checkBuiltinName(command, report);
+        if (command.value !== "") checkBuiltinName(command, report);
         break;
       default:
         break;
@@ -365,6 +373,87 @@ type Report = (
   message: string,
   suggestion?: string,
 ) => void;
+
+/**
+ * An instruction with an empty value, which Ollama accepts as such. FROM, ADAPTER and DRAFT then
+ * name nothing, and `create` refuses them (blocksModelCreation); elsewhere a bare instruction at
+ * the end of a line (`SYSTEM `) is most likely a line still being written, while `SYSTEM ""` says
+ * the emptiness on purpose and is not flagged.
+ */
+function checkEmptyValue(command: ModelfileCommand, report: Report): void {
+  switch (command.instruction) {
+    case "FROM":
+      report(
+        "warning",
+        "emptyReference",
+        command.range,
+        localize("FROM names no model, so no model can be created from this Modelfile (Ollama reads an empty FROM here). Write the base model after FROM, for example FROM qwen2.5-coder:1.5b, or a GGUF file: FROM ./model.gguf."),
+      );
+      return;
+    case "ADAPTER":
+      report(
+        "warning",
+        "emptyReference",
+        command.range,
+        localize("ADAPTER names no file, so the model cannot be created with it (Ollama reads an empty ADAPTER here). Write the path of the LoRA adapter (a GGUF file) after ADAPTER, or remove the line."),
+      );
+      return;
+    case "DRAFT":
+      report(
+        "warning",
+        "emptyReference",
+        command.range,
+        localize("DRAFT names no model, so the model cannot be created with it (Ollama reads an empty DRAFT here). Write the draft model (an installed model or a GGUF file) after DRAFT, or remove the line."),
+      );
+      return;
+    case "REQUIRES":
+      return; // not a version: the REQUIRES check says so
+    case "PARAMETER":
+      // A number or a flag cannot be empty: checkParameter says so. Text can.
+      if (command.name === "" || findModelfileParameter(command.name)?.type !== "string") return;
+      break;
+    default:
+      break;
+  }
+  if (command.quoting !== "none") return;
+  const written =
+    command.instruction === "PARAMETER"
+      ? `${command.instruction} ${command.name}`
+      : command.instruction === "MESSAGE"
+        ? `${command.instruction} ${command.role}`
+        : command.instruction;
+  report(
+    "warning",
+    "emptyValue",
+    command.range,
+    localize("Nothing follows {0} on this line, so Ollama reads an empty value. Write the value on the same line after {0}, or {0} \"\" if it is meant to be empty.", written),
+  );
+}
+
+/**
+ * PARAMETER followed by two spaces: Ollama ends the name at the second space, so the name is
+ * empty and the intended name starts the value, and `create` fails on the unknown parameter "".
+ */
+function checkEmptyName(command: Extract<ModelfileCommand, { instruction: "PARAMETER" }>, lines: readonly string[], report: Report): void {
+  if (command.value === "") {
+    report("error", "missingValue", command.keywordRange, localize("PARAMETER needs a name and a value, for example PARAMETER temperature 0.7."));
+    return;
+  }
+  const start = command.valueRange.start;
+  const meant = /^[A-Za-z0-9_]+/.exec((lines[start.line] ?? "").slice(start.character))?.[0];
+  report(
+    "error",
+    "extraSpace",
+    meant === undefined
+      ? command.range
+      : { start: command.keywordRange.start, end: { line: start.line, character: start.character + meant.length } },
+    localize(
+      "Ollama reads this as a parameter with an empty name and the value \"{0}\", and refuses it: the name ends at the first space after PARAMETER, so a second space leaves it empty. Remove the extra space.",
+      command.value,
+    ),
+    meant === undefined ? undefined : `${command.keyword} ${meant}`,
+  );
+}
 
 function checkParameter(command: Extract<ModelfileCommand, { instruction: "PARAMETER" }>, report: Report): void {
   const info = findModelfileParameter(command.name);
@@ -425,14 +514,13 @@ function checkParameter(command: Extract<ModelfileCommand, { instruction: "PARAM
   }
 }
 
-/** Maps an offset inside a command's value to a document position (values keep their line structure). */
+/** Maps an offset inside a command's value to a document position (values keep their line breaks as written). */
 function positionInValue(command: ModelfileCommand, offset: number): { line: number; character: number } {
-  const before = command.value.slice(0, offset);
-  const newlines = before.split("\n").length - 1;
-  if (newlines === 0) {
+  const lines = splitModelfileLines(command.value.slice(0, offset));
+  if (lines.length === 1) {
     return { line: command.contentRange.start.line, character: command.contentRange.start.character + offset };
   }
-  return { line: command.contentRange.start.line + newlines, character: offset - before.lastIndexOf("\n") - 1 };
+  return { line: command.contentRange.start.line + lines.length - 1, character: lines[lines.length - 1]!.length };
 }
 
 function checkTemplate(command: ModelfileCommand, report: Report): void {
@@ -539,6 +627,26 @@ function checkDraft(command: ModelfileCommand, environment: ModelfileEnvironment
       localize("DRAFT names {0}, which is not installed. Pull or import the draft model first (it must share the base model's tokenizer), or point DRAFT at a GGUF file.", normalized),
     );
   }
+}
+
+/** A DRAFT that is the FROM file itself, which Ollama refuses (a model cannot draft for itself). */
+function checkDraftIsNotBase(
+  command: ModelfileCommand,
+  froms: readonly ModelfileCommand[],
+  environment: ModelfileEnvironment,
+  report: Report,
+): void {
+  if (!isDraftPath(command.value)) return;
+  const draft = resolveModelfilePath(command.value, environment.baseDir, environment.homeDir);
+  if (draft === null || !environment.fileExists(draft)) return;
+  const same = froms.some((from) => from.value !== "" && resolveModelfilePath(from.value, environment.baseDir, environment.homeDir) === draft);
+  if (!same) return;
+  report(
+    "error",
+    "draftSameAsFrom",
+    command.valueRange,
+    localize("DRAFT names the same file as FROM ({0}). A model cannot draft for itself, and Ollama refuses this Modelfile. Name a smaller model of the same family in DRAFT, or remove DRAFT.", draft),
+  );
 }
 
 function checkPathExists(command: ModelfileCommand, environment: ModelfileEnvironment, report: Report): void {

@@ -215,4 +215,47 @@ export const modelfileMessagesZhCn: Readonly<Record<string, string>> = {
     "Hearth 无法为 {1} 准备草稿模型 {0}：{2}。请降低上下文大小，或从 Modelfile 中删除 DRAFT。",
   "The TEMPLATE of {0} could not format this conversation: {1} Fix the TEMPLATE in its Modelfile (Show Modelfile), create the model again, and retry.":
     "{0} 的 TEMPLATE 无法格式化这段对话：{1} 请在其 Modelfile 中修正 TEMPLATE（显示 Modelfile），重新创建模型后再试。",
+  // ── Reading files as Ollama reads them (issue 20): encodings, empty values, extra spaces ──
+  "{0} is UTF-16 text without a byte order mark. Ollama reads a Modelfile as UTF-8 unless it starts with a byte order mark, so it cannot read this file, and neither does Hearth. Save it as UTF-8 (in PowerShell: Set-Content -Encoding utf8), or as UTF-16 with a byte order mark.":
+    "{0} 是没有字节顺序标记（BOM）的 UTF-16 文本。除非文件以字节顺序标记开头，Ollama 会把 Modelfile 当作 UTF-8 读取，因此无法读取此文件，Hearth 也一样。请将其保存为 UTF-8（PowerShell 中：Set-Content -Encoding utf8），或保存为带字节顺序标记的 UTF-16。",
+  "Ollama reads this as a MESSAGE with an empty role and refuses it: the role ends at the first space after MESSAGE, so a second space leaves it empty. Remove the extra space.":
+    "Ollama 会把这一行读作角色为空的 MESSAGE 并拒绝它：角色在 MESSAGE 之后的第一个空格处结束，所以多出的第二个空格使角色为空。请删除多余的空格。",
+  "This Modelfile has no instructions: it is empty, or holds only comments and blank lines. Start it with FROM and the base model, for example FROM qwen2.5-coder:1.5b, or a GGUF file: FROM ./model.gguf.":
+    "此 Modelfile 没有任何指令：它是空的，或者只有注释和空行。请以 FROM 加基础模型开头，例如 FROM qwen2.5-coder:1.5b，或指定 GGUF 文件：FROM ./model.gguf。",
+  "FROM names no model, so no model can be created from this Modelfile (Ollama reads an empty FROM here). Write the base model after FROM, for example FROM qwen2.5-coder:1.5b, or a GGUF file: FROM ./model.gguf.":
+    "FROM 没有指定模型，因此无法用此 Modelfile 创建模型（Ollama 在这里读到的是空的 FROM）。请在 FROM 后写上基础模型，例如 FROM qwen2.5-coder:1.5b，或指定 GGUF 文件：FROM ./model.gguf。",
+  "ADAPTER names no file, so the model cannot be created with it (Ollama reads an empty ADAPTER here). Write the path of the LoRA adapter (a GGUF file) after ADAPTER, or remove the line.":
+    "ADAPTER 没有指定文件，因此无法带着它创建模型（Ollama 在这里读到的是空的 ADAPTER）。请在 ADAPTER 后写上 LoRA 适配器（GGUF 文件）的路径，或删除这一行。",
+  "DRAFT names no model, so the model cannot be created with it (Ollama reads an empty DRAFT here). Write the draft model (an installed model or a GGUF file) after DRAFT, or remove the line.":
+    "DRAFT 没有指定模型，因此无法带着它创建模型（Ollama 在这里读到的是空的 DRAFT）。请在 DRAFT 后写上草稿模型（已安装的模型或 GGUF 文件），或删除这一行。",
+  "Nothing follows {0} on this line, so Ollama reads an empty value. Write the value on the same line after {0}, or {0} \"\" if it is meant to be empty.":
+    "这一行的 {0} 后面什么也没有，因此 Ollama 读到的是空值。请在同一行的 {0} 后面写上值；如果确实要留空，请写 {0} \"\"。",
+  "Ollama reads this as a parameter with an empty name and the value \"{0}\", and refuses it: the name ends at the first space after PARAMETER, so a second space leaves it empty. Remove the extra space.":
+    "Ollama 会把这一行读作名称为空、值为“{0}”的参数并拒绝它：参数名在 PARAMETER 之后的第一个空格处结束，所以多出的第二个空格使名称为空。请删除多余的空格。",
+  "DRAFT names the same file as FROM ({0}). A model cannot draft for itself, and Ollama refuses this Modelfile. Name a smaller model of the same family in DRAFT, or remove DRAFT.":
+    "DRAFT 与 FROM 指定的是同一个文件（{0}）。模型不能为自己预生成 token，Ollama 也会拒绝此 Modelfile。请在 DRAFT 中指定同一系列中更小的模型，或删除 DRAFT。",
+  "The Modelfile has {0} error(s); the first concerns the whole file: {1} Fix it and create the model again.":
+    "该 Modelfile 有 {0} 处错误；第一处涉及整个文件：{1} 请修正后重新创建模型。",
+  [`Usage: hearth modelfile parse FILE [options]
+
+Reads the Modelfile FILE as Ollama does and prints its instructions: the line each starts on,
+the instruction, the PARAMETER name or MESSAGE role, and the value without its quotes. Nothing
+is created and no model is needed. A syntax error (an unknown instruction, a quote that is never
+closed, a missing value or FROM) is printed with its line, and the exit code is 1.
+
+Options:
+  --json               Print {"instructions":[{"instruction","line","value","name"?,"role"?}]};
+                       on an error, {"error":{"message","line"?}} (no line when the error
+                       concerns the whole file, such as a missing FROM).
+  -h, --help           Show this help.`]: `用法：hearth modelfile parse FILE [选项]
+
+按 Ollama 的方式读取 Modelfile 文件 FILE 并列出其中的指令：每条指令起始的行号、指令名、
+PARAMETER 的参数名或 MESSAGE 的角色，以及去掉引号后的值。不会创建任何模型，也不需要模型。
+遇到语法错误（未知指令、引号未闭合、缺少值或缺少 FROM）时输出错误及其行号，退出码为 1。
+
+选项：
+  --json               输出 {"instructions":[{"instruction","line","value","name"?,"role"?}]}；
+                       出错时输出 {"error":{"message","line"?}}（错误涉及整个文件时，
+                       例如缺少 FROM，不含 line）。
+  -h, --help           显示此帮助。`,
 };

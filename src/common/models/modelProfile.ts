@@ -155,11 +155,14 @@ export function profileFromModelfile(parsed: ParsedModelfile, resolvePath: (valu
       case "DRAFT":
         profile.draft = isDraftPath(command.value) ? resolvePath(command.value) : command.value;
         break;
+      // An empty RENDERER or PARSER (a bare `RENDERER ` line) names none, so the TEMPLATE still applies.
       case "RENDERER":
-        profile.renderer = command.value;
+        if (command.value === "") delete profile.renderer;
+        else profile.renderer = command.value;
         break;
       case "PARSER":
-        profile.parser = command.value;
+        if (command.value === "") delete profile.parser;
+        else profile.parser = command.value;
         break;
       case "REQUIRES":
         profile.requires = command.value;
@@ -234,7 +237,7 @@ export function parseProfile(value: unknown): ModelProfile | null {
 
 /** The Modelfile that recreates a profile (as `ollama show --modelfile`), FROM the given base. */
 export function modelfileFromProfile(profile: ModelProfile, from: string): string {
-  const quote = (text: string): string => (/[\n"]/.test(text) ? `"""${text}"""` : /\s/.test(text) ? `"${text}"` : text);
+  const quote = (text: string): string => (/[\r\n"]/.test(text) ? `"""${text}"""` : /\s/.test(text) || text === "" ? `"${text}"` : text);
   const names: Record<string, string> = {};
   for (const [name, mapping] of Object.entries(numberParameters)) names[mapping.key] = name;
   const lines = [`FROM ${from}`];

@@ -12,7 +12,7 @@ import type { DownloadEndpoints } from "../../common/models/modelCatalogue";
 import type { ModelManifest, PullProgress, PullResult, RemoveResult } from "../../common/models/modelManifest";
 import { parseModelReference, storeNameForReference } from "../../common/models/modelName";
 import { ollamaCompatibilityVersion, profileFromModelfile } from "../../common/models/modelProfile";
-import { resolveModelfilePath, validateModelfile } from "../../common/modelfile/modelfileValidator";
+import { blocksModelCreation, resolveModelfilePath, validateModelfile } from "../../common/modelfile/modelfileValidator";
 import { checkModelFile } from "./modelFileCheck";
 import { partialDownloads, pull } from "./modelDownloader";
 import type { ModelStore } from "./modelStore";
@@ -113,17 +113,20 @@ export async function createModel(
     isInstalledModel: (name) => installed.has(name),
     ollamaVersion: ollamaCompatibilityVersion,
   });
-  const errors = validation.diagnostics.filter((diagnostic) => diagnostic.severity === "error");
+  // Errors, and a FROM, ADAPTER or DRAFT that names nothing (a warning in the editor).
+  const errors = validation.diagnostics.filter(blocksModelCreation);
   if (errors.length > 0) {
     const first = errors[0]!;
     throw new EngineError(
       "badRequest",
-      localize(
-        "The Modelfile has {0} error(s); the first is on line {1}: {2} Fix it and create the model again.",
-        errors.length,
-        first.range.start.line + 1,
-        first.message,
-      ),
+      first.wholeFile
+        ? localize("The Modelfile has {0} error(s); the first concerns the whole file: {1} Fix it and create the model again.", errors.length, first.message)
+        : localize(
+            "The Modelfile has {0} error(s); the first is on line {1}: {2} Fix it and create the model again.",
+            errors.length,
+            first.range.start.line + 1,
+            first.message,
+          ),
     );
   }
   const resolve = (value: string): string =>

@@ -1,6 +1,10 @@
 // Modelfile language features: diagnostics as you type, quick fixes, hover documentation (English
 // or Simplified Chinese), completion, outline and formatting. The parsing and checking live in
 // src/common (modelfileParser, modelfileValidator, modelfileParameters); this file adapts them.
+// VS Code decodes the file before the parser sees it; it honours the same byte order marks as
+// Ollama (UTF-8, UTF-16LE, UTF-16BE, the mark dropped), so a UTF-16 Modelfile reads the same here
+// as in Ollama and `hearth create`. Where VS Code reads the bytes otherwise (UTF-16 guessed without
+// a mark, a legacy code page), a warning says so.
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
@@ -64,16 +68,73 @@ function installedModelNames(): Set<string> {
   return names;
 }
 
+/** The first two bytes of the file on disk; null when it cannot be read. */
+function firstBytes(file: string): Buffer | null {
+  let handle: number | undefined;
+  try {
+    handle = fs.openSync(file, "r");
+    const head = Buffer.alloc(2);
+    return head.subarray(0, fs.readSync(handle, head, 0, 2, 0));
+  } catch {
+    return null;
+  } finally {
+    if (handle !== undefined) fs.closeSync(handle);
+  }
+}
+
+/**
+ * Where VS Code's decoding of the file differs from Ollama's, which reads the bytes on disk as
+ * UTF-8 unless they start with a byte order mark. VS Code guesses UTF-16 without a mark from the
+ * zero bytes (Ollama then cannot parse the file), and may be set to a legacy code page (Ollama
+ * then reads the non-ASCII text differently). VS Code itself writes UTF-16 with the mark.
+ */
+function encodingProblem(document: vscode.TextDocument): ModelfileDiagnostic | undefined {
+  const encoding: string | undefined = document.encoding;
+  if (!encoding || encoding === "utf8" || encoding === "utf8bom") return undefined;
+  const firstLine = document.lineAt(0).range;
+  const range: ModelfileRange = {
+    start: { line: 0, character: 0 },
+    end: { line: 0, character: firstLine.end.character },
+  };
+  if (encoding === "utf16le" || encoding === "utf16be") {
+    if (document.uri.scheme !== "file") return undefined;
+    const head = firstBytes(document.uri.fsPath);
+    if (head === null || head.length < 2) return undefined;
+    const marked = encoding === "utf16le" ? head[0] === 0xff && head[1] === 0xfe : head[0] === 0xfe && head[1] === 0xff;
+    if (marked) return undefined;
+    return {
+      severity: "warning",
+      code: "fileEncoding",
+      range,
+      message: vscode.l10n.t(
+        "VS Code reads this file as UTF-16, but it has no byte order mark, so Ollama (and hearth create) read it as UTF-8 and cannot parse it. Save it with the mark: Save with Encoding, then UTF-16 LE (or UTF-8).",
+      ),
+    };
+  }
+  if (!/[^\u0000-\u007f]/.test(document.getText())) return undefined;
+  return {
+    severity: "warning",
+    code: "fileEncoding",
+    range,
+    message: vscode.l10n.t(
+      "This file is stored as {0}, but Ollama reads a Modelfile as UTF-8 (or UTF-16 with a byte order mark), so its non-ASCII text reads differently there. Save it as UTF-8: Save with Encoding, then UTF-8.",
+      encoding,
+    ),
+  };
+}
+
 function validate(document: vscode.TextDocument): readonly ModelfileDiagnostic[] {
   const installed = installedModelNames();
   const baseDir = document.uri.scheme === "file" ? path.dirname(document.uri.fsPath) : os.homedir();
-  return validateModelfile(document.getText(), {
+  const diagnostics = validateModelfile(document.getText(), {
     baseDir,
     homeDir: os.homedir(),
     fileExists: (file) => fs.existsSync(file),
     isInstalledModel: (name) => installed.has(name),
     ollamaVersion: ollamaCompatibilityVersion,
   }).diagnostics;
+  const encoding = encodingProblem(document);
+  return encoding ? [encoding, ...diagnostics] : diagnostics;
 }
 
 export function registerModelfileLanguage(context: vscode.ExtensionContext): void {
@@ -108,6 +169,8 @@ export function registerModelfileLanguage(context: vscode.ExtensionContext): voi
     { dispose: () => timers.forEach((timer) => clearTimeout(timer)) },
     vscode.workspace.onDidOpenTextDocument(refresh),
     vscode.workspace.onDidChangeTextDocument((event) => schedule(event.document)),
+    // Saving can change what is on disk without changing the text (VS Code writes the byte order mark).
+    vscode.workspace.onDidSaveTextDocument(refresh),
     vscode.workspace.onDidCloseTextDocument((document) => collection.delete(document.uri)),
     vscode.languages.registerCodeActionsProvider(selector, new ModelfileQuickFixes(), {
       providedCodeActionKinds: [vscode.CodeActionKind.QuickFix],
@@ -119,7 +182,7 @@ export function registerModelfileLanguage(context: vscode.ExtensionContext): voi
   );
 }
 
-/** A misspelt parameter, instruction, role or template variable → the closest valid one. */
+/** A misspelt parameter, instruction, role or template variable → the closest valid one; an extra space → one space. */
 class ModelfileQuickFixes implements vscode.CodeActionProvider {
   provideCodeActions(document: vscode.TextDocument, range: vscode.Range): vscode.CodeAction[] {
     const actions: vscode.CodeAction[] = [];
@@ -128,7 +191,7 @@ class ModelfileQuickFixes implements vscode.CodeActionProvider {
       const target = toRange(item.range);
       if (!target.intersection(range)) continue;
       const action = new vscode.CodeAction(
-        vscode.l10n.t("Change to \"{0}\"", item.suggestion),
+        item.code === "extraSpace" ? vscode.l10n.t("Remove the extra space") : vscode.l10n.t("Change to \"{0}\"", item.suggestion),
         vscode.CodeActionKind.QuickFix,
       );
       action.edit = new vscode.WorkspaceEdit();
