@@ -145,6 +145,7 @@ const checks = [
         dirs: ctx.dirs,
         label: "vsix",
         startTimeoutMs: TIMEOUTS.start,
+        env: { HEARTH_HOME: ctx.hearthHome },
         settings: {
           "hearth.defaultModel": modelPath,
           "hearth.threads": 1,
@@ -242,6 +243,8 @@ async function main() {
     vsix,
     dirs: makeCodeServerDirs("vsix-cs"),
     workspace: makeTempDir("vsix-ws"),
+    // The installed extension's engine writes its running registry under HEARTH_HOME; never the real ~/.hearth.
+    hearthHome: makeTempDir("vsix-home"),
     closers: [],
     server: null,
     context: null,
@@ -281,6 +284,7 @@ async function main() {
       }
     }
     removeDir(ctx.workspace);
+    removeDir(ctx.hearthHome);
     removeDir(ctx.dirs.root);
   }
 
