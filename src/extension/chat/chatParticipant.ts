@@ -9,12 +9,11 @@ import type { ChatAttachment } from "../../common/chat/chatPrompt";
 import { buildPrompt, capAttachment, fenceLanguage, looksBinary } from "../../common/chat/chatPrompt";
 import { errorText, isEngineError } from "../../common/engine/engineError";
 import type { ChatTurn } from "../../common/chat/chatTypes";
-import { formatBytes } from "../../common/formatBytes";
 import { AttachError, fileAttachment } from "./chatAttachments";
 import type { Conversation, EngineService } from "../engineHost/engineService";
 import { NoModelError } from "../engineHost/engineService";
 import { isModelPath } from "../../common/models/modelName";
-import { recommendedCodeModel } from "../models/pullModelCommand";
+import { noModelInstalledText } from "../models/recommendedModel";
 import type { WorkspaceRetriever } from "../index/workspaceIndex";
 
 export const chatParticipantId = "hearth.chat";
@@ -115,14 +114,7 @@ export class HearthChatParticipant implements vscode.Disposable {
         return { metadata };
       }
       if (error instanceof NoModelError) {
-        const { entry } = recommendedCodeModel();
-        write(
-          vscode.l10n.t(
-            "No model is installed yet. Download the one recommended for this machine, {0} ({1}), or load a GGUF file you already have.",
-            entry.name,
-            formatBytes(entry.approxSizeBytes),
-          ),
-        );
+        write(noModelInstalledText());
         stream.button({ command: "hearth.pullRecommended", title: vscode.l10n.t("Download Recommended Model") });
         stream.button({ command: "hearth.loadModelFromFile", title: vscode.l10n.t("Load Model from File…") });
       } else {

@@ -3,13 +3,13 @@
 // welcome, Run Prompt and the chat.
 import * as os from "node:os";
 import * as vscode from "vscode";
-import type { LoadedModelInfo } from "../../common/engine/engineProtocol";
 import { formatBytes } from "../../common/formatBytes";
 import type { PullResult } from "../../common/models/modelManifest";
 import type { EngineService } from "../engineHost/engineService";
-import { pickAndLoadModel } from "./loadModelCommand";
+import { loadModelFromFile } from "./modelLoading";
+import { pullWithProgress } from "./modelPulling";
 import type { PullTracker } from "./pullTracker";
-import { pullWithProgress, recommendedCodeModel } from "./pullModelCommand";
+import { noModelInstalledText, recommendedCodeModel } from "./recommendedModel";
 
 /** The context key the views' welcome content picks its "Download NAME (SIZE)" link by. */
 export function setRecommendedModelContext(): void {
@@ -64,19 +64,10 @@ export async function pullRecommendedCommand(engine: EngineService, pulls: PullT
  * when a model is now there to use.
  */
 export async function offerFirstModel(engine: EngineService, pulls: PullTracker): Promise<boolean> {
-  const { entry } = recommendedCodeModel();
   const download = vscode.l10n.t("Download Recommended Model");
   const load = vscode.l10n.t("Load Model from File…");
-  const choice = await vscode.window.showInformationMessage(
-    vscode.l10n.t(
-      "No model is installed yet. Download the one recommended for this machine, {0} ({1}), or load a GGUF file you already have.",
-      entry.name,
-      formatBytes(entry.approxSizeBytes),
-    ),
-    download,
-    load,
-  );
+  const choice = await vscode.window.showInformationMessage(noModelInstalledText(), download, load);
   if (choice === download) return (await pullRecommendedCommand(engine, pulls)) !== undefined;
-  if (choice === load) return ((await pickAndLoadModel(engine)) as LoadedModelInfo | undefined) !== undefined;
+  if (choice === load) return (await loadModelFromFile(engine)) !== undefined;
   return false;
 }

@@ -1,65 +1,16 @@
-// "Hearth: Load Model from File…": pick a .gguf, load it in the engine with progress.
-import * as path from "node:path";
+// "Hearth: Load Model from File…": the .gguf a caller names, or one the user picks, loaded in the
+// engine with progress (modelLoading.ts).
 import * as vscode from "vscode";
 import type { LoadedModelInfo } from "../../common/engine/engineProtocol";
-import { isEngineError } from "../../common/engine/engineError";
-import { formatBytes } from "../../common/formatBytes";
 import type { EngineService } from "../engineHost/engineService";
-import { isModelPath } from "../../common/models/modelName";
-import { showEngineError } from "../errorMessages";
+import { loadModelFromFile, loadWithProgress } from "./modelLoading";
 
 /** Loads `target` (a Uri or path, e.g. from a test or another command) or asks the user for a file. */
 export async function pickAndLoadModel(
   engine: EngineService,
   target?: unknown,
 ): Promise<LoadedModelInfo | undefined> {
-  let modelPath: string | undefined;
-  if (target instanceof vscode.Uri) modelPath = target.fsPath;
-  else if (typeof target === "string" && target.trim()) modelPath = target;
-  else {
-    const preferred = engine.preferredModelPath();
-    const picked = await vscode.window.showOpenDialog({
-      title: vscode.l10n.t("Load a GGUF model"),
-      openLabel: vscode.l10n.t("Load Model"),
-      canSelectMany: false,
-      canSelectFolders: false,
-      filters: { [vscode.l10n.t("GGUF models")]: ["gguf"], [vscode.l10n.t("All files")]: ["*"] },
-      ...(preferred && isModelPath(preferred) ? { defaultUri: vscode.Uri.file(path.dirname(preferred)) } : {}),
-    });
-    modelPath = picked?.[0]?.fsPath;
-  }
-  if (!modelPath) return undefined;
-  return loadWithProgress(engine, modelPath);
-}
-
-/**
- * Loads a `.gguf` path or an installed model's name with a cancellable progress notification,
- * and says what was loaded. Errors are shown (with their actions) and answer undefined.
- */
-export async function loadWithProgress(engine: EngineService, modelPath: string): Promise<LoadedModelInfo | undefined> {
-  const fileName = isModelPath(modelPath) ? path.basename(modelPath) : modelPath;
-  try {
-    const info = await vscode.window.withProgress(
-      {
-        location: vscode.ProgressLocation.Notification,
-        title: vscode.l10n.t("Hearth: loading {0}…", fileName),
-        cancellable: true,
-      },
-      (_progress, token) => engine.loadModel(modelPath, token),
-    );
-    void vscode.window.showInformationMessage(
-      vscode.l10n.t(
-        "Loaded {0} ({1}, {2}): context {3} tokens, {4} threads.",
-        info.name,
-        info.architecture,
-        formatBytes(info.sizeBytes),
-        info.contextSize,
-        info.threads,
-      ),
-    );
-    return info;
-  } catch (error) {
-    if (!isEngineError(error, "cancelled")) void showEngineError(error);
-    return undefined;
-  }
+  if (target instanceof vscode.Uri) return loadWithProgress(engine, target.fsPath);
+  if (typeof target === "string" && target.trim()) return loadWithProgress(engine, target);
+  return loadModelFromFile(engine);
 }

@@ -8,12 +8,8 @@ import { shownModelfile } from "../../common/modelfile/shownModelfile";
 import type { EngineService } from "../engineHost/engineService";
 import { isModelPath } from "../../common/models/modelName";
 import { showEngineError } from "../errorMessages";
-import { renderInspection, showModelInfoCommand } from "./modelInfoCommand";
+import { markdownCell, renderInspection, showInspection } from "./modelInspection";
 import { modelNameOf, purposeLabel } from "./modelsTreeView";
-
-function escapeCell(value: string): string {
-  return value.replace(/\|/g, "\\|").replace(/\r?\n/g, " ");
-}
 
 export function renderModelDetails(result: StoreShowResult): string {
   const { model, inspection } = result;
@@ -50,7 +46,7 @@ export function renderModelDetails(result: StoreShowResult): string {
     "",
     "| | |",
     "|---|---|",
-    ...rows.map(([key, value]) => `| ${escapeCell(key)} | ${escapeCell(value)} |`),
+    ...rows.map(([key, value]) => `| ${markdownCell(key)} | ${markdownCell(value)} |`),
     "",
     ...(manifest?.profile ? profileSection(model) : []),
   ].join("\n");
@@ -78,7 +74,7 @@ export async function showModelDetailsCommand(engine: EngineService, argument?: 
   let name = modelNameOf(argument);
   if (name && isModelPath(name)) {
     // A model loaded from a file, not installed: its GGUF page.
-    await showModelInfoCommand(engine, vscode.Uri.file(name));
+    await showInspection(engine, vscode.Uri.file(name).fsPath);
     return undefined;
   }
   if (!name) {

@@ -10,9 +10,9 @@ import type { StoreListResult } from "../../common/engine/engineProtocol";
 import { formatParameterCount } from "../../common/models/modelsOverview";
 import { profileBaseLabel, profileParametersSummary } from "../../common/models/profileSummary";
 import type { EngineService } from "../engineHost/engineService";
-import { loadWithProgress } from "./loadModelCommand";
+import { loadWithProgress } from "./modelLoading";
 import { modelNameOf } from "./modelsTreeView";
-import { recommendedCodeModel } from "./pullModelCommand";
+import { recommendedCodeModel } from "./recommendedModel";
 
 interface ModelPick extends vscode.QuickPickItem {
   model?: string;
