@@ -1,6 +1,6 @@
 import * as assert from "node:assert/strict";
 import type { ChatAttachment } from "../../src/common/chat/chatPrompt";
-import { buildPrompt, capAttachment, fenceFor, languageIdForFence, looksBinary, maxAttachmentChars } from "../../src/common/chat/chatPrompt";
+import { buildPrompt, fenceFor, languageIdForFence, looksBinary } from "../../src/common/chat/chatPrompt";
 
 describe("chat prompt", () => {
   const attachment = (content: string, extra: Partial<ChatAttachment> = {}): ChatAttachment => ({
@@ -37,16 +37,6 @@ describe("chat prompt", () => {
     assert.equal(looksBinary(""), false);
     assert.equal(looksBinary("PK\u0003\u0004\u0000\u0000rest"), true);
     assert.equal(looksBinary("\ufffd\ufffd\ufffd\ufffdab"), true);
-  });
-
-  it("cuts huge attachments at a line end and says so", () => {
-    const line = "x".repeat(99) + "\n";
-    const big = line.repeat(Math.ceil((maxAttachmentChars * 1.5) / line.length));
-    const capped = capAttachment(big);
-    assert.equal(capped.cut, true);
-    assert.ok(capped.content.length <= maxAttachmentChars);
-    assert.ok(capped.content.endsWith("\n"));
-    assert.deepEqual(capAttachment("small"), { content: "small", cut: false });
   });
 
   it("maps fence labels to VS Code languages", () => {

@@ -10,9 +10,6 @@ export interface ChatAttachment extends ChatAttachmentView {
   language?: string;
 }
 
-/** The most characters one attachment contributes; more is cut, and the chip says so. */
-export const maxAttachmentChars = 100_000;
-
 /** The prompt for `question` with `attachments` (the question alone when there are none). */
 export function buildPrompt(question: string, attachments: readonly ChatAttachment[]): string {
   if (attachments.length === 0) return question;
@@ -45,19 +42,6 @@ export function looksBinary(text: string): boolean {
     if ((code < 32 && code !== 9 && code !== 10 && code !== 13 && code !== 12) || code === 0xfffd) odd++;
   }
   return odd / sample.length > 0.1;
-}
-
-/** Cuts `content` to `maxAttachmentChars` at a line end; `cut` says whether anything was left out. */
-export function capAttachment(content: string): { content: string; cut: boolean } {
-  if (content.length <= maxAttachmentChars) return { content, cut: false };
-  const slice = content.slice(0, maxAttachmentChars);
-  const lineEnd = slice.lastIndexOf("\n");
-  return { content: lineEnd > maxAttachmentChars / 2 ? slice.slice(0, lineEnd + 1) : slice, cut: true };
-}
-
-/** A rough token count for when no model is loaded to count with (about four characters a token). */
-export function estimateTokens(text: string): number {
-  return Math.ceil(text.length / 4);
 }
 
 /** The fence info string for a VS Code language id (most are the same). */

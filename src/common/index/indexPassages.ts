@@ -2,7 +2,8 @@
 // (`src/store.ts:10-24`, `guide.pdf p. 3`) so the answer can cite it, and put in the prompt in
 // its own fence (see chatPrompt.ts), as data to read rather than instructions to follow.
 import type { ChatAttachment } from "../chat/chatPrompt";
-import { estimateTokens, fenceLanguage } from "../chat/chatPrompt";
+import { estimateTokens } from "../chat/chatBudget";
+import { fenceLanguage } from "../chat/chatPrompt";
 
 export interface RetrievedPassage {
   /** Relative to the workspace folder, `/`-separated. */

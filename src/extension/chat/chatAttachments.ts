@@ -4,7 +4,8 @@
 import * as path from "node:path";
 import * as vscode from "vscode";
 import type { ChatAttachment } from "../../common/chat/chatPrompt";
-import { capAttachment, fenceLanguage, looksBinary } from "../../common/chat/chatPrompt";
+import { capAttachment } from "../../common/chat/chatBudget";
+import { fenceLanguage, looksBinary } from "../../common/chat/chatPrompt";
 
 export type AttachKind = "selection" | "file" | "openEditors" | "workspace";
 

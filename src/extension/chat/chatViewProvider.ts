@@ -11,7 +11,8 @@ import { errorText, isEngineError } from "../../common/engine/engineError";
 import { chatHtml } from "../../common/chat/chatHtml";
 import { parseCitation } from "../../common/chat/markdownRender";
 import type { ChatAttachment } from "../../common/chat/chatPrompt";
-import { buildPrompt, estimateTokens } from "../../common/chat/chatPrompt";
+import { measuredAttachments } from "../../common/chat/chatBudget";
+import { buildPrompt } from "../../common/chat/chatPrompt";
 import type { ChatReference, ParsedReferences } from "../../common/chat/chatReferences";
 import { foldersOf, parseChatReferences, rankPaths, referenceText } from "../../common/chat/chatReferences";
 import type { ChatSession } from "../../common/chat/chatSessions";
@@ -564,14 +565,7 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disp
   /** Token counts with the loaded model's tokenizer; estimates (marked ≈) without one. */
   private async countAll<T extends Omit<ChatAttachment, "tokens">>(attachments: T[]): Promise<Array<T & { tokens: number; approximate?: boolean }>> {
     const counted = await this.engine.countTokens(attachments.map((attachment) => attachment.content)).catch(() => null);
-    return attachments.map((attachment, index) => {
-      const exact = counted?.counts[index];
-      if (exact !== undefined) {
-        const { approximate: _, ...rest } = attachment as T & { approximate?: boolean };
-        return { ...rest, tokens: exact } as T & { tokens: number };
-      }
-      return { ...attachment, tokens: estimateTokens(attachment.content), approximate: true };
-    });
+    return measuredAttachments(attachments, counted?.counts ?? null);
   }
 
   private async recountAttachments(): Promise<void> {
