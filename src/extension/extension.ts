@@ -3,6 +3,7 @@
 import * as vscode from "vscode";
 import { setLocale, normalizeLocale } from "../common/localize";
 import { errorText } from "../common/engine/engineError";
+import { ChatPipeline } from "./chat/chatPipeline";
 import { ChatViewProvider } from "./chat/chatViewProvider";
 import { registerChatParticipant } from "./chat/chatParticipant";
 import type { HearthChatParticipant } from "./chat/chatParticipant";
@@ -95,7 +96,9 @@ export function activate(context: vscode.ExtensionContext): HearthApi | undefine
 
     registerModelfileLanguage(context);
     context.subscriptions.push(vscode.languages.registerCodeLensProvider({ language: "modelfile" }, new ModelfileCodeLensProvider()));
-    const chat = new ChatViewProvider(context, engine, pulls, log);
+    // One pipeline (references, attachments, budget, prompt, engine) for the Chat view and @hearth.
+    const pipeline = new ChatPipeline(engine);
+    const chat = new ChatViewProvider(context, engine, pipeline, pulls, log);
     chatView = chat;
     context.subscriptions.push(
       chat,
@@ -104,7 +107,7 @@ export function activate(context: vscode.ExtensionContext): HearthApi | undefine
       }),
     );
 
-    const participant = registerChatParticipant(context, engine, log);
+    const participant = registerChatParticipant(context, engine, pipeline, log);
 
     register("hearth.openChat", () => vscode.commands.executeCommand(`${ChatViewProvider.viewId}.focus`));
     register("hearth.newChat", () => chat.newChat());
@@ -196,8 +199,7 @@ export function activate(context: vscode.ExtensionContext): HearthApi | undefine
     register("hearth.showLog", () => log.show(true));
     const workspaceIndex = new WorkspaceIndexController(context, engine, log);
     context.subscriptions.push(workspaceIndex);
-    chat.setWorkspaceRetriever(workspaceIndex);
-    participant.setWorkspaceRetriever(workspaceIndex);
+    pipeline.setWorkspaceRetriever(workspaceIndex);
     register("hearth.indexWorkspace", () => workspaceIndex.index(false));
     register("hearth.reindexWorkspace", () => workspaceIndex.index(true));
     register("hearth.clearIndex", () => workspaceIndex.clear());

@@ -7,6 +7,7 @@ import {
   parseChatReferences,
   rankPaths,
   referenceText,
+  withoutRanges,
 } from "../../src/common/chat/chatReferences";
 import { parseWebviewMessage } from "../../src/common/webviewProtocol";
 
@@ -62,6 +63,13 @@ describe("chat references (#file, #folder)", () => {
     const parsed = parseChatReferences("@workspace where is retry handled #folder:src\\engine");
     assert.equal(parsed.references[0]!.path, "src/engine");
     assert.equal(parsed.query, "where is retry handled");
+  });
+
+  it("takes ranges out of a message in any order, as @hearth's query drops VS Code's references", () => {
+    const prompt = "where is computeDiscountRate defined? #folder:beta";
+    assert.equal(withoutRanges(prompt, [[prompt.length - 12, prompt.length]]), "where is computeDiscountRate defined?  ");
+    assert.equal(withoutRanges("a #x b #y c", [[7, 9], [2, 4]]), "a   b   c");
+    assert.equal(withoutRanges("abc", []), "abc");
   });
 
   it("knows which completion the caret is in", () => {

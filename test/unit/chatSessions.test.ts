@@ -3,6 +3,7 @@ import type { ChatSession } from "../../src/common/chat/chatSessions";
 import {
   historyOf,
   maxSessions,
+  messageForView,
   newSessionId,
   parseSavedSession,
   searchSessions,
@@ -106,5 +107,11 @@ describe("chat sessions", () => {
       { role: "user", text: "file.ts\n```\nx\n```\n\nQuestion: two" },
       { role: "assistant", text: "second" },
     ]);
+  });
+
+  it("never gives the view a question's host-only prompt", () => {
+    const question = { id: "c1", role: "user" as const, text: "Why?", prompt: "Context…\n\nQuestion: Why?" };
+    assert.deepEqual(messageForView(question), { id: "c1", role: "user", text: "Why?" });
+    assert.equal(question.prompt, "Context…\n\nQuestion: Why?", "the message itself keeps it");
   });
 });

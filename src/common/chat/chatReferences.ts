@@ -43,15 +43,25 @@ export function parseChatReferences(text: string): ParsedReferences {
     const reference = readReference(text, kind, start, bodyStart);
     if (reference) references.push(reference);
   }
-  let query = "";
-  let at = 0;
-  for (const reference of references) {
-    query += `${text.slice(at, reference.start)} `;
-    at = reference.end;
-  }
-  query += text.slice(at);
-  query = query.replace(/(^|\s)@workspace\b/g, " ").replace(/\s+/g, " ").trim();
+  const query = withoutRanges(text, references.map((reference) => [reference.start, reference.end] as const))
+    .replace(/(^|\s)@workspace\b/g, " ")
+    .replace(/\s+/g, " ")
+    .trim();
   return { references, query };
+}
+
+/**
+ * `text` with each `[start, end)` range replaced by a space: a message without its references (the
+ * Chat view's `#file:`/`#folder:` tokens, or the ranges VS Code's chat gives `@hearth`), as a query.
+ */
+export function withoutRanges(text: string, ranges: ReadonlyArray<readonly [number, number]>): string {
+  let rest = "";
+  let at = 0;
+  for (const [start, end] of [...ranges].sort((a, b) => a[0] - b[0])) {
+    rest += `${text.slice(at, start)} `;
+    at = Math.max(at, end);
+  }
+  return rest + text.slice(at);
 }
 
 function readReference(text: string, kind: ChatReferenceKind, start: number, bodyStart: number): ChatReference | null {

@@ -89,6 +89,12 @@ function excerptAround(text: string, words: readonly string[]): string {
   return `${start > 0 ? "…" : ""}${excerpt}${start + 100 < text.length ? "…" : ""}`;
 }
 
+/** What the view gets of a message: never the host-only prompt text. */
+export function messageForView(message: ChatMessageView): ChatMessageView {
+  const { prompt: _, ...view } = message;
+  return view;
+}
+
 /** What is written to disk: finished messages only (a reply cut by a reload is kept as it stood). */
 export function sessionForSaving(session: ChatSession): ChatSession {
   return {

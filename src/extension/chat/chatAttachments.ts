@@ -1,6 +1,7 @@
-// Context the user attaches to a question: the selection, the current file, the open editors, or
-// @workspace. Each becomes an attachment with its text, a label and a token count (counted with the
-// model's tokenizer when one is loaded). Binary and huge content is refused or cut, and says so.
+// Context the user attaches to a question, read from the editors and the workspace: the selection,
+// the current file, the open editors, a `#file` reference, a location VS Code's chat attached. Each
+// becomes an attachment with its text and a label (the chat pipeline, chatPipeline.ts, counts its
+// tokens). Binary and huge content is refused or cut, and says so.
 import * as path from "node:path";
 import * as vscode from "vscode";
 import type { ChatAttachment } from "../../common/chat/chatPrompt";
@@ -70,6 +71,33 @@ export function fileAttachment(document: vscode.TextDocument | undefined): Omit<
     throw new AttachError(vscode.l10n.t("No file is open in an editor. Open the file to ask about, then attach it again."));
   }
   return fromText("file", path.basename(document.uri.path), relative(document.uri), document.getText(), document.languageId);
+}
+
+/**
+ * The text at `range` of `document` (all of it for an empty range): a location VS Code's chat
+ * attached (`#selection`, a symbol). Named after its lines, as the Chat view names a selection.
+ */
+export function locationAttachment(document: vscode.TextDocument, range: vscode.Range): Omit<ChatAttachment, "tokens"> {
+  const name = path.basename(document.uri.path);
+  const first = range.start.line + 1;
+  const last = range.end.character === 0 && range.end.line > range.start.line ? range.end.line : range.end.line + 1;
+  const lines = first === last ? `${first}` : `${first}-${last}`;
+  const text = range.isEmpty ? document.getText() : document.getText(range);
+  if (looksBinary(text)) {
+    throw new AttachError(
+      vscode.l10n.t("{0} looks like a binary file, so Hearth did not attach it: a model reads text. Attach a text file or a selection instead.", name),
+    );
+  }
+  const capped = capAttachment(text);
+  const relative = vscode.workspace.asRelativePath(document.uri, false);
+  return {
+    id: `${name}:${lines}`,
+    kind: "selection",
+    label: `${name}:${lines}`,
+    detail: `${relative}:${lines}`,
+    content: capped.content,
+    language: fenceLanguage(document.languageId),
+  };
 }
 
 /** Every text document open in an editor tab (files only), skipping binary ones. */
@@ -175,4 +203,9 @@ export async function referencedFileAttachment(uri: vscode.Uri, typed: string, s
   const range = new vscode.Range(startLine - 1, 0, last - 1, document.lineAt(last - 1).text.length);
   const lines = startLine === last ? `${startLine}` : `${startLine}-${last}`;
   return fromText("selection", `${path.basename(uri.path)}:${lines}`, `${name}:${lines}`, `${document.getText(range)}\n`, document.languageId);
+}
+
+export async function isFolder(uri: vscode.Uri): Promise<boolean> {
+  const stat = await vscode.workspace.fs.stat(uri).then((found) => found, () => null);
+  return stat !== null && (stat.type & vscode.FileType.Directory) !== 0;
 }

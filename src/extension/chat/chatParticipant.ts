@@ -1,21 +1,21 @@
 // The `@hearth` participant in VS Code's own chat (where the host offers the stable chat API): it
-// answers through the same engine and model as the Chat view. VS Code hands each request the
-// conversation so far; the engine session that already holds it (and its KV cache) is found again
-// by that history's content, so a follow-up does not re-evaluate the conversation.
+// answers through the same chat pipeline (chatPipeline.ts), engine and model as the Chat view.
+// VS Code hands each request the conversation so far; the engine session that already holds it
+// (and its KV cache) is found again by that history's content, so a follow-up does not re-evaluate
+// the conversation.
 import { createHash } from "node:crypto";
 import * as path from "node:path";
 import * as vscode from "vscode";
-import type { ChatAttachment } from "../../common/chat/chatPrompt";
-import { capAttachment } from "../../common/chat/chatBudget";
-import { buildPrompt, fenceLanguage, looksBinary } from "../../common/chat/chatPrompt";
+import { withoutRanges } from "../../common/chat/chatReferences";
 import { errorText, isEngineError } from "../../common/engine/engineError";
 import type { ChatTurn } from "../../common/chat/chatTypes";
-import { AttachError, fileAttachment } from "./chatAttachments";
+import { AttachError } from "./chatAttachments";
+import type { ChatPipeline, QuestionReference } from "./chatPipeline";
+import { trimmedHistoryNotice } from "./chatPipeline";
 import type { Conversation, EngineService } from "../engineHost/engineService";
 import { NoModelError } from "../engineHost/engineService";
 import { isModelPath } from "../../common/models/modelName";
 import { noModelInstalledText } from "../models/recommendedModel";
-import type { WorkspaceRetriever } from "../index/workspaceIndex";
 
 export const chatParticipantId = "hearth.chat";
 
@@ -42,11 +42,10 @@ export class HearthChatParticipant implements vscode.Disposable {
   private readonly conversations = new Map<string, Conversation>();
   /** The participant VS Code knows; undefined where the host has no chat API. */
   registration: vscode.ChatParticipant | undefined;
-  /** Passages for a folder reference (`#folder`), from the workspace index. */
-  private workspaceRetriever: WorkspaceRetriever | null = null;
 
   constructor(
     private readonly engine: EngineService,
+    private readonly pipeline: ChatPipeline,
     private readonly log?: vscode.LogOutputChannel,
   ) {}
 
@@ -78,9 +77,9 @@ export class HearthChatParticipant implements vscode.Disposable {
         const info = await this.engine.ensureModel(token);
         if (!info) throw new NoModelError("");
       }
-      const attachments = await this.attachments(request.references, stream, write, request.prompt);
+      const prompt = await this.prompt(request, stream, write);
       answerStart = shown.length;
-      const result = await this.engine.chatTurn(conversation, buildPrompt(request.prompt, attachments), write, token);
+      const result = await this.pipeline.answer(conversation, prompt, write, token);
       const metadata: ParticipantResultMetadata = {
         model: result.model,
         tokensPerSecond: Number(result.usage.tokensPerSecond.toFixed(1)),
@@ -90,16 +89,8 @@ export class HearthChatParticipant implements vscode.Disposable {
         answerChars: shown.length - answerStart,
         stopReason: result.stopReason,
       };
-      if (result.droppedTurns > 0) {
-        write(
-          `\n\n---\n*${vscode.l10n.t(
-            "The conversation no longer fits in {0}'s context of {1} tokens, so the model no longer sees its oldest {2} exchanges (they stay here). Start a new chat, or raise hearth.contextSize, to keep everything in view.",
-            result.model,
-            result.contextSize,
-            result.droppedTurns,
-          )}*`,
-        );
-      }
+      const trimmed = trimmedHistoryNotice(result);
+      if (trimmed) write(`\n\n---\n*${trimmed}*`);
       this.keep([...pairs, { prompt: request.prompt, response: shown }], conversation);
       return { metadata };
     } catch (error) {
@@ -129,68 +120,30 @@ export class HearthChatParticipant implements vscode.Disposable {
     }
   };
 
-  /** Lets a folder reference retrieve passages under it (the workspace index calls this). */
-  setWorkspaceRetriever(retriever: WorkspaceRetriever | null): void {
-    this.workspaceRetriever = retriever;
-  }
-
   /**
-   * The attached `#file`s, selections and values, each also shown as a reference of the answer;
-   * a folder (`#folder`) adds the index's passages under it for the question.
+   * The prompt for `request`: its question with what VS Code's chat attached (`#file`s, selections
+   * and values, each also listed as a reference of the answer; a `#folder` adds the index's
+   * passages under it). A reference that cannot be attached is left out with a note saying why.
    */
-  private async attachments(
-    references: readonly vscode.ChatPromptReference[],
-    stream: vscode.ChatResponseStream,
-    write: (text: string) => void,
-    prompt = "",
-  ): Promise<ChatAttachment[]> {
-    const attached: ChatAttachment[] = [];
-    const folders: vscode.Uri[] = [];
-    // VS Code lists them last first; the prompt reads better in the order they were typed.
-    for (const reference of [...references].reverse()) {
-      try {
-        const value = reference.value;
-        if (value instanceof vscode.Uri && (await isFolder(value))) {
-          folders.push(value);
-          stream.reference(value);
-        } else if (value instanceof vscode.Uri) {
-          attached.push({ ...fileAttachment(await vscode.workspace.openTextDocument(value)), tokens: 0 });
-          stream.reference(value);
-        } else if (value instanceof vscode.Location) {
-          attached.push(locationAttachment(await vscode.workspace.openTextDocument(value.uri), value.range));
-          stream.reference(value);
-        } else if (typeof value === "string" && value.trim()) {
-          const capped = capAttachment(value);
-          const label = reference.modelDescription ?? reference.id;
-          attached.push({ id: reference.id, kind: "file", label, detail: label, content: capped.content, tokens: 0 });
-        }
-      } catch (error) {
+  private async prompt(request: vscode.ChatRequest, stream: vscode.ChatResponseStream, write: (text: string) => void): Promise<string> {
+    const ranges = request.references.flatMap((reference) => (reference.range ? [reference.range] : []));
+    const prepared = await this.pipeline.prepare({
+      text: request.prompt,
+      references: questionReferences(request.references),
+      folderQuery: withoutRanges(request.prompt, ranges).replace(/\s+/g, " ").trim(),
+      unusable: (reference, error) => {
         const reason = error instanceof AttachError ? error.message : errorText(error);
         write(`*${vscode.l10n.t("Hearth left {0} out of the question: {1}", referenceName(reference), reason)}*\n\n`);
-      }
-    }
-    if (folders.length > 0) attached.push(...(await this.folderPassages(folders, questionWithout(prompt, references), write)));
-    return attached;
-  }
-
-  /** The index's passages under `folders` for `query`; a note instead when there is no index. */
-  private async folderPassages(folders: vscode.Uri[], query: string, write: (text: string) => void): Promise<ChatAttachment[]> {
-    const names = folders.map((folder) => vscode.workspace.asRelativePath(folder, false)).join(", ");
-    try {
-      const found = await this.workspaceRetriever?.retrieve(query || names, undefined, folders.map((folder) => folder.fsPath));
-      if (found) {
-        if (found.length === 0) {
-          write(`*${vscode.l10n.t("The index has no passages under {0} that match the question, so none were added. Check that the folder is indexed (\"Hearth: Show Index Status\"), or ask with other words.", names)}*\n\n`);
-        }
-        return found;
-      }
-      write(
-        `*${vscode.l10n.t("The workspace is not indexed yet, so {0} has no passages to add. Run \"Hearth: Index Workspace\" to build the index (it runs in the background), or attach files with #file: instead.", names)}*\n\n`,
-      );
-    } catch (error) {
-      write(`*${vscode.l10n.t("{0} could not search the index: {1}", names, errorText(error))}*\n\n`);
-    }
-    return [];
+        return true;
+      },
+      used: (reference) => {
+        if (reference.kind === "uri") stream.reference(reference.uri);
+        else if (reference.kind === "location") stream.reference(reference.location);
+      },
+      note: (text) => write(`*${text}*\n\n`),
+    });
+    // Never null: `unusable` goes on without the reference every time.
+    return prepared?.prompt ?? request.prompt;
   }
 
   /**
@@ -249,9 +202,10 @@ export class HearthChatParticipant implements vscode.Disposable {
 export function registerChatParticipant(
   context: vscode.ExtensionContext,
   engine: EngineService,
+  pipeline: ChatPipeline,
   log: vscode.LogOutputChannel,
 ): HearthChatParticipant {
-  const handler = new HearthChatParticipant(engine, log);
+  const handler = new HearthChatParticipant(engine, pipeline, log);
   context.subscriptions.push(handler);
   if (typeof vscode.chat?.createChatParticipant !== "function") return handler;
   try {
@@ -312,49 +266,32 @@ function historyKey(pairs: readonly HistoryPair[]): string {
     .digest("hex");
 }
 
-/** The text at `range` of `document`, as the Chat view attaches a selection. */
-function locationAttachment(document: vscode.TextDocument, range: vscode.Range): ChatAttachment {
-  const name = path.basename(document.uri.path);
-  const first = range.start.line + 1;
-  const last = range.end.character === 0 && range.end.line > range.start.line ? range.end.line : range.end.line + 1;
-  const lines = first === last ? `${first}` : `${first}-${last}`;
-  const text = range.isEmpty ? document.getText() : document.getText(range);
-  if (looksBinary(text)) {
-    throw new AttachError(
-      vscode.l10n.t("{0} looks like a binary file, so Hearth did not attach it: a model reads text. Attach a text file or a selection instead.", name),
-    );
+/**
+ * What VS Code's chat attached, in the order it was typed (VS Code lists it last first): files and
+ * folders, ranges, and values given as text (empty ones and other kinds left out).
+ */
+function questionReferences(references: readonly vscode.ChatPromptReference[]): QuestionReference[] {
+  const found: QuestionReference[] = [];
+  for (const reference of [...references].reverse()) {
+    const value = reference.value;
+    if (value instanceof vscode.Uri) found.push({ kind: "uri", uri: value });
+    else if (value instanceof vscode.Location) found.push({ kind: "location", location: value });
+    else if (typeof value === "string" && value.trim()) found.push({ kind: "value", id: reference.id, label: reference.modelDescription ?? reference.id, text: value });
   }
-  const capped = capAttachment(text);
-  const relative = vscode.workspace.asRelativePath(document.uri, false);
-  return {
-    id: `${name}:${lines}`,
-    kind: "selection",
-    label: `${name}:${lines}`,
-    detail: `${relative}:${lines}`,
-    content: capped.content,
-    language: fenceLanguage(document.languageId),
-    tokens: 0,
-  };
+  return found;
 }
 
-async function isFolder(uri: vscode.Uri): Promise<boolean> {
-  const stat = await vscode.workspace.fs.stat(uri).then((found) => found, () => null);
-  return stat !== null && (stat.type & vscode.FileType.Directory) !== 0;
-}
-
-/** The prompt without the references' own text (`#folder:src`), as a search query. */
-function questionWithout(prompt: string, references: readonly vscode.ChatPromptReference[]): string {
-  const ranges = references.flatMap((reference) => (reference.range ? [reference.range] : [])).sort((a, b) => b[0] - a[0]);
-  let query = prompt;
-  for (const [start, end] of ranges) query = `${query.slice(0, start)} ${query.slice(end)}`;
-  return query.replace(/\s+/g, " ").trim();
-}
-
-function referenceName(reference: vscode.ChatPromptReference): string {
-  const value = reference.value;
-  if (value instanceof vscode.Uri) return path.basename(value.path);
-  if (value instanceof vscode.Location) return path.basename(value.uri.path);
-  return reference.id;
+function referenceName(reference: QuestionReference): string {
+  switch (reference.kind) {
+    case "uri":
+      return path.basename(reference.uri.path);
+    case "location":
+      return path.basename(reference.location.uri.path);
+    case "value":
+      return reference.id;
+    case "typed":
+      return reference.reference.raw;
+  }
 }
 
 function displayName(reference: string): string {
