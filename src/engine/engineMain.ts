@@ -5,11 +5,12 @@ import type { EngineRequestMessage, IndexProgress, EngineToHostMessage, LogLevel
 import type { PullProgress } from "../common/models/modelManifest";
 import { parseHostMessage } from "../common/engine/engineProtocol";
 import { EngineError, errorText } from "../common/engine/engineError";
-import { localeFromEnvironment, localize, setLocale } from "../common/localize";
+import { localeFromEnvironment, localize } from "../common/localize";
 import type { ApiStartParams, ApiStatusResult } from "../common/engine/engineProtocol";
 import { parseListenAddress, parseOriginList } from "../common/api/apiAccess";
 import { ApiServer } from "./api/apiServer";
 import { applyCustomCatalogue } from "../node/customCatalogue";
+import { applyLocale } from "../node/messageBundles";
 import { LlamaEngine } from "./llama/llamaEngine";
 import { llamaEmbeddingBackend } from "./index/llamaEmbeddingBackend";
 import { remoteEmbeddingBackend, remoteEmbeddingModelName, withRemoteEmbedding } from "./index/remoteEmbeddingBackend";
@@ -17,7 +18,7 @@ import { WorkspaceIndexes } from "./index/workspaceIndexes";
 import { remoteReviewEngine, runReview } from "./review/reviewer";
 import { validateRequestParams } from "./requestValidation";
 
-setLocale(localeFromEnvironment(process.env));
+const localeProblem = applyLocale(localeFromEnvironment(process.env));
 
 function send(message: EngineToHostMessage): void {
   if (process.connected) process.send?.(message);
@@ -267,4 +268,5 @@ process.on("SIGTERM", () => void shutdown(0));
 process.on("unhandledRejection", (reason) => log("error", `unhandled rejection: ${errorText(reason)}`));
 
 send({ type: "ready", pid: process.pid, nodeVersion: process.version });
+if (localeProblem) log("warn", localeProblem);
 if (catalogueProblem) log("warn", catalogueProblem);

@@ -7,7 +7,7 @@
 // parser reads those files too.
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { localize } from "../../common/localize";
+import { localize, localizeById } from "../../common/localize";
 import type { ModelfileCommand } from "../../common/modelfile/modelfileParser";
 import { parseModelfile, splitModelfileLines } from "../../common/modelfile/modelfileParser";
 import { UsageError, exitCodes, parseCommandArgs, requirePositionals } from "../cliArgs";
@@ -15,18 +15,7 @@ import type { CliCommand } from "../cliCommand";
 import { printJson, printLine, writeErr } from "../cliContext";
 import { formatTable, truncate } from "../cliFormat";
 
-const help = (): string =>
-  localize(`Usage: hearth modelfile parse FILE [options]
-
-Reads the Modelfile FILE as Ollama does and prints its instructions: the line each starts on,
-the instruction, the PARAMETER name or MESSAGE role, and the value without its quotes. Nothing
-is created and no model is needed. A syntax error (an unknown instruction, a quote that is never
-closed, a missing value or FROM) is printed with its line, and the exit code is 1.
-
-Options:
-  --json               Print {"instructions":[{"instruction","line","value","name"?,"role"?}]};
-                       on an error, {"error":{"message","line"}} (line 0: the whole file).
-  -h, --help           Show this help.`);
+const help = (): string => localizeById("cli.help.modelfile");
 
 export interface ModelfileInstructionJson {
   readonly instruction: string;

@@ -6,7 +6,7 @@ import { modelfileFromProfile } from "../../common/models/modelProfile";
 import type { ModelInspection } from "../../common/engine/engineProtocol";
 import { EngineError } from "../../common/engine/engineError";
 import { formatBytes } from "../../common/formatBytes";
-import { localize } from "../../common/localize";
+import { localize, localizeById } from "../../common/localize";
 import { findCatalogueEntry, findCatalogueEntryBySource } from "../../common/models/modelCatalogue";
 import type { StoredModel } from "../../common/models/modelManifest";
 import { parseModelReference, storeNameForReference } from "../../common/models/modelName";
@@ -15,22 +15,7 @@ import type { CliCommand } from "../cliCommand";
 import { createEngine, printJson, printLine, writeOut } from "../cliContext";
 import { displayWidth, formatParameters, padEnd } from "../cliFormat";
 
-const help = (): string =>
-  localize(`Usage: hearth show MODEL [options]
-
-Shows what MODEL is: architecture, parameters, quantization, context and embedding length,
-licence, whether it has a chat template, and whether it fits this machine's memory. MODEL is
-an installed model's name or the path of a .gguf file. Nothing is loaded: only the file's
-header is read.
-
-Options:
-  --ctx N              The context size to estimate memory for (default: min(4096, the
-                       model's)).
-  --template           Print only the chat template.
-  --license            Print only the licence.
-  --modelfile          Print the Modelfile that recreates the model.
-  --json               Print everything as JSON, with the file's metadata.
-  -h, --help           Show this help.`);
+const help = (): string => localizeById("cli.help.show");
 
 function looksLikePath(reference: string): boolean {
   if (/^(hf|huggingface|ms|modelscope):(?!\/\/)/i.test(reference) || /^[a-z][a-z0-9+.-]*:\/\//i.test(reference)) return false;
