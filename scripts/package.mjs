@@ -19,7 +19,8 @@
 //   5. a smoke test when the target is this machine: the .vsix is unpacked to a temp folder and its
 //      own dist/cli.js runs a prompt on a tiny model, which proves that node-llama-cpp and its
 //      binary load from the packaged node_modules, then indexes and searches a folder with a PDF,
-//      which proves that the shared bundles dist/vectra.js and dist/pdfjs.js load from the package.
+//      which proves that the shared bundles dist/vectra.js and dist/pdfjs.js load from the package,
+//      and prints a help screen in English and in Chinese from the packaged l10n/ bundles.
 // `--with-gpu` adds the target's CUDA/Vulkan packages (large). Every step fails loudly.
 import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
@@ -424,6 +425,9 @@ function main() {
     "extension/dist/webview.js",
     "extension/dist/vectra.js",
     "extension/dist/pdfjs.js",
+    // The engine's and the CLI's texts: the help screens' English and the Chinese translations.
+    "extension/l10n/hearth.l10n.json",
+    "extension/l10n/hearth.l10n.zh-cn.json",
     "extension/node_modules/node-llama-cpp/package.json",
     "extension/node_modules/node-llama-cpp/llama/binariesGithubRelease.json",
   ]) {
@@ -477,7 +481,17 @@ function main() {
           fail(`smoke test: the packaged CLI's search did not find page 2 of the PDF: ${searched.stdout.slice(0, 300)}\n${searched.stderr}`);
         }
         console.log("[package] packaged CLI: indexed a PDF (vectra.js, pdfjs.js) and found manual.pdf p. 2");
-        smoke = `passed on ${path.basename(model)}, and a PDF indexed and searched`;
+        // Its help comes from the packaged l10n/ bundles, in English and in Chinese.
+        for (const [locale, start] of [["en", "Usage: hearth pull"], ["zh-cn", "用法：hearth pull"]]) {
+          const help = spawnSync(process.execPath, [cli, "help", "pull"], {
+            cwd: unpacked, env: { ...cliEnv, HEARTH_LOCALE: locale }, encoding: "utf8", timeout: 60_000, killSignal: "SIGKILL", stdio: ["ignore", "pipe", "pipe"],
+          });
+          if (help.status !== 0 || !help.stdout.startsWith(start) || help.stderr) {
+            fail(`smoke test: the packaged CLI's ${locale} help does not start with "${start}": ${help.stdout.slice(0, 200)}\n${help.stderr}`);
+          }
+        }
+        console.log("[package] packaged CLI: help from l10n/ in English and Chinese");
+        smoke = `passed on ${path.basename(model)}, a PDF indexed and searched, help in English and Chinese`;
       } finally {
         fs.rmSync(unpacked, { recursive: true, force: true });
       }

@@ -3,7 +3,8 @@
 // only `run` (and `show`, for its memory estimate) start llama.cpp.
 import { applyCustomCatalogue } from "../node/customCatalogue";
 import { EngineError, errorText, isEngineError } from "../common/engine/engineError";
-import { localeFromEnvironment, localize, setLocale } from "../common/localize";
+import { localeFromEnvironment, localize, localizeById } from "../common/localize";
+import { applyLocale } from "../node/messageBundles";
 import { exitCodes, UsageError } from "./cliArgs";
 import type { CliCommand } from "./cliCommand";
 import { printLine, writeErr } from "./cliContext";
@@ -26,46 +27,7 @@ import { showCommand } from "./commands/show";
 
 declare const HEARTH_VERSION: string | undefined;
 
-const usage = (): string =>
-  localize(`Usage: hearth <command> [options]
-
-Commands:
-  run MODEL [PROMPT]     Run a prompt on MODEL (an installed model or a .gguf file) and
-                         stream the answer; without PROMPT, an interactive chat.
-  review [PATH...]       Review staged changes (--staged), a branch (--base REF), a diff
-                         or files with a local model; text, JSON or SARIF for CI.
-  pull NAME|URI          Download a model: a catalogue name, hf:owner/repo/file.gguf,
-                         ms:owner/repo/file.gguf or an https:// URL.
-  list, ls               List the installed models.
-  show MODEL             Show a model's details: metadata, licence, chat template, memory fit.
-  ps                     Show the models loaded on this machine and which process holds them.
-  rm, remove NAME...     Remove installed models.
-  cp SOURCE TARGET       Give an installed model a second name.
-  import FILE [NAME]     Add a .gguf file from this computer to the store.
-  create NAME [-f FILE]  Create a model from a Modelfile.
-  modelfile parse FILE   Print a Modelfile's instructions as Ollama reads them (--json).
-  index [PATH]           Index a folder's code and documents for hearth search.
-  search "QUERY"         Search an indexed folder: the best matching code and text, with lines.
-  catalogue              List the recommended models and the best fit for this machine.
-  repair                 Remove damaged entries and leftover files from the store.
-  serve                  Serve the models over HTTP with Ollama's and OpenAI's APIs.
-  help [COMMAND]         Show the help of a command.
-
-Run "hearth help COMMAND" or "hearth COMMAND --help" for its options.
-
-Environment:
-  HEARTH_HOME                 The model store (default ~/.hearth).
-  HEARTH_MODELS_PATH          The model store, overriding HEARTH_HOME.
-  HEARTH_DOWNLOAD_ENDPOINT    A Hugging Face mirror to pull from.
-  HEARTH_MODELSCOPE_ENDPOINT  ModelScope's address for ms: references.
-  HEARTH_HOST                 Where hearth serve listens (default 127.0.0.1:11435).
-  HEARTH_ORIGINS              Web page origins allowed to call hearth serve.
-
-Options:
-  -h, --help             Show this help.
-  -v, --version          Show the version.
-
-Exit codes: 0 done, 1 failed, 2 usage mistake, 130 cancelled (Ctrl+C).`);
+const usage = (): string => localizeById("cli.help");
 
 export const commands: readonly CliCommand[] = [
   runCommand,
@@ -100,7 +62,8 @@ function isParseArgsError(error: unknown): error is Error {
 }
 
 export async function main(argv: string[]): Promise<number> {
-  setLocale(localeFromEnvironment(process.env));
+  const localeProblem = applyLocale(localeFromEnvironment(process.env));
+  if (localeProblem) process.stderr.write(`${localeProblem}\n`);
   const catalogueProblem = applyCustomCatalogue(process.env.HEARTH_CATALOGUE);
   if (catalogueProblem) process.stderr.write(`${catalogueProblem}\n`);
   process.stdout.on("error", (error: NodeJS.ErrnoException) => {

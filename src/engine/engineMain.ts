@@ -6,13 +6,14 @@
 import type { ChunkOf, EngineMethod, EngineRequestMessage, EngineToHostMessage, LogLevel, TextChunk } from "../common/engine/engineProtocol";
 import { parseHostMessage } from "../common/engine/engineProtocol";
 import { EngineError, errorText } from "../common/engine/engineError";
-import { localeFromEnvironment, localize, setLocale } from "../common/localize";
+import { localeFromEnvironment, localize } from "../common/localize";
+import { applyLocale } from "../node/messageBundles";
 import type { MethodHandler } from "./engineMethod";
 import { engineMethodTable, isEngineMethod } from "./engineMethods";
 import { EngineProcessScope } from "./engineProcessScope";
 
 // Until the host's settings arrive, messages follow the environment's language.
-setLocale(localeFromEnvironment(process.env));
+const localeProblem = applyLocale(localeFromEnvironment(process.env));
 
 function send(message: EngineToHostMessage): void {
   if (process.connected) process.send?.(message);
@@ -138,3 +139,4 @@ process.on("SIGTERM", () => void shutdown(0));
 process.on("unhandledRejection", (reason) => log("error", `unhandled rejection: ${errorText(reason)}`));
 
 send({ type: "ready", pid: process.pid, nodeVersion: process.version });
+if (localeProblem) log("warn", localeProblem);

@@ -5,7 +5,8 @@
 // store folder apply when the engine restarts, and the reply to `configure` says so.
 import type { EngineSettings, LogLevel } from "../common/engine/engineProtocol";
 import { defaultEngineSettings } from "../common/engine/engineProtocol";
-import { normalizeLocale, setLocale } from "../common/localize";
+import { normalizeLocale } from "../common/localize";
+import { applyLocale } from "../node/messageBundles";
 import { applyCustomCatalogue } from "../node/customCatalogue";
 import { ApiHost } from "./api/apiHost";
 import type { EngineScope } from "./engineMethod";
@@ -92,7 +93,10 @@ export class EngineProcessScope implements EngineScope {
     const first = !this.configured;
     this.current = settings;
     this.configured = true;
-    setLocale(normalizeLocale(settings.locale));
+    if (first || settings.locale !== previous.locale) {
+      const localeProblem = applyLocale(normalizeLocale(settings.locale));
+      if (localeProblem) this.log("warn", localeProblem);
+    }
     const problem = first || settings.catalogueFile !== previous.catalogueFile ? applyCustomCatalogue(settings.catalogueFile) : null;
     if (problem) this.log("warn", problem);
     if (first ? settings.remote !== null : JSON.stringify(settings.remote) !== JSON.stringify(previous.remote)) {

@@ -1,7 +1,7 @@
 // Activation: registers commands, the status bar and the log. Nothing heavy happens here: the
 // engine process starts on the first request that needs it.
 import * as vscode from "vscode";
-import { setLocale, normalizeLocale } from "../common/localize";
+import { normalizeLocale } from "../common/localize";
 import { errorText } from "../common/engine/engineError";
 import { ChatPipeline } from "./chat/chatPipeline";
 import { ChatViewProvider } from "./chat/chatViewProvider";
@@ -10,6 +10,7 @@ import type { HearthChatParticipant } from "./chat/chatParticipant";
 import { registerModelfileLanguage } from "./modelfile/modelfileLanguage";
 import { chatWithModelfileCommand, createModelCommand, ModelfileCodeLensProvider } from "./modelfile/modelfileCommands";
 import { applyCustomCatalogue } from "../node/customCatalogue";
+import { applyLocale } from "../node/messageBundles";
 import { EngineService } from "./engineHost/engineService";
 import { pullRecommendedCommand, setRecommendedModelContext } from "./models/gettingStarted";
 import { importModelCommand } from "./models/importModelCommand";
@@ -58,9 +59,10 @@ let chatView: ChatViewProvider | undefined;
 
 export function activate(context: vscode.ExtensionContext): HearthApi | undefined {
   try {
-    setLocale(normalizeLocale(vscode.env.language));
+    const localeProblem = applyLocale(normalizeLocale(vscode.env.language));
     const log = vscode.window.createOutputChannel("Hearth", { log: true });
     context.subscriptions.push(log);
+    if (localeProblem) log.warn(localeProblem);
     const statusBar = new StatusBarController();
     context.subscriptions.push(statusBar);
     const engine = new EngineService(context, log, statusBar);

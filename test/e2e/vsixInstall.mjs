@@ -2,8 +2,9 @@
 // hearth-<version>-<target>.vsix` into a fresh extensions folder, then code-server (VS Code 1.100.3)
 // starts on that folder and headless Chromium opens the workbench WITHOUT extensionDevelopmentPath,
 // so the installed copy (its dist/ and its node_modules with node-llama-cpp) is what runs:
-// the status-bar item shows up, "Hearth: Run Prompt" runs from the palette, and the answer streams
-// into an editor. Ends with a screenshot.
+// its CLI prints help in English and Chinese from its l10n/ bundles, the status-bar item shows up,
+// "Hearth: Run Prompt" runs from the palette, and the answer streams into an editor. Ends with a
+// screenshot.
 //
 //   node test/e2e/vsixInstall.mjs [path/to/hearth-*.vsix]
 //
@@ -135,6 +136,27 @@ const checks = [
         if (!fs.existsSync(path.join(ctx.installedDir, file))) throw new Error(`the installed copy lacks ${file}`);
       }
       ctx.note = `${line.trim()} in <extensions>/${folder}`;
+    },
+  },
+  {
+    name: "the installed copy's CLI prints its help in English and Chinese from its l10n/ bundles",
+    async run(ctx) {
+      const cli = path.join(ctx.installedDir, "dist", "cli.js");
+      const seen = [];
+      for (const [locale, start] of [["en", "Usage: hearth pull"], ["zh-cn", "用法：hearth pull"]]) {
+        const help = spawnSync(process.execPath, [cli, "help", "pull"], {
+          cwd: ctx.workspace,
+          env: { ...process.env, HEARTH_LOCALE: locale, HEARTH_HOME: ctx.hearthHome },
+          encoding: "utf8",
+          timeout: 60_000,
+          killSignal: "SIGKILL",
+        });
+        if (help.status !== 0 || !help.stdout.startsWith(start) || help.stderr) {
+          throw new Error(`${locale}: exit ${help.status ?? help.signal}, stdout ${JSON.stringify(help.stdout.slice(0, 120))}, stderr ${JSON.stringify(help.stderr.slice(0, 300))}`);
+        }
+        seen.push(`"${start}"`);
+      }
+      ctx.note = seen.join(", ");
     },
   },
   {

@@ -1,8 +1,10 @@
 // Finds the user-facing strings in src/: the first argument of every `localize(...)` (engine,
-// CLI) and `vscode.l10n.t(...)` (extension) call. Used by the localisation test and by
-// scripts/extractMessages.ts.
+// CLI: an English text), `localizeById(...)` (engine, CLI: the id of a long text) and
+// `vscode.l10n.t(...)` (extension) call, and reads the bundles under l10n/ they are looked up in.
+// Used by the localisation test and by scripts/extractMessages.ts.
 import * as fs from "node:fs";
 import * as path from "node:path";
+import { readMessageBundle } from "../../src/node/messageBundles";
 
 export interface FoundMessage {
   file: string;
@@ -11,6 +13,8 @@ export interface FoundMessage {
 
 export interface MessageScan {
   localize: FoundMessage[];
+  /** The ids given to `localizeById`, whose English is in l10n/hearth.l10n.json. */
+  localizeById: FoundMessage[];
   l10n: FoundMessage[];
   /** Calls whose first argument is not a plain string literal (cannot be translated statically). */
   nonLiteral: FoundMessage[];
@@ -39,12 +43,13 @@ function readLiteral(source: string, start: number): { text: string } | null {
 }
 
 export function scanMessages(srcDir: string): MessageScan {
-  const scan: MessageScan = { localize: [], l10n: [], nonLiteral: [] };
+  const scan: MessageScan = { localize: [], localizeById: [], l10n: [], nonLiteral: [] };
   for (const file of listSourceFiles(srcDir)) {
     const source = fs.readFileSync(file, "utf8");
     const relative = path.relative(srcDir, file);
     for (const [pattern, bucket] of [
       [/(?<![.\w])localize\(/g, scan.localize],
+      [/(?<![.\w])localizeById\(/g, scan.localizeById],
       [/\bl10n\.t\(/g, scan.l10n],
     ] as const) {
       for (const match of source.matchAll(pattern)) {
@@ -57,4 +62,11 @@ export function scanMessages(srcDir: string): MessageScan {
     }
   }
   return scan;
+}
+
+/** A JSON bundle under l10n/, read as Hearth reads it; throws when it cannot be, so a check fails plainly. */
+export function readBundle(l10nDir: string, fileName: string): Record<string, string> {
+  const bundle = readMessageBundle(path.join(l10nDir, fileName));
+  if ("problem" in bundle) throw new Error(`l10n/${fileName}: ${bundle.problem}`);
+  return bundle.messages;
 }

@@ -4,8 +4,8 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { builtinModules } from "node:module";
 import { configurationProperties } from "../../src/common/settings";
-import { messagesZhCn } from "../../src/common/messagesZhCn";
-import { scanMessages } from "../support/messageCatalog";
+import { messageBundleFileName } from "../../src/node/messageBundles";
+import { readBundle, scanMessages } from "../support/messageCatalog";
 import { repoRoot } from "../support/engineHarness";
 
 const srcDir = path.join(repoRoot, "src");
@@ -134,20 +134,35 @@ describe("project rules", () => {
 
   it("translates every runtime message into Simplified Chinese", () => {
     const scan = scanMessages(srcDir);
-    assert.deepEqual(scan.nonLiteral, [], "localize()/l10n.t() must take a string literal");
-    const bundle = JSON.parse(
-      fs.readFileSync(path.join(repoRoot, "l10n", "bundle.l10n.zh-cn.json"), "utf8"),
-    ) as Record<string, string>;
+    assert.deepEqual(scan.nonLiteral, [], "localize()/localizeById()/l10n.t() must take a string literal");
+    const l10nDir = path.join(repoRoot, "l10n");
+    const english = readBundle(l10nDir, messageBundleFileName("en"));
+    const chinese = readBundle(l10nDir, messageBundleFileName("zh-cn"));
+    const bundle = readBundle(l10nDir, "bundle.l10n.zh-cn.json");
+    // A long text keyed by its English would keep that English twice (in src/ and as the key).
+    assert.deepEqual(
+      scan.localize.filter((m) => m.text.includes("\n")).map((m) => `${m.file}: ${m.text.split("\n")[0]}`),
+      [],
+      "texts of several lines go through localizeById with their English in l10n/hearth.l10n.json",
+    );
     const missing = [
-      ...scan.localize.filter((m) => !(m.text in messagesZhCn)).map((m) => `${m.file}: ${m.text}`),
-      ...scan.l10n.filter((m) => !(m.text in bundle)).map((m) => `${m.file}: ${m.text}`),
+      ...scan.localize.filter((m) => !Object.hasOwn(chinese, m.text)).map((m) => `${m.file}: ${m.text}`),
+      ...scan.localizeById.filter((m) => !Object.hasOwn(english, m.text)).map((m) => `${m.file}: ${m.text} (no English in hearth.l10n.json)`),
+      ...scan.localizeById.filter((m) => !Object.hasOwn(chinese, m.text)).map((m) => `${m.file}: ${m.text}`),
+      ...scan.l10n.filter((m) => !Object.hasOwn(bundle, m.text)).map((m) => `${m.file}: ${m.text}`),
     ];
     assert.deepEqual([...new Set(missing)], []);
-    const used = new Set(scan.localize.map((m) => m.text));
-    assert.deepEqual(Object.keys(messagesZhCn).filter((key) => !used.has(key)), [], "translations no longer used");
-    for (const [english, chinese] of [...Object.entries(messagesZhCn), ...Object.entries(bundle)]) {
-      const placeholders = (text: string): string => [...text.matchAll(/\{\d+\}/g)].map((m) => m[0]).sort().join();
-      assert.equal(placeholders(chinese), placeholders(english), `placeholders differ in: ${english}`);
+    const usedIds = new Set(scan.localizeById.map((m) => m.text));
+    const used = new Set([...scan.localize.map((m) => m.text), ...usedIds]);
+    assert.deepEqual(Object.keys(english).filter((id) => !usedIds.has(id)), [], "English texts no longer used");
+    assert.deepEqual(Object.keys(chinese).filter((key) => !used.has(key)), [], "translations no longer used");
+    const placeholders = (text: string): string => [...text.matchAll(/\{\d+\}/g)].map((m) => m[0]).sort().join();
+    const pairs: Array<[string, string]> = [
+      ...Object.entries(chinese).map(([key, text]): [string, string] => [english[key] ?? key, text]),
+      ...Object.entries(bundle),
+    ];
+    for (const [source, translation] of pairs) {
+      assert.equal(placeholders(translation), placeholders(source), `placeholders differ in: ${source}`);
     }
   });
 });

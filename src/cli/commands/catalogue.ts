@@ -2,7 +2,7 @@
 // licence, which are installed, and the best fit for this machine's memory per purpose.
 import * as os from "node:os";
 import { formatBytes } from "../../common/formatBytes";
-import { localize } from "../../common/localize";
+import { localize, localizeById } from "../../common/localize";
 import type { CatalogueEntry } from "../../common/models/modelCatalogue";
 import { modelCatalogue, recommendModel } from "../../common/models/modelCatalogue";
 import type { ModelPurpose } from "../../common/models/modelManifest";
@@ -12,17 +12,7 @@ import type { CliCommand } from "../cliCommand";
 import { createEngine, printJson, printLine } from "../cliContext";
 import { formatTable } from "../cliFormat";
 
-const help = (): string =>
-  localize(`Usage: hearth catalogue [WORD] [options]
-
-Lists the models Hearth recommends, with what each is for, its download size, the memory it
-wants and its licence; ★ marks the best fit for this machine's memory for each purpose, ✓ the
-installed ones. WORD keeps the models whose name, purpose or description contains it.
-Pull one with hearth pull NAME.
-
-Options:
-  --json               Print the catalogue and the recommendations as JSON.
-  -h, --help           Show this help.`);
+const help = (): string => localizeById("cli.help.catalogue");
 
 export function purposeText(purpose: ModelPurpose): string {
   switch (purpose) {

@@ -1,17 +1,10 @@
 // `hearth cp SOURCE TARGET`: a second name for an installed model's file, like `ollama cp`.
-import { localize } from "../../common/localize";
+import { localize, localizeById } from "../../common/localize";
 import { parseCommandArgs, requirePositionals } from "../cliArgs";
 import type { CliCommand } from "../cliCommand";
 import { createEngine, printLine } from "../cliContext";
 
-const help = (): string =>
-  localize(`Usage: hearth cp SOURCE TARGET [options]
-
-Gives the installed model SOURCE a second name, TARGET (family:tag). Both names use the same
-file; removing one leaves the other.
-
-Options:
-  -h, --help           Show this help.`);
+const help = (): string => localizeById("cli.help.cp");
 
 export const copyCommand: CliCommand = {
   name: "cp",

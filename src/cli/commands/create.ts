@@ -3,7 +3,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { EngineError } from "../../common/engine/engineError";
-import { localize } from "../../common/localize";
+import { localize, localizeById } from "../../common/localize";
 import { ollamaCompatibilityVersion } from "../../common/models/modelProfile";
 import { suspectModelfileMessage } from "../../common/modelfile/modelfileEncoding";
 import { firstModelfileProblem, parseModelfile } from "../../common/modelfile/modelfileParser";
@@ -16,17 +16,7 @@ import { createPullProgressView, progressStyleFor } from "../progressBar";
 import { createModel } from "../../engine/models/storeOperations";
 import { cliStoreScope } from "../cliContext";
 
-const help = (): string =>
-  localize(`Usage: hearth create NAME [options]
-
-Creates the model NAME (family:tag) from a Modelfile: its base model (FROM: an installed
-model, a catalogue name — pulled if needed — or a .gguf file), PARAMETERs, SYSTEM, MESSAGEs,
-TEMPLATE, ADAPTER, DRAFT, LICENSE, REQUIRES, RENDERER and PARSER. Warnings about the Modelfile
-go to stderr. Run it with "hearth run NAME".
-
-Options:
-  -f, --file FILE      The Modelfile (default: ./Modelfile).
-  -h, --help           Show this help.`);
+const help = (): string => localizeById("cli.help.create");
 
 export const createCommand: CliCommand = {
   name: "create",

@@ -1,22 +1,12 @@
 // `hearth import FILE.gguf [NAME]`: adds a local GGUF file to the store, copied or (`--link`) linked.
 import { EngineError } from "../../common/engine/engineError";
 import { formatBytes } from "../../common/formatBytes";
-import { localize } from "../../common/localize";
+import { localize, localizeById } from "../../common/localize";
 import { parseCommandArgs, UsageError } from "../cliArgs";
 import type { CliCommand } from "../cliCommand";
 import { createEngine, printLine, withInterrupt } from "../cliContext";
 
-const help = (): string =>
-  localize(`Usage: hearth import FILE.gguf [NAME] [options]
-
-Adds a .gguf file from this computer to the store, under NAME (family:tag; default: a name
-made from the file name). The file is checked, hashed and copied.
-
-Options:
-  --link               Link the file instead of copying it (a hard link, else a symbolic
-                       link): no second copy on disk, but moving or deleting the original
-                       breaks the model.
-  -h, --help           Show this help.`);
+const help = (): string => localizeById("cli.help.import");
 
 export const importCommand: CliCommand = {
   name: "import",

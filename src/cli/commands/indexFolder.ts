@@ -7,7 +7,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import type { IndexBuildResult, IndexProgress, IndexStatusResult } from "../../common/engine/engineProtocol";
 import { formatBytes } from "../../common/formatBytes";
-import { localize } from "../../common/localize";
+import { localize, localizeById } from "../../common/localize";
 import { findCatalogueEntry } from "../../common/models/modelCatalogue";
 import { WorkspaceIndexes } from "../../engine/index/workspaceIndexes";
 import { llamaEmbeddingBackend } from "../../engine/index/llamaEmbeddingBackend";
@@ -19,32 +19,7 @@ import { truncate } from "../cliFormat";
 import { indexDirFor } from "../workspaceIndexLocation";
 import { listStore } from "../../engine/models/storeOperations";
 
-const help = (): string =>
-  localize(`Usage: hearth index [PATH] [options]
-
-Indexes the folder PATH (default: the current folder) for hearth search: code by functions and
-classes, Markdown by headings, PDF by page, other text in windows. Never indexed: what
-.gitignore and .hearthignore files exclude, secrets (.env files, keys, certificates, credential
-files, .aws/ and .ssh/), binary and minified files, and files over the size limit. Run it again
-to bring the index up to date: only changed files are read and embedded again.
-
-Options:
-  --embedding-model NAME|FILE|none
-                       Embed with this model (an installed model or a .gguf file) for hybrid
-                       search; none: keyword search only. Default: the model the index uses,
-                       else an installed embedding model from the catalogue, else none.
-  --exclude PATTERN    Leave out files matching PATTERN (.gitignore syntax); repeatable as a
-                       comma-separated list.
-  --max-file-size KB   Leave out files larger than this (default 1024).
-  --rebuild            Read and embed every file again.
-  --status             Show the index's state instead of updating it.
-  --clear              Delete the folder's index.
-  --threads N          CPU threads for the embedding model (default: physical cores).
-  --json               Print the result as JSON (no progress bar).
-  -h, --help           Show this help.
-
-Environment:
-  HEARTH_HOME          Indexes are kept in HEARTH_HOME/indexes (default ~/.hearth).`);
+const help = (): string => localizeById("cli.help.index");
 
 /** An installed model the catalogue lists as an embedding model, or null. */
 async function installedEmbeddingModel(engine: LlamaEngine): Promise<string | null> {

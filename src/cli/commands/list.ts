@@ -1,7 +1,7 @@
 // `hearth list` (`ls`): the installed models, aligned like `ollama list`; damaged entries with what
 // is wrong, unfinished downloads that a pull would resume. `--json` for scripts.
 import { formatBytes } from "../../common/formatBytes";
-import { localize } from "../../common/localize";
+import { localize, localizeById } from "../../common/localize";
 import type { StoredModel } from "../../common/models/modelManifest";
 import { parseCommandArgs, requirePositionals } from "../cliArgs";
 import type { CliCommand } from "../cliCommand";
@@ -9,17 +9,7 @@ import { createEngine, printJson, printLine } from "../cliContext";
 import { formatParameters, formatRelativeTime, formatTable } from "../cliFormat";
 import { listStore } from "../../engine/models/storeOperations";
 
-const help = (): string =>
-  localize(`Usage: hearth list [options]
-       hearth ls [options]
-
-Lists the installed models: name, file size, quantization, parameters, context length and
-when each was added. Damaged entries are listed with what is wrong (hearth repair removes
-them), and unfinished downloads that hearth pull would resume.
-
-Options:
-  --json               Print the store's contents as JSON.
-  -h, --help           Show this help.`);
+const help = (): string => localizeById("cli.help.list");
 
 function statusText(model: StoredModel): string {
   return model.status === "corrupt" ? localize("damaged manifest") : localize("file missing or damaged");

@@ -7,7 +7,7 @@
 // Ollama's parser reads those files too. The file is decoded as Ollama decodes it (UTF-8, or
 // UTF-16 with a byte order mark).
 import * as path from "node:path";
-import { localize } from "../../common/localize";
+import { localize, localizeById } from "../../common/localize";
 import { suspectModelfileMessage } from "../../common/modelfile/modelfileEncoding";
 import type { ModelfileCommand } from "../../common/modelfile/modelfileParser";
 import { firstModelfileProblem, parseModelfile, splitModelfileLines } from "../../common/modelfile/modelfileParser";
@@ -17,19 +17,7 @@ import { printJson, printLine, writeErr } from "../cliContext";
 import { formatTable, truncate } from "../cliFormat";
 import { readModelfileFile } from "../modelfileFile";
 
-const help = (): string =>
-  localize(`Usage: hearth modelfile parse FILE [options]
-
-Reads the Modelfile FILE as Ollama does and prints its instructions: the line each starts on,
-the instruction, the PARAMETER name or MESSAGE role, and the value without its quotes. Nothing
-is created and no model is needed. A syntax error (an unknown instruction, a quote that is never
-closed, a missing value or FROM) is printed with its line, and the exit code is 1.
-
-Options:
-  --json               Print {"instructions":[{"instruction","line","value","name"?,"role"?}]};
-                       on an error, {"error":{"message","line"?}} (no line when the error
-                       concerns the whole file, such as a missing FROM).
-  -h, --help           Show this help.`);
+const help = (): string => localizeById("cli.help.modelfile");
 
 export interface ModelfileInstructionJson {
   readonly instruction: string;

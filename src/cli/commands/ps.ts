@@ -2,7 +2,7 @@
 // a `hearth run`, a server), from the records they keep in <store>/run. Reads files only.
 import type { LoadedModelInfo } from "../../common/engine/engineProtocol";
 import { formatBytes } from "../../common/formatBytes";
-import { localize } from "../../common/localize";
+import { localize, localizeById } from "../../common/localize";
 import type { EngineKind } from "../../node/runningRegistry";
 import { listRunningEngines } from "../../node/runningRegistry";
 import { parseCommandArgs, requirePositionals } from "../cliArgs";
@@ -11,16 +11,7 @@ import { printJson, printLine } from "../cliContext";
 import { storeRootFromEnvironment } from "../../node/storeRoot";
 import { formatRelativeTime, formatTable } from "../cliFormat";
 
-const help = (): string =>
-  localize(`Usage: hearth ps [options]
-
-Shows the models loaded on this machine by any Hearth process (VS Code's engine, a hearth
-run), with the memory each takes, whether it runs on the CPU or the GPU, which process
-loaded it, and since when.
-
-Options:
-  --json               Print the running engines and their models as JSON.
-  -h, --help           Show this help.`);
+const help = (): string => localizeById("cli.help.ps");
 
 /** "100% CPU", "100% GPU" or "30%/70% CPU/GPU", from where the estimated memory lies. */
 export function processorText(info: LoadedModelInfo): string {

@@ -2,7 +2,7 @@
 // the store, with a progress bar (stderr, when a terminal), plain lines (a log), or JSON lines
 // (`--json`). Ctrl+C stops it; what arrived is kept and the next pull resumes from there.
 import { formatBytes } from "../../common/formatBytes";
-import { localize } from "../../common/localize";
+import { localize, localizeById } from "../../common/localize";
 import type { PullResult } from "../../common/models/modelManifest";
 import { parseCommandArgs, requirePositionals } from "../cliArgs";
 import type { CliCommand } from "../cliCommand";
@@ -11,23 +11,7 @@ import { createPullProgressView, progressStyleFor } from "../progressBar";
 import { pullModel } from "../../engine/models/storeOperations";
 import { cliStoreScope } from "../cliContext";
 
-const help = (): string =>
-  localize(`Usage: hearth pull NAME|URI [options]
-
-Downloads a model into the store. NAME is a catalogue model (hearth catalogue lists them,
-e.g. qwen2.5-coder:1.5b); URI is hf:owner/repository/file.gguf, ms:owner/repository/file.gguf
-or an https:// address of a .gguf file. The size and sha256 are checked; an interrupted
-download resumes where it stopped. Ctrl+C cancels (what arrived is kept for the next pull).
-
-Options:
-  --name NAME          Install it under this name (default: the catalogue name, or one made
-                       from the file name).
-  --json               Print one JSON line per progress event, then the result.
-  -h, --help           Show this help.
-
-Environment:
-  HEARTH_DOWNLOAD_ENDPOINT    A Hugging Face mirror (default https://huggingface.co).
-  HEARTH_MODELSCOPE_ENDPOINT  ModelScope's address for ms: references.`);
+const help = (): string => localizeById("cli.help.pull");
 
 function summary(result: PullResult): string {
   const size = formatBytes(result.manifest.sizeBytes);

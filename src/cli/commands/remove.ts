@@ -2,22 +2,14 @@
 // uses it. An unknown name is reported and the others are still removed; the exit code is 1.
 import { errorText } from "../../common/engine/engineError";
 import { formatBytes } from "../../common/formatBytes";
-import { localize } from "../../common/localize";
+import { localize, localizeById } from "../../common/localize";
 import { parseCommandArgs, requirePositionals } from "../cliArgs";
 import type { CliCommand } from "../cliCommand";
 import { createEngine, printLine, writeErr } from "../cliContext";
 import { removeModel } from "../../engine/models/storeOperations";
 import { cliStoreScope } from "../cliContext";
 
-const help = (): string =>
-  localize(`Usage: hearth rm NAME... [options]
-       hearth remove NAME...
-
-Removes installed models. The model file is deleted once no other name uses it
-(hearth cp gives a file a second name).
-
-Options:
-  -h, --help           Show this help.`);
+const help = (): string => localizeById("cli.help.rm");
 
 export const removeCommand: CliCommand = {
   name: "rm",

@@ -1,21 +1,12 @@
 // `hearth repair`: removes damaged entries, files no model uses, old temp files and abandoned
 // downloads from the store, and says what it removed.
 import { formatBytes } from "../../common/formatBytes";
-import { localize } from "../../common/localize";
+import { localize, localizeById } from "../../common/localize";
 import { parseCommandArgs, requirePositionals } from "../cliArgs";
 import type { CliCommand } from "../cliCommand";
 import { createEngine, printJson, printLine } from "../cliContext";
 
-const help = (): string =>
-  localize(`Usage: hearth repair [options]
-
-Puts the model store in order: removes entries whose manifest is damaged or whose file is
-missing or damaged, model files that no entry uses, old temporary files, and downloads
-abandoned for a week. Installed models in good order are not touched.
-
-Options:
-  --json               Print what was removed as JSON.
-  -h, --help           Show this help.`);
+const help = (): string => localizeById("cli.help.repair");
 
 export const repairCommand: CliCommand = {
   name: "repair",

@@ -8,7 +8,7 @@ import type { ReviewProgress, ReviewResult } from "../../common/engine/enginePro
 import { GitError, runGit } from "../../node/gitRunner";
 import { EngineError, errorText } from "../../common/engine/engineError";
 import { parseUnifiedDiff } from "../../common/review/diffParsing";
-import { localize } from "../../common/localize";
+import { localize, localizeById } from "../../common/localize";
 import type { FindingSeverity, ReviewFinding } from "../../common/review/reviewFindings";
 import { reachesSeverity, sortFindings } from "../../common/review/reviewFindings";
 import type { ReviewTarget, SkipReason } from "../../common/review/reviewPrompt";
@@ -22,32 +22,7 @@ import { listStore } from "../../engine/models/storeOperations";
 
 declare const HEARTH_VERSION: string | undefined;
 
-const help = (): string =>
-  localize(`Usage: hearth review [--staged | --base REF | --diff FILE | PATH...] [options]
-
-Reviews code with a local model and prints its findings. What is reviewed:
-  (nothing)            The working tree's changes against HEAD (staged or not).
-  --staged             The staged changes (for a pre-commit hook).
-  --base REF           This branch's changes since it left REF (git diff REF...HEAD).
-  --diff FILE          A unified diff from a file ("-" reads standard input).
-  PATH...              Whole files.
-Only the changed lines of a diff are commented on. Lock files, vendored and generated files are
-skipped. Project rules are read from .hearth/review.md, else AGENTS.md, at the repository's top.
-
-Options:
-  --model NAME         The model (an installed model or a .gguf file; default $HEARTH_MODEL,
-                       else the first installed model).
-  --format FORMAT      text (default), json or sarif (SARIF 2.1.0, for code scanning).
-  --json               The same as --format json.
-  --fail-on LEVEL      Exit with 1 when a finding is at least this severe: error or warning.
-  --max-tokens N       The most tokens per answer (default 1024).
-  --seed N             Random seed, for repeatable reviews.
-  --threads N          CPU threads (default: physical cores).
-  --ctx N              Context size in tokens (default: min(4096, the model's)).
-  -h, --help           Show this help.
-
-Exit codes: 0 done (and nothing reached --fail-on), 1 a finding reached --fail-on or the
-review failed, 2 usage mistake, 130 cancelled.`);
+const help = (): string => localizeById("cli.help.review");
 
 const options = {
   staged: { type: "boolean" },

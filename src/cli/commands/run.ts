@@ -10,7 +10,7 @@ import { EngineError, errorText } from "../../common/engine/engineError";
 import { formatBytes } from "../../common/formatBytes";
 import { hasAcceptedLicence, licenceTextOf, parseLicenceRecord, withAcceptedLicence } from "../../common/models/licenceAcceptance";
 import type { LicenceRecord } from "../../common/models/licenceAcceptance";
-import { localize } from "../../common/localize";
+import { localize, localizeById } from "../../common/localize";
 import { resolveDownload } from "../../common/models/modelCatalogue";
 import { parseModelReference, storeNameForReference } from "../../common/models/modelName";
 import type { LlamaEngine } from "../../engine/llama/llamaEngine";
@@ -23,26 +23,7 @@ import { pullModel } from "../../engine/models/storeOperations";
 import { cliStoreScope } from "../cliContext";
 import { isModelPath } from "../../common/models/modelName";
 
-const help = (): string =>
-  localize(`Usage: hearth run MODEL [PROMPT] [options]
-
-Runs PROMPT on MODEL and streams the answer. MODEL is the name of an installed model
-(see hearth list) or the path of a .gguf file. Without PROMPT: an interactive chat, or the
-prompt read from a pipe. A catalogue model that is not installed yet is offered for download
-in a terminal; elsewhere, pull it first with hearth pull.
-
-Options:
-  --system TEXT        System prompt (chat models).
-  --mode MODE          auto (default), chat or completion.
-  --max-tokens N       The most tokens to generate (default 512).
-  --temperature T      Sampling temperature (default 0.8; 0 = always the likeliest token).
-  --seed N             Random seed, for repeatable answers.
-  --threads N          CPU threads (default: physical cores).
-  --ctx N              Context size in tokens (default: min(4096, the model's)).
-  --verbose            Print load and speed figures to stderr.
-  --json               Print one JSON object with the answer and its figures.
-  --interactive        Chat line by line even when input comes from a pipe.
-  -h, --help           Show this help.`);
+const help = (): string => localizeById("cli.help.run");
 
 const options = {
   system: { type: "string" },

@@ -4,7 +4,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import type { IndexSearchHit } from "../../common/engine/engineProtocol";
-import { localize } from "../../common/localize";
+import { localize, localizeById } from "../../common/localize";
 import { WorkspaceIndexes } from "../../engine/index/workspaceIndexes";
 import { llamaEmbeddingBackend } from "../../engine/index/llamaEmbeddingBackend";
 import { parseCommandArgs, parseNumber, requirePositionals, UsageError } from "../cliArgs";
@@ -12,22 +12,7 @@ import type { CliCommand } from "../cliCommand";
 import { createEngine, printJson, printLine, withInterrupt } from "../cliContext";
 import { indexDirFor } from "../workspaceIndexLocation";
 
-const help = (): string =>
-  localize(`Usage: hearth search "QUERY" [options]
-
-Searches the index of a folder (built with hearth index) and prints the best matching pieces of
-code and text with their file and lines. Identifiers match whole and in parts (parseConfig finds
-parse_config); with an embedding model in the index, meaning matches too.
-
-Options:
-  --path PATH          The indexed folder (default: the current folder); results are relative to it.
-  --k N                How many results (default 10).
-  --mode MODE          hybrid (default), keyword or vector.
-  --rerank-model NAME|FILE
-                       Reorder the results with a reranker model.
-  --threads N          CPU threads for the models (default: physical cores).
-  --json               Print {"results":[{"path","startLine","endLine","score","text"}]}.
-  -h, --help           Show this help.`);
+const help = (): string => localizeById("cli.help.search");
 
 function relativeTo(folder: string, hit: IndexSearchHit): string {
   return path.relative(folder, hit.absolutePath).split(path.sep).join("/");

@@ -3,7 +3,7 @@
 // loads models as requests name them, and stops cleanly on Ctrl+C.
 import { parseListenAddress, parseOriginList } from "../../common/api/apiAccess";
 import { errorText } from "../../common/engine/engineError";
-import { localize } from "../../common/localize";
+import { localize, localizeById } from "../../common/localize";
 import { ApiServer } from "../../engine/api/apiServer";
 import { parseCommandArgs, parseNumber, requirePositionals, UsageError } from "../cliArgs";
 import type { CliCommand } from "../cliCommand";
@@ -11,30 +11,7 @@ import { createEngine, endpointsFromEnvironment, printLine, writeErr } from "../
 
 declare const HEARTH_VERSION: string | undefined;
 
-const help = (): string =>
-  localize(`Usage: hearth serve [options]
-
-Serves Hearth's models over HTTP with Ollama's REST API (/api/generate, /api/chat,
-/api/embed, /api/tags, /api/pull…) and OpenAI's (/v1/chat/completions, /v1/completions,
-/v1/embeddings, /v1/models), so Ollama and OpenAI clients, scripts and LangChain use them
-unchanged. Models load when a request names them. Ctrl+C stops the server.
-
-Only this computer can call it: it listens on 127.0.0.1 and refuses requests whose Host or
-Origin is not local, unless you allow them.
-
-Options:
-  --host HOST:PORT     Where to listen (default 127.0.0.1:11435, or HEARTH_HOST);
-                       0.0.0.0:11435 accepts other computers.
-  --origins LIST       Web page origins allowed to call the API, comma-separated
-                       (default HEARTH_ORIGINS), for example https://app.example.com.
-  --threads N          CPU threads per model (default: physical cores).
-  --ctx N              Context size in tokens (default: min(4096, the model's)).
-  --verbose            Log every request to stderr.
-  -h, --help           Show this help.
-
-Environment:
-  HEARTH_HOST          Where to listen, as --host.
-  HEARTH_ORIGINS       Allowed origins, as --origins (like OLLAMA_ORIGINS).`);
+const help = (): string => localizeById("cli.help.serve");
 
 const options = {
   host: { type: "string" },

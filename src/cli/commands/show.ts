@@ -6,7 +6,7 @@ import { modelfileFromProfile } from "../../common/models/modelProfile";
 import type { ModelInspection } from "../../common/engine/engineProtocol";
 import { EngineError } from "../../common/engine/engineError";
 import { formatBytes } from "../../common/formatBytes";
-import { localize } from "../../common/localize";
+import { localize, localizeById } from "../../common/localize";
 import { findCatalogueEntry, findCatalogueEntryBySource } from "../../common/models/modelCatalogue";
 import type { StoredModel } from "../../common/models/modelManifest";
 import { parseModelReference, storeNameForReference } from "../../common/models/modelName";
@@ -18,22 +18,7 @@ import { showStoredModel } from "../../engine/models/storeOperations";
 import { cliStoreScope } from "../cliContext";
 import { isModelPath } from "../../common/models/modelName";
 
-const help = (): string =>
-  localize(`Usage: hearth show MODEL [options]
-
-Shows what MODEL is: architecture, parameters, quantization, context and embedding length,
-licence, whether it has a chat template, and whether it fits this machine's memory. MODEL is
-an installed model's name or the path of a .gguf file. Nothing is loaded: only the file's
-header is read.
-
-Options:
-  --ctx N              The context size to estimate memory for (default: min(4096, the
-                       model's)).
-  --template           Print only the chat template.
-  --license            Print only the licence.
-  --modelfile          Print the Modelfile that recreates the model.
-  --json               Print everything as JSON, with the file's metadata.
-  -h, --help           Show this help.`);
+const help = (): string => localizeById("cli.help.show");
 
 
 /** The licence the file states, else the one the catalogue records for where it came from. */
