@@ -9,6 +9,7 @@ import { llamaMethods } from "./llama/llamaMethods";
 import { storeMethods } from "./models/storeMethods";
 import { bad, isPlainObject, optionalNumber, requireString, requireText } from "./requestChecks";
 import type { Params } from "./requestChecks";
+import { remoteChatMethods } from "./remote/remoteChatMethods";
 import { reviewMethods } from "./review/reviewMethods";
 
 /** A remote engine's settings: null, or the kind, address and models (the key is never echoed). */
@@ -45,6 +46,7 @@ export const engineMethodTable: MethodTable = {
     run: (scope, { params }) => scope.configure(params),
   },
   ...llamaMethods,
+  ...remoteChatMethods,
   ...storeMethods,
   ...reviewMethods,
   ...indexMethods,

@@ -206,3 +206,13 @@ export function countTokensProblem(texts: readonly string[]): string | null {
       )
     : null;
 }
+
+/** A conversation's earlier turns: absent, or a list of { role: "user" | "assistant", text }. */
+export function historyProblem(params: Params): string | null {
+  const value = params.history;
+  return value === undefined ||
+    (Array.isArray(value) &&
+      value.every((turn: unknown) => isPlainObject(turn) && (turn.role === "user" || turn.role === "assistant") && typeof turn.text === "string"))
+    ? null
+    : bad("history", localize("a list of { role, text } turns"));
+}

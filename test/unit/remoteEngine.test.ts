@@ -22,8 +22,8 @@ import { remoteEmbeddingBackend, remoteEmbeddingModelName, withRemoteEmbedding }
 import type { EmbeddingBackend } from "../../src/engine/index/workspaceIndexes";
 import { WorkspaceIndexes } from "../../src/engine/index/workspaceIndexes";
 import { LlamaEngine } from "../../src/engine/llama/llamaEngine";
-import type { RemoteKind } from "../../src/node/remoteEngine";
-import { RemoteEngine } from "../../src/node/remoteEngine";
+import type { RemoteKind } from "../../src/engine/remote/remoteEngine";
+import { RemoteEngine } from "../../src/engine/remote/remoteEngine";
 import type { ReviewEngine } from "../../src/engine/review/reviewer";
 import { remoteReviewEngine, runReview } from "../../src/engine/review/reviewer";
 import { ensureFixtureModels } from "../fixtures/fixtureModels";
@@ -209,6 +209,17 @@ describe("remote engine client (a second Hearth as the remote)", function () {
         { path: "src/average.ts", language: "typescript", content: reviewedCode, range: { start: 2, end: 4 } },
         { path: "src/other.ts", language: "typescript", content: reviewedCode },
       ];
+      // A chat turn: the engine asks the remote with the whole history; the text streams.
+      const streamed: string[] = [];
+      const turn = await client.request(
+        "remoteChat",
+        { system: "Answer briefly.", history: [{ role: "user", text: "Hi" }, { role: "assistant", text: "Hello." }], message: "Tell a story.", options: { maxTokens: 12, temperature: 0 } },
+        { onChunk: (chunk) => streamed.push(chunk.text) },
+      );
+      assert.ok(turn.text.length > 0 && streamed.join("") === turn.text, "the answer streamed as it came");
+      assert.equal(turn.model, `tiny @ ${new URL(url).host}`);
+      assert.equal(turn.turns, 2);
+      assert.ok(turn.usage.outputTokens > 0 && turn.usage.promptTokens > 0);
       const progress: ReviewProgress[] = [];
       const result = await runReview(recording, { modelId: "", remote: true, targets, temperature: 0, seed: 7, maxTokens: 700, maxFindings: 3 }, (p) => progress.push(p));
       assert.equal(result.cancelled, false);
@@ -228,7 +239,7 @@ describe("remote engine client (a second Hearth as the remote)", function () {
     });
   }
 
-  it("runs reviews and index embeddings on the remote from an engine process with no model of its own", async function () {
+  it("runs chat turns, reviews and index embeddings on the remote from an engine process with no model of its own", async function () {
     this.timeout(300_000);
     const store = fs.mkdtempSync(path.join(os.tmpdir(), "hearth-remote-store-"));
     const { client, logs } = createTestClient({ settings: { storeRoot: store } });
@@ -264,6 +275,10 @@ describe("remote engine client (a second Hearth as the remote)", function () {
       // The store the process reads is empty: the answer came from the remote.
       assert.deepEqual((await client.request("storeList", {})).models, []);
       await client.configure({ ...settings, remote: null });
+      await assert.rejects(
+        client.request("remoteChat", { system: "", message: "Hi" }),
+        (error: unknown) => isEngineError(error, "badRequest") && /hearth\.remote\.model/.test(error.message),
+      );
       const keywordOnly = await client.request("indexSearch", { storeDir, query: "mixColors", k: 2 });
       assert.equal(keywordOnly.mode, "keyword");
       // A build that names no model, with the remote gone, goes back to keywords rather than failing.

@@ -87,6 +87,23 @@ export interface GenerateParams {
   priority?: JobPriority;
 }
 
+/**
+ * One chat turn on the remote engine of the settings (hearth.remote.*, sent with `configure`). The
+ * caller keeps the conversation and sends its history each time, as the server keeps none.
+ */
+export interface RemoteChatParams {
+  /** The system prompt (the user's hearth.systemPrompt). */
+  system: string;
+  history: ChatTurn[];
+  message: string;
+  options?: GenerationOptions;
+}
+
+/** A remote turn's result, with who answered as "model @ host:port". */
+export interface RemoteChatTurnResult extends ChatTurnResult {
+  model: string;
+}
+
 export interface ChatCreateParams {
   modelId: string;
   /** Wins over the model's Modelfile SYSTEM. */
@@ -532,6 +549,8 @@ export interface EngineMethods {
   chatCreate: { params: ChatCreateParams; result: ChatCreateResult; chunk: never };
   chatSend: { params: ChatSendParams; result: ChatTurnResult; chunk: TextChunk };
   chatDispose: { params: ChatDisposeParams; result: { disposed: boolean }; chunk: never };
+  /** A chat turn on the remote engine of the settings instead of a loaded model. */
+  remoteChat: { params: RemoteChatParams; result: RemoteChatTurnResult; chunk: TextChunk };
   embed: { params: EmbedParams; result: EmbedResult; chunk: never };
   countTokens: { params: CountTokensParams; result: CountTokensResult; chunk: never };
   rank: { params: RankParams; result: RankResult; chunk: never };

@@ -9,7 +9,7 @@
 import type { IndexBuildParams, JobPriority, RemoteEngineConfig } from "../../common/engine/engineProtocol";
 import { EngineError } from "../../common/engine/engineError";
 import { localize } from "../../common/localize";
-import { RemoteEngine } from "../../node/remoteEngine";
+import { remoteEngineFor } from "../remote/remoteEngine";
 import type { EmbeddingBackend } from "./workspaceIndexes";
 
 const remoteMarker = " @ ";
@@ -69,7 +69,7 @@ export function remoteEmbeddingBackend(local: EmbeddingBackend, remote: () => Re
           `remote embedding model ${model} is not configured`,
         );
       }
-      const engine = new RemoteEngine({ kind: config.kind, baseUrl: config.url, ...(config.apiKey ? { apiKey: config.apiKey } : {}) });
+      const engine = remoteEngineFor(config);
       return engine.embed(config.embeddingModel.trim(), texts, signal);
     },
     ...(local.rank ? { rank: local.rank.bind(local) } : {}),

@@ -8,6 +8,7 @@ import {
   checkOptions,
   checkStringList,
   countTokensProblem,
+  historyProblem,
   isPlainObject,
   optionalNumber,
   optionalOneOf,
@@ -31,15 +32,6 @@ function loraAdaptersProblem(params: Params): string | null {
   return value === undefined || (Array.isArray(value) && value.every((adapter: unknown) => isPlainObject(adapter) && typeof adapter.path === "string"))
     ? null
     : bad("loraAdapters", localize("a list of { path, scale }"));
-}
-
-function historyProblem(params: Params): string | null {
-  const value = params.history;
-  return value === undefined ||
-    (Array.isArray(value) &&
-      value.every((turn: unknown) => isPlainObject(turn) && (turn.role === "user" || turn.role === "assistant") && typeof turn.text === "string"))
-    ? null
-    : bad("history", localize("a list of { role, text } turns"));
 }
 
 export const llamaMethods: Pick<

@@ -17,7 +17,7 @@ import { findingsJsonSchema, parseFindingsAnswer } from "../../common/review/rev
 import type { ReviewPlan } from "../../common/review/reviewPrompt";
 import { buildReviewPrompt, planReview } from "../../common/review/reviewPrompt";
 import type { LlamaEngine } from "../llama/llamaEngine";
-import { RemoteEngine, remoteGenerateResult } from "../../node/remoteEngine";
+import { remoteEngineFor, remoteGenerateResult } from "../remote/remoteEngine";
 
 export type ReviewEngine = Pick<LlamaEngine, "generate" | "countTokens">;
 
@@ -38,7 +38,7 @@ export function estimateRemoteTokens(text: string): number {
 
 /** A ReviewEngine that generates with `config.model` on the remote server, for runReview. */
 export function remoteReviewEngine(config: RemoteEngineConfig): ReviewEngine {
-  const remote = new RemoteEngine({ kind: config.kind, baseUrl: config.url, ...(config.apiKey ? { apiKey: config.apiKey } : {}) });
+  const remote = remoteEngineFor(config);
   const model = config.model.trim();
   return {
     countTokens(params: CountTokensParams): CountTokensResult {

@@ -1,22 +1,21 @@
-// Chat on a remote engine (issue 8 item 3): when hearth.remote.kind names a protocol, the Chat
-// view, @hearth and Run Prompt answer from the server at hearth.remote.url (an Ollama server, an
-// OpenAI-compatible one, or another Hearth's local API) with hearth.remote.model, instead of the
-// embedded engine. The API key lives in VS Code's SecretStorage ("Hearth: Set Remote API Key…"),
-// never in settings or the log. Reviews and the workspace index's embeddings run in the engine
-// process: the engine service sends it the same settings (`configure`), with hearth.remote.model for
-// reviews and hearth.remote.embeddingModel for the index (empty: the index keeps the local
-// hearth.rag.embeddingModel, or keyword search without one).
+// The remote engine's settings in VS Code (issue 8 item 3): when hearth.remote.kind names a
+// protocol, the Chat view, @hearth, Run Prompt and reviews answer from the server at
+// hearth.remote.url (an Ollama server, an OpenAI-compatible one, or another Hearth's local API) with
+// hearth.remote.model, instead of the embedded engine. The engine process talks to the server
+// (src/engine/remote/): the engine service sends it these settings with `configure`, including
+// hearth.remote.embeddingModel for the index (empty: the index keeps the local
+// hearth.rag.embeddingModel, or keyword search without one). This file keeps what only VS Code has:
+// the API key in SecretStorage ("Hearth: Set Remote API Key…", never in settings or the log), the
+// label in the status bar, and the model picker while a remote is set.
 import * as vscode from "vscode";
-import type { ChatTurnResult, RemoteEngineConfig } from "../../common/engine/engineProtocol";
-import type { ChatTurn, GenerationOptions } from "../../common/chat/chatTypes";
-import { RemoteEngine, remoteGenerateResult } from "../../node/remoteEngine";
+import { remoteLabel } from "../../common/chat/remoteLabel";
+import type { RemoteEngineConfig } from "../../common/engine/engineProtocol";
 import { readSettings } from "../settingsAccess";
 import type { StatusBarController } from "../statusBar";
 
 const apiKeySecret = "hearth.remote.apiKey";
 
 export interface RemoteTarget {
-  engine: RemoteEngine;
   model: string;
   /** Where it runs, for messages: the model and the server. */
   label: string;
@@ -25,7 +24,10 @@ export interface RemoteTarget {
 export class RemoteChat {
   constructor(private readonly secrets: vscode.SecretStorage) {}
 
-  /** The configured remote engine, or null when hearth.remote.kind is "off". */
+  /**
+   * The configured remote engine, or null when hearth.remote.kind is "off"; throws, saying what
+   * to set, when the kind is set without an address or model.
+   */
   async target(): Promise<RemoteTarget | null> {
     const settings = readSettings();
     const kind = settings["remote.kind"];
@@ -40,12 +42,7 @@ export class RemoteChat {
         ),
       );
     }
-    const apiKey = await this.secrets.get(apiKeySecret);
-    return {
-      engine: new RemoteEngine({ kind, baseUrl: url, ...(apiKey ? { apiKey } : {}) }),
-      model,
-      label: remoteLabel(model, url),
-    };
+    return { model, label: remoteLabel(model, url) };
   }
 
   /**
@@ -113,36 +110,6 @@ export class RemoteChat {
     };
   }
 
-  /** One turn of a conversation the extension keeps (the whole history goes to the server). */
-  async chatTurn(
-    target: RemoteTarget,
-    history: ChatTurn[],
-    message: string,
-    onText: (text: string) => void,
-    signal: AbortSignal | undefined,
-    systemPrompt: string,
-    options: GenerationOptions,
-  ): Promise<ChatTurnResult & { model: string }> {
-    const started = performance.now();
-    let first: number | null = null;
-    const result = await target.engine.chat(
-      { model: target.model, system: systemPrompt, history, message, options },
-      (text) => {
-        if (first === null) first = performance.now();
-        onText(text);
-      },
-      signal,
-    );
-    return {
-      ...remoteGenerateResult(result, started, first),
-      turns: history.filter((turn) => turn.role === "assistant").length + 1,
-      droppedTurns: 0,
-      contextTokens: result.promptTokens + result.outputTokens,
-      contextSize: 0,
-      model: target.label,
-    };
-  }
-
   /** Asks for the API key and keeps it in SecretStorage; an empty answer removes it. */
   async setApiKey(): Promise<boolean> {
     const key = await vscode.window.showInputBox({
@@ -158,14 +125,5 @@ export class RemoteChat {
       key.trim() === "" ? vscode.l10n.t("The remote API key was removed.") : vscode.l10n.t("The remote API key is saved in VS Code's secret storage."),
     );
     return true;
-  }
-}
-
-/** "model @ host:port": the server without scheme, credentials or a trailing path like /v1. */
-function remoteLabel(model: string, url: string): string {
-  try {
-    return `${model} @ ${new URL(url).host}`;
-  } catch {
-    return `${model} @ ${url.replace(/^https?:\/\//, "")}`;
   }
 }

@@ -333,14 +333,7 @@ export class EngineService implements vscode.Disposable {
     token?: vscode.CancellationToken,
     mode: PromptMode = "auto",
   ): Promise<GenerateResult> {
-    const remote = await this.remote?.target();
-    if (remote && this.remote) {
-      const settings = readSettings();
-      return this.remote.chatTurn(remote, [], prompt, onText, toAbortSignal(token), settings.systemPrompt, {
-        maxTokens: settings.maxTokens,
-        temperature: settings.temperature,
-      });
-    }
+    if (await this.remote?.target()) return this.remoteChatTurn([], prompt, onText, token);
     const info = await this.requireModel(token);
     const settings = readSettings();
     return this.streaming(info, onText, (engine, onChunk) =>
@@ -358,6 +351,31 @@ export class EngineService implements vscode.Disposable {
     );
   }
 
+  /**
+   * A turn on the remote engine of the settings: the engine process asks the server (it has the
+   * settings and the key from `configure`), and the whole history goes with each turn.
+   */
+  private async remoteChatTurn(
+    history: ChatTurn[],
+    message: string,
+    onText: (text: string) => void,
+    token?: vscode.CancellationToken,
+    options?: GenerationOptions,
+  ): Promise<ChatTurnResult & { model: string }> {
+    const settings = readSettings();
+    await this.syncSettings();
+    return this.engine().request(
+      "remoteChat",
+      {
+        system: settings.systemPrompt,
+        history,
+        message,
+        options: { maxTokens: settings.maxTokens, temperature: settings.temperature, ...options },
+      },
+      { signal: toAbortSignal(token), onChunk: (chunk) => onText(chunk.text) },
+    );
+  }
+
   /** One chat turn; reuses the engine session (and its KV cache) while the model stays loaded. */
   async chatTurn(
     conversation: Conversation,
@@ -366,14 +384,8 @@ export class EngineService implements vscode.Disposable {
     token?: vscode.CancellationToken,
     options?: GenerationOptions,
   ): Promise<ChatTurnResult & { model: string }> {
-    const remote = await this.remote?.target();
-    if (remote && this.remote) {
-      const settings = readSettings();
-      const answer = await this.remote.chatTurn(remote, conversation.history, message, onText, toAbortSignal(token), settings.systemPrompt, {
-        maxTokens: settings.maxTokens,
-        temperature: settings.temperature,
-        ...options,
-      });
+    if (await this.remote?.target()) {
+      const answer = await this.remoteChatTurn(conversation.history, message, onText, token, options);
       conversation.history.push({ role: "user", text: message }, { role: "assistant", text: answer.text });
       return answer;
     }

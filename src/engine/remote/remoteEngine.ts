@@ -1,17 +1,16 @@
 // A remote engine (issue 8 item 3): chat, embeddings and review on a server the team shares —
 // Ollama, an OpenAI-compatible server (llama.cpp's llama-server, vLLM), or another Hearth's local
-// API — instead of the embedded engine. This is the client; it imports neither vscode nor
-// node-llama-cpp, and runs wherever the caller does:
-// - in the extension host for chat (src/extension/chat/remoteChat.ts: the Chat view, @hearth and Run
-//   Prompt answer from hearth.remote.url with hearth.remote.model);
-// - in the engine process for reviews (src/engine/review/reviewer.ts, remoteReviewEngine) and the
-//   workspace index's embeddings (src/engine/index/remoteEmbeddingBackend.ts), after the
-//   extension sent the settings with the engine's remoteConfigure method.
+// API — instead of the embedded engine. This is the client. It runs in the engine process, which
+// decides in one place whether the loaded model or the remote answers: chat (remoteChat.ts, the
+// remoteChat method the Chat view, @hearth and Run Prompt use), reviews
+// (src/engine/review/reviewer.ts, remoteReviewEngine) and the workspace index's embeddings
+// (src/engine/index/remoteEmbeddingBackend.ts), all from the remote settings that `configure` sends.
 // The API key is kept in VS Code's SecretStorage ("Hearth: Set Remote API Key…") and passed in;
 // it is sent only as the Authorization header, never logged or written.
-import type { ChatTurn, GenerateResult, GenerationOptions, StopReason, TokenUsage } from "../common/chat/chatTypes";
-import { EngineError, errorText } from "../common/engine/engineError";
-import { localize } from "../common/localize";
+import type { ChatTurn, GenerateResult, GenerationOptions, StopReason, TokenUsage } from "../../common/chat/chatTypes";
+import { EngineError, errorText } from "../../common/engine/engineError";
+import { localize } from "../../common/localize";
+import type { RemoteEngineConfig } from "../../common/engine/engineProtocol";
 
 export type RemoteKind = "ollama" | "openai";
 
@@ -298,4 +297,9 @@ export function remoteGenerateResult(result: RemoteChatResult, started: number, 
     tokensPerSecond: generationMs > 0 ? (result.outputTokens / generationMs) * 1000 : 0,
   };
   return { text: result.text, mode: "chat", stopReason: result.stopReason, usage };
+}
+
+/** The client for the remote engine of the settings. */
+export function remoteEngineFor(config: RemoteEngineConfig): RemoteEngine {
+  return new RemoteEngine({ kind: config.kind, baseUrl: config.url, ...(config.apiKey ? { apiKey: config.apiKey } : {}) });
 }
