@@ -209,17 +209,6 @@ describe("remote engine client (a second Hearth as the remote)", function () {
         { path: "src/average.ts", language: "typescript", content: reviewedCode, range: { start: 2, end: 4 } },
         { path: "src/other.ts", language: "typescript", content: reviewedCode },
       ];
-      // A chat turn: the engine asks the remote with the whole history; the text streams.
-      const streamed: string[] = [];
-      const turn = await client.request(
-        "remoteChat",
-        { system: "Answer briefly.", history: [{ role: "user", text: "Hi" }, { role: "assistant", text: "Hello." }], message: "Tell a story.", options: { maxTokens: 12, temperature: 0 } },
-        { onChunk: (chunk) => streamed.push(chunk.text) },
-      );
-      assert.ok(turn.text.length > 0 && streamed.join("") === turn.text, "the answer streamed as it came");
-      assert.equal(turn.model, `tiny @ ${new URL(url).host}`);
-      assert.equal(turn.turns, 2);
-      assert.ok(turn.usage.outputTokens > 0 && turn.usage.promptTokens > 0);
       const progress: ReviewProgress[] = [];
       const result = await runReview(recording, { modelId: "", remote: true, targets, temperature: 0, seed: 7, maxTokens: 700, maxFindings: 3 }, (p) => progress.push(p));
       assert.equal(result.cancelled, false);
@@ -263,6 +252,17 @@ describe("remote engine client (a second Hearth as the remote)", function () {
       assert.equal(built.chunksEmbedded, 2);
       const search = await client.request("indexSearch", { storeDir, query: "mixColors", k: 2 });
       assert.deepEqual([search.mode, search.results[0]?.path], ["hybrid", "src/colors.ts"]);
+      // A chat turn: the engine asks the remote with the whole history; the text streams.
+      const streamed: string[] = [];
+      const turn = await client.request(
+        "remoteChat",
+        { system: "Answer briefly.", history: [{ role: "user", text: "Hi" }, { role: "assistant", text: "Hello." }], message: "Tell a story.", options: { maxTokens: 12, temperature: 0 } },
+        { onChunk: (chunk) => streamed.push(chunk.text) },
+      );
+      assert.ok(turn.text.length > 0 && streamed.join("") === turn.text, "the answer streamed as it came");
+      assert.equal(turn.model, `tiny @ ${new URL(url).host}`);
+      assert.equal(turn.turns, 2);
+      assert.ok(turn.usage.outputTokens > 0 && turn.usage.promptTokens > 0);
       const progress: ReviewProgress[] = [];
       const review = await client.request(
         "review",
@@ -276,7 +276,7 @@ describe("remote engine client (a second Hearth as the remote)", function () {
       assert.deepEqual((await client.request("storeList", {})).models, []);
       await client.configure({ ...settings, remote: null });
       await assert.rejects(
-        client.request("remoteChat", { system: "", message: "Hi" }),
+        client.request("remoteChat", { system: "", history: [], message: "Hi" }),
         (error: unknown) => isEngineError(error, "badRequest") && /hearth\.remote\.model/.test(error.message),
       );
       const keywordOnly = await client.request("indexSearch", { storeDir, query: "mixColors", k: 2 });

@@ -8,7 +8,7 @@
 // after PARAMETER, nothing after FROM), the message says how Ollama reads it.
 import { parseGoTemplate } from "./goTemplate";
 import { findCatalogueEntry } from "../models/modelCatalogue";
-import { parseModelReference, tryParseModelName, formatModelName } from "../models/modelName";
+import { formatModelName, modelReferenceKind, parseModelReference, tryParseModelName } from "../models/modelName";
 import { compareOllamaVersions, isDraftPath } from "../models/modelProfile";
 import {
   currentModelfileParameterNames,
@@ -149,19 +149,6 @@ export function resolveModelfilePath(value: string, baseDir: string, homeDir?: s
   }
   if (value.startsWith("~")) return null;
   return normalizeSegments(`${baseDir}${separator}${value}`, separator);
-}
-
-/** Whether a FROM value reads as a path rather than a model name. */
-function looksLikePath(value: string): boolean {
-  return (
-    /^(\.{1,2}([\\/]|$)|[\\/~]|[A-Za-z]:[\\/])/.test(value) ||
-    value.includes("\\") ||
-    /\.(gguf|bin|safetensors)$/i.test(value)
-  );
-}
-
-function isRemoteReference(value: string): boolean {
-  return /^(hf|huggingface|ms|modelscope):(?!\/\/)/i.test(value) || /^https?:\/\//i.test(value);
 }
 
 const goIntPattern = /^[+-]?\d+$/;
@@ -666,7 +653,8 @@ function checkFrom(command: ModelfileCommand, environment: ModelfileEnvironment 
     const resolved = resolveModelfilePath(value, environment.baseDir, environment.homeDir);
     if (resolved !== null && environment.fileExists(resolved)) return;
   }
-  if (isRemoteReference(value)) {
+  const kind = modelReferenceKind(value);
+  if (kind === "huggingFace" || kind === "modelScope" || kind === "url") {
     try {
       parseModelReference(value);
     } catch (error) {
@@ -674,7 +662,7 @@ function checkFrom(command: ModelfileCommand, environment: ModelfileEnvironment 
     }
     return;
   }
-  if (looksLikePath(value)) {
+  if (kind === "path") {
     if (environment) checkPathExists(command, environment, report);
     return;
   }
