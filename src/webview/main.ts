@@ -4,8 +4,6 @@
 // without href) and the result passes the allow-list walk of sanitizeDom.ts in an inert <template>
 // before it is shown, so nothing a model writes can run, load or navigate here. A link click asks
 // the host to open the URL (it confirms with the user first). The draft survives the view being hidden.
-import type { CompletionContext } from "../common/chat/chatReferences";
-import { applyCompletion, completionContext, matchingKeywords } from "../common/chat/chatReferences";
 import { createMarkdownRenderer, isSafeLinkUrl, parseCitation } from "../common/chat/markdownRender";
 import type {
   ChatAttachmentView,
@@ -16,6 +14,8 @@ import type {
   HostToWebviewMessage,
   WebviewToHostMessage,
 } from "../common/webviewProtocol";
+import { element } from "./dom";
+import { PathSuggestions } from "./pathSuggestions";
 import { sanitizeTree } from "./sanitizeDom";
 
 interface SavedViewState {
@@ -37,17 +37,6 @@ let state: ChatViewState = { model: null, busy: false, messages: [], sessionId: 
 let editing = vscode.getState()?.editing === true;
 const rendered = new Map<string, { body: HTMLElement; footer: HTMLElement; article: HTMLElement; actions: HTMLElement }>();
 const markdown = createMarkdownRenderer();
-
-function element<K extends keyof HTMLElementTagNameMap>(
-  tag: K,
-  attributes: Record<string, string> = {},
-  text?: string,
-): HTMLElementTagNameMap[K] {
-  const node = document.createElement(tag);
-  for (const [key, value] of Object.entries(attributes)) node.setAttribute(key, value);
-  if (text !== undefined) node.textContent = text;
-  return node;
-}
 
 function format(template: string | undefined, ...values: Array<string | number>): string {
   return (template ?? "").replace(/\{(\d+)\}/g, (match, index: string) => String(values[Number(index)] ?? match));
@@ -105,6 +94,12 @@ function saveViewState(): void {
   vscode.setState({ draft: input.value, editing });
 }
 input.addEventListener("input", saveViewState);
+
+const pathSuggestions = new PathSuggestions(input, suggestions, {
+  strings: () => strings,
+  requestPaths: (id, kind, query) => vscode.postMessage({ type: "completePaths", id, kind, query }),
+  onPicked: saveViewState,
+});
 
 function applyStrings(): void {
   input.placeholder = strings.placeholder ?? "";
@@ -453,158 +448,6 @@ chips.addEventListener("click", (event) => {
   if (id) vscode.postMessage({ type: "detach", id });
 });
 
-// ── #file / #folder suggestions ─────────────────────────────────────────────────────────────
-
-interface Suggestion {
-  value: string;
-  detail?: string;
-}
-
-/** What the open list completes, its entries and the highlighted one. */
-let completing: { context: CompletionContext; items: Suggestion[]; active: number } | null = null;
-let completionTimer: ReturnType<typeof setTimeout> | null = null;
-let completionRequest = 0;
-/** The request whose answer the list waits for (older answers are dropped). */
-let pendingCompletion: { id: string; context: CompletionContext } | null = null;
-
-function suggestionsOpen(): boolean {
-  return completing !== null && !suggestions.hidden;
-}
-
-function closeSuggestions(): void {
-  completing = null;
-  pendingCompletion = null;
-  if (completionTimer) clearTimeout(completionTimer);
-  completionTimer = null;
-  suggestions.hidden = true;
-  suggestions.replaceChildren();
-  input.setAttribute("aria-expanded", "false");
-  input.removeAttribute("aria-activedescendant");
-}
-
-function showSuggestions(context: CompletionContext, items: Suggestion[]): void {
-  completing = { context, items, active: 0 };
-  suggestions.replaceChildren();
-  if (items.length === 0) {
-    suggestions.append(element("li", { class: "suggestion-empty", role: "option", "aria-disabled": "true", id: "suggestion-empty" }, strings.noPaths ?? ""));
-  }
-  items.forEach((item, index) => {
-    const option = element("li", { class: "suggestion", role: "option", id: `suggestion-${index}`, "data-index": String(index), "aria-selected": "false" });
-    option.append(element("span", { class: "suggestion-value" }, item.value));
-    if (item.detail) option.append(element("span", { class: "suggestion-detail" }, item.detail));
-    suggestions.append(option);
-  });
-  suggestions.hidden = false;
-  input.setAttribute("aria-expanded", "true");
-  highlight(0);
-}
-
-function highlight(index: number): void {
-  if (!completing) return;
-  const count = completing.items.length;
-  if (count === 0) {
-    input.removeAttribute("aria-activedescendant");
-    return;
-  }
-  completing.active = (index + count) % count;
-  for (const option of Array.from(suggestions.querySelectorAll<HTMLElement>(".suggestion"))) {
-    const selected = option.dataset.index === String(completing.active);
-    option.setAttribute("aria-selected", selected ? "true" : "false");
-    option.classList.toggle("active", selected);
-    if (selected) option.scrollIntoView({ block: "nearest" });
-  }
-  input.setAttribute("aria-activedescendant", `suggestion-${completing.active}`);
-}
-
-function pickSuggestion(index: number): void {
-  const item = completing?.items[index];
-  if (!completing || !item) return;
-  const picked = applyCompletion(input.value, completing.context, item.value);
-  input.value = picked.text;
-  input.setSelectionRange(picked.caret, picked.caret);
-  input.focus();
-  saveViewState();
-  closeSuggestions();
-  // After `#file:` comes the path: its suggestions follow at once.
-  updateSuggestions();
-}
-
-/** Looks at the token under the caret: keywords after `#`, workspace paths (asked of the host) after `#file:`/`#folder:`. */
-function updateSuggestions(): void {
-  const caret = input.selectionStart;
-  const context = input.selectionEnd === caret ? completionContext(input.value, caret) : null;
-  if (!context) {
-    closeSuggestions();
-    return;
-  }
-  if (context.kind === "keyword") {
-    const keywords = matchingKeywords(context.partial);
-    if (keywords.length === 0) {
-      closeSuggestions();
-      return;
-    }
-    showSuggestions(context, keywords.map((value) => ({ value, detail: value === "#file:" ? strings.fileKeyword : strings.folderKeyword })));
-    return;
-  }
-  if (completionTimer) clearTimeout(completionTimer);
-  const id = `p${++completionRequest}`;
-  pendingCompletion = { id, context };
-  completionTimer = setTimeout(() => {
-    completionTimer = null;
-    vscode.postMessage({ type: "completePaths", id, kind: context.kind, query: context.partial.slice(0, 500) });
-  }, 120);
-}
-
-function receiveCompletions(id: string, paths: string[]): void {
-  if (!pendingCompletion || pendingCompletion.id !== id) return;
-  const { context } = pendingCompletion;
-  pendingCompletion = null;
-  showSuggestions(context, paths.map((value) => ({ value })));
-}
-
-/** The list's keys while it is open; true when the key was the list's. */
-function suggestionKey(event: KeyboardEvent): boolean {
-  if (!completing || !suggestionsOpen()) return false;
-  switch (event.key) {
-    case "ArrowDown":
-      highlight(completing.active + 1);
-      return true;
-    case "ArrowUp":
-      highlight(completing.active - 1);
-      return true;
-    case "Enter":
-    case "Tab":
-      if (event.shiftKey || completing.items.length === 0) return false;
-      pickSuggestion(completing.active);
-      return true;
-    case "Escape":
-      closeSuggestions();
-      return true;
-    default:
-      return false;
-  }
-}
-
-input.addEventListener("input", updateSuggestions);
-input.addEventListener("click", updateSuggestions);
-input.addEventListener("keyup", (event) => {
-  if (["ArrowLeft", "ArrowRight", "Home", "End"].includes(event.key)) updateSuggestions();
-});
-input.addEventListener("blur", () => setTimeout(() => {
-  if (document.activeElement !== input) closeSuggestions();
-}, 150));
-// mousedown (not click) so the composer keeps the focus and the caret.
-suggestions.addEventListener("mousedown", (event) => {
-  const option = event.target instanceof Element ? event.target.closest<HTMLElement>(".suggestion") : null;
-  if (!option) return;
-  event.preventDefault();
-  pickSuggestion(Number(option.dataset.index));
-});
-suggestions.addEventListener("mousemove", (event) => {
-  const option = event.target instanceof Element ? event.target.closest<HTMLElement>(".suggestion") : null;
-  if (option && completing && Number(option.dataset.index) !== completing.active) highlight(Number(option.dataset.index));
-});
-
 function submit(): void {
   if (state.busy) {
     vscode.postMessage({ type: "stop" });
@@ -612,7 +455,7 @@ function submit(): void {
   }
   const text = input.value;
   if (!text.trim()) return;
-  closeSuggestions();
+  pathSuggestions.close();
   vscode.postMessage(editing ? { type: "editLast", text } : { type: "send", text });
   editing = false;
   input.value = "";
@@ -623,7 +466,7 @@ function submit(): void {
 sendButton.addEventListener("click", submit);
 input.addEventListener("keydown", (event) => {
   if (event.isComposing) return;
-  if (suggestionKey(event)) {
+  if (pathSuggestions.handleKey(event)) {
     event.preventDefault();
     event.stopPropagation();
     return;
@@ -727,7 +570,7 @@ window.addEventListener("message", (event: MessageEvent<HostToWebviewMessage>) =
       openHistory();
       break;
     case "pathCompletions":
-      receiveCompletions(message.id, message.paths);
+      pathSuggestions.receive(message.id, message.paths);
       break;
     case "restoreDraft":
       // Only into an empty composer: never over what the user has typed since.
