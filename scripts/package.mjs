@@ -452,11 +452,13 @@ function main() {
       try {
         unzipTo(vsixPath, unpacked);
         const cli = path.join(unpacked, "extension", "dist", "cli.js");
+        // Its own HEARTH_HOME: `hearth run` records its engine under HEARTH_HOME/run, never in the real ~/.hearth.
+        const cliEnv = { ...process.env, HEARTH_HOME: path.join(unpacked, "smoke-home"), HEARTH_LOCALE: "en" };
         const result = spawnSync(
           process.execPath,
           [cli, "run", model, "Once upon a time", "--threads", "1", "--max-tokens", "30", "--temperature", "0", "--seed", "1"],
           // Outside the repo, so nothing resolves from the repo's own node_modules.
-          { cwd: unpacked, encoding: "utf8", timeout: 120_000, killSignal: "SIGKILL", stdio: ["ignore", "pipe", "pipe"] },
+          { cwd: unpacked, env: cliEnv, encoding: "utf8", timeout: 120_000, killSignal: "SIGKILL", stdio: ["ignore", "pipe", "pipe"] },
         );
         if (result.error) fail(`smoke test: ${result.error.message}`);
         if (result.status !== 0 || !result.stdout.trim()) {
@@ -470,7 +472,6 @@ function main() {
         const folder = path.join(unpacked, "smoke-folder");
         fs.mkdirSync(folder, { recursive: true });
         fs.writeFileSync(path.join(folder, "manual.pdf"), smokePdf(["Chapter one: the basics", "Chapter two: calibrating the flux capacitor"]));
-        const cliEnv = { ...process.env, HEARTH_HOME: path.join(unpacked, "smoke-home"), HEARTH_LOCALE: "en" };
         const runCli = (args) =>
           spawnSync(process.execPath, [cli, ...args], { cwd: unpacked, env: cliEnv, encoding: "utf8", timeout: 120_000, killSignal: "SIGKILL", stdio: ["ignore", "pipe", "pipe"] });
         const indexed = runCli(["index", folder, "--embedding-model", "none", "--json"]);
