@@ -8,7 +8,11 @@ interface SettingBase {
   descriptionKey: string;
   /** The engine reads it at start: changing it offers a restart. */
   requiresRestart: boolean;
-  /** Machine-scoped settings (paths, threads) cannot be set per workspace. */
+  /**
+   * Machine-scoped settings cannot be set per workspace: paths, threads, endpoints, the folders
+   * indexed beside the workspace and the system prompt, so a repository's own settings cannot make
+   * Hearth read outside it, send anything elsewhere, or instruct the model.
+   */
   scope: "machine" | "window" | "resource";
 }
 
@@ -104,7 +108,8 @@ export const settingsSchema = {
       "You are Hearth, a coding assistant that runs locally in VS Code. Answer concisely and accurately. Use Markdown, and put code in fenced blocks that name their language.",
     descriptionKey: "hearth.config.systemPrompt",
     requiresRestart: false,
-    scope: "window",
+    // Not from a repository's .vscode/settings.json: a cloned repository must not tell the model what to do.
+    scope: "machine",
   },
   temperature: {
     type: "number",
@@ -199,7 +204,8 @@ export const settingsSchema = {
     default: [],
     descriptionKey: "hearth.config.rag.extraFolders",
     requiresRestart: false,
-    scope: "window",
+    // Not from a repository's .vscode/settings.json: a cloned repository must not widen what Hearth reads (["~"]).
+    scope: "machine",
   },
   "rag.maxFileSizeKB": {
     type: "integer",

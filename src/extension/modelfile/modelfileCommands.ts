@@ -3,6 +3,7 @@
 // `ollama create NAME -f Modelfile` does, and can be chatted with at once.
 import * as path from "node:path";
 import * as vscode from "vscode";
+import { requireTrust } from "../workspaceTrust";
 import { isEngineError } from "../../common/engine/engineError";
 import { formatBytes } from "../../common/formatBytes";
 import type { ModelManifest } from "../../common/models/modelManifest";
@@ -33,6 +34,15 @@ export async function createModelCommand(
   target?: unknown,
   nameArgument?: unknown,
 ): Promise<ModelManifest | undefined> {
+  if (
+    !requireTrust(
+      vscode.l10n.t(
+        "This workspace is in Restricted Mode, so Hearth does not create models from its Modelfiles: FROM and ADAPTER lines read files anywhere on this computer. Trust the workspace to create and chat with its models.",
+      ),
+    )
+  ) {
+    return undefined;
+  }
   const document = await modelfileDocument(target);
   if (!document) return undefined;
   const name =

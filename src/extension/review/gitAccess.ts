@@ -4,6 +4,7 @@
 import { runGit } from "../../node/gitRunner";
 import * as path from "node:path";
 import * as vscode from "vscode";
+import { gitAllowed } from "../workspaceTrust";
 
 interface GitRef {
   /** 0 a local branch, 1 a remote branch, 2 a tag. */
@@ -230,6 +231,8 @@ class CliSource implements GitSource {
 export async function gitSourceFor(uri: vscode.Uri | undefined, prefer: "api" | "cli" = "api"): Promise<GitSource | null> {
   const target = uri ?? vscode.workspace.workspaceFolders?.[0]?.uri;
   if (!target || target.scheme !== "file") return null;
+  // Restricted Mode: no git at all (see workspaceTrust.ts); reviews of files work without it.
+  if (!gitAllowed()) return null;
   const api = prefer === "api" ? await gitApi() : null;
   // The repository that holds the target is git's answer from the target's folder: the git
   // extension's getRepository answers with the outer one for a repository nested in another

@@ -10,6 +10,7 @@ import { chooseReviewRules, languageForPath } from "../../common/review/reviewPr
 import type { EngineService } from "../engineHost/engineService";
 import type { GitSource } from "./gitAccess";
 import { gitSourceFor } from "./gitAccess";
+import { gitAllowed, requireTrust } from "../workspaceTrust";
 import type { ReviewComments } from "./reviewComments";
 import type { WorkspaceRetriever } from "../index/workspaceIndex";
 
@@ -288,6 +289,13 @@ export async function runReviewCommand(
   // A command's arguments: one (a URI, a repository, a base), or all of them as VS Code passes
   // them from Source Control (each selected resource its own argument).
   const args = Array.isArray(arg) ? arg : [arg];
+  if (kind !== "selection" && kind !== "file" && !gitAllowed()) {
+    const notRun = vscode.l10n.t(
+      "This workspace is in Restricted Mode, so Hearth does not run git in it: a repository's own configuration can make git run programs. Trust the workspace to review its staged changes, working tree or branches; Review File and Review Selection work without it.",
+    );
+    requireTrust(notRun);
+    return { notRun };
+  }
   const gathered = kind === "selection" || kind === "file" ? await gatherEditor(kind, args) : await gatherGit(kind, args);
   if (!gathered) return null;
   if ("notRun" in gathered) {
