@@ -417,6 +417,45 @@ const checks = [
     },
   },
   ...reviewChecks({ screenshotFile: reviewScreenshotFile, paletteTimeoutMs: TIMEOUTS.palette, rel }),
+  {
+    name: "in Restricted Mode, Review Staged Changes runs no git and says why, with Manage Workspace Trust",
+    async run(ctx) {
+      // A second code-server on the same git repository (a staged change), with workspace trust on.
+      await closeBrowser(ctx.context);
+      ctx.context = null;
+      if (ctx.server) await ctx.server.stop();
+      ctx.server = await startCodeServer({
+        workspace: ctx.workspace,
+        label: "e2e-restricted",
+        env: { HEARTH_HOME: ctx.hearthHome, ...ctx.reviewEnv },
+        settings: { "hearth.defaultModel": modelPath, "hearth.threads": 1, "hearth.modelsPath": ctx.modelsStore },
+        workspaceTrust: true,
+      });
+      const page = await openWorkbench(ctx, {
+        url: workbenchUrl(ctx.server.baseUrl, { folder: ctx.workspace, extensionDevelopmentPath: extensionPath }),
+        consoleLogFile: consoleLogFile.replace(/\.log$/, "-restricted.log"),
+        timeoutMs: TIMEOUTS.workbench,
+      });
+      // VS Code asks whether to trust the folder's authors: the user says no (Restricted Mode).
+      const distrust = page.getByRole("button", { name: /don.t trust/i }).first();
+      await distrust.waitFor({ state: "visible", timeout: TIMEOUTS.workbench }).catch(() => {
+        throw new Error("VS Code never asked whether to trust the workspace");
+      });
+      await distrust.click();
+      await page.getByText(/Restricted Mode/i).first().waitFor({ state: "visible", timeout: 30_000 });
+      await runPaletteCommand(ctx, "Hearth: Review Staged Changes", TIMEOUTS.palette);
+      const toast = page.locator(".notifications-toasts .notification-list-item").filter({ hasText: /Restricted Mode, so Hearth does not run git/ });
+      await toast.first().waitFor({ state: "visible", timeout: 60_000 }).catch(async () => {
+        const shown = await page.locator(".notifications-toasts .notification-list-item-message").allInnerTexts().catch(() => []);
+        throw new Error(`no Restricted Mode notice after the review command; notifications: ${JSON.stringify(shown)}`);
+      });
+      const buttons = normalize((await toast.first().locator(".monaco-button").allInnerTexts()).join(" | "));
+      if (!/Manage Workspace Trust/.test(buttons)) throw new Error(`the notice offers ${JSON.stringify(buttons)}, not Manage Workspace Trust`);
+      // No review ran: no comment thread, no finding.
+      if ((await page.locator(".review-widget, .comment-thread-widget").count()) > 0) throw new Error("a review thread appeared in Restricted Mode");
+      ctx.note = `notice with "${buttons}"`;
+    },
+  },
 ];
 
 // ----------------------------------------------------------------------------------------- runner

@@ -211,6 +211,7 @@ function installExitHooks() {
  * @param {Record<string,unknown>} [options.settings] user settings, merged over `baseSettings`
  * @param {string} [options.label]          names the log file: .test-artifacts/logs/code-server-<label>-<port>.log
  * @param {number} [options.startTimeoutMs] bound on the wait for /healthz
+ * @param {boolean} [options.workspaceTrust] keep VS Code's workspace trust on (the folder opens untrusted until the user says)
  * @returns {Promise<{port:number, baseUrl:string, logFile:string, userDataDir:string, stop:() => Promise<void>}>}
  */
 export async function startCodeServer({
@@ -220,6 +221,7 @@ export async function startCodeServer({
   label = "run",
   startTimeoutMs = 60_000,
   dirs = null,
+  workspaceTrust = false,
 } = {}) {
   requireCodeServer();
   if (!workspace || !path.isAbsolute(workspace) || !fs.existsSync(workspace)) {
@@ -230,7 +232,7 @@ export async function startCodeServer({
   let lastError;
   for (let attempt = 1; attempt <= 3; attempt++) {
     try {
-      return await startOnce({ workspace, env, settings, label, startTimeoutMs, dirs });
+      return await startOnce({ workspace, env, settings, label, startTimeoutMs, dirs, workspaceTrust });
     } catch (err) {
       lastError = err;
       // A port taken between getFreePort() and bind is the one failure worth another try.
@@ -304,7 +306,7 @@ export function codeServerCli(dirs, args, what, timeoutMs = 3 * 60_000) {
   return output;
 }
 
-async function startOnce({ workspace, env, settings, label, startTimeoutMs, dirs: givenDirs }) {
+async function startOnce({ workspace, env, settings, label, startTimeoutMs, dirs: givenDirs, workspaceTrust }) {
   const port = await getFreePort();
   const baseUrl = `http://127.0.0.1:${port}`;
   // Folders the caller prepared (an installed .vsix, say) stay; the caller removes them.
@@ -313,7 +315,7 @@ async function startOnce({ workspace, env, settings, label, startTimeoutMs, dirs
   const configFile = path.join(root, "config.yaml");
   fs.writeFileSync(configFile, `bind-addr: 127.0.0.1:${port}\nauth: none\ncert: false\n`);
   // VS Code reads user settings from <user-data-dir>/User/settings.json.
-  const mergedSettings = { ...baseSettings, ...settings };
+  const mergedSettings = { ...baseSettings, ...(workspaceTrust ? { "security.workspace.trust.enabled": true } : {}), ...settings };
   fs.mkdirSync(path.join(dirs.userData, "User"), { recursive: true });
   fs.writeFileSync(
     path.join(dirs.userData, "User", "settings.json"),
@@ -342,7 +344,7 @@ async function startOnce({ workspace, env, settings, label, startTimeoutMs, dirs
     "--config", configFile,
     "--disable-telemetry",
     "--disable-update-check",
-    "--disable-workspace-trust",
+    ...(workspaceTrust ? [] : ["--disable-workspace-trust"]),
     "--disable-getting-started-override",
     "--ignore-last-opened",
     workspace,
