@@ -5,9 +5,9 @@ import {
   blocksModelCreation,
   closestMatch,
   editDistance,
-  resolveModelfilePath,
   validateModelfile,
 } from "../../src/common/modelfile/modelfileValidator";
+import { resolveModelfilePath } from "../../src/common/modelfile/modelfilePaths";
 import type { ModelfileEnvironment } from "../../src/common/modelfile/modelfileValidator";
 import type { ModelfileDiagnostic } from "../../src/common/modelfile/modelfileParser";
 import { modelfileParameters } from "../../src/common/modelfile/modelfileParameters";

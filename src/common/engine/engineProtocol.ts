@@ -1,4 +1,6 @@
 // The one protocol between the extension host (or any other client) and the engine process.
+// Over 600 lines on purpose: the house style keeps one protocol file per boundary, so every
+// method's types sit beside the EngineMethods table that both sides and the dispatch table read.
 import type {
   ModelManifest,
   PartialDownload,

@@ -3,6 +3,8 @@
 // deprecated (parser.go: accepted with a warning, then ignored) or dropped (now an "unknown
 // parameter" error), and documentation for every instruction and parameter in English and
 // Simplified Chinese, written after Ollama's docs/modelfile.md and docs/api.md.
+// Over 600 lines on purpose: it is a table (one entry per Ollama parameter, with its type, range
+// and documentation in two languages); splitting it would only scatter the rows.
 
 import type { ModelfileInstruction } from "./modelfileParser";
 

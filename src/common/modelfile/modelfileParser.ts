@@ -20,6 +20,8 @@
 //
 // Positions are zero-based lines and UTF-16 characters, as VS Code counts them: `\r\n` is one
 // line break, and so are a lone `\r` and `\n`.
+// Over 600 lines on purpose: it ports Ollama's one-character-at-a-time state machine, whose states
+// and transitions read best together, beside the parser.go lines they follow.
 
 import { localize } from "../localize";
 

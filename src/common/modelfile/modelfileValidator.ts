@@ -16,8 +16,9 @@ import {
   ollamaParserNames,
   ollamaRendererNames,
 } from "./modelfileParameters";
-import type { ModelfileParameterInfo } from "./modelfileParameters";
 import { localize } from "../localize";
+import { resolveModelfilePath } from "./modelfilePaths";
+import { rangeDescription, readParameterValue, typeDescription } from "./parameterValues";
 import { missingFromProblem, modelfileInstructions, parseModelfile, splitModelfileLines } from "./modelfileParser";
 import type {
   ModelfileCommand,
@@ -113,93 +114,6 @@ export function closestMatch(word: string, candidates: readonly string[]): strin
 function textInRange(lines: readonly string[], range: ModelfileRange): string {
   if (range.start.line !== range.end.line) return "";
   return (lines[range.start.line] ?? "").slice(range.start.character, range.end.character);
-}
-
-function isWindowsStyle(path: string): boolean {
-  return /^[A-Za-z]:/.test(path) || (path.includes("\\") && !path.includes("/"));
-}
-
-function normalizeSegments(path: string, separator: string): string {
-  const prefixMatch = /^([A-Za-z]:)?[\\/]*/.exec(path)!;
-  const prefix = prefixMatch[0].replace(/[\\/]+/g, separator);
-  const out: string[] = [];
-  for (const segment of path.slice(prefixMatch[0].length).split(/[\\/]+/)) {
-    if (segment === "" || segment === ".") continue;
-    if (segment === "..") {
-      if (out.length > 0 && out[out.length - 1] !== "..") out.pop();
-      else if (prefix === "") out.push("..");
-      continue;
-    }
-    out.push(segment);
-  }
-  return prefix + out.join(separator);
-}
-
-/**
- * Resolves a FROM/ADAPTER/DRAFT path as Ollama does: absolute as is, `~/` against the home
- * folder, anything else against the Modelfile's folder. Null for a path it cannot resolve
- * (`~user/…`, or `~/…` without a home folder).
- */
-export function resolveModelfilePath(value: string, baseDir: string, homeDir?: string): string | null {
-  const windows = isWindowsStyle(baseDir) || isWindowsStyle(value);
-  const separator = windows ? "\\" : "/";
-  if (/^([A-Za-z]:)?[\\/]/.test(value)) return normalizeSegments(value, separator);
-  if (value === "~" || value.startsWith("~/") || value.startsWith("~\\")) {
-    return homeDir === undefined ? null : normalizeSegments(`${homeDir}${separator}${value.slice(1)}`, separator);
-  }
-  if (value.startsWith("~")) return null;
-  return normalizeSegments(`${baseDir}${separator}${value}`, separator);
-}
-
-const goIntPattern = /^[+-]?\d+$/;
-const goFloatPattern = /^[+-]?((\d+\.?\d*|\.\d+)([eE][+-]?\d+)?|0[xX]([0-9a-fA-F]+\.?[0-9a-fA-F]*|\.[0-9a-fA-F]+)[pP][+-]?\d+|inf|infinity|nan)$/i;
-const goBools: ReadonlySet<string> = new Set(["1", "t", "T", "TRUE", "true", "True", "0", "f", "F", "FALSE", "false", "False"]);
-const int64Max = 9223372036854775807n;
-const float32Max = 3.4028234663852886e38;
-
-type ParsedValue = { readonly ok: true; readonly number: number | null } | { readonly ok: false };
-
-/** Reads a value as Ollama's api.FormatParams does. */
-function readParameterValue(info: ModelfileParameterInfo, value: string): ParsedValue {
-  switch (info.type) {
-    case "int": {
-      if (!goIntPattern.test(value)) return { ok: false };
-      const big = BigInt(value);
-      if (big > int64Max || big < -int64Max - 1n) return { ok: false };
-      return { ok: true, number: Number(big) };
-    }
-    case "float": {
-      if (!goFloatPattern.test(value)) return { ok: false };
-      const lower = value.toLowerCase().replace(/^\+/, "");
-      const number = /inf/.test(lower) ? (lower.startsWith("-") ? -Infinity : Infinity) : /nan/.test(lower) ? NaN : Number(value);
-      if (Number.isFinite(number) && Math.abs(number) > float32Max) return { ok: false };
-      return { ok: true, number };
-    }
-    case "bool":
-      return goBools.has(value) ? { ok: true, number: null } : { ok: false };
-    case "string":
-      return { ok: true, number: null };
-  }
-}
-
-function typeDescription(info: ModelfileParameterInfo): string {
-  switch (info.type) {
-    case "int":
-      return localize("a whole number");
-    case "float":
-      return localize("a number");
-    case "bool":
-      return localize("true or false");
-    case "string":
-      return localize("text");
-  }
-}
-
-function rangeDescription(info: ModelfileParameterInfo): string {
-  if (info.allowed) return info.allowed.join(", ");
-  if (info.min !== undefined && info.max !== undefined) return localize("from {0} to {1}", info.min, info.max);
-  if (info.min !== undefined) return localize("{0} or more", info.min);
-  return localize("{0} or less", info.max ?? 0);
 }
 
 // --- the validator ---------------------------------------------------------------------------

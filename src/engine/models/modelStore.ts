@@ -9,6 +9,8 @@
 // only once complete and verified. Reading (list/get/resolvePath) takes no lock; changes that
 // decide whether a blob is still referenced (remove, repair, committing a pull or an import)
 // hold models/.lock. A damaged entry is reported with a problem, never thrown from list().
+// Over 600 lines on purpose: every operation that changes the store takes the same lock and keeps
+// the same blob/manifest invariants, which are easier to check in one file.
 import type { ModelProfile } from "../../common/models/modelProfile";
 import type { RemoveResult } from "../../common/models/modelManifest";
 import { createHash, randomBytes } from "node:crypto";
