@@ -33,7 +33,7 @@ describe("custom model catalogue (hearth.catalogueFile)", () => {
     assert.equal(modelCatalogue.length, builtInCount + 1);
     assert.equal(findCatalogueEntry("team-coder:q4")?.sha256, "a".repeat(64));
     assert.equal(findCatalogueEntry("qwen2.5-coder:1.5b")?.source.repo, "acme/team-coder-GGUF");
-    assert.equal(recommendModel("code", 64 * 1024 ** 3)?.name, "team-coder:q4");
+    assert.equal(recommendModel("code", { totalMemoryBytes: 64 * 1024 ** 3, physicalCores: 16, hasGpu: null })?.name, "team-coder:q4");
     assert.equal(applyCustomCatalogue(""), null);
     assert.equal(modelCatalogue.length, builtInCount);
     assert.equal(findCatalogueEntry("team-coder:q4"), undefined);

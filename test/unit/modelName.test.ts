@@ -5,6 +5,7 @@ import {
   catalogueAliases,
   findCatalogueEntry,
   modelCatalogue,
+  recommendationReason,
   recommendModel,
   resolveDownload,
 } from "../../src/common/models/modelCatalogue";
@@ -105,13 +106,29 @@ describe("model catalogue", () => {
     assert.equal(findCatalogueEntry("qwen2.5-coder:latest")?.name, "qwen2.5-coder:1.5b");
   });
 
-  it("recommends the largest model that fits the memory", () => {
-    assert.equal(recommendModel("code", 1 * GiB), null);
-    assert.equal(recommendModel("code", 3 * GiB)?.name, "qwen2.5-coder:0.5b");
-    assert.equal(recommendModel("code", 8 * GiB)?.name, "qwen2.5-coder:1.5b");
-    assert.equal(recommendModel("code", 32 * GiB)?.name, "qwen2.5-coder:7b");
-    assert.equal(recommendModel("embedding", 8 * GiB)?.purpose, "embedding");
-    assert.equal(recommendModel("reranker", 8 * GiB)?.name, "bge-reranker-v2-m3:568m");
+  it("recommends the largest model that fits the memory where a GPU runs it", () => {
+    const gpu = (memory: number) => ({ totalMemoryBytes: memory, physicalCores: 4, hasGpu: true });
+    assert.equal(recommendModel("code", gpu(1 * GiB)), null);
+    assert.equal(recommendModel("code", gpu(3 * GiB))?.name, "qwen2.5-coder:0.5b");
+    assert.equal(recommendModel("code", gpu(8 * GiB))?.name, "qwen2.5-coder:1.5b");
+    assert.equal(recommendModel("code", gpu(32 * GiB))?.name, "qwen2.5-coder:7b");
+    assert.equal(recommendModel("embedding", gpu(8 * GiB))?.purpose, "embedding");
+    assert.equal(recommendModel("reranker", gpu(8 * GiB))?.name, "bge-reranker-v2-m3:568m");
+  });
+
+  it("recommends from the CPU too when no GPU runs the model, and says why", () => {
+    // The new user's machine: 2 cores, 24 GB, no GPU. Memory allows the 7B model; the CPU does not.
+    const small = { totalMemoryBytes: 24 * GiB, physicalCores: 2, hasGpu: null };
+    const code = recommendModel("code", small);
+    assert.equal(code?.name, "qwen2.5-coder:1.5b");
+    assert.match(recommendationReason(code!, small), /2 CPU cores and 24 GB/);
+    assert.equal(recommendModel("code", { ...small, physicalCores: 8, hasGpu: false })?.name, "qwen2.5-coder:1.5b");
+    assert.equal(recommendModel("chat", { ...small, physicalCores: 8, hasGpu: false })?.name, "qwen2.5:3b");
+    assert.equal(recommendModel("code", { ...small, physicalCores: 16, hasGpu: false })?.name, "qwen2.5-coder:7b");
+    // Embeddings and rankings run in short bursts: memory alone decides them.
+    assert.equal(recommendModel("reranker", small)?.name, "bge-reranker-v2-m3:568m");
+    const roomy = { totalMemoryBytes: 32 * GiB, physicalCores: 16, hasGpu: false };
+    assert.match(recommendationReason(recommendModel("code", roomy)!, roomy), /largest one that fits 32 GB/);
   });
 
   it("resolves references to download URLs on the chosen endpoints", () => {

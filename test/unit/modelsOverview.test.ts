@@ -91,7 +91,7 @@ const endpoints = { huggingFaceEndpoint: "https://hf-mirror.com", modelScopeEndp
 
 describe("models overview", () => {
   it("is empty (the welcome shows) only when the store was read and holds nothing", () => {
-    const base = { loaded: [], pulls: [], totalMemoryBytes: 8 * GiB, endpoints };
+    const base = { loaded: [], pulls: [], machine: { totalMemoryBytes: 8 * GiB, physicalCores: 8, hasGpu: null }, endpoints };
     assert.equal(buildModelsOverview({ ...base, store: null }).empty, false, "unknown is not empty");
     assert.equal(buildModelsOverview({ ...base, store: storeList([]) }).empty, true);
     assert.equal(buildModelsOverview({ ...base, store: storeList([stored("a:b", sha("1"))]) }).empty, false);
@@ -105,7 +105,7 @@ describe("models overview", () => {
       store: storeList([a, b, c]),
       loaded: [loadedModel(c.blobPath!, null)],
       pulls: [],
-      totalMemoryBytes: 8 * GiB,
+      machine: { totalMemoryBytes: 8 * GiB, physicalCores: 8, hasGpu: null },
       endpoints,
     });
     assert.deepEqual(
@@ -129,7 +129,7 @@ describe("models overview", () => {
       store: storeList([sameFile]),
       loaded: [],
       pulls: [],
-      totalMemoryBytes: 8 * GiB,
+      machine: { totalMemoryBytes: 8 * GiB, physicalCores: 8, hasGpu: null },
       endpoints,
     });
     const names = overview.recommended.map((row) => row.entry.name);
@@ -137,7 +137,8 @@ describe("models overview", () => {
     const coder7b = overview.recommended.find((row) => row.entry.name === "qwen2.5-coder:7b")!;
     assert.equal(coder7b.fits, false, "7B wants 10 GiB");
     const suggestedCode = overview.recommended.filter((row) => row.suggested && row.entry.purpose === "code");
-    assert.deepEqual(suggestedCode.map((row) => row.entry.name), [recommendModel("code", 8 * GiB)!.name]);
+    assert.deepEqual(suggestedCode.map((row) => row.entry.name), [recommendModel("code", { totalMemoryBytes: 8 * GiB, physicalCores: 8, hasGpu: null })!.name]);
+    assert.ok(overview.recommended.filter((row) => row.suggested).every((row) => row.reason !== null), "each suggestion says why");
   });
 
   it("matches this window's pulls to their partial files and lists the others as elsewhere or interrupted", () => {
@@ -169,7 +170,7 @@ describe("models overview", () => {
           },
         },
       ],
-      totalMemoryBytes: 8 * GiB,
+      machine: { totalMemoryBytes: 8 * GiB, physicalCores: 8, hasGpu: null },
       endpoints,
     });
     assert.deepEqual(

@@ -1,6 +1,6 @@
 // `hearth catalogue [WORD]`: the recommended models, what each is for, its size and
 // licence, which are installed, and the best fit for this machine's memory per purpose.
-import * as os from "node:os";
+import { thisMachine } from "../../node/machine";
 import { formatBytes } from "../../common/formatBytes";
 import { localize, localizeById } from "../../common/localize";
 import type { CatalogueEntry } from "../../common/models/modelCatalogue";
@@ -45,9 +45,10 @@ export const catalogueCommand: CliCommand = {
       return 0;
     }
     const words = positionals.map((word) => word.trim()).filter((word) => word !== "");
-    const totalMemory = os.totalmem();
+    const machine = thisMachine();
+    const totalMemory = machine.totalMemoryBytes;
     const recommended = new Map<ModelPurpose, CatalogueEntry | null>(
-      modelPurposes.map((purpose) => [purpose, recommendModel(purpose, totalMemory)]),
+      modelPurposes.map((purpose) => [purpose, recommendModel(purpose, machine)]),
     );
     const bestNames = new Set([...recommended.values()].flatMap((entry) => (entry ? [entry.name] : [])));
     const installed = new Set(

@@ -194,18 +194,64 @@ export function findCatalogueEntryBySource(repo: string, file: string): Catalogu
   );
 }
 
-/** The largest catalogue model for `purpose` whose memory need fits `totalMemoryBytes`; null when none fits. */
-export function recommendModel(purpose: ModelPurpose, totalMemoryBytes: number): CatalogueEntry | null {
-  const chosen = modelCatalogue.find(
-    (entry) => entry.recommended === true && entry.purpose === purpose && entry.minMemoryBytes <= totalMemoryBytes,
-  );
+/** What a recommendation looks at: memory, CPU cores, and whether a GPU runs the model. */
+export interface MachineProfile {
+  totalMemoryBytes: number;
+  /** Physical cores (not hyper-threads): what decides a CPU's token rate with its memory bandwidth. */
+  physicalCores: number;
+  /** True when a GPU runs models, false when none does, null when not known (treated as none). */
+  hasGpu: boolean | null;
+}
+
+/**
+ * The largest model file a CPU without a GPU runs at a pleasant speed: a token costs a pass over
+ * the weights, so a small CPU wants a small file (measured: a 0.5B model at Q8_0 gives about 30
+ * tokens/s on 2 cores; a 7B model at Q4_K_M, 4.7 GB, a few). Null: no limit beyond memory.
+ */
+export function cpuModelSizeLimit(physicalCores: number): number | null {
+  if (physicalCores <= 4) return 1.25 * GiB; // up to 1.5B parameters at Q4
+  if (physicalCores <= 8) return 2.5 * GiB; // up to 3B
+  return null;
+}
+
+function suits(entry: CatalogueEntry, machine: MachineProfile): boolean {
+  if (entry.minMemoryBytes > machine.totalMemoryBytes) return false;
+  // Embedding and reranking models run in short bursts over small inputs: memory alone decides.
+  if (entry.purpose !== "chat" && entry.purpose !== "code") return true;
+  const limit = machine.hasGpu === true ? null : cpuModelSizeLimit(machine.physicalCores);
+  return limit === null || entry.approxSizeBytes <= limit;
+}
+
+/**
+ * The catalogue model for `purpose` that suits the machine: a custom catalogue's recommended entry
+ * when it suits, else the largest one that fits the memory and, without a GPU, the CPU (see
+ * cpuModelSizeLimit); null when none does.
+ */
+export function recommendModel(purpose: ModelPurpose, machine: MachineProfile): CatalogueEntry | null {
+  const chosen = modelCatalogue.find((entry) => entry.recommended === true && entry.purpose === purpose && suits(entry, machine));
   if (chosen) return chosen;
   let best: CatalogueEntry | null = null;
   for (const entry of modelCatalogue) {
-    if (entry.purpose !== purpose || entry.minMemoryBytes > totalMemoryBytes) continue;
+    if (entry.purpose !== purpose || !suits(entry, machine)) continue;
     if (!best || entry.approxSizeBytes > best.approxSizeBytes) best = entry;
   }
   return best;
+}
+
+/** Why `entry` is the one suggested for this machine, in a sentence for a tooltip or a list. */
+export function recommendationReason(entry: CatalogueEntry, machine: MachineProfile): string {
+  const memory = `${Math.round(machine.totalMemoryBytes / GiB)} GB`;
+  const larger = modelCatalogue.some(
+    (other) => other.purpose === entry.purpose && other.approxSizeBytes > entry.approxSizeBytes && other.minMemoryBytes <= machine.totalMemoryBytes,
+  );
+  if (larger && machine.hasGpu !== true && (entry.purpose === "chat" || entry.purpose === "code")) {
+    return localize(
+      "Suggested for {0} CPU cores and {1} of memory: larger models fit in memory, but on this CPU they would answer a few words a second unless a GPU runs them.",
+      machine.physicalCores,
+      memory,
+    );
+  }
+  return localize("Suggested as the largest one that fits {0} of memory.", memory);
 }
 
 export interface DownloadEndpoints {

@@ -3,12 +3,13 @@
 // not installed yet, with the ones that fit this machine marked. The extension turns these rows
 // into tree items and words; the grouping, matching and arithmetic live here, tested without VS Code.
 import type { LoadedModelInfo, StoreListResult } from "../engine/engineProtocol";
-import type { CatalogueEntry, DownloadEndpoints } from "./modelCatalogue";
+import type { CatalogueEntry, DownloadEndpoints, MachineProfile } from "./modelCatalogue";
 import {
   defaultHuggingFaceEndpoint,
   defaultModelScopeEndpoint,
   findCatalogueEntry,
   modelCatalogue,
+  recommendationReason,
   recommendModel,
   resolveDownload,
 } from "./modelCatalogue";
@@ -32,7 +33,7 @@ export interface ModelsOverviewInput {
   /** What the engine holds now. */
   loaded: readonly LoadedModelInfo[];
   pulls: readonly ActivePull[];
-  totalMemoryBytes: number;
+  machine: MachineProfile;
   endpoints: DownloadEndpoints;
 }
 
@@ -74,8 +75,10 @@ export interface RecommendedRow {
   entry: CatalogueEntry;
   /** The machine has the memory this model wants. */
   fits: boolean;
-  /** The largest model of its purpose that fits: the one Hearth suggests. */
+  /** The model of its purpose that suits the machine best: the one Hearth suggests. */
   suggested: boolean;
+  /** Why it is suggested (memory, or the CPU); null for the others. */
+  reason: string | null;
 }
 
 export interface ModelsOverview {
@@ -169,11 +172,11 @@ function isInstalledEntry(entry: CatalogueEntry, installed: readonly StoredModel
   );
 }
 
-/** The catalogue models each purpose suggests for a machine with `totalMemoryBytes`. */
-export function suggestedModels(totalMemoryBytes: number): Map<ModelPurpose, CatalogueEntry> {
+/** The catalogue model each purpose suggests for this machine (see recommendModel). */
+export function suggestedModels(machine: MachineProfile): Map<ModelPurpose, CatalogueEntry> {
   const suggested = new Map<ModelPurpose, CatalogueEntry>();
   for (const purpose of modelPurposes) {
-    const entry = recommendModel(purpose, totalMemoryBytes);
+    const entry = recommendModel(purpose, machine);
     if (entry) suggested.set(purpose, entry);
   }
   return suggested;
@@ -246,15 +249,19 @@ export function buildModelsOverview(input: ModelsOverviewInput): ModelsOverview 
     });
   }
 
-  const suggested = suggestedModels(input.totalMemoryBytes);
+  const suggested = suggestedModels(input.machine);
   const downloading = new Set(downloads.map((row) => row.reference));
   const recommended: RecommendedRow[] = modelCatalogue
     .filter((entry) => !isInstalledEntry(entry, installedModels) && !downloading.has(entry.name))
-    .map((entry) => ({
-      entry,
-      fits: entry.minMemoryBytes <= input.totalMemoryBytes,
-      suggested: suggested.get(entry.purpose)?.name === entry.name,
-    }));
+    .map((entry) => {
+      const isSuggested = suggested.get(entry.purpose)?.name === entry.name;
+      return {
+        entry,
+        fits: entry.minMemoryBytes <= input.machine.totalMemoryBytes,
+        suggested: isSuggested,
+        reason: isSuggested ? recommendationReason(entry, input.machine) : null,
+      };
+    });
 
   return {
     loaded,

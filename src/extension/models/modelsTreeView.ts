@@ -7,6 +7,7 @@
 // store folder changes on disk (the CLI), and on Refresh.
 import * as os from "node:os";
 import * as vscode from "vscode";
+import { thisMachine } from "../../node/machine";
 import type { LoadedModelInfo, StoreListResult } from "../../common/engine/engineProtocol";
 import { errorText } from "../../common/engine/engineError";
 import { formatBytes } from "../../common/formatBytes";
@@ -234,7 +235,7 @@ export class ModelsTreeProvider implements vscode.TreeDataProvider<ModelsNode>, 
       store: this.store,
       loaded: this.loaded,
       pulls: this.pulls.active,
-      totalMemoryBytes: os.totalmem(),
+      machine: thisMachine(),
       endpoints: downloadEndpoints(),
     });
   }
@@ -546,6 +547,7 @@ function recommendedItem(row: RecommendedRow): vscode.TreeItem {
       `**${escapeMarkdown(entry.name)}**`,
       "",
       escapeMarkdown(entry.description),
+      ...(row.reason ? ["", `$(star-full) ${escapeMarkdown(row.reason)}`] : []),
       "",
       table([
         [vscode.l10n.t("Download size"), formatBytes(entry.approxSizeBytes)],

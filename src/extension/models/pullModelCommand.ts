@@ -1,12 +1,12 @@
 // "Hearth: Pull Model…": a catalogue model (quick pick with sizes and what fits this machine) or
 // any name or URI (hf:, ms:, https:) downloaded into the store (modelPulling.ts shows the progress
 // and the outcome). Cancelling keeps the part downloaded so far; pulling again continues from there.
-import * as os from "node:os";
 import * as vscode from "vscode";
+import { thisMachine } from "../../node/machine";
 import { errorText } from "../../common/engine/engineError";
 import { formatBytes } from "../../common/formatBytes";
 import type { PullResult } from "../../common/models/modelManifest";
-import { modelCatalogue } from "../../common/models/modelCatalogue";
+import { modelCatalogue, recommendationReason } from "../../common/models/modelCatalogue";
 import { suggestedModels } from "../../common/models/modelsOverview";
 import { parseModelReference } from "../../common/models/modelName";
 import type { EngineService } from "../engineHost/engineService";
@@ -57,8 +57,9 @@ export async function pullModelCommand(
 
 /** The catalogue, each model with its size and whether it fits, then "Enter a name or URI…". */
 async function pickReference(engine: EngineService): Promise<string | undefined> {
-  const totalMemory = os.totalmem();
-  const suggested = suggestedModels(totalMemory);
+  const machine = thisMachine();
+  const totalMemory = machine.totalMemoryBytes;
+  const suggested = suggestedModels(machine);
   let installed = new Set<string>();
   try {
     installed = new Set((await engine.storeList()).models.filter((m) => m.status === "ok").map((m) => m.name));
@@ -81,7 +82,7 @@ async function pickReference(engine: EngineService): Promise<string | undefined>
     items.push({
       label: `${isSuggested ? "$(star-full)" : fits ? "$(cloud-download)" : "$(warning)"} ${entry.name}`,
       description: notes.join(" · "),
-      detail: entry.description,
+      detail: isSuggested ? `${entry.description} ${recommendationReason(entry, machine)}` : entry.description,
       reference: entry.name,
     });
   }

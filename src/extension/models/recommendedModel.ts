@@ -1,18 +1,19 @@
 // The catalogue's code model that fits this machine: what first run offers to download, and what
 // the model picker and `@hearth` suggest while nothing is installed.
-import * as os from "node:os";
 import * as vscode from "vscode";
 import { formatBytes } from "../../common/formatBytes";
-import { modelCatalogue, recommendModel } from "../../common/models/modelCatalogue";
+import { modelCatalogue, recommendationReason, recommendModel } from "../../common/models/modelCatalogue";
+import { thisMachine } from "../../node/machine";
 
-/** The code model that fits this machine best (the smallest one when none fits). */
-export function recommendedCodeModel(): { entry: (typeof modelCatalogue)[number]; fits: boolean } {
-  const fitting = recommendModel("code", os.totalmem());
-  if (fitting) return { entry: fitting, fits: true };
+/** The code model that suits this machine best (memory and CPU; the smallest one when none fits), and why. */
+export function recommendedCodeModel(): { entry: (typeof modelCatalogue)[number]; fits: boolean; reason: string | null } {
+  const machine = thisMachine();
+  const fitting = recommendModel("code", machine);
+  if (fitting) return { entry: fitting, fits: true, reason: recommendationReason(fitting, machine) };
   const smallest = [...modelCatalogue]
     .filter((entry) => entry.purpose === "code")
     .sort((a, b) => a.approxSizeBytes - b.approxSizeBytes)[0]!;
-  return { entry: smallest, fits: false };
+  return { entry: smallest, fits: false, reason: null };
 }
 
 /** What the user is told when a question needs a model and none is installed. */
