@@ -102,7 +102,6 @@ const pathSuggestions = new PathSuggestions(input, suggestions, {
 });
 
 function applyStrings(): void {
-  input.placeholder = strings.placeholder ?? "";
   input.setAttribute("aria-label", strings.input ?? "");
   list.setAttribute("aria-label", strings.transcript ?? "");
   modelButton.title = strings.modelTitle ?? "";
@@ -127,6 +126,8 @@ function applyStrings(): void {
 function renderToolbar(): void {
   modelButton.textContent = state.model ?? (state.nextModel ? format(strings.nextModel, state.nextModel) : (strings.noModel ?? ""));
   modelButton.classList.toggle("missing", state.model === null);
+  // Named after the model that answers now (or the one that loads when you send), kept in step as it changes.
+  input.placeholder = format(strings.placeholder, state.model ?? state.nextModel ?? strings.theModel ?? "");
   sessionLabel.textContent = state.messages.length > 0 ? state.sessionTitle : "";
   sessionLabel.title = state.sessionTitle;
   sendButton.textContent = state.busy ? (strings.stop ?? "") : (strings.send ?? "");

@@ -148,7 +148,16 @@ const checks = [
       await row.waitFor({ state: "visible", timeout: 60_000 });
       await row.click();
       await waitUntil(async () => (await chat.locator("#model-picker").innerText()).includes("tiny-llama"), "the picker to show the loaded model", 120_000);
-      ctx.note = `picker shows "${(await chat.locator("#model-picker").innerText()).trim()}"`;
+      // The composer names the model that answers, and follows it when it changes.
+      const placeholder = await waitUntil(
+        async () => {
+          const text = await chat.locator("#prompt").getAttribute("placeholder");
+          return text?.includes(INSTALLED_MODEL) ? text : false;
+        },
+        "the composer to name the loaded model",
+        30_000,
+      );
+      ctx.note = `picker shows "${(await chat.locator("#model-picker").innerText()).trim()}"; composer "${placeholder.slice(0, 40)}…"`;
     },
   },
   {

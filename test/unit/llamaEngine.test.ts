@@ -1,6 +1,7 @@
 // The engine in-process (as the CLI runs it): exact cancellation, completion mode, LoRA, a trained model.
 import * as assert from "node:assert/strict";
 import * as fs from "node:fs";
+import * as path from "node:path";
 import { LlamaEngine } from "../../src/engine/llama/llamaEngine";
 import { resolveContextSize } from "../../src/engine/llama/modelInspection";
 import type { FixtureModels } from "../fixtures/fixtureModels";
@@ -18,6 +19,12 @@ describe("LlamaEngine in-process", function () {
 
   after(async () => {
     await engine.dispose();
+  });
+
+  it("names a model loaded from a file by the file, not by its GGUF's general.name", async () => {
+    const info = await engine.loadModel({ model: fixtures.llama });
+    assert.equal(info.name, path.basename(fixtures.llama, ".gguf"));
+    assert.equal(info.storeName, null);
   });
 
   it("stops within one token of the cancel", async () => {
@@ -123,6 +130,8 @@ describe("LlamaEngine in-process", function () {
   storiesIt("writes a story with the trained stories260K model (../shared/models)", async () => {
     const info = await engine.loadModel({ model: sharedStoriesModel });
     assert.equal(info.hasChatTemplate, false);
+    // Named by its file, not by its GGUF's general.name ("llama"), which many files share.
+    assert.equal(info.name, "stories260K");
     let streamed = "";
     const result = await engine.generate(
       { modelId: info.modelId, prompt: "Once upon a time", options: { maxTokens: 60, temperature: 0 } },

@@ -58,7 +58,7 @@ export interface LoadedModelInfo {
   modelPath: string;
   /** The store name it was loaded by, when it was loaded by name. */
   storeName: string | null;
-  /** `general.name` from the GGUF metadata, else the file name. */
+  /** What the user knows it by: the store name, else the file name without `.gguf`. */
   name: string;
   architecture: string;
   sizeBytes: number;

@@ -226,7 +226,9 @@ export class LlamaEngine {
       );
       const modelId = `m${this.nextModelId++}`;
       const metadata = model.fileInfo.metadata;
-      const name = stringOrNull(metadata.general?.name) ?? path.basename(modelPath, path.extname(modelPath));
+      // The name the user knows it by: the store name, else the file's. A GGUF's general.name is
+      // often only the architecture ("llama"), and the same for many files.
+      const name = storeName ?? path.basename(modelPath, path.extname(modelPath));
       const architecture = String(metadata.general?.architecture ?? "unknown");
       const chatTemplate = stringOrNull(metadata.tokenizer?.chat_template);
       let memory = { cpuRam: sizeBytes, gpuVram: 0 };

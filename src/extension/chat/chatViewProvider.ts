@@ -159,7 +159,7 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disp
   }
 
   private postState(only?: ChatSurface): void {
-    const strings = chatViewStrings(this.engine.activeModel?.name ?? null, this.engine.remote?.label() ?? null);
+    const strings = chatViewStrings(this.engine.remote?.label() ?? null);
     this.surfaces.post({ type: "state", state: this.state, strings }, only);
   }
 

@@ -3,12 +3,14 @@
 import * as vscode from "vscode";
 
 /**
- * Every string the page shows. `remote` names the remote model answering (hearth.remote.*), else
- * `model` the loaded one; with neither, the page speaks of "the model".
+ * Every string the page shows. `remote` names the remote model answering (hearth.remote.*); the
+ * page puts the name of the model that answers into the composer's placeholder itself.
  */
-export function chatViewStrings(model: string | null, remote: string | null): Record<string, string> {
+export function chatViewStrings(remote: string | null): Record<string, string> {
   return {
-    placeholder: vscode.l10n.t("Ask {0} anything. Enter sends, Shift+Enter adds a line, ↑ edits your last message, Esc stops.", remote ?? model ?? vscode.l10n.t("the model")),
+    // {0} stays for the page, which names the model that answers as it changes.
+    placeholder: vscode.l10n.t("Ask {0} anything. Enter sends, Shift+Enter adds a line, ↑ edits your last message, Esc stops.", "{0}"),
+    theModel: vscode.l10n.t("the model"),
     send: vscode.l10n.t("Send"),
     stop: vscode.l10n.t("Stop"),
     newChat: vscode.l10n.t("New Chat"),
