@@ -17,7 +17,7 @@ export async function statusMenuCommand(engine: EngineService): Promise<void> {
       label: `$(flame) ${model.name}`,
       description: vscode.l10n.t("loaded"),
       detail: vscode.l10n.t(
-        "{0} · {1} · context {2} · {3} threads · about {4} of memory",
+        "{0} · {1} · context {2} · threads: {3} · about {4} of memory",
         model.architecture,
         formatBytes(model.sizeBytes),
         model.contextSize,

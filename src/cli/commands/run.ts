@@ -189,7 +189,7 @@ async function runModel(positionals: string[], flags: ParsedValues<typeof option
     const info = await engine.loadModel({ model: modelReference, threads, contextSize });
     if (verbose) {
       writeErr(
-        `${localize("Loaded {0} ({1}, {2}): context {3} tokens, {4} threads.", info.name, info.architecture, formatBytes(info.sizeBytes), info.contextSize, info.threads)}\n`,
+        `${localize("Loaded {0} ({1}, {2}): context {3} tokens, threads: {4}.", info.name, info.architecture, formatBytes(info.sizeBytes), info.contextSize, info.threads)}\n`,
       );
     }
     let prompt = promptWords.join(" ");

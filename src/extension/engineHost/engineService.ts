@@ -138,7 +138,7 @@ export class EngineService implements vscode.Disposable {
       kind: "ready",
       model: info.name,
       detail: vscode.l10n.t(
-        "{0}, context {1}, {2} threads",
+        "{0}, context {1}, threads: {2}",
         formatBytes(info.sizeBytes),
         info.contextSize,
         info.threads,

@@ -34,7 +34,7 @@ export async function showLoadedModelsCommand(engine: EngineService, argument?: 
         new Date(model.loadedAt).toLocaleTimeString(vscode.env.language, { hour: "2-digit", minute: "2-digit" }),
       ),
       detail: vscode.l10n.t(
-        "context {0} tokens · {1} threads · {2} GPU layers · {3}",
+        "context {0} tokens · threads: {1} · GPU layers: {2} · {3}",
         model.contextSize,
         model.threads,
         model.gpuLayers,

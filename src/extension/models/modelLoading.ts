@@ -43,7 +43,7 @@ export async function loadWithProgress(engine: EngineService, modelPath: string)
     );
     void vscode.window.showInformationMessage(
       vscode.l10n.t(
-        "Loaded {0} ({1}, {2}): context {3} tokens, {4} threads.",
+        "Loaded {0} ({1}, {2}): context {3} tokens, threads: {4}.",
         info.name,
         info.architecture,
         formatBytes(info.sizeBytes),

@@ -364,13 +364,12 @@ export class ModelsTreeProvider implements vscode.TreeDataProvider<ModelsNode>, 
     item.contextValue = `hearth.group.${group}`;
     item.description = String(counts[group]);
     if (group === "installed" && this.store) {
-      item.tooltip = vscode.l10n.t(
-        "{0} models in {1}, {2} on disk; {3} free",
-        this.store.usage.models,
-        this.store.root,
-        formatBytes(this.store.usage.blobBytes),
-        this.store.usage.freeBytes === null ? "?" : formatBytes(this.store.usage.freeBytes),
-      );
+      const usage = this.store.usage;
+      const free = usage.freeBytes === null ? "?" : formatBytes(usage.freeBytes);
+      item.tooltip =
+        usage.models === 1
+          ? vscode.l10n.t("1 model in {0}, {1} on disk; {2} free", this.store.root, formatBytes(usage.blobBytes), free)
+          : vscode.l10n.t("{0} models in {1}, {2} on disk; {3} free", usage.models, this.store.root, formatBytes(usage.blobBytes), free);
       if (counts.installed === 0) item.description = vscode.l10n.t("none yet");
     }
     if (group === "profiles") {
