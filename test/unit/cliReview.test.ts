@@ -9,6 +9,7 @@ import type { ReviewResult } from "../../src/common/engine/engineProtocol";
 import { reachesSeverity } from "../../src/common/review/reviewFindings";
 import { cliPath, ensureBuilt } from "../support/engineHarness";
 import { ensureFixtureModels } from "../fixtures/fixtureModels";
+import { fakePrivateKey, fakeTokens } from "../support/fakeSecrets";
 
 interface CliRun {
   code: number | null;
@@ -165,6 +166,49 @@ describe("hearth review", function () {
       assert.match(base.stderr, /This repository has no commits yet, so there is no branch to compare with main\. Review what you are about to commit with hearth review --staged/);
     } finally {
       fs.rmSync(fresh, { recursive: true, force: true });
+    }
+  });
+
+  it("never reviews a staged secret: .env, id_rsa and a key under an innocent name are skipped with the rule, in JSON, text and SARIF (issue 14)", async () => {
+    const secrets = fs.mkdtempSync(path.join(os.tmpdir(), "hearth-review-secrets-"));
+    try {
+      const repoGit = (...args: string[]): string => execFileSync("git", args, { cwd: secrets, encoding: "utf8" });
+      repoGit("init", "-q");
+      fs.writeFileSync(path.join(secrets, ".env"), `GITHUB_TOKEN=${fakeTokens.github()}\n`);
+      fs.writeFileSync(path.join(secrets, "id_rsa"), fakePrivateKey());
+      fs.mkdirSync(path.join(secrets, "docs"));
+      fs.writeFileSync(path.join(secrets, "docs", "notes.txt"), `The deploy key:\n${fakePrivateKey("OPENSSH")}`);
+      fs.writeFileSync(path.join(secrets, "app.ts"), lines(3, "a"));
+      repoGit("add", ".");
+      const expected = [".env:secret:name", "docs/notes.txt:secret:content", "id_rsa:secret:name"];
+
+      const json = await runCli(["review", "--staged", "--json", ...modelArgs()], secrets);
+      assert.equal(json.code, 0, json.stderr);
+      const result = JSON.parse(json.stdout) as ReviewResult;
+      assert.deepEqual(result.skipped.map((s) => `${s.path}:${s.reason}:${s.secret?.rule}`).sort(), expected);
+      assert.equal(result.reviewedLines, 3, "only app.ts reached the model");
+      for (const finding of result.findings) assert.equal(finding.path, "app.ts");
+
+      const text = await runCli(["review", "--staged", ...modelArgs()], secrets);
+      assert.equal(text.code, 0, text.stderr);
+      assert.match(text.stderr, /Skipped \.env \(a secret: its name, \.env, is that of a file that holds keys or credentials; Hearth never sends secrets to a model\)\./);
+      assert.match(text.stderr, /Skipped docs\/notes\.txt \(a secret: it contains a private key; Hearth never sends secrets to a model\)\./);
+
+      const sarif = await runCli(["review", "--staged", "--format", "sarif", ...modelArgs()], secrets);
+      assert.equal(sarif.code, 0, sarif.stderr);
+      const log = JSON.parse(sarif.stdout) as {
+        runs: Array<{ invocations?: Array<{ toolExecutionNotifications: Array<{ level: string; message: { text: string }; locations: Array<{ physicalLocation: { artifactLocation: { uri: string } } }> }> }> }>;
+      };
+      const notes = log.runs[0]!.invocations?.[0]?.toolExecutionNotifications ?? [];
+      assert.deepEqual(notes.map((n) => n.locations[0]!.physicalLocation.artifactLocation.uri).sort(), [".env", "docs/notes.txt", "id_rsa"]);
+      assert.ok(notes.every((n) => n.level === "note" && /Hearth never sends secrets to a model/.test(n.message.text)), JSON.stringify(notes));
+
+      // By path, too.
+      const byPath = await runCli(["review", "id_rsa", "--json", ...modelArgs()], secrets);
+      assert.equal(byPath.code, 0, byPath.stderr);
+      assert.deepEqual((JSON.parse(byPath.stdout) as ReviewResult).skipped.map((s) => s.reason), ["secret"]);
+    } finally {
+      fs.rmSync(secrets, { recursive: true, force: true });
     }
   });
 

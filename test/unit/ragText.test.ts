@@ -3,7 +3,8 @@
 import * as assert from "node:assert/strict";
 import { chunkDocument, chunkPdfPages } from "../../src/common/index/codeChunker";
 import type { ChunkDraft } from "../../src/common/index/codeChunker";
-import { languageForPath, looksBinary, looksMinified, secretReason } from "../../src/common/index/fileFilters";
+import { languageForPath, looksBinary, looksMinified } from "../../src/common/index/fileFilters";
+import { secretByPath as secretReason } from "../../src/common/index/secretRules";
 import { keywordTerms, splitIdentifier } from "../../src/common/index/keywordTokenizer";
 import { reciprocalRankFusion } from "../../src/common/index/rankFusion";
 

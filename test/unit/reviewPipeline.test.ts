@@ -12,10 +12,11 @@ import {
   validateFindings,
 } from "../../src/common/review/reviewFindings";
 import type { FindingScope, ReviewFinding } from "../../src/common/review/reviewFindings";
-import { buildReviewPrompt, chooseReviewRules, fenceFor, languageForPath, planReview, skipReasonForPath } from "../../src/common/review/reviewPrompt";
+import { buildReviewPrompt, chooseReviewRules, fenceFor, languageForPath, planReview, skipReasonForPath, skippedFileText } from "../../src/common/review/reviewPrompt";
 import type { ReviewTarget } from "../../src/common/review/reviewPrompt";
 import { findingsToSarif, formatFindingsText } from "../../src/common/review/sarif";
 import { jsonSchemaProblem } from "../../src/engine/requestChecks";
+import { fakePrivateKey, fakeTokens } from "../support/fakeSecrets";
 
 const staged = fs.readFileSync(path.join(__dirname, "..", "fixtures", "review", "staged.diff"), "utf8");
 
@@ -153,6 +154,47 @@ describe("review prompt", () => {
     assert.equal(fenceFor("a ``` b"), "````");
     assert.equal(fenceFor("none"), "```");
     assert.equal(languageForPath("a/b.py"), "Python");
+  });
+
+  it("skips secrets exactly as the index does, by path and by content, and says which rule (issue 14)", () => {
+    const key = fakePrivateKey();
+    const token = fakeTokens.github();
+    const added = (file: string, text: string, from = "/dev/null"): string => {
+      const rows = text.trimEnd().split("\n");
+      return [`diff --git a/${file} b/${file}`, "new file mode 100644", `--- ${from}`, `+++ b/${file}`, `@@ -0,0 +1,${rows.length} @@`, ...rows.map((r) => `+${r}`)].join("\n");
+    };
+    const diffs = parseUnifiedDiff(
+      [
+        added(".env", `API_TOKEN=${token}\n`),
+        added("id_rsa", key),
+        added("docs/notes.txt", `deploy key:\n${key}`),
+        added("src/config.ts", `export const token = "${token}";\n`),
+        added("src/app.ts", "export const ok = 1;\n"),
+        // Renamed away from a secret name: still a secret.
+        "diff --git a/.envrc b/settings.txt\nsimilarity index 90%\nrename from .envrc\nrename to settings.txt\n--- a/.envrc\n+++ b/settings.txt\n@@ -1 +1 @@\n-export A=1\n+export A=2",
+      ].join("\n") + "\n",
+    );
+    // The diff alone (content null, as `--diff FILE` without the files) is checked too.
+    const targets: ReviewTarget[] = diffs.map((diff) => ({ path: diff.newPath!, content: diff.newPath === "src/app.ts" ? "export const ok = 1;\n" : null, diff }));
+    targets.push({ path: "notes/plain.md", content: `A key under an innocent name:\n${key}` });
+    const plan = planReview(targets, { budgetTokens: 4000, countTokens });
+    assert.deepEqual(
+      plan.skipped.map((s) => `${s.path}:${s.reason}:${JSON.stringify(s.secret)}`),
+      [
+        `.env:secret:{"rule":"name","name":".env"}`,
+        `id_rsa:secret:{"rule":"name","name":"id_rsa"}`,
+        `docs/notes.txt:secret:{"rule":"content","token":"privateKey"}`,
+        `src/config.ts:secret:{"rule":"content","token":"githubToken"}`,
+        `settings.txt:secret:{"rule":"name","name":".envrc"}`,
+        `notes/plain.md:secret:{"rule":"content","token":"privateKey"}`,
+      ],
+    );
+    assert.deepEqual(plan.chunks.map((c) => c.path), ["src/app.ts"]);
+    assert.equal(skippedFileText(plan.skipped[0]!), "Skipped .env (a secret: its name, .env, is that of a file that holds keys or credentials; Hearth never sends secrets to a model).");
+    // Related code carrying a secret is dropped from the prompt.
+    const withRelated = planReview([{ path: "src/app.ts", content: "export const ok = 1;\n", related: [{ label: "src/keys.ts:1-3", text: `const k = "${token}";` }, { label: "src/util.ts:1", text: "export const util = 2;" }] }], { budgetTokens: 4000, countTokens });
+    assert.ok(!withRelated.chunks[0]!.prompt.includes(token));
+    assert.match(withRelated.chunks[0]!.prompt, /export const util = 2;/);
   });
 
   it("reviews a selection's lines only", () => {

@@ -18,6 +18,7 @@ import { LlamaEngine } from "../../src/engine/llama/llamaEngine";
 import type { FixtureModels } from "../fixtures/fixtureModels";
 import { ensureFixtureModels } from "../fixtures/fixtureModels";
 import { minimalPdf } from "../support/minimalPdf";
+import { fakePrivateKey, fakeTokens } from "../support/fakeSecrets";
 
 function write(root: string, relative: string, content: string | Buffer): void {
   const file = path.join(root, ...relative.split("/"));
@@ -126,6 +127,16 @@ describe("workspace index", function () {
     ]) {
       plant(secret, (canary) => `token=${canary}\n`);
     }
+    // Issue 14: credential files the first rules missed, and secrets under innocent names.
+    for (const secret of [
+      ".envrc", ".my.cnf", ".pgpass", ".s3cfg", ".vault-token", "keys/id_ecdsa_sk", ".netrc", ".docker/config.json", ".kube/config",
+      "tools/gh/hosts.yml", "release.p12", ".terraform/terraform.tfstate", "infra/prod.tfstate", "service-account-ci.json",
+    ]) {
+      plant(secret, (canary) => `token=${canary}\n`);
+    }
+    plant("docs/notes.txt", (canary) => `Keep this safe (${canary}):\n${fakePrivateKey("OPENSSH")}`);
+    plant("src/settings.ts", (canary) => `export const awsKey = "${fakeTokens.aws()}"; // ${canary}\n`);
+    plant("scripts/deploy.md", (canary) => `Run with GITHUB_TOKEN=${fakeTokens.github()} (${canary})\n`);
     write(root, ".gitignore", "ignored-dir/\n*.secret.txt\n");
     plant("ignored-dir/notes.md", (canary) => `# Notes\n${canary}\n`);
     plant("plans.secret.txt", (canary) => `${canary}\n`);
@@ -141,7 +152,7 @@ describe("workspace index", function () {
       { roots: [root], storeDir, embeddingModel: fixtures.embedding, maxFileBytes: 100_000 },
       () => undefined,
     );
-    assert.ok(result.skipped.secret >= 11, JSON.stringify(result.skipped));
+    assert.ok(result.skipped.secret >= 11 + 14 + 3, JSON.stringify(result.skipped));
     assert.equal(result.skipped.binary, 1);
     assert.equal(result.skipped.minified, 1);
     assert.equal(result.skipped.tooLarge, 1);

@@ -11,8 +11,8 @@ import { parseUnifiedDiff } from "../../common/review/diffParsing";
 import { localize, localizeById } from "../../common/localize";
 import type { FindingSeverity, ReviewFinding } from "../../common/review/reviewFindings";
 import { reachesSeverity, sortFindings } from "../../common/review/reviewFindings";
-import type { ReviewTarget, SkipReason } from "../../common/review/reviewPrompt";
-import { chooseReviewRules, languageForPath } from "../../common/review/reviewPrompt";
+import type { ReviewTarget } from "../../common/review/reviewPrompt";
+import { chooseReviewRules, languageForPath, skippedFileText } from "../../common/review/reviewPrompt";
 import { findingsToSarif, formatFindingsText } from "../../common/review/sarif";
 import { runReview } from "../../engine/review/reviewer";
 import { exitCodes, parseCommandArgs, parseNumber, UsageError } from "../cliArgs";
@@ -156,25 +156,6 @@ async function chooseModel(engine: ReturnType<typeof createEngine>, given: strin
   return first.name;
 }
 
-function skipReasonText(reason: SkipReason): string {
-  switch (reason) {
-    case "lock":
-      return localize("lock file");
-    case "vendored":
-      return localize("vendored");
-    case "generated":
-      return localize("generated");
-    case "binary":
-      return localize("binary");
-    case "deleted":
-      return localize("deleted");
-    case "empty":
-      return localize("nothing to review");
-    case "tooLarge":
-      return localize("too large for the model's context");
-  }
-}
-
 function summaryLine(result: ReviewResult, findings: readonly ReviewFinding[]): string {
   const count = (severity: FindingSeverity): number => findings.filter((f) => f.severity === severity).length;
   return localize(
@@ -248,9 +229,9 @@ async function review(args: string[]): Promise<number> {
     if (format === "json") {
       writeOut(`${JSON.stringify({ model: info.name, ...result, findings }, null, 2)}\n`);
     } else if (format === "sarif") {
-      writeOut(`${JSON.stringify(findingsToSarif(findings, { version: toolVersion(), model: info.name }), null, 2)}\n`);
+      writeOut(`${JSON.stringify(findingsToSarif(findings, { version: toolVersion(), model: info.name, skipped: result.skipped }), null, 2)}\n`);
     } else {
-      for (const skipped of result.skipped) writeErr(`${localize("Skipped {0} ({1}).", skipped.path, skipReasonText(skipped.reason))}\n`);
+      for (const skipped of result.skipped) writeErr(`${skippedFileText(skipped)}\n`);
       writeErr(`${summaryLine(result, findings)}\n`);
     }
     if (result.cancelled) return exitCodes.cancelled;

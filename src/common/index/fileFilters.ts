@@ -1,62 +1,6 @@
-// What the workspace indexer must never read into an index: secrets (by name and folder), binary
+// What the workspace indexer must never read into an index besides secrets (secretRules.ts): binary
 // files (by content), minified files (by shape), and which language a path holds. Pure: the
 // engine's walker applies these to what it finds on disk.
-
-/** Folders whose whole content is credentials. */
-const secretFolders = new Set([".aws", ".ssh", ".gnupg", ".azure", ".kube", ".docker", ".gcloud"]);
-
-/** Exact file names (lower-case) that hold credentials. */
-const secretNames = new Set([
-  ".npmrc",
-  ".yarnrc",
-  ".yarnrc.yml",
-  ".pypirc",
-  ".netrc",
-  "_netrc",
-  ".git-credentials",
-  ".gitcredentials",
-  ".htpasswd",
-  ".pgpass",
-  ".dockercfg",
-  "credentials",
-  "credentials.json",
-  "credentials.xml",
-  "credentials.yml",
-  "credentials.yaml",
-  "secrets.json",
-  "secrets.yml",
-  "secrets.yaml",
-  "secrets.toml",
-  "service-account.json",
-  "known_hosts",
-  "authorized_keys",
-]);
-
-/** File name patterns (lower-case) that hold keys, certificates or credentials. */
-const secretPatterns: readonly RegExp[] = [
-  /^\.env(\..*)?$/, // .env, .env.local, .env.production…
-  /\.env$/, // production.env
-  /^id_(rsa|dsa|ecdsa|ed25519)(\..*)?$/, // ssh keys and their .pub
-  /\.(pem|key|p12|pfx|jks|keystore|crt|cer|der|csr|p8|ppk|asc|gpg|kdbx|tfstate|tfvars)$/,
-  /\.tfstate\.backup$/,
-  // aws.credentials, gcp-credentials.json, db_credentials.yaml — but not code such as
-  // ws-credentials.ts, which SDKs use for the code that handles credentials.
-  /^.*[._-]credentials?(\.(json|ya?ml|xml|toml|ini|cfg|conf|txt|csv|properties|env))?$/,
-  /^.*accesskeys\.csv$/, // AWS console downloads: name_accessKeys.csv
-  /^.*service[-_]account.*\.json$/,
-];
-
-/** The reason `relativePath` (with `/` separators) is a secret, or null. */
-export function secretReason(relativePath: string): string | null {
-  const parts = relativePath.split("/").filter((part) => part.length > 0);
-  for (const folder of parts.slice(0, -1)) {
-    if (secretFolders.has(folder.toLowerCase())) return `inside ${folder}/`;
-  }
-  const name = (parts.at(-1) ?? "").toLowerCase();
-  if (secretNames.has(name)) return `credential file ${name}`;
-  if (secretPatterns.some((pattern) => pattern.test(name))) return `secret file name ${name}`;
-  return null;
-}
 
 /**
  * True when `bytes` (the start of a file) are not text: a NUL byte, or more than 10% control

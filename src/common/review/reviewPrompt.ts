@@ -1,7 +1,11 @@
 // The review prompt: what is under review (a diff's hunks with surrounding context, a selection,
 // a whole file), line-numbered, fenced as data the model must not obey, with the project's
 // review rules; and the plan that cuts a large review file by file and hunk by hunk into chunks
-// that each fit a token budget. Generated, lock and vendored files are left out.
+// that each fit a token budget. Generated, lock and vendored files are left out, and so are secrets:
+// exactly what the workspace index never reads (common/index/secretRules.ts, by path and content).
+import type { SecretMatch } from "../index/secretRules";
+import { findSecret, secretInContent, secretMatchText } from "../index/secretRules";
+import { localize } from "../localize";
 import type { DiffFile } from "./diffParsing";
 import { reviewableNewLines } from "./diffParsing";
 import type { FindingScope } from "./reviewFindings";
@@ -28,11 +32,13 @@ export interface RelatedSnippet {
   text: string;
 }
 
-export type SkipReason = "generated" | "lock" | "vendored" | "binary" | "deleted" | "empty" | "tooLarge";
+export type SkipReason = "secret" | "generated" | "lock" | "vendored" | "binary" | "deleted" | "empty" | "tooLarge";
 
 export interface SkippedFile {
   path: string;
   reason: SkipReason;
+  /** For a secret: which rule matched (a credential folder, name or path, or what the text holds). */
+  secret?: SecretMatch;
 }
 
 /** One model call's worth of review: part of one file. */
@@ -90,6 +96,35 @@ const generatedNames = [
   /\.lock$/i,
   /\.snap$/i,
 ];
+
+/** Why a file was not reviewed, in words (a secret says which rule matched). */
+export function skipReasonText(skipped: SkippedFile): string {
+  switch (skipped.reason) {
+    case "secret":
+      return skipped.secret
+        ? localize("a secret: {0}; Hearth never sends secrets to a model", secretMatchText(skipped.secret))
+        : localize("a secret; Hearth never sends secrets to a model");
+    case "lock":
+      return localize("lock file");
+    case "vendored":
+      return localize("vendored");
+    case "generated":
+      return localize("generated");
+    case "binary":
+      return localize("binary");
+    case "deleted":
+      return localize("deleted");
+    case "empty":
+      return localize("nothing to review");
+    case "tooLarge":
+      return localize("too large for the model's context");
+  }
+}
+
+/** One line for a file a review left out: which, and why. */
+export function skippedFileText(skipped: SkippedFile): string {
+  return localize("Skipped {0} ({1}).", skipped.path, skipReasonText(skipped));
+}
 
 /** Why a path is left out of reviews (lock, vendored or generated), or null when it is reviewed. */
 export function skipReasonForPath(path: string): SkipReason | null {
@@ -248,13 +283,33 @@ function lineCountOf(target: ReviewTarget): number | null {
   return target.content === null ? null : splitLines(target.content).length;
 }
 
+/**
+ * Which secret rule a target meets, or null: its path (and the path it was renamed from), its text,
+ * and every line of its diff (removed lines are shown to the model too).
+ */
+function secretIn(target: ReviewTarget): SecretMatch | null {
+  const paths = [target.path, target.diff?.oldPath, target.diff?.newPath].filter((p): p is string => typeof p === "string");
+  for (const path of new Set(paths)) {
+    const found = findSecret(path, null);
+    if (found) return found;
+  }
+  if (target.content !== null) {
+    const found = secretInContent(target.content);
+    if (found) return found;
+  }
+  if (target.diff) return secretInContent(target.diff.hunks.flatMap((hunk) => hunk.lines.map((line) => line.text)).join("\n"));
+  return null;
+}
+
 /** Why a target is not reviewed at all, or null. */
-function skipReasonFor(target: ReviewTarget): SkipReason | null {
+function skippedFor(target: ReviewTarget): SkippedFile | null {
+  const secret = secretIn(target);
+  if (secret) return { path: target.path, reason: "secret", secret };
   const byPath = skipReasonForPath(target.path);
-  if (byPath) return byPath;
-  if (target.diff?.binary) return "binary";
-  if (target.diff?.deleted) return "deleted";
-  if (target.content !== null && target.content.includes("\u0000")) return "binary";
+  if (byPath) return { path: target.path, reason: byPath };
+  if (target.diff?.binary) return { path: target.path, reason: "binary" };
+  if (target.diff?.deleted) return { path: target.path, reason: "deleted" };
+  if (target.content !== null && target.content.includes("\u0000")) return { path: target.path, reason: "binary" };
   return null;
 }
 
@@ -268,12 +323,16 @@ export function planReview(targets: readonly ReviewTarget[], options: ReviewPlan
   const contextLines = options.contextLines ?? 5;
   const chunks: ReviewChunk[] = [];
   const skipped: SkippedFile[] = [];
-  for (const target of targets) {
-    const reason = skipReasonFor(target);
-    if (reason) {
-      skipped.push({ path: target.path, reason });
+  for (const unchecked of targets) {
+    const skip = skippedFor(unchecked);
+    if (skip) {
+      skipped.push(skip);
       continue;
     }
+    // Related code comes from the index, which holds no secrets; checked again all the same.
+    const target = unchecked.related?.length
+      ? { ...unchecked, related: unchecked.related.filter((snippet) => findSecret(snippet.label.replace(/:\d+(-\d+)?$/, ""), snippet.text) === null) }
+      : unchecked;
     const kind = target.diff ? "diff" : "range";
     const lineCount = lineCountOf(target);
     // Related code goes in when, with one line of code, it leaves half the budget for the code; else

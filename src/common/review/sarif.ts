@@ -3,6 +3,8 @@
 import type * as Sarif from "sarif";
 import type { FindingCategory, FindingSeverity, ReviewFinding } from "./reviewFindings";
 import { findingCategories } from "./reviewFindings";
+import type { SkippedFile } from "./reviewPrompt";
+import { skipReasonText } from "./reviewPrompt";
 
 export const sarifSchemaUri = "https://json.schemastore.org/sarif-2.1.0.json";
 
@@ -21,6 +23,8 @@ export interface SarifToolInfo {
   version: string;
   /** The model that reviewed (recorded in the run's properties). */
   model?: string;
+  /** Files the review left out (secrets, lock files…): one tool notification each, with the reason. */
+  skipped?: readonly SkippedFile[];
 }
 
 /** A SARIF 2.1.0 log with one run, one rule per category, one result per finding. */
@@ -76,6 +80,24 @@ export function findingsToSarif(findings: readonly ReviewFinding[], tool: SarifT
     },
     originalUriBaseIds: { "%SRCROOT%": { uri: "./" } },
     results,
+    ...(tool.skipped && tool.skipped.length > 0
+      ? {
+          invocations: [
+            {
+              executionSuccessful: true,
+              toolExecutionNotifications: tool.skipped.map(
+                (skipped): Sarif.Notification => ({
+                  descriptor: { id: `hearth/skipped/${skipped.reason}` },
+                  level: "note",
+                  message: { text: skipReasonText(skipped) },
+                  locations: [{ physicalLocation: { artifactLocation: { uri: encodeURI(skipped.path), uriBaseId: "%SRCROOT%" } } }],
+                  properties: { reason: skipped.reason, ...(skipped.secret ? { secret: skipped.secret } : {}) },
+                }),
+              ),
+            },
+          ],
+        }
+      : {}),
     ...(tool.model ? { properties: { model: tool.model } } : {}),
   };
   return { $schema: sarifSchemaUri, version: "2.1.0", runs: [run] };

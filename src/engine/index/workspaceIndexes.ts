@@ -11,6 +11,7 @@ import type { ChunkDraft } from "../../common/index/codeChunker";
 import { EngineError } from "../../common/engine/engineError";
 import type { IndexBuildParams, IndexBuildResult, IndexProgress, IndexSearchHit, IndexSearchMode, IndexSearchParams, IndexSearchResult, IndexSkipCounts, IndexStatusResult, IndexUpdateFilesParams, JobPriority } from "../../common/engine/engineProtocol";
 import { languageForPath, looksBinary, looksMinified } from "../../common/index/fileFilters";
+import { secretInContent } from "../../common/index/secretRules";
 import { termFrequencies, keywordTerms } from "../../common/index/keywordTokenizer";
 import { localize } from "../../common/localize";
 import { reciprocalRankFusion } from "../../common/index/rankFusion";
@@ -345,7 +346,9 @@ export class WorkspaceIndexes {
     if (language === "pdf") {
       if (!bytes.subarray(0, 5).equals(Buffer.from("%PDF-"))) return skip("binary");
       try {
-        return { hash, drafts: chunkPdfPages(walked.path, await pdfPages(bytes, state.signal)) };
+        const pages = await pdfPages(bytes, state.signal);
+        if (pages.some((page) => secretInContent(page) !== null)) return skip("secret");
+        return { hash, drafts: chunkPdfPages(walked.path, pages) };
       } catch {
         if (state.signal?.aborted) throw cancelledError();
         return skip("unreadable");
@@ -353,6 +356,8 @@ export class WorkspaceIndexes {
     }
     if (looksBinary(bytes)) return skip("binary");
     const text = bytes.toString("utf8");
+    // A private key or a token under an innocent name is a secret all the same.
+    if (secretInContent(text) !== null) return skip("secret");
     if (looksMinified(walked.path, text)) return skip("minified");
     return { hash, drafts: chunkDocument(walked.path, text) };
   }

@@ -2,13 +2,13 @@
 // (each applying to its own folder and below, as git reads them), the caller's excludes
 // (VS Code's `files.exclude`, gitignore syntax), folders no one wants indexed (`.git`,
 // `node_modules`…), secrets by name and folder, and files over the size cap. Symbolic links are
-// not followed (a link can point at ~/.ssh or loop). Content checks (binary, minified) happen
-// when the indexer reads a file.
+// not followed (a link can point at ~/.ssh or loop). Content checks (binary, minified, secrets in
+// the text) happen when the indexer reads a file.
 import * as fs from "node:fs";
 import * as path from "node:path";
 import ignore from "ignore";
 import type { Ignore } from "ignore";
-import { secretReason } from "../../common/index/fileFilters";
+import { secretByPath } from "../../common/index/secretRules";
 
 export interface WalkedFile {
   /** The folder walked (absolute). */
@@ -110,7 +110,7 @@ export async function walkFolder(root: string, options: WalkOptions): Promise<Wa
           options.onSkip?.(relativePath, "ignored");
           continue;
         }
-        if (secretReason(`${relativePath}/x`)) {
+        if (secretByPath(`${relativePath}/x`)) {
           options.onSkip?.(relativePath, "secret");
           continue;
         }
@@ -122,7 +122,7 @@ export async function walkFolder(root: string, options: WalkOptions): Promise<Wa
         options.onSkip?.(relativePath, "ignored");
         continue;
       }
-      if (secretReason(relativePath)) {
+      if (secretByPath(relativePath)) {
         options.onSkip?.(relativePath, "secret");
         continue;
       }
@@ -163,5 +163,5 @@ export function fileAllowed(root: string, relativePath: string, excludes: readon
     const isDirectory = depth < parts.length - 1;
     if (isIgnored(matchers, prefix, isDirectory)) return false;
   }
-  return secretReason(relativePath) === null;
+  return secretByPath(relativePath) === null;
 }

@@ -1,10 +1,16 @@
 // Context the user attaches to a question, read from the editors and the workspace: the selection,
 // the current file, the open editors, a `#file` reference, a location VS Code's chat attached. Each
 // becomes an attachment with its text and a label (the chat pipeline, chatPipeline.ts, counts its
-// tokens). Binary and huge content is refused or cut, and says so.
+// tokens). Binary and huge content is refused or cut, and says so. Secrets are refused by the rules
+// the index and review use (common/index/secretRules.ts: the file's path, its real path when it is a
+// link, and the text), and a `#file`/`#folder` path must really be inside the workspace folders
+// (links resolved), so neither a link to ~/.aws/credentials nor `#file:.env` reaches a model.
+import * as fs from "node:fs";
 import * as path from "node:path";
 import * as vscode from "vscode";
 import type { ChatAttachment } from "../../common/chat/chatPrompt";
+import type { SecretMatch } from "../../common/index/secretRules";
+import { secretByPath, secretInContent, secretMatchText } from "../../common/index/secretRules";
 import { capAttachment } from "../../common/chat/chatBudget";
 import { fenceLanguage, looksBinary } from "../../common/chat/chatPrompt";
 
@@ -21,6 +27,61 @@ function attachmentId(): string {
 
 function relative(uri: vscode.Uri): string {
   return uri.scheme === "untitled" ? path.basename(uri.path) : vscode.workspace.asRelativePath(uri, false);
+}
+
+/** The refusal for a secret: which file, which rule, and what to do instead. */
+function secretRefused(label: string, match: SecretMatch): AttachError {
+  return new AttachError(
+    vscode.l10n.t(
+      "Hearth did not attach {0}: {1}. Hearth never sends secrets to a model. If it holds no secret, paste the part you mean into a new untitled editor and attach that selection.",
+      label,
+      secretMatchText(match),
+    ),
+  );
+}
+
+/** `file` relative to the workspace folder that holds it (`/`-separated), else the whole path. */
+function rulesPath(file: string, roots: ReadonlyArray<string> = (vscode.workspace.workspaceFolders ?? []).map((folder) => folder.uri.fsPath)): string {
+  for (const root of roots) {
+    if (file === root || file.startsWith(root + path.sep)) return path.relative(root, file).split(path.sep).join("/");
+  }
+  return file.split(path.sep).join("/");
+}
+
+/** The real path of `file` (links resolved), or the path itself when it cannot be resolved. */
+function realPathOf(file: string): string {
+  try {
+    return fs.realpathSync.native(file);
+  } catch {
+    return file;
+  }
+}
+
+/**
+ * The secret rule `uri`'s path meets, or null: its path as opened and, for a link, the path of
+ * what it points at (a folder with `isFolder`).
+ */
+function secretAtPath(uri: vscode.Uri, isFolder = false): SecretMatch | null {
+  const suffix = isFolder ? "/x" : "";
+  if (uri.scheme !== "file") return secretByPath(path.basename(uri.path) + suffix);
+  const roots = (vscode.workspace.workspaceFolders ?? []).filter((folder) => folder.uri.scheme === "file").map((folder) => folder.uri.fsPath);
+  const found = secretByPath(rulesPath(uri.fsPath, roots) + suffix);
+  if (found) return found;
+  const real = realPathOf(uri.fsPath);
+  if (real === uri.fsPath) return null;
+  return secretByPath(rulesPath(real, roots.map(realPathOf)) + suffix);
+}
+
+/** Refuses a document's text when its path or `text` (what would be attached) holds a secret. */
+function refuseSecrets(label: string, uri: vscode.Uri, text: string): void {
+  const found = secretAtPath(uri) ?? secretInContent(text);
+  if (found) throw secretRefused(label, found);
+}
+
+/** Refuses a folder (#folder, a folder VS Code's chat attached) that holds credentials as a whole. */
+export function refuseSecretFolder(uri: vscode.Uri, label: string): void {
+  const found = secretAtPath(uri, true);
+  if (found) throw secretRefused(label, found);
 }
 
 function fromText(
@@ -62,6 +123,7 @@ export function selectionAttachment(editor: vscode.TextEditor | undefined): Omit
   const last = range.end.character === 0 && range.end.line > range.start.line ? range.end.line : range.end.line + 1;
   const name = relative(document.uri);
   const lines = first === last ? `${first}` : `${first}-${last}`;
+  refuseSecrets(`${name}:${lines}`, document.uri, text);
   return fromText("selection", `${path.basename(document.uri.path)}:${lines}`, `${name}:${lines}`, text, document.languageId);
 }
 
@@ -70,7 +132,9 @@ export function fileAttachment(document: vscode.TextDocument | undefined): Omit<
   if (!document) {
     throw new AttachError(vscode.l10n.t("No file is open in an editor. Open the file to ask about, then attach it again."));
   }
-  return fromText("file", path.basename(document.uri.path), relative(document.uri), document.getText(), document.languageId);
+  const text = document.getText();
+  refuseSecrets(relative(document.uri), document.uri, text);
+  return fromText("file", path.basename(document.uri.path), relative(document.uri), text, document.languageId);
 }
 
 /**
@@ -83,6 +147,7 @@ export function locationAttachment(document: vscode.TextDocument, range: vscode.
   const last = range.end.character === 0 && range.end.line > range.start.line ? range.end.line : range.end.line + 1;
   const lines = first === last ? `${first}` : `${first}-${last}`;
   const text = range.isEmpty ? document.getText() : document.getText(range);
+  refuseSecrets(`${vscode.workspace.asRelativePath(document.uri, false)}:${lines}`, document.uri, text);
   if (looksBinary(text)) {
     throw new AttachError(
       vscode.l10n.t("{0} looks like a binary file, so Hearth did not attach it: a model reads text. Attach a text file or a selection instead.", name),
@@ -112,13 +177,16 @@ export async function openEditorAttachments(): Promise<Array<Omit<ChatAttachment
     throw new AttachError(vscode.l10n.t("No files are open in editors. Open the files to ask about, then attach them again."));
   }
   const attachments: Array<Omit<ChatAttachment, "tokens">> = [];
+  let refused: AttachError | null = null;
   for (const uri of uris.values()) {
     try {
       attachments.push(fileAttachment(await vscode.workspace.openTextDocument(uri)));
-    } catch {
-      // A binary tab among the open editors (VS Code will not even open it as text) is skipped.
+    } catch (error) {
+      // A binary tab among the open editors (VS Code will not even open it as text) or a secret is skipped.
+      if (error instanceof AttachError && !refused) refused = error;
     }
   }
+  if (attachments.length === 0 && refused) throw refused;
   if (attachments.length === 0) {
     throw new AttachError(vscode.l10n.t("None of the open editors holds text Hearth can attach. Open a text file, then attach again."));
   }
@@ -149,9 +217,18 @@ export async function resolveWorkspacePath(typed: string, kind: "file" | "folder
       else outside = true;
     }
   }
+  const realRoots = await Promise.all(folders.map((folder) => fs.promises.realpath(folder.uri.fsPath).catch(() => folder.uri.fsPath)));
   for (const file of candidates) {
     const stat = await vscode.workspace.fs.stat(vscode.Uri.file(file)).then((found) => found, () => null);
     if (!stat) continue;
+    // The path text is inside; what it really is (links resolved, at any depth) must be too.
+    const real = await fs.promises.realpath(file).catch(() => null);
+    if (real === null) continue;
+    if (!realRoots.some((root) => real === root || real.startsWith(root + path.sep))) {
+      throw new AttachError(
+        vscode.l10n.t("{0} is a link to {1}, outside the workspace, so Hearth did not read it: #file and #folder only reach the workspace's folders, links included. Open that folder as a workspace (or copy the file into it) to ask about it.", typed, real),
+      );
+    }
     const isFolder = (stat.type & vscode.FileType.Directory) !== 0;
     if (kind === "file" && isFolder) {
       throw new AttachError(vscode.l10n.t("{0} is a folder, so #file cannot attach it. Use #folder:{0} to search the index under it, or name a file.", typed));
@@ -159,6 +236,8 @@ export async function resolveWorkspacePath(typed: string, kind: "file" | "folder
     if (kind === "folder" && !isFolder) {
       throw new AttachError(vscode.l10n.t("{0} is a file, not a folder. Use #file:{0} to attach it, or name a folder for #folder.", typed));
     }
+    const secret = secretAtPath(vscode.Uri.file(file), isFolder);
+    if (secret) throw secretRefused(typed, secret);
     return vscode.Uri.file(file);
   }
   if (outside && candidates.length === 0) {
@@ -191,6 +270,8 @@ export async function referencedFileAttachment(uri: vscode.Uri, typed: string, s
     );
   }
   const name = relative(uri);
+  // The whole file is checked, even for a line range: a file with a key in it is a secret.
+  refuseSecrets(typed, uri, document.getText());
   if (startLine === undefined) return fromText("file", path.basename(uri.path), name, document.getText(), document.languageId);
   // A file that ends with a newline has that many lines (VS Code counts one more, empty).
   const lineCount = document.lineCount > 1 && document.lineAt(document.lineCount - 1).text === "" ? document.lineCount - 1 : document.lineCount;

@@ -15,7 +15,7 @@ import type { ChatReference } from "../../common/chat/chatReferences";
 import type { GenerationOptions } from "../../common/chat/chatTypes";
 import { errorText } from "../../common/engine/engineError";
 import type { ChatTurnResult } from "../../common/engine/engineProtocol";
-import { AttachError, fileAttachment, isFolder, locationAttachment, referencedFileAttachment, resolveWorkspacePath } from "./chatAttachments";
+import { AttachError, fileAttachment, isFolder, locationAttachment, referencedFileAttachment, refuseSecretFolder, resolveWorkspacePath } from "./chatAttachments";
 import type { Conversation, EngineService } from "../engineHost/engineService";
 import type { WorkspaceRetriever } from "../index/workspaceIndex";
 
@@ -122,7 +122,9 @@ export class ChatPipeline {
       }
       case "uri":
         if (await isFolder(reference.uri)) {
-          return { folder: { label: vscode.workspace.asRelativePath(reference.uri, false), fsPath: reference.uri.fsPath } };
+          const label = vscode.workspace.asRelativePath(reference.uri, false);
+          refuseSecretFolder(reference.uri, label);
+          return { folder: { label, fsPath: reference.uri.fsPath } };
         }
         return { attachment: fileAttachment(await vscode.workspace.openTextDocument(reference.uri)) };
       case "location":

@@ -6,7 +6,7 @@ import * as vscode from "vscode";
 import type { ReviewProgress, ReviewResult } from "../../common/engine/engineProtocol";
 import { parseUnifiedDiff } from "../../common/review/diffParsing";
 import type { ReviewTarget } from "../../common/review/reviewPrompt";
-import { chooseReviewRules, languageForPath } from "../../common/review/reviewPrompt";
+import { chooseReviewRules, languageForPath, skippedFileText } from "../../common/review/reviewPrompt";
 import type { EngineService } from "../engineHost/engineService";
 import type { GitSource } from "./gitAccess";
 import { gitSourceFor } from "./gitAccess";
@@ -349,7 +349,8 @@ function summaryText(title: string, result: ReviewResult & { model: string }, sh
       : vscode.l10n.t("Hearth reviewed {0} with {1}: {2} in {3}.", title, result.model, findingCount(shown), fileCount(files)),
   ];
   if (result.skipped.length > 0) {
-    parts.push(vscode.l10n.t("Skipped {0} (lock, vendored, generated, binary or deleted files).", result.skipped.map((s) => s.path).join(", ")));
+    // Each with its reason: a secret says which rule kept it from the model.
+    parts.push(...result.skipped.map(skippedFileText));
   }
   if (result.dropped > 0) {
     parts.push(

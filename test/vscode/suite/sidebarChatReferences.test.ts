@@ -11,6 +11,7 @@ import * as vscode from "vscode";
 import type { ParticipantResultMetadata } from "../../../src/extension/chat/chatParticipant";
 import type { HearthApi } from "../../../src/extension/extension";
 import { activateHearth, fixtureModel } from "./support";
+import { fakePrivateKey, fakeTokens } from "../../support/fakeSecrets";
 
 /** A ChatResponseStream that keeps what the handler wrote. */
 class RecordingStream implements vscode.ChatResponseStream {
@@ -132,6 +133,46 @@ describe("#file and #folder in the chat", function () {
       assert.match(notice, said);
       assert.match(notice, /^Hearth did not send the message: .+ The message is back in the box below to fix and send\.$/);
     }
+  });
+
+  it("never attaches a secret: by name, by content, through a link inside or outside the workspace, nor a credential folder (issue 14)", async () => {
+    const key = fakePrivateKey("OPENSSH");
+    write("secrets/.env", "API_TOKEN=abc\n");
+    write("secrets/notes.txt", `deploy key:\n${key}`);
+    write("secrets/settings.ts", `export const awsKey = "${fakeTokens.aws()}";\nexport const region = "eu";\n`);
+    write(".ssh/config", "Host x\n");
+    const outside = path.join(path.dirname(workspace), "outside-credentials");
+    fs.writeFileSync(outside, "[default]\naws_secret_access_key = abc\n");
+    fs.symlinkSync(outside, path.join(workspace, "secrets", "aws-link.txt"));
+    fs.symlinkSync(path.join(workspace, "secrets", ".env"), path.join(workspace, "secrets", "env-link.txt"));
+    for (const [text, said] of [
+      ["Explain #file:secrets/.env", /Hearth did not attach secrets\/\.env: its name, \.env, is that of a file that holds keys or credentials\. Hearth never sends secrets to a model\./],
+      ["Explain #file:secrets/notes.txt", /Hearth did not attach secrets\/notes\.txt: it contains a private key\./],
+      ["Explain #file:secrets/settings.ts:2", /Hearth did not attach secrets\/settings\.ts: it contains an AWS access key ID\./],
+      ["Explain #file:secrets/aws-link.txt", /secrets\/aws-link\.txt is a link to .*outside-credentials, outside the workspace, so Hearth did not read it/],
+      ["Explain #file:secrets/env-link.txt", /Hearth did not attach secrets\/env-link\.txt: its name, \.env, is that of a file/],
+      ["Explain #folder:.ssh", /Hearth did not attach \.ssh: it is inside \.ssh\/, a folder that holds credentials\./],
+    ] as const) {
+      const prompt = await promptFor(text);
+      assert.equal(prompt, null, `${text}: nothing reaches the model`);
+      const notice = notices().at(-1) ?? "";
+      assert.match(notice, said);
+    }
+    // The composer's "current file" refuses a secret too: no chip.
+    await api.chat.newChat();
+    const editor = await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(path.join(workspace, "secrets", "notes.txt")));
+    await api.chat.attachContext("file");
+    // A selection is checked for what it holds: the key's lines are refused, the line before is not.
+    editor.selection = new vscode.Selection(1, 0, editor.document.lineCount - 1, 0);
+    await api.chat.attachContext("selection");
+    assert.equal(api.chat.state.attachments.length, 0, "neither the file nor the key's lines were attached");
+    editor.selection = new vscode.Selection(0, 0, 0, 0);
+    await api.chat.attachContext("selection");
+    assert.deepEqual(api.chat.state.attachments.map((a) => a.label), ["notes.txt:1"]);
+    await vscode.commands.executeCommand("workbench.action.closeAllEditors");
+    fs.rmSync(path.join(workspace, "secrets"), { recursive: true, force: true });
+    fs.rmSync(path.join(workspace, ".ssh"), { recursive: true, force: true });
+    fs.rmSync(outside, { force: true });
   });
 
   it("#folder says how to index when there is no index, then keeps retrieved passages under the folder", async () => {
