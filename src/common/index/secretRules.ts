@@ -26,6 +26,12 @@
 // Pure: callers read the files and pass paths (relative, `/`-separated) and text.
 import { localize } from "../localize";
 
+/**
+ * Bump when the rules change: an index built under older rules reads every file again once, so a
+ * secret it holds under rules that missed it leaves the index.
+ */
+export const secretRulesVersion = 2;
+
 /** Why something is a secret: where it lives, its name, a tool's credential path, or what it holds. */
 export type SecretMatch =
   | { rule: "folder"; folder: string }

@@ -16,6 +16,7 @@
 import { randomBytes } from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
+import { secretRulesVersion } from "../../common/index/secretRules";
 import { localize } from "../../common/localize";
 import { temporaryMarker, writeFileAtomic } from "./atomicFileStorage";
 import { KeywordIndex } from "./keywordIndex";
@@ -47,6 +48,8 @@ export interface IndexManifest {
   generation: string;
   files: number;
   chunks: number;
+  /** The secret rules the files were read under (secretRulesVersion); absent: before there was one. */
+  secretRules?: number;
 }
 
 export function fileKey(root: string, relativePath: string): string {
@@ -77,6 +80,8 @@ export class IndexData {
   roots: string[] = [];
   updatedAt: number | null = null;
   generation: string | null = null;
+  /** The secret rules its files were read under; a fresh index is read under the current ones. */
+  secretRules = secretRulesVersion;
   /**
    * Vectors of chunks that left the index in this process (a file edited, deleted, or replaced by
    * a branch switch), by content hash, oldest first: switching back to a branch finds them here
@@ -182,6 +187,7 @@ export class IndexData {
       generation: this.generation,
       files: this.files.size,
       chunks: this.docs.size,
+      secretRules: secretRulesVersion,
     };
     await writeFileAtomic(path.join(this.storeDir, manifestName), `${JSON.stringify(manifest, null, 2)}\n`);
   }
@@ -261,6 +267,7 @@ export async function loadIndex(storeDir: string, repair: boolean): Promise<Load
     data.roots = manifest.roots;
     data.updatedAt = manifest.updatedAt;
     data.generation = manifest.generation;
+    data.secretRules = manifest.secretRules ?? 0;
   }
   if (repair) await removeTemporaryFiles(storeDir);
   let droppedShards = 0;

@@ -11,7 +11,7 @@ import type { ChunkDraft } from "../../common/index/codeChunker";
 import { EngineError } from "../../common/engine/engineError";
 import type { IndexBuildParams, IndexBuildResult, IndexProgress, IndexSearchHit, IndexSearchMode, IndexSearchParams, IndexSearchResult, IndexSkipCounts, IndexStatusResult, IndexUpdateFilesParams, JobPriority } from "../../common/engine/engineProtocol";
 import { languageForPath, looksBinary, looksMinified } from "../../common/index/fileFilters";
-import { secretInContent } from "../../common/index/secretRules";
+import { secretInContent, secretRulesVersion } from "../../common/index/secretRules";
 import { termFrequencies, keywordTerms } from "../../common/index/keywordTokenizer";
 import { localize } from "../../common/localize";
 import { reciprocalRankFusion } from "../../common/index/rankFusion";
@@ -290,12 +290,15 @@ export class WorkspaceIndexes {
     const { data } = state;
     state.progress.phase = "indexing";
     this.report(state, true);
+    // Built under older secret rules: every file is read again once (an unchanged file keeps its
+    // vectors), so what the new rules call a secret leaves the index.
+    const rulesChanged = data.secretRules !== secretRulesVersion;
     for (const walked of files) {
       if (state.signal?.aborted) throw cancelledError();
       state.progress.currentFile = walked.path;
       const key = fileKey(walked.root, walked.path);
       const existing = data.files.get(key);
-      if (existing && existing.size === walked.size && existing.mtimeMs === walked.mtimeMs) {
+      if (!rulesChanged && existing && existing.size === walked.size && existing.mtimeMs === walked.mtimeMs) {
         state.result.filesUnchanged++;
         state.progress.filesDone++;
         this.report(state);
@@ -324,6 +327,7 @@ export class WorkspaceIndexes {
       await yieldToEventLoop();
     }
     await this.drain(state, true);
+    data.secretRules = secretRulesVersion;
     state.progress.phase = "saving";
     state.progress.currentFile = undefined;
     this.report(state, true);
