@@ -87,6 +87,10 @@ export function activate(context: vscode.ExtensionContext): HearthApi | undefine
     };
 
     const pulls = new PullTracker();
+
+    // Cancel Download is offered in the palette only while a download runs in this window.
+
+    context.subscriptions.push(pulls.onDidChange(() => void vscode.commands.executeCommand("setContext", "hearth.downloading", pulls.active.length > 0)));
     const models = new ModelsTreeProvider(engine, pulls, log);
     context.subscriptions.push(
       pulls,
