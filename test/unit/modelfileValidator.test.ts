@@ -59,6 +59,7 @@ describe("Modelfile validator", () => {
     const [diagnostic] = check("FROM a\nPARAMETR temperature 1");
     assert.equal(diagnostic!.code, "unknownInstruction");
     assert.equal(diagnostic!.suggestion, "PARAMETER");
+    assert.equal(diagnostic!.message, "Unknown instruction \"PARAMETR\". Did you mean PARAMETER?");
     assert.deepEqual(diagnostic!.range, { start: { line: 1, character: 0 }, end: { line: 1, character: 8 } });
   });
 

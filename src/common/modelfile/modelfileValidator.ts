@@ -136,8 +136,13 @@ export function validateModelfile(text: string, environment?: ModelfileEnvironme
   // Syntax errors, with a suggestion added where the closest word is obvious.
   for (const error of parsed.errors) {
     if (error.suggestion === undefined && error.code === "unknownInstruction") {
-      const suggestion = closestMatch(textInRange(lines, error.range), modelfileInstructions);
-      diagnostics.push(suggestion === undefined ? error : { ...error, suggestion });
+      const word = textInRange(lines, error.range);
+      const suggestion = closestMatch(word, modelfileInstructions);
+      diagnostics.push(
+        suggestion === undefined
+          ? error
+          : { ...error, suggestion, message: localize("Unknown instruction \"{0}\". Did you mean {1}?", word, suggestion) },
+      );
     } else if (error.suggestion === undefined && error.code === "invalidParameterName") {
       const word = textInRange(lines, error.range).replace(/[^A-Za-z0-9]+/g, "_");
       const suggestion = closestMatch(word, currentModelfileParameterNames());
