@@ -140,6 +140,16 @@ function isSpaceChar(ch: string | undefined): boolean {
   return ch !== undefined && trimSpace.test(ch);
 }
 
+/**
+ * The text without its trailing spaces, tabs and newlines. A loop from the end: the regular
+ * expression /[ \t\r\n]+$/ tries every run of spaces in the text and is quadratic in it.
+ */
+function trimTrailingSpace(text: string): string {
+  let end = text.length;
+  while (end > 0 && isSpaceChar(text[end - 1])) end--;
+  return text.slice(0, end);
+}
+
 function isIdentifierStart(ch: string | undefined): boolean {
   return ch !== undefined && /[A-Za-z_]/.test(ch);
 }
@@ -336,6 +346,9 @@ const functionArity: ReadonlyMap<string, readonly [number, number]> = new Map<st
   ["toTypeScriptType", [1, 1]],
 ]);
 
+/** How deep blocks may nest: the tree is walked recursively, and no chat template comes near. */
+const maxNesting = 200;
+
 const keywords: ReadonlySet<string> = new Set(["if", "else", "end", "range", "with", "define", "template", "block", "break", "continue"]);
 
 interface RawAction {
@@ -366,8 +379,36 @@ type Frame =
       readonly end: number;
       readonly variables: number;
       readonly pipe: Pipe | null;
-      readonly outerVariables: string[];
+      readonly outerVariables: ParseScope;
     };
+
+/** The variables in scope while parsing, counted by name so that a look-up never scans them all. */
+class ParseScope {
+  private readonly names: string[] = ["$"];
+  private readonly counts = new Map<string, number>([["$", 1]]);
+
+  get size(): number {
+    return this.names.length;
+  }
+
+  has(name: string): boolean {
+    return (this.counts.get(name) ?? 0) > 0;
+  }
+
+  push(names: readonly string[]): void {
+    for (const name of names) {
+      this.names.push(name);
+      this.counts.set(name, (this.counts.get(name) ?? 0) + 1);
+    }
+  }
+
+  truncate(size: number): void {
+    while (this.names.length > size) {
+      const name = this.names.pop()!;
+      this.counts.set(name, this.counts.get(name)! - 1);
+    }
+  }
+}
 
 /** Parses a template. Never throws; problems come back in `diagnostics`. */
 export function parseGoTemplate(source: string): GoTemplate {
@@ -377,7 +418,7 @@ export function parseGoTemplate(source: string): GoTemplate {
   const root: TemplateNode[] = [];
   const frames: Frame[] = [];
   let list = root;
-  let variables: string[] = ["$"];
+  let variables = new ParseScope();
   const report = (error: TemplateError): void => {
     if (diagnostics.length < 50) diagnostics.push({ message: error.message, start: error.start, end: error.end });
   };
@@ -396,7 +437,7 @@ export function parseGoTemplate(source: string): GoTemplate {
       break;
     }
     const trimLeft = source[open + 2] === "-" && isSpaceChar(source[open + 3]);
-    if (trimLeft) text = text.replace(/[ \t\r\n]+$/, "");
+    if (trimLeft) text = trimTrailingSpace(text);
     if (text) items.push({ kind: "text", text });
     const bodyStart = open + (trimLeft ? 3 : 2);
     let cursor = bodyStart;
@@ -454,7 +495,7 @@ export function parseGoTemplate(source: string): GoTemplate {
   }
 
   // 2. Parse each action and build the tree.
-  const declared = (name: string): boolean => variables.includes(name);
+  const declared = (name: string): boolean => variables.has(name);
   for (const item of items) {
     if (item.kind === "text") {
       list.push({ kind: "text", text: item.text });
@@ -477,13 +518,16 @@ export function parseGoTemplate(source: string): GoTemplate {
     const keyword = first.kind === "identifier" && keywords.has(first.text) ? first.text : null;
     const parser = new PipelineParser(tokens, action, declared, fields);
     try {
+      if ((keyword === "if" || keyword === "with" || keyword === "range" || keyword === "block" || keyword === "define") && frames.length >= maxNesting) {
+        throw new TemplateError(localize("Blocks (if, range, with, define, block) are nested more than {0} deep here; no chat template needs that many. Close some with {{ end }}.", maxNesting), action.start, action.end);
+      }
       switch (keyword) {
         case "if":
         case "with":
         case "range": {
-          const mark = variables.length;
+          const mark = variables.size;
           const pipe = parser.pipeline(1, keyword, keyword === "range" ? 2 : 1);
-          if (!pipe.assign) variables.push(...pipe.declare);
+          if (!pipe.assign) variables.push(pipe.declare);
           const node: BlockNode = { kind: keyword, pipe, list: [], elseList: null };
           list.push(node);
           frames.push({ kind: keyword, node, current: node, list: node.list, sawElse: false, start: action.start, end: action.end, variables: mark });
@@ -502,7 +546,7 @@ export function parseGoTemplate(source: string): GoTemplate {
               throw new TemplateError(localize("\"else {0}\" is allowed only inside {{ {0} }}.", chained.text), action.start, action.end);
             }
             const pipe = parser.pipeline(2, chained.text, 1);
-            if (!pipe.assign) variables.push(...pipe.declare);
+            if (!pipe.assign) variables.push(pipe.declare);
             const node: BlockNode = { kind: frame.kind, pipe, list: [], elseList: null };
             frame.current.elseList = [node];
             frame.current = node;
@@ -525,7 +569,7 @@ export function parseGoTemplate(source: string): GoTemplate {
             defines.set(frame.name, frame.list);
             variables = frame.outerVariables;
           } else {
-            variables.length = frame.variables;
+            variables.truncate(frame.variables);
           }
           const parent = frames[frames.length - 1];
           list = parent ? parent.list : root;
@@ -555,12 +599,12 @@ export function parseGoTemplate(source: string): GoTemplate {
             if (tokens.length > 2) throw new TemplateError(localize("Unexpected \"{0}\" after define.", tokens[2]!.text), tokens[2]!.start, tokens[tokens.length - 1]!.end);
             if (frames.length > 0) throw new TemplateError(localize("{{ define }} is allowed only at the top level of a template."), action.start, action.end);
             frames.push({ kind: "define", name, list: [], start: action.start, end: action.end, variables: 0, pipe: null, outerVariables: variables });
-            variables = ["$"];
+            variables = new ParseScope();
             list = frames[frames.length - 1]!.list;
           } else if (keyword === "block") {
             const pipe = parser.pipeline(2, "block", 0);
             frames.push({ kind: "block", name, list: [], start: action.start, end: action.end, variables: 0, pipe, outerVariables: variables });
-            variables = ["$"];
+            variables = new ParseScope();
             list = frames[frames.length - 1]!.list;
           } else {
             const pipe = tokens.length > 2 ? parser.pipeline(2, "template", 0) : null;
@@ -570,7 +614,7 @@ export function parseGoTemplate(source: string): GoTemplate {
         }
         default: {
           const pipe = parser.pipeline(0, null, 1);
-          if (pipe.declare.length > 0 && !pipe.assign) variables.push(...pipe.declare);
+          if (pipe.declare.length > 0 && !pipe.assign) variables.push(pipe.declare);
           list.push({ kind: "action", pipe });
         }
       }
@@ -813,12 +857,61 @@ const maxDepth = 200;
 const maxOutput = 4_000_000;
 /** Actions and loop turns one rendering may take: far above any chat's, low enough that a runaway loop stops in well under a second. */
 const maxSteps = 2_000_000;
+/**
+ * Characters (and list items) the functions may read and write in one rendering: printf's format
+ * and output, print, json, html, js, urlquery, len, index, slice, the comparisons, range over a map. Every
+ * function is linear in what it is charged, so this bounds the time a rendering takes whatever the
+ * template and its input; 16 times the output a rendering may have.
+ */
+const maxWork = 64_000_000;
+
+/** What one rendering may spend; renderOllamaPrompt shares one among the turns it renders. */
+class RenderBudget {
+  steps = 0;
+  output = 0;
+  work = 0;
+}
 
 type Signal = "break" | "continue" | undefined;
 
 interface Variable {
   readonly name: string;
   value: GoTemplateValue;
+}
+
+/**
+ * The variables in scope while running: in order of declaration (a block's end drops those
+ * declared in it), and by name, so that a look-up takes the same time however many there are.
+ */
+class VariableScope {
+  private readonly order: Variable[] = [];
+  private readonly byName = new Map<string, Variable[]>();
+
+  constructor(dollar: GoTemplateValue) {
+    this.declare("$", dollar);
+  }
+
+  get size(): number {
+    return this.order.length;
+  }
+
+  declare(name: string, value: GoTemplateValue): void {
+    const variable: Variable = { name, value };
+    this.order.push(variable);
+    const same = this.byName.get(name);
+    if (same) same.push(variable);
+    else this.byName.set(name, [variable]);
+  }
+
+  /** The innermost variable of that name. */
+  find(name: string): Variable | undefined {
+    const same = this.byName.get(name);
+    return same?.[same.length - 1];
+  }
+
+  truncate(size: number): void {
+    while (this.order.length > size) this.byName.get(this.order.pop()!.name)!.pop();
+  }
 }
 
 function isObject(value: GoTemplateValue): value is GoTemplateObject {
@@ -872,11 +965,74 @@ function goSprint(values: readonly GoTemplateValue[]): string {
   return out;
 }
 
-function goSprintf(format: string, values: readonly GoTemplateValue[]): string {
+const printfFlags = "-+# 0";
+/** Go's fmt refuses widths and precisions above this ("%!(NOVERB)"), as fmt's tooLarge does. */
+const maxPrintfNumber = 1_000_000;
+
+function isDigit(ch: string | undefined): boolean {
+  return ch !== undefined && ch >= "0" && ch <= "9";
+}
+
+function isVerb(ch: string | undefined): boolean {
+  return ch !== undefined && (ch === "%" || (ch >= "a" && ch <= "z") || (ch >= "A" && ch <= "Z"));
+}
+
+/**
+ * Go's fmt.Sprintf for the verbs templates use. One pass over the format (each character is looked
+ * at a bounded number of times), so its cost is linear in the format and the output; the output
+ * stops with null once it would pass `maxLength` characters, so a width of a million repeated a
+ * thousand times does not build a gigabyte first.
+ */
+function goSprintf(format: string, values: readonly GoTemplateValue[], maxLength = Infinity): string | null {
+  const parts: string[] = [];
+  let length = 0;
+  const add = (text: string): boolean => {
+    length += text.length;
+    parts.push(text);
+    return length <= maxLength;
+  };
   let next = 0;
-  return format.replace(/%([-+# 0]*)(\d+)?(?:\.(\d+))?([a-zA-Z%])/g, (whole, _flags: string, width: string | undefined, precision: string | undefined, verb: string) => {
-    if (verb === "%") return "%";
-    if (next >= values.length) return `%!${verb}(MISSING)`;
+  let copied = 0;
+  let search = 0;
+  const n = format.length;
+  for (;;) {
+    const percent = format.indexOf("%", search);
+    if (percent === -1) break;
+    // %[flags][width][.precision]verb; anything else stays as written (flags, width and precision
+    // hold no %, so the next search starts past them and nothing is read twice).
+    let i = percent + 1;
+    while (i < n && printfFlags.includes(format[i]!)) i++;
+    const widthStart = i;
+    while (isDigit(format[i])) i++;
+    const width = i > widthStart ? Number(format.slice(widthStart, i)) : undefined;
+    let precision: number | undefined;
+    if (format[i] === "." && isDigit(format[i + 1])) {
+      const precisionStart = ++i;
+      while (isDigit(format[i])) i++;
+      precision = Number(format.slice(precisionStart, i));
+    }
+    const verb = format[i];
+    if (!isVerb(verb)) {
+      search = percent + 1;
+      continue;
+    }
+    if (!add(format.slice(copied, percent))) return null;
+    copied = i + 1;
+    search = i + 1;
+    if ((width !== undefined && width > maxPrintfNumber) || (precision !== undefined && precision > maxPrintfNumber)) {
+      // Go gives up on the rest of the format here.
+      if (!add("%!(NOVERB)")) return null;
+      copied = n;
+      break;
+    }
+    if (verb === "%") {
+      if (!add("%")) return null;
+      continue;
+    }
+    if (next >= values.length) {
+      if (!add(`%!${verb}(MISSING)`)) return null;
+      continue;
+    }
     const value = values[next++];
     let text: string;
     switch (verb) {
@@ -888,7 +1044,7 @@ function goSprintf(format: string, values: readonly GoTemplateValue[]): string {
         break;
       case "f":
       case "F":
-        text = typeof value === "number" ? value.toFixed(precision === undefined ? 6 : Number(precision)) : `%!f(${typeName(value)}=${printInner(value)})`;
+        text = typeof value === "number" ? value.toFixed(precision === undefined ? 6 : Math.min(precision, 100)) : `%!f(${typeName(value)}=${printInner(value)})`;
         break;
       case "t":
         text = typeof value === "boolean" ? String(value) : `%!t(${typeName(value)}=${printInner(value)})`;
@@ -901,11 +1057,16 @@ function goSprintf(format: string, values: readonly GoTemplateValue[]): string {
         text = printInner(value);
         break;
       default:
-        return whole;
+        if (!add(format.slice(percent, i + 1))) return null;
+        continue;
     }
-    if (precision !== undefined && verb === "s") text = text.slice(0, Number(precision));
-    return width !== undefined ? text.padStart(Number(width)) : text;
-  }) + (next < values.length ? `%!(EXTRA ${values.slice(next).map((v) => `${typeName(v)}=${printInner(v)}`).join(", ")})` : "");
+    if (precision !== undefined && verb === "s") text = text.slice(0, precision);
+    if (width !== undefined && width > text.length && length + width > maxLength) return null;
+    if (!add(width !== undefined ? text.padStart(width) : text)) return null;
+  }
+  if (!add(format.slice(copied))) return null;
+  if (next < values.length && !add(`%!(EXTRA ${values.slice(next).map((v) => `${typeName(v)}=${printInner(v)}`).join(", ")})`)) return null;
+  return parts.join("");
 }
 
 function utf8Length(text: string): number {
@@ -940,11 +1101,12 @@ function sameValue(a: GoTemplateValue, b: GoTemplateValue): boolean {
 
 class Runner {
   private readonly segments: GoTemplateSegment[] = [];
-  private length = 0;
   private depth = 0;
-  private steps = 0;
 
-  constructor(private readonly template: GoTemplate) {}
+  constructor(
+    private readonly template: GoTemplate,
+    private readonly budget: RenderBudget,
+  ) {}
 
   output(): GoTemplateSegment[] {
     return this.segments;
@@ -952,18 +1114,37 @@ class Runner {
 
   private emit(text: string, literal: boolean): void {
     if (text === "") return;
-    this.length += text.length;
-    if (this.length > maxOutput) throw new TemplateError(localize("The template's output grew past {0} characters; it probably loops.", maxOutput), 0, 0);
+    this.budget.output += text.length;
+    if (this.budget.output > maxOutput) throw new TemplateError(localize("The template's output grew past {0} characters; it probably loops.", maxOutput), 0, 0);
     const last = this.segments[this.segments.length - 1];
     if (last && last.literal === literal) this.segments[this.segments.length - 1] = { text: last.text + text, literal };
     else this.segments.push({ text, literal });
   }
 
   private step(start: number, end: number): void {
-    if (++this.steps > maxSteps) throw new TemplateError(localize("The template ran more than {0} steps; it probably loops.", maxSteps), start, end);
+    if (++this.budget.steps > maxSteps) throw new TemplateError(localize("The template ran more than {0} steps; it probably loops.", maxSteps), start, end);
   }
 
-  run(nodes: readonly TemplateNode[], dot: GoTemplateValue, variables: Variable[]): Signal {
+  /** Counts `amount` characters (or list items) of a function's work against the budget. */
+  private charge(amount: number, start: number, end: number): void {
+    this.budget.work += amount;
+    if (this.budget.work > maxWork) {
+      throw new TemplateError(
+        localize("The template's functions handled more than {0} characters in one rendering (printf, print, json, slice and the like); the template or the text given to it is too large. Simplify the TEMPLATE or shorten the input.", maxWork),
+        start,
+        end,
+      );
+    }
+  }
+
+  /** Charges a function's text result, which may not be longer than the output a rendering may have. */
+  private chargeText(text: string, command: Command): string {
+    this.charge(text.length, command.start, command.end);
+    if (text.length > maxOutput) throw new TemplateError(localize("The template's output grew past {0} characters; it probably loops.", maxOutput), command.start, command.end);
+    return text;
+  }
+
+  run(nodes: readonly TemplateNode[], dot: GoTemplateValue, variables: VariableScope): Signal {
     for (const node of nodes) {
       this.step(0, 0);
       switch (node.kind) {
@@ -977,14 +1158,14 @@ class Runner {
         }
         case "if":
         case "with": {
-          const mark = variables.length;
+          const mark = variables.size;
           const value = this.pipeline(node.pipe, dot, variables);
           const signal = goTruth(value)
             ? this.run(node.list, node.kind === "with" ? value : dot, variables)
             : node.elseList
               ? this.run(node.elseList, dot, variables)
               : undefined;
-          variables.length = mark;
+          variables.truncate(mark);
           if (signal) return signal;
           break;
         }
@@ -998,7 +1179,7 @@ class Runner {
           if (!body) throw new TemplateError(localize("No template named \"{0}\" is defined.", node.name), node.start, node.end);
           if (++this.depth > maxDepth) throw new TemplateError(localize("Templates call each other more than {0} levels deep.", maxDepth), node.start, node.end);
           const value = node.pipe ? this.pipeline(node.pipe, dot, variables) : undefined;
-          this.run(body, value, [{ name: "$", value }]);
+          this.run(body, value, new VariableScope(value));
           this.depth--;
           break;
         }
@@ -1010,47 +1191,62 @@ class Runner {
     return undefined;
   }
 
-  private range(node: BlockNode, dot: GoTemplateValue, variables: Variable[]): Signal {
-    const mark = variables.length;
+  private range(node: BlockNode, dot: GoTemplateValue, variables: VariableScope): Signal {
+    const mark = variables.size;
     const value = this.pipeline({ ...node.pipe, declare: [] }, dot, variables);
-    let entries: Array<[GoTemplateValue, GoTemplateValue]>;
-    if (value === undefined || value === null) entries = [];
-    else if (Array.isArray(value)) entries = value.map((item, index) => [index, item]);
-    else if (isObject(value)) entries = Object.keys(value).sort().map((key) => [key, value[key]]);
-    else if (typeof value === "number" && Number.isInteger(value)) entries = Array.from({ length: Math.max(0, Math.min(value, maxSteps)) }, (_, i) => [i, i]);
-    else throw new TemplateError(localize("range cannot go over a {0}.", typeName(value)), node.pipe.start, node.pipe.end);
-    if (entries.length === 0) {
+    // The entries are read one turn at a time (each turn is a step), so a long list or a large
+    // number costs only the turns the loop really takes.
+    let count: number;
+    let entry: (index: number) => [GoTemplateValue, GoTemplateValue];
+    if (value === undefined || value === null) {
+      count = 0;
+      entry = () => [null, null];
+    } else if (Array.isArray(value)) {
+      count = value.length;
+      entry = (index) => [index, value[index]];
+    } else if (isObject(value)) {
+      const keys = Object.keys(value).sort();
+      this.charge(keys.length, node.pipe.start, node.pipe.end);
+      count = keys.length;
+      entry = (index) => [keys[index]!, value[keys[index]!]];
+    } else if (typeof value === "number" && Number.isInteger(value)) {
+      count = Math.max(0, value);
+      entry = (index) => [index, index];
+    } else {
+      throw new TemplateError(localize("range cannot go over a {0}.", typeName(value)), node.pipe.start, node.pipe.end);
+    }
+    if (count === 0) {
       const signal = node.elseList ? this.run(node.elseList, dot, variables) : undefined;
-      variables.length = mark;
+      variables.truncate(mark);
       return signal;
     }
     const declare = node.pipe.declare;
-    for (const [key, item] of entries) {
+    for (let index = 0; index < count; index++) {
       this.step(node.pipe.start, node.pipe.end);
-      variables.length = mark;
+      const [key, item] = entry(index);
+      variables.truncate(mark);
       const values = declare.length === 2 ? [key, item] : [item];
       declare.forEach((name, index) => {
         if (node.pipe.assign) this.assign(name, values[index], variables, node.pipe);
-        else variables.push({ name, value: values[index] });
+        else variables.declare(name, values[index]);
       });
       const signal = this.run(node.list, item, variables);
       if (signal === "break") break;
     }
-    variables.length = mark;
+    variables.truncate(mark);
     return undefined;
   }
 
-  private assign(name: string, value: GoTemplateValue, variables: Variable[], pipe: Pipe): void {
-    for (let i = variables.length - 1; i >= 0; i--) {
-      if (variables[i]!.name === name) {
-        variables[i]!.value = value;
-        return;
-      }
+  private assign(name: string, value: GoTemplateValue, variables: VariableScope, pipe: Pipe): void {
+    const found = variables.find(name);
+    if (found) {
+      found.value = value;
+      return;
     }
     throw new TemplateError(localize("The variable {0} is not defined here.", name), pipe.start, pipe.end);
   }
 
-  private pipeline(pipe: Pipe, dot: GoTemplateValue, variables: Variable[]): GoTemplateValue {
+  private pipeline(pipe: Pipe, dot: GoTemplateValue, variables: VariableScope): GoTemplateValue {
     let value: GoTemplateValue;
     let piped = false;
     for (const command of pipe.commands) {
@@ -1059,12 +1255,12 @@ class Runner {
     }
     for (const name of pipe.declare) {
       if (pipe.assign) this.assign(name, value, variables, pipe);
-      else variables.push({ name, value });
+      else variables.declare(name, value);
     }
     return value;
   }
 
-  private command(command: Command, dot: GoTemplateValue, variables: Variable[], piped: GoTemplateValue[]): GoTemplateValue {
+  private command(command: Command, dot: GoTemplateValue, variables: VariableScope, piped: GoTemplateValue[]): GoTemplateValue {
     const head = command.args[0]!;
     if (head.kind !== "function") return this.arg(head, dot, variables);
     const lazy = command.args.slice(1).map((arg) => () => this.arg(arg, dot, variables));
@@ -1095,10 +1291,12 @@ class Runner {
       case "eq": {
         const [first, ...rest] = evaluate();
         if (rest.length === 0) fail(localize("eq needs at least two values to compare."));
+        for (const value of rest) this.chargeComparison(first, value, command);
         return rest.some((value) => sameValue(first, value));
       }
       case "ne": {
         const [a, b] = evaluate();
+        this.chargeComparison(a, b, command);
         return !sameValue(a, b);
       }
       case "lt":
@@ -1109,12 +1307,16 @@ class Runner {
         if (!((typeof a === "number" && typeof b === "number") || (typeof a === "string" && typeof b === "string"))) {
           fail(localize("{0} compares two numbers or two strings, not a {1} and a {2}.", head.name, typeName(a), typeName(b)));
         }
+        this.chargeComparison(a, b, command);
         const order = (a as number | string) < (b as number | string) ? -1 : (a as number | string) > (b as number | string) ? 1 : 0;
         return head.name === "lt" ? order < 0 : head.name === "le" ? order <= 0 : head.name === "gt" ? order > 0 : order >= 0;
       }
       case "len": {
         const value = all[0]!();
-        if (typeof value === "string") return utf8Length(value);
+        if (typeof value === "string") {
+          this.charge(value.length, command.start, command.end);
+          return utf8Length(value);
+        }
         if (Array.isArray(value)) return value.length;
         if (isObject(value)) return Object.keys(value).length;
         return fail(localize("len cannot measure a {0}.", typeName(value)));
@@ -1123,13 +1325,14 @@ class Runner {
         const [collection, ...keys] = evaluate();
         let value = collection;
         for (const key of keys) {
+          this.charge(1, command.start, command.end);
           if (Array.isArray(value) || typeof value === "string") {
             if (typeof key !== "number" || !Number.isInteger(key) || key < 0 || key >= value.length) {
               fail(localize("index {0} is out of range (the length is {1}).", printInner(key), value.length));
             }
             value = typeof value === "string" ? value.charCodeAt(key as number) : value[key as number];
           } else if (isObject(value)) {
-            value = value[printValue(key)];
+            value = value[this.chargeText(printValue(key), command)];
           } else if (value === undefined || value === null) {
             fail(localize("index of a nil value."));
           } else {
@@ -1145,24 +1348,38 @@ class Runner {
         if (bounds.some((bound) => typeof bound !== "number" || !Number.isInteger(bound))) fail(localize("slice needs whole numbers as bounds."));
         const [low = 0, high = items.length] = bounds as number[];
         if (low < 0 || high < low || high > items.length) fail(localize("slice bounds out of range [{0}:{1}] with length {2}.", low, high, items.length));
+        this.charge(high - low, command.start, command.end);
         return items.slice(low, high);
       }
+      // Each of these is linear in its arguments and its result; both are charged, the arguments
+      // before the work (so a huge argument stops before it is copied again), the result after.
       case "print":
-        return goSprint(evaluate());
+        return this.chargeText(goSprint(evaluate()), command);
       case "println":
-        return `${evaluate().map(printInner).join(" ")}\n`;
+        return this.chargeText(`${evaluate().map(printInner).join(" ")}\n`, command);
       case "printf": {
         const [format, ...values] = evaluate();
-        return goSprintf(typeof format === "string" ? format : printInner(format), values);
+        const formatText = this.chargeText(typeof format === "string" ? format : printInner(format), command);
+        const room = Math.min(maxOutput, maxWork - this.budget.work);
+        const text = goSprintf(formatText, values, room);
+        if (text === null) {
+          // Too long to build: charged past whichever limit was the nearer, the work or the output.
+          this.charge(room + 1, command.start, command.end);
+          return fail(localize("The template's output grew past {0} characters; it probably loops.", maxOutput));
+        }
+        return this.chargeText(text, command);
       }
       case "html":
-        return htmlEscape(goSprint(evaluate()));
+        return this.chargeText(htmlEscape(this.chargeText(goSprint(evaluate()), command)), command);
       case "js":
-        return jsEscape(goSprint(evaluate()));
+        return this.chargeText(jsEscape(this.chargeText(goSprint(evaluate()), command)), command);
       case "urlquery":
-        return encodeURIComponent(goSprint(evaluate())).replace(/%20/g, "+").replace(/[!'()*]/g, (ch) => `%${ch.charCodeAt(0).toString(16).toUpperCase()}`);
+        return this.chargeText(
+          encodeURIComponent(this.chargeText(goSprint(evaluate()), command)).replace(/%20/g, "+").replace(/[!'()*]/g, (ch) => `%${ch.charCodeAt(0).toString(16).toUpperCase()}`),
+          command,
+        );
       case "json":
-        return goJson(all[0]!());
+        return this.chargeText(goJson(all[0]!()), command);
       case "currentDate":
         return isoDate(new Date());
       case "yesterdayDate":
@@ -1174,7 +1391,12 @@ class Runner {
     }
   }
 
-  private arg(arg: Arg, dot: GoTemplateValue, variables: Variable[]): GoTemplateValue {
+  /** Comparing two strings reads at most the shorter one. */
+  private chargeComparison(a: GoTemplateValue, b: GoTemplateValue, command: Command): void {
+    if (typeof a === "string" && typeof b === "string") this.charge(Math.min(a.length, b.length), command.start, command.end);
+  }
+
+  private arg(arg: Arg, dot: GoTemplateValue, variables: VariableScope): GoTemplateValue {
     switch (arg.kind) {
       case "literal":
         return arg.value;
@@ -1185,13 +1407,7 @@ class Runner {
       case "field":
         return this.fieldsOf(dot, arg.names, arg);
       case "variable": {
-        let found: Variable | undefined;
-        for (let i = variables.length - 1; i >= 0; i--) {
-          if (variables[i]!.name === arg.name) {
-            found = variables[i];
-            break;
-          }
-        }
+        const found = variables.find(arg.name);
         if (!found) throw new TemplateError(localize("The variable {0} is not defined here.", arg.name), arg.start, arg.end);
         return this.fieldsOf(found.value, arg.names, arg);
       }
@@ -1215,14 +1431,14 @@ class Runner {
 
 /** Runs a parsed template on `data`. Never throws: the first error comes back in `error`. */
 export function renderGoTemplate(template: GoTemplate, data: GoTemplateValue): GoTemplateRender {
-  return renderNodes(template, template.root, data);
+  return renderNodes(template, template.root, data, new RenderBudget());
 }
 
-function renderNodes(template: GoTemplate, nodes: readonly TemplateNode[], data: GoTemplateValue): GoTemplateRender {
+function renderNodes(template: GoTemplate, nodes: readonly TemplateNode[], data: GoTemplateValue, budget: RenderBudget): GoTemplateRender {
   if (template.diagnostics.length > 0) return { text: "", segments: [], error: template.diagnostics[0]! };
-  const runner = new Runner(template);
+  const runner = new Runner(template, budget);
   try {
-    runner.run(nodes, data, [{ name: "$", value: data }]);
+    runner.run(nodes, data, new VariableScope(data));
   } catch (error) {
     const segments = runner.output();
     if (error instanceof TemplateError) {
@@ -1344,6 +1560,8 @@ export function renderOllamaPrompt(template: GoTemplate, messages: readonly Temp
   if (usesMessages(template)) {
     return renderGoTemplate(template, { ...turnValues(system, "", ""), Messages: collated.map(messageValue) });
   }
+  // One budget for all the turns: a long conversation does not multiply what a template may spend.
+  const budget = new RenderBudget();
   const root: TemplateNode[] = [...template.root];
   const fieldNames = [...template.fields].map((name) => name.toLowerCase());
   if (!fieldNames.includes("response")) {
@@ -1351,7 +1569,7 @@ export function renderOllamaPrompt(template: GoTemplate, messages: readonly Temp
   }
   const segments: GoTemplateSegment[] = [];
   const add = (render: GoTemplateRender): GoTemplateRender | null => {
-    segments.push(...render.segments);
+    for (const segment of render.segments) segments.push(segment);
     return render.error ? { text: segments.map((s) => s.text).join(""), segments, error: render.error } : null;
   };
   let turnSystem = "";
@@ -1359,7 +1577,7 @@ export function renderOllamaPrompt(template: GoTemplate, messages: readonly Temp
   let response = "";
   for (const message of collated) {
     const execute = (): GoTemplateRender | null => {
-      const failed = add(renderNodes(template, root, turnValues(turnSystem, prompt, response)));
+      const failed = add(renderNodes(template, root, turnValues(turnSystem, prompt, response), budget));
       turnSystem = "";
       prompt = "";
       response = "";
@@ -1381,7 +1599,7 @@ export function renderOllamaPrompt(template: GoTemplate, messages: readonly Temp
     }
     if (failed) return failed;
   }
-  const failed = add(renderNodes(template, cutAtResponse(root), turnValues(turnSystem, prompt, response)));
+  const failed = add(renderNodes(template, cutAtResponse(root), turnValues(turnSystem, prompt, response), budget));
   if (failed) return failed;
   const merged: GoTemplateSegment[] = [];
   for (const segment of segments) {
