@@ -5,8 +5,11 @@
 // time: a quadratic algorithm makes the 400 kB cases run for minutes to hours and fail on mocha's
 // timeout; the hostile cases must end with a budget error, which today's code never raises.
 import * as assert from "node:assert/strict";
-import { parseGoTemplate, renderGoTemplate, renderOllamaPrompt } from "../../src/common/modelfile/goTemplate";
-import type { GoTemplateValue, TemplateMessage } from "../../src/common/modelfile/goTemplate";
+import { renderOllamaPrompt } from "../../src/common/modelfile/goTemplate";
+import type { TemplateMessage } from "../../src/common/modelfile/goTemplate";
+import { parseGoTemplate } from "../../src/common/modelfile/goTemplateParser";
+import { renderGoTemplate } from "../../src/common/modelfile/goTemplateRunner";
+import type { GoTemplateValue } from "../../src/common/modelfile/goTemplateSyntax";
 
 function renderText(source: string, data: GoTemplateValue = {}): { text: string; error: string | undefined } {
   const parsed = parseGoTemplate(source);
