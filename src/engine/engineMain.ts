@@ -70,7 +70,17 @@ function toEngineError(error: unknown): EngineError {
   );
 }
 
+/**
+ * For tests of the host's watchdog only: HEARTH_TEST_BLOCK_EVENT_LOOP names a method whose
+ * requests block this process's event loop for good, as a runaway synchronous computation would.
+ */
+function blockForTests(method: EngineMethod): void {
+  if (process.env.HEARTH_TEST_BLOCK_EVENT_LOOP !== method) return;
+  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0);
+}
+
 function dispatch(request: EngineRequestMessage): void {
+  blockForTests(request.method);
   const handler = engineMethodTable[request.method] as unknown as MethodHandler<EngineMethod>;
   const problem = handler.check(request.params as unknown as Record<string, unknown>);
   if (problem) {
@@ -124,6 +134,11 @@ process.on("message", (raw: unknown) => {
   }
   if (message.type === "shutdown") {
     void shutdown(0);
+    return;
+  }
+  // Answered here, by the event loop itself: no answer means the loop is blocked.
+  if (message.type === "ping") {
+    send({ type: "pong" });
     return;
   }
   if (message.type === "cancel") {

@@ -3,6 +3,17 @@
 // process. When it dies (crash, native abort, kill -9), every request in flight fails with a
 // clear error and the next request starts a fresh engine. Used by the extension and by tools
 // (tests, benchmarks); it never loads node-llama-cpp itself.
+//
+// A watchdog covers what a crash does not: an engine whose event loop is blocked (a runaway
+// synchronous computation) neither answers nor dies, and every request would hang. While requests
+// are in flight the client pings the engine every second; the engine's event loop answers. When
+// nothing at all has come from the engine for `watchdogMs`, the engine is killed and handled as a
+// crash: the requests in flight fail with a clear error and the next request starts a fresh one.
+// Legitimate long work does not trip it: llama.cpp loads models and evaluates on its own threads
+// (node-llama-cpp's AsyncWorkers), downloads and indexing await I/O, so the loop stays free to
+// answer. What does block the loop is short: importing node-llama-cpp, and its resolving a model's
+// chat wrapper on a first turn (it renders the GGUF's Jinja template many times, synchronously:
+// about a second with the test fixture); hence a default limit of 30 s.
 import { fork } from "node:child_process";
 import type { ChildProcess } from "node:child_process";
 import type { ChunkOf, ConfigureResult, EngineMethod, EngineSettings, EngineToHostMessage, HostToEngineMessage, LogLevel, ParamsOf, ResultOf } from "../common/engine/engineProtocol";
@@ -27,7 +38,15 @@ export interface EngineClientOptions {
   onStateChange?: (state: EngineState) => void;
   /** How long to wait for the engine's `ready` message. */
   startTimeoutMs?: number;
+  /**
+   * How long the engine may be silent (no pong, chunk, reply or log) while a request is in flight
+   * before it is taken for hung, killed and restarted; 0 turns the watchdog off.
+   */
+  watchdogMs?: number;
 }
+
+/** The watchdog's limit unless the options set one: far above any pause of a healthy engine's event loop. */
+export const defaultWatchdogMs = 30_000;
 
 export interface RequestOptions<M extends EngineMethod> {
   signal?: AbortSignal;
@@ -49,6 +68,8 @@ interface RunningEngine {
   expectedExit: boolean;
   /** The settings last sent to this process, as JSON. */
   sentSettings: string | null;
+  /** When anything last came from this process (Date.now()). */
+  lastHeard: number;
 }
 
 export class EngineClient {
@@ -59,6 +80,8 @@ export class EngineClient {
   private generationCounter = 0;
   private currentState: EngineState = { kind: "stopped" };
   private disposed = false;
+  private watchdog: NodeJS.Timeout | null = null;
+  private lastTick = 0;
 
   constructor(options: EngineClientOptions) {
     this.options = options;
@@ -104,7 +127,7 @@ export class EngineClient {
       stdio: ["ignore", "pipe", "pipe", "ipc"],
       serialization: "json",
     });
-    const engine: RunningEngine = { child, generation, expectedExit: false, ready: Promise.resolve(), sentSettings: null };
+    const engine: RunningEngine = { child, generation, expectedExit: false, ready: Promise.resolve(), sentSettings: null, lastHeard: Date.now() };
     engine.ready = new Promise<void>((resolve, reject) => {
       const timeoutMs = this.options.startTimeoutMs ?? 30_000;
       const timer = setTimeout(() => {
@@ -118,6 +141,7 @@ export class EngineClient {
         child.kill("SIGKILL");
       }, timeoutMs);
       child.on("message", (raw: unknown) => {
+        engine.lastHeard = Date.now();
         const message = parseEngineMessage(raw);
         if (!message) {
           this.log("warn", `engine sent a malformed message: ${JSON.stringify(raw).slice(0, 200)}`);
@@ -175,6 +199,7 @@ export class EngineClient {
   }
 
   private onMessage(message: Exclude<EngineToHostMessage, { type: "ready" }>): void {
+    if (message.type === "pong") return;
     if (message.type === "log") {
       this.log(message.level, message.message);
       return;
@@ -187,6 +212,7 @@ export class EngineClient {
     }
     this.pending.delete(message.id);
     pending.cleanup();
+    if (this.pending.size === 0) this.stopWatchdog();
     if (message.type === "done") pending.resolve(message.result);
     else pending.reject(EngineError.fromInfo(message.error));
   }
@@ -218,6 +244,7 @@ export class EngineClient {
   private failAll(error: EngineError): void {
     const pending = [...this.pending.values()];
     this.pending.clear();
+    this.stopWatchdog();
     for (const request of pending) {
       request.cleanup();
       request.reject(error);
@@ -265,13 +292,76 @@ export class EngineClient {
         onChunk: onChunk as ((chunk: never) => void) | undefined,
         cleanup: () => signal?.removeEventListener("abort", onAbort),
       });
+      this.startWatchdog(engine);
       const message = { type: "request", id, method, params } as HostToEngineMessage;
       if (!this.post(engine, message)) {
         this.pending.delete(id);
+        if (this.pending.size === 0) this.stopWatchdog();
         signal?.removeEventListener("abort", onAbort);
         reject(new EngineError("engineUnavailable", localize("The Hearth engine is not running. Retry.")));
       }
     });
+  }
+
+  private get watchdogMs(): number {
+    return this.options.watchdogMs ?? defaultWatchdogMs;
+  }
+
+  /** Starts watching when the first request goes out; silence before it (an idle engine) does not count. */
+  private startWatchdog(engine: RunningEngine): void {
+    if (this.watchdog || this.watchdogMs <= 0) return;
+    engine.lastHeard = Date.now();
+    this.lastTick = Date.now();
+    const interval = Math.max(50, Math.min(1000, this.watchdogMs / 4));
+    this.watchdog = setInterval(() => this.watchdogTick(), interval);
+    this.watchdog.unref();
+  }
+
+  private stopWatchdog(): void {
+    if (this.watchdog) clearInterval(this.watchdog);
+    this.watchdog = null;
+  }
+
+  private watchdogTick(): void {
+    const engine = this.running;
+    const now = Date.now();
+    const sinceTick = now - this.lastTick;
+    this.lastTick = now;
+    if (!engine || this.pending.size === 0) {
+      this.stopWatchdog();
+      return;
+    }
+    if (sinceTick > this.watchdogMs / 2) {
+      // This process was not running either (a suspended machine, a debugger, a busy host):
+      // the silence says nothing about the engine, so it starts counting again.
+      engine.lastHeard = now;
+    } else if (now - engine.lastHeard > this.watchdogMs) {
+      this.onUnresponsive(engine, now - engine.lastHeard);
+      return;
+    }
+    this.post(engine, { type: "ping" });
+  }
+
+  /** The engine's event loop is blocked: kill it and fail what it was doing, as a crash does. */
+  private onUnresponsive(engine: RunningEngine, silentMs: number): void {
+    const seconds = Math.round(silentMs / 1000);
+    const what = [...new Set([...this.pending.values()].map((request) => request.method))].join(", ");
+    this.log("error", `engine process (pid ${engine.child.pid ?? "?"}) did not answer for ${seconds} s while: ${what}; killing it`);
+    this.running = null;
+    engine.expectedExit = true;
+    engine.child.kill("SIGKILL");
+    this.failAll(
+      new EngineError(
+        "engineCrashed",
+        localize(
+          "The Hearth engine stopped answering for {0} seconds while running {1}, so Hearth stopped it and its loaded models were unloaded; a fresh engine starts on your next request. If the same request does this again, its input (a Modelfile TEMPLATE, a very large text) is the likely cause; the Hearth log (Output → Hearth) has the details.",
+          seconds,
+          what,
+        ),
+        `no answer for ${seconds} s; in flight: ${what}`,
+      ),
+    );
+    this.setState({ kind: "crashed", reason: `not answering for ${seconds} s`, at: Date.now() });
   }
 
   private post(engine: RunningEngine, message: HostToEngineMessage): boolean {

@@ -27,10 +27,11 @@ export interface TestClient {
 
 /**
  * A client for the built engine, with one thread and no GPU unless `settings` say otherwise (the
- * engine is given them in `configure`), and `env` added to the engine process's environment.
+ * engine is given them in `configure`), `env` added to the engine process's environment, and the
+ * watchdog's limit when `watchdogMs` is given.
  */
 export function createTestClient(
-  options: { settings?: Partial<EngineSettings>; env?: Record<string, string> } = {},
+  options: { settings?: Partial<EngineSettings>; env?: Record<string, string>; watchdogMs?: number } = {},
   onStateChange?: (state: EngineState) => void,
 ): TestClient {
   ensureBuilt();
@@ -40,6 +41,7 @@ export function createTestClient(
     enginePath,
     settings: () => settings,
     ...(options.env ? { env: options.env } : {}),
+    ...(options.watchdogMs !== undefined ? { watchdogMs: options.watchdogMs } : {}),
     log: (level, message) => logs.push({ level, message }),
     ...(onStateChange ? { onStateChange } : {}),
   });

@@ -13,6 +13,7 @@ function validateRequestParams(request: { method: string; params: Record<string,
 describe("engine protocol", () => {
   it("accepts well-formed host messages", () => {
     assert.deepEqual(parseHostMessage({ type: "shutdown" }), { type: "shutdown" });
+    assert.deepEqual(parseHostMessage({ type: "ping" }), { type: "ping" });
     assert.deepEqual(parseHostMessage({ type: "cancel", id: 3 }), { type: "cancel", id: 3 });
     const request = { type: "request", id: 1, method: "status", params: {} };
     assert.deepEqual(parseHostMessage(request), request);
@@ -38,6 +39,7 @@ describe("engine protocol", () => {
 
   it("checks engine messages' envelopes", () => {
     assert.ok(parseEngineMessage({ type: "chunk", id: 1, chunk: { text: "a" } }));
+    assert.deepEqual(parseEngineMessage({ type: "pong", extra: 1 }), { type: "pong" });
     assert.ok(parseEngineMessage({ type: "error", id: 1, error: { code: "internal", message: "m" } }));
     assert.ok(parseEngineMessage({ type: "chunk", id: 1, chunk: { phase: "downloading", completedBytes: 1 } }));
     assert.equal(parseEngineMessage({ type: "chunk", id: 1, chunk: "text" }), null);

@@ -3,14 +3,11 @@
 // .System/.Prompt/.Response per turn and cut at .Response), stop markers, and errors that come
 // back as diagnostics with their place in the text, never as exceptions.
 import * as assert from "node:assert/strict";
-import {
-  parseGoTemplate,
-  renderGoTemplate,
-  renderOllamaPrompt,
-  templateStopSequences,
-  usesMessages,
-} from "../../src/common/modelfile/goTemplate";
-import type { GoTemplateValue, TemplateMessage } from "../../src/common/modelfile/goTemplate";
+import { renderOllamaPrompt, templateStopSequences, usesMessages } from "../../src/common/modelfile/goTemplate";
+import type { TemplateMessage } from "../../src/common/modelfile/goTemplate";
+import { parseGoTemplate } from "../../src/common/modelfile/goTemplateParser";
+import { renderGoTemplate } from "../../src/common/modelfile/goTemplateRunner";
+import type { GoTemplateValue } from "../../src/common/modelfile/goTemplateSyntax";
 
 function render(source: string, data: GoTemplateValue): string {
   const parsed = parseGoTemplate(source);

@@ -600,7 +600,9 @@ export type EngineRequestMessage = {
 export type HostToEngineMessage =
   | EngineRequestMessage
   | { type: "cancel"; id: number }
-  | { type: "shutdown" };
+  | { type: "shutdown" }
+  /** The host's watchdog asks whether the engine's event loop still runs; the engine answers `pong`. */
+  | { type: "ping" };
 
 export type LogLevel = "debug" | "info" | "warn" | "error";
 
@@ -609,7 +611,8 @@ export type EngineToHostMessage =
   | { type: "chunk"; id: number; chunk: TextChunk | PullProgress | ReviewProgress | IndexProgress }
   | { type: "done"; id: number; result: unknown }
   | { type: "error"; id: number; error: EngineErrorInfo }
-  | { type: "log"; level: LogLevel; message: string };
+  | { type: "log"; level: LogLevel; message: string }
+  | { type: "pong" };
 
 function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === "object" && value !== null && !Array.isArray(value);
@@ -622,6 +625,7 @@ function isObject(value: unknown): value is Record<string, unknown> {
 export function parseHostMessage(value: unknown, isMethod: (name: string) => boolean): HostToEngineMessage | null {
   if (!isObject(value)) return null;
   if (value.type === "shutdown") return { type: "shutdown" };
+  if (value.type === "ping") return { type: "ping" };
   if (typeof value.id !== "number" || !Number.isInteger(value.id)) return null;
   if (value.type === "cancel") return { type: "cancel", id: value.id };
   if (value.type !== "request") return null;
@@ -638,6 +642,8 @@ export function parseEngineMessage(value: unknown): EngineToHostMessage | null {
       return typeof value.pid === "number" ? (value as unknown as EngineToHostMessage) : null;
     case "log":
       return typeof value.message === "string" ? (value as unknown as EngineToHostMessage) : null;
+    case "pong":
+      return { type: "pong" };
     case "chunk":
       return typeof value.id === "number" && isObject(value.chunk)
         ? (value as unknown as EngineToHostMessage)

@@ -1,12 +1,12 @@
 // Checks a Modelfile's meaning on top of the parser: FROM present and used once, instructions and
 // PARAMETER names that exist (with the closest valid name as a quick fix), values of the right
 // type and in range, instructions that a later one overrides, a TEMPLATE that parses (Go template
-// syntax, see goTemplate.ts) and uses variables Ollama defines, RENDERER and PARSER names Ollama
+// syntax, see goTemplateSyntax.ts) and uses variables Ollama defines, RENDERER and PARSER names Ollama
 // has, and (through an injected environment, so this stays pure) FROM/ADAPTER/DRAFT paths that
 // exist, FROM and DRAFT names that are installed or in the catalogue, and a REQUIRES the runner
 // can meet. Where Ollama's parser reads a line other than it was surely meant (an extra space
 // after PARAMETER, nothing after FROM), the message says how Ollama reads it.
-import { parseGoTemplate } from "./goTemplate";
+import { parseGoTemplate } from "./goTemplateParser";
 import { findCatalogueEntry } from "../models/modelCatalogue";
 import { formatModelName, modelReferenceKind, parseModelReference, tryParseModelName } from "../models/modelName";
 import { compareOllamaVersions, isDraftPath } from "../models/modelProfile";

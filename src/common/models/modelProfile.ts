@@ -3,8 +3,9 @@
 // adapters, the chat template, a draft model for speculative decoding, the Ollama renderer and
 // parser names, the Ollama version it requires, and the licence. Stored in the model's manifest.
 import type { ChatTurn, GenerationOptions } from "../chat/chatTypes";
-import type { GoTemplate } from "../modelfile/goTemplate";
-import { parseGoTemplate, templateStopSequences } from "../modelfile/goTemplate";
+import { templateStopSequences } from "../modelfile/goTemplate";
+import { parseGoTemplate } from "../modelfile/goTemplateParser";
+import type { GoTemplate } from "../modelfile/goTemplateSyntax";
 import { localize } from "../localize";
 import type { ModelfileCommand, ParsedModelfile } from "../modelfile/modelfileParser";
 

@@ -7,7 +7,7 @@ import { localize } from "../../common/localize";
 import { profileStopSequences } from "../../common/models/modelProfile";
 import { createTemplateChatWrapper } from "./templateChatWrapper";
 import type { LoadedModelInfo, LoadModelParams } from "../../common/engine/engineProtocol";
-import type { GoTemplate } from "../../common/modelfile/goTemplate";
+import type { GoTemplate } from "../../common/modelfile/goTemplateSyntax";
 import type { ModelProfile } from "../../common/models/modelProfile";
 
 /** Where streamed text goes. */

@@ -1,5 +1,5 @@
 // A node-llama-cpp chat wrapper that formats the prompt with a profile's TEMPLATE (Ollama's Go
-// template syntax, see common/goTemplate.ts): every time node-llama-cpp needs the context, the
+// template syntax, see common/modelfile/goTemplateSyntax.ts): every time node-llama-cpp needs the context, the
 // whole history goes through the template, as Ollama renders it for each request.
 //
 // Tokens: Ollama (and llama-server) tokenize the rendered prompt in one piece, special tokens
@@ -21,7 +21,8 @@ import type {
   Tokenizer,
 } from "node-llama-cpp";
 import { EngineError } from "../../common/engine/engineError";
-import type { GoTemplate, TemplateMessage } from "../../common/modelfile/goTemplate";
+import type { TemplateMessage } from "../../common/modelfile/goTemplate";
+import type { GoTemplate } from "../../common/modelfile/goTemplateSyntax";
 import { renderOllamaPrompt } from "../../common/modelfile/goTemplate";
 import { localize } from "../../common/localize";
 
