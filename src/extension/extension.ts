@@ -115,7 +115,7 @@ export function activate(context: vscode.ExtensionContext): HearthApi | undefine
 
     const participant = registerChatParticipant(context, engine, pipeline, log);
 
-    register("hearth.openChat", () => vscode.commands.executeCommand(`${ChatViewProvider.viewId}.focus`));
+    register("hearth.openChat", () => chat.focusComposer());
     register("hearth.newChat", () => chat.newChat());
     register("hearth.openChatInEditor", () => chat.openInEditor());
     register("hearth.askAboutSelection", () => chat.askAboutSelection());

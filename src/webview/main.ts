@@ -586,6 +586,14 @@ window.addEventListener("message", (event: MessageEvent<HostToWebviewMessage>) =
   }
 });
 
+// When VS Code gives the view the focus ("Focus on Chat View", Open Chat, a click on its tab),
+// typing goes into the composer rather than nowhere.
+window.addEventListener("focus", () => {
+  if (document.activeElement === document.body || document.activeElement === null) {
+    if (historyPanel.hidden) input.focus();
+  }
+});
+
 applyStrings();
 renderAll();
 vscode.postMessage({ type: "ready" });

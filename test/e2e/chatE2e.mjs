@@ -161,6 +161,29 @@ const checks = [
     },
   },
   {
+    name: "Open Chat and Focus on Chat View put the cursor in the composer: typing goes there",
+    async run(ctx) {
+      const { page, chat } = ctx;
+      const typed = [];
+      for (const [command, text] of [["Hearth: Open Chat", "typed after Open Chat"], ["Hearth: Focus on Chat View", "typed after Focus"]]) {
+        // Somewhere else first: the editor.
+        await page.locator(".part.editor .monaco-editor").first().click();
+        await runPaletteCommand(ctx, command, 60_000);
+        await sleep(800);
+        await page.keyboard.type(text);
+        const value = await waitUntil(async () => {
+          const current = await chat.locator("#prompt").inputValue();
+          return current.includes(text) ? current : false;
+        }, `the composer to receive what was typed after ${command}`, 15_000).catch(async () => {
+          throw new Error(`after ${command}, typing did not reach the composer (it holds ${JSON.stringify(await chat.locator("#prompt").inputValue())})`);
+        });
+        typed.push(`${command}: "${value}"`);
+        await chat.locator("#prompt").fill("");
+      }
+      ctx.note = typed.join("; ");
+    },
+  },
+  {
     name: "a prompt streams an answer token by token, with a highlighted code block, and Stop ends it",
     async run(ctx) {
       const { chat } = ctx;

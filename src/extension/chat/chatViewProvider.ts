@@ -325,6 +325,12 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disp
     this.surfaces.post({ type: "focusComposer" });
   }
 
+  /** "Hearth: Open Chat": shows the chat with the cursor in its composer, so typing goes there. */
+  async focusComposer(): Promise<void> {
+    await this.reveal();
+    this.surfaces.post({ type: "focusComposer" });
+  }
+
   /** Shows the chat (the editor panel when it is open, else the side bar view). */
   async reveal(): Promise<void> {
     if (this.panel) this.panel.reveal(undefined, false);
