@@ -285,6 +285,10 @@ function renderAll(): void {
 
 function scrollToEnd(): void {
   list.scrollTop = list.scrollHeight;
+  // Once more after layout: a footer or a highlighted code block may still change the height.
+  requestAnimationFrame(() => {
+    list.scrollTop = list.scrollHeight;
+  });
 }
 
 /** Whether the transcript is scrolled to (about) its end, so a growing reply should keep it there. */
@@ -540,10 +544,14 @@ window.addEventListener("message", (event: MessageEvent<HostToWebviewMessage>) =
       break;
     }
     case "update": {
+      // An answer's last update adds its footer (model, speed, Copy, Regenerate): keep following
+      // the end, so the footer is not left hidden under the composer.
+      const follow = isNearEnd();
       const index = state.messages.findIndex((m) => m.id === message.message.id);
       if (index >= 0) state.messages[index] = message.message;
       renderMessage(message.message);
       renderActions();
+      if (follow) scrollToEnd();
       break;
     }
     case "busy":

@@ -208,6 +208,18 @@ const checks = [
       if (highlighted === 0) throw new Error("the Python code block is not highlighted");
       const footer = (await answer.locator(".footer").innerText()).trim();
       if (!/tiny-llama.*tok\/s.*stopped/.test(footer)) throw new Error(`the footer does not show the model, speed and the stop: "${footer}"`);
+      // The view follows the answer to its true end: the footer is in sight, not under the composer.
+      await waitUntil(
+        () =>
+          answer.locator(".footer").evaluate((element) => {
+            const list = element.closest("main.messages");
+            const box = element.getBoundingClientRect();
+            const view = list.getBoundingClientRect();
+            return box.height > 0 && box.top >= view.top - 1 && box.bottom <= view.bottom + 1;
+          }),
+        "the answer's footer to be in sight at the end of the conversation",
+        10_000,
+      );
       ctx.note = `${seen.size} different lengths seen while streaming; footer "${footer}"`;
     },
   },
