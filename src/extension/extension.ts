@@ -14,6 +14,7 @@ import { applyLocale } from "../node/messageBundles";
 import { EngineService } from "./engineHost/engineService";
 import { pullRecommendedCommand, setRecommendedModelContext } from "./models/gettingStarted";
 import { importModelCommand } from "./models/importModelCommand";
+import { loadWithProgress } from "./models/modelLoading";
 import { LicenceGate } from "./models/licenceGate";
 import { LocalApiController } from "./api/localApi";
 import { RemoteChat } from "./chat/remoteChat";
@@ -233,6 +234,24 @@ export function activate(context: vscode.ExtensionContext): HearthApi | undefine
         if (event.affectsConfiguration("hearth.catalogueFile")) {
           applyCatalogueSetting();
           setRecommendedModelContext();
+        }
+        const loaded = engine.activeModel;
+        if (event.affectsConfiguration("hearth.contextSize") && loaded) {
+          // A loaded model keeps the context it was loaded with: say so, and offer to load it again.
+          const reload = vscode.l10n.t("Reload {0}", loaded.name);
+          void vscode.window
+            .showInformationMessage(
+              vscode.l10n.t(
+                "{0} keeps its {1}-token context until it is loaded again; models loaded from now on use hearth.contextSize. Reload it now?",
+                loaded.name,
+                loaded.contextSize,
+              ),
+              reload,
+            )
+            .then(async (choice) => {
+              if (choice !== reload) return;
+              await loadWithProgress(engine, loaded.storeName ?? loaded.modelPath);
+            });
         }
         const keys = restartKeysAffected(event);
         if (keys.length === 0 || !engine.enginePid) return;

@@ -131,4 +131,18 @@ describe("reviewer on the fixture llama", function () {
     assert.equal(result.cancelled, true);
     assert.equal(seen, 1);
   });
+
+  it("reviews an 8-line change with a 2,048-token model: the answer budget fits the context", async () => {
+    // A model trained for 2,048 tokens: answers of 1,024 tokens left no room for the instructions.
+    const small = await engine.loadModel({ model: model.modelPath, contextSize: 2048 });
+    assert.equal(small.contextSize, 2048);
+    const content = lines(8, "small_");
+    const diff = parseUnifiedDiff(
+      `diff --git a/s.ts b/s.ts\n--- a/s.ts\n+++ b/s.ts\n@@ -0,0 +1,8 @@\n${content.split("\n").filter(Boolean).map((line) => `+${line}`).join("\n")}\n`,
+    )[0]!;
+    const result = await runReview(engine, { modelId: small.modelId, targets: [{ path: "s.ts", content, diff }], temperature: 0, seed: 1 }, () => undefined);
+    assert.equal(result.chunks, 1);
+    assert.equal(result.reviewedLines, 8);
+    await engine.unloadModel(small.modelId);
+  });
 });

@@ -73,9 +73,17 @@ export const reviewSystemPrompt = "You are a careful code reviewer. You answer o
 const templateAllowance = 256;
 
 /** The chunks a review will run, with the model's tokenizer and context. */
+/**
+ * The answer budget when the caller sets none: 1,024 tokens, less on a small context (a quarter of
+ * it, at least 256), so a 2,048-token model still has room for the code it reviews.
+ */
+export function reviewAnswerTokens(contextSize: number): number {
+  return Math.max(256, Math.min(1024, Math.floor(contextSize / 4)));
+}
+
 export function planReviewFor(engine: ReviewEngine, params: ReviewParams): ReviewPlan {
-  const maxTokens = params.maxTokens ?? 1024;
   const { contextSize } = engine.countTokens({ modelId: params.modelId, texts: [] });
+  const maxTokens = params.maxTokens ?? reviewAnswerTokens(contextSize);
   const fromContext = contextSize - maxTokens - templateAllowance;
   const budgetTokens = Math.min(params.budgetTokens ?? Infinity, fromContext);
   const count = (text: string): number => engine.countTokens({ modelId: params.modelId, texts: [text] }).counts[0]!;
@@ -85,7 +93,7 @@ export function planReviewFor(engine: ReviewEngine, params: ReviewParams): Revie
     throw new EngineError(
       "badRequest",
       localize(
-        "The model's context ({0} tokens) leaves too little room to review code with answers of {1} tokens. Load the model with a larger context (setting hearth.contextSize or --ctx) and review again.",
+        "The model's context ({0} tokens) leaves too little room to review code with answers of {1} tokens. Load the model with a larger context, up to the length it was trained for (hearth.contextSize in VS Code, --ctx with hearth review), or use a model with a longer context, and review again.",
         contextSize,
         maxTokens,
       ),
@@ -115,6 +123,8 @@ export async function runReview(
   signal?: AbortSignal,
 ): Promise<ReviewResult> {
   const started = performance.now();
+  // The answer budget fits the context when the caller sets none (see reviewAnswerTokens).
+  params = { ...params, maxTokens: params.maxTokens ?? reviewAnswerTokens(engine.countTokens({ modelId: params.modelId, texts: [] }).contextSize) };
   const plan = planReviewFor(engine, params);
   const schema = findingsJsonSchema({ maxFindings: params.maxFindings ?? 8 });
   const testGrammar = testReviewGrammar();

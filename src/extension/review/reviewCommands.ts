@@ -329,7 +329,7 @@ export async function runReviewCommand(
     },
   );
   await Promise.all(pending);
-  const summary = summaryText(gathered.title, result, shown);
+  const summary = summaryText(gathered.title, result, shown, gathered.targets.length - result.skipped.length);
   onSummary?.(summary);
   if (result.cancelled) void vscode.window.showInformationMessage(summary);
   else if (shown > 0) {
@@ -341,12 +341,19 @@ export async function runReviewCommand(
   return { ...result, shown, relatedSnippets };
 }
 
-function summaryText(title: string, result: ReviewResult & { model: string }, shown: number): string {
-  const files = new Set(result.findings.map((finding) => finding.path)).size;
+/** What was reviewed (lines and files, found or not), then what was found, skipped and dropped. */
+function summaryText(title: string, result: ReviewResult & { model: string }, shown: number, reviewedFiles: number): string {
   const parts = [
     result.cancelled
       ? vscode.l10n.t("Review of {0} stopped: {1} so far.", title, findingCount(shown))
-      : vscode.l10n.t("Hearth reviewed {0} with {1}: {2} in {3}.", title, result.model, findingCount(shown), fileCount(files)),
+      : vscode.l10n.t(
+          "Hearth reviewed {0} with {1}: {2} in {3}, {4}.",
+          title,
+          result.model,
+          lineCount(result.reviewedLines),
+          fileCount(Math.max(0, reviewedFiles)),
+          findingCount(shown),
+        ),
   ];
   if (result.skipped.length > 0) {
     // Each with its reason: a secret says which rule kept it from the model.
@@ -364,6 +371,10 @@ function summaryText(title: string, result: ReviewResult & { model: string }, sh
 
 function findingCount(count: number): string {
   return count === 1 ? vscode.l10n.t("1 finding") : vscode.l10n.t("{0} findings", count);
+}
+
+function lineCount(count: number): string {
+  return count === 1 ? vscode.l10n.t("1 line") : vscode.l10n.t("{0} lines", count);
 }
 
 function fileCount(count: number): string {
