@@ -124,7 +124,8 @@ export function activate(context: vscode.ExtensionContext): HearthApi | undefine
     register("hearth.showChatHistory", () => chat.showHistory());
     const review = new ReviewComments();
     context.subscriptions.push(review);
-    const summarize = (text: string): void => chat.showNotice(text);
+    // A review's summary goes to its notification and the log, not into whatever conversation is open.
+    const summarize = (text: string): void => log.info(`review: ${text}`);
     register("hearth.reviewSelection", (...args) => runReviewCommand("selection", engine, review, args, summarize, workspaceIndex));
     register("hearth.reviewFile", (...args) => runReviewCommand("file", engine, review, args, summarize, workspaceIndex));
     register("hearth.reviewStaged", (...args) => runReviewCommand("staged", engine, review, args, summarize, workspaceIndex));

@@ -15,6 +15,7 @@ import type { FindingScope, ReviewFinding } from "../../src/common/review/review
 import { buildReviewPrompt, chooseReviewRules, fenceFor, languageForPath, planReview, skipReasonForPath, skippedFileText } from "../../src/common/review/reviewPrompt";
 import type { ReviewTarget } from "../../src/common/review/reviewPrompt";
 import { findingsToSarif, formatFindingsText } from "../../src/common/review/sarif";
+import { findingMessageMarkdown } from "../../src/common/review/findingText";
 import { jsonSchemaProblem } from "../../src/engine/requestChecks";
 import { fakePrivateKey, fakeTokens } from "../support/fakeSecrets";
 
@@ -346,3 +347,14 @@ function assertSarifLog(log: Record<string, unknown>): void {
     }
   }
 }
+
+describe("a finding's message in a comment thread", () => {
+  it("shows backtick code as code and everything else the model wrote as literal text", () => {
+    const markdown = findingMessageMarkdown("Use `Array.isArray(x)` here; see [docs](https://evil.example) ![x](https://evil.example/p.png) <b>now</b> **bold**");
+    assert.ok(markdown.includes("`Array.isArray(x)`"), markdown);
+    // Links, images, HTML and emphasis are escaped: nothing to fetch or follow.
+    assert.ok(!/(?<!\\)\]\(/.test(markdown), markdown);
+    assert.equal(findingMessageMarkdown("- not a list\n# not a heading"), "\\- not a list\n\\# not a heading");
+    assert.ok(markdown.includes("\\!\\[x\\]") && markdown.includes("\\<b\\>") && markdown.includes("\\*\\*bold\\*\\*"), markdown);
+  });
+});

@@ -264,11 +264,6 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disp
     return this.conversation.modelHistory();
   }
 
-  /** A notice in the conversation from elsewhere in Hearth (a review's summary). */
-  showNotice(text: string): void {
-    this.conversation.appendNotice(text, false);
-  }
-
   /** Attaches context for the next question; "pick" asks which. Problems are said, not thrown. */
   attachContext(kind: AttachKind | "pick"): Promise<void> {
     return this.composer.attach(kind);

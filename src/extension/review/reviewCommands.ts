@@ -234,6 +234,8 @@ export interface ReviewRunResult extends ReviewResult {
   shown: number;
   /** Passages from the workspace index put beside the code under review. */
   relatedSnippets: number;
+  /** The summary shown in the notification (and written to the Hearth log). */
+  summary: string;
 }
 
 /** The lines under review, as a search query: the added lines of a diff, or the selected lines. */
@@ -338,7 +340,7 @@ export async function runReviewCommand(
       if (choice === problems) void vscode.commands.executeCommand("workbench.actions.view.problems");
     });
   } else void vscode.window.showInformationMessage(summary);
-  return { ...result, shown, relatedSnippets };
+  return { ...result, shown, relatedSnippets, summary };
 }
 
 /** What was reviewed (lines and files, found or not), then what was found, skipped and dropped. */

@@ -4,6 +4,7 @@
 // their own lines change. Apply Fix shows the change as a diff and makes it only when accepted.
 import * as path from "node:path";
 import * as vscode from "vscode";
+import { findingMessageMarkdown } from "../../common/review/findingText";
 import type { FindingSeverity, ReviewFinding } from "../../common/review/reviewFindings";
 import { fenceFor } from "../../common/review/reviewPrompt";
 
@@ -126,7 +127,7 @@ export class ReviewComments implements vscode.Disposable, vscode.CodeActionProvi
   private commentBody(finding: ReviewFinding): vscode.MarkdownString {
     // The thread's label says the severity and category; the comment says what and how to fix it.
     const body = new vscode.MarkdownString();
-    body.appendText(finding.message);
+    body.appendMarkdown(findingMessageMarkdown(finding.message));
     if (finding.suggestion !== undefined) {
       const fence = fenceFor(finding.suggestion);
       body.appendMarkdown(`\n\n${vscode.l10n.t("Suggested fix:")}\n\n`);
