@@ -35,6 +35,7 @@ import { runReviewCommand } from "./review/reviewCommands";
 import { runPromptCommand } from "./chat/runPromptCommand";
 import { readSettings, restartKeysAffected } from "./settingsAccess";
 import { StatusBarController } from "./statusBar";
+import { registerReadOnlyPages } from "./readOnlyPages";
 import { statusMenuCommand } from "./statusMenuCommand";
 import { showEngineError } from "./errorMessages";
 import { WorkspaceIndexController } from "./index/workspaceIndex";
@@ -64,6 +65,7 @@ export function activate(context: vscode.ExtensionContext): HearthApi | undefine
     const log = vscode.window.createOutputChannel("Hearth", { log: true });
     context.subscriptions.push(log);
     if (localeProblem) log.warn(localeProblem);
+    context.subscriptions.push(registerReadOnlyPages());
     const statusBar = new StatusBarController();
     context.subscriptions.push(statusBar);
     const engine = new EngineService(context, log, statusBar);

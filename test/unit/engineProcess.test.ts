@@ -214,6 +214,8 @@ describe("engine process (real llama.cpp over IPC)", function () {
     assert.equal(inspection.fit.fits, true);
     assert.match(inspection.fit.summary, /^Fits/);
     assert.equal(inspection.metadata["general.architecture"], "llama");
+    // Layers as the file counts its blocks (node-llama-cpp's count has one more, the output layer).
+    assert.equal(inspection.layers, inspection.metadata["llama.block_count"]);
   });
 
   describe("bad model files give a clear error and leave the engine usable", () => {

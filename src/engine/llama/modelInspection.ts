@@ -51,7 +51,9 @@ export async function inspectModel(
     parameters: insights.totalParameters,
     trainContextSize,
     embeddingLength: insights.embeddingVectorSize ?? null,
-    layers: insights.totalLayers,
+    // The transformer blocks, as the file's <arch>.block_count says (node-llama-cpp's totalLayers
+    // adds the output layer, one more than the GGUF shows).
+    layers: blockCount(metadata) ?? Math.max(0, insights.totalLayers - 1),
     chatTemplate: stringOrNull(metadata.tokenizer?.chat_template),
     supportsRanking: insights.supportsRanking,
     license: stringOrNull(metadata.general?.license),
@@ -119,4 +121,14 @@ function flattenMetadata(metadata: object): Record<string, string | number | boo
   };
   visit(metadata, "");
   return flat;
+}
+
+/** `<architecture>.block_count` from a GGUF's metadata, or null. */
+function blockCount(metadata: unknown): number | null {
+  if (typeof metadata !== "object" || metadata === null) return null;
+  const architecture = (metadata as { general?: { architecture?: unknown } }).general?.architecture;
+  if (typeof architecture !== "string") return null;
+  const section = (metadata as Record<string, unknown>)[architecture];
+  const count = typeof section === "object" && section !== null ? (section as { block_count?: unknown }).block_count : undefined;
+  return typeof count === "number" && Number.isInteger(count) && count >= 0 ? count : null;
 }

@@ -1,6 +1,7 @@
 // "Hearth: Show Model Details…": an installed model's page — GGUF metadata, chat template and
 // the fit estimate (renderInspection), plus what the store knows: source, sha256, file, manifest.
 import * as vscode from "vscode";
+import { showReadOnlyPage } from "../readOnlyPages";
 import { isEngineError } from "../../common/engine/engineError";
 import type { StoreShowResult } from "../../common/engine/engineProtocol";
 import { formatBytes } from "../../common/formatBytes";
@@ -101,8 +102,7 @@ export async function showModelDetailsCommand(engine: EngineService, argument?: 
       { location: vscode.ProgressLocation.Window, title: vscode.l10n.t("Reading {0}…", target) },
       () => engine.storeShow(target),
     );
-    const document = await vscode.workspace.openTextDocument({ language: "markdown", content: renderModelDetails(result) });
-    await vscode.window.showTextDocument(document, { preview: true });
+    await showReadOnlyPage(`${target}.md`, renderModelDetails(result));
     return result;
   } catch (error) {
     if (!isEngineError(error, "cancelled")) void showEngineError(error);

@@ -3,6 +3,7 @@
 // GGUF Model Info…" shows it for a file; "Hearth: Show Model Details…" builds on it for the store.
 import * as path from "node:path";
 import * as vscode from "vscode";
+import { showReadOnlyPage } from "../readOnlyPages";
 import type { ModelInspection } from "../../common/engine/engineProtocol";
 import { formatBytes } from "../../common/formatBytes";
 import { isEngineError } from "../../common/engine/engineError";
@@ -16,11 +17,7 @@ export async function showInspection(engine: EngineService, modelPath: string): 
       { location: vscode.ProgressLocation.Window, title: vscode.l10n.t("Reading {0}…", path.basename(modelPath)) },
       () => engine.inspect(modelPath),
     );
-    const document = await vscode.workspace.openTextDocument({
-      language: "markdown",
-      content: renderInspection(inspection),
-    });
-    await vscode.window.showTextDocument(document, { preview: true });
+    await showReadOnlyPage(`${path.basename(modelPath)}.md`, renderInspection(inspection));
     return inspection;
   } catch (error) {
     if (!isEngineError(error, "cancelled")) void showEngineError(error);

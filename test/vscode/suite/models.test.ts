@@ -170,6 +170,12 @@ describe("Models: the store, the Models view and its commands in VS Code", funct
     assert.ok(text.includes(result.model.blobPath!), "the page shows the model file");
     assert.match(text, /## In the model store/);
     assert.match(text, /## Chat template/);
+    // A read-only page, not an Untitled file that asks to be saved when closed.
+    const document = vscode.window.activeTextEditor!.document;
+    assert.equal(document.isUntitled, false);
+    assert.equal(document.uri.scheme, "hearth-page");
+    assert.equal(document.languageId, "markdown");
+    assert.equal(document.isDirty, false);
     await vscode.commands.executeCommand("workbench.action.closeActiveEditor");
   });
 
