@@ -127,7 +127,8 @@ function renderToolbar(): void {
   modelButton.textContent = state.model ?? (state.nextModel ? format(strings.nextModel, state.nextModel) : (strings.noModel ?? ""));
   modelButton.classList.toggle("missing", state.model === null);
   // Named after the model that answers now (or the one that loads when you send), kept in step as it changes.
-  input.placeholder = format(strings.placeholder, state.model ?? state.nextModel ?? strings.theModel ?? "");
+  const answering = state.model ?? state.nextModel ?? null;
+  input.placeholder = answering === null ? (strings.placeholderNoModel ?? "") : format(strings.placeholder, answering);
   sessionLabel.textContent = state.messages.length > 0 ? state.sessionTitle : "";
   sessionLabel.title = state.sessionTitle;
   sendButton.textContent = state.busy ? (strings.stop ?? "") : (strings.send ?? "");

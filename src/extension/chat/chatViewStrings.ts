@@ -10,7 +10,8 @@ export function chatViewStrings(remote: string | null): Record<string, string> {
   return {
     // {0} stays for the page, which names the model that answers as it changes.
     placeholder: vscode.l10n.t("Ask {0} anything. Enter sends, Shift+Enter adds a line, ↑ edits your last message, Esc stops.", "{0}"),
-    theModel: vscode.l10n.t("the model"),
+    // Whole, not "the model" put into the sentence above: Chinese spaces a name, not a word.
+    placeholderNoModel: vscode.l10n.t("Ask the model anything. Enter sends, Shift+Enter adds a line, ↑ edits your last message, Esc stops."),
     send: vscode.l10n.t("Send"),
     stop: vscode.l10n.t("Stop"),
     newChat: vscode.l10n.t("New Chat"),
