@@ -109,6 +109,20 @@ describe("project rules", () => {
     assert.equal(packageJson.displayName, "Hearth — Local LLM");
   });
 
+  it("has a Chinese page for every walkthrough page (VS Code reads <page>.nls.zh-cn.md), with the same pictures", () => {
+    const walkthroughs = (packageJson.contributes as { walkthroughs?: Array<{ steps: Array<{ media: { markdown?: string } }> }> }).walkthroughs ?? [];
+    const pages = walkthroughs.flatMap((walkthrough) => walkthrough.steps.flatMap((step) => (step.media.markdown ? [step.media.markdown] : [])));
+    assert.ok(pages.length > 0);
+    const pictures = (text: string): string[] => [...text.matchAll(/!\[[^\]]*\]\(([^)]+)\)/g)].map((match) => match[1]!);
+    for (const page of pages) {
+      const chinese = path.join(repoRoot, page.replace(/\.md$/, ".nls.zh-cn.md"));
+      assert.ok(fs.existsSync(chinese), `${page} has no Chinese page`);
+      const text = fs.readFileSync(chinese, "utf8");
+      assert.ok(/[\u4e00-\u9fff]/.test(text), `${chinese} is not in Chinese`);
+      assert.deepEqual(pictures(text), pictures(fs.readFileSync(path.join(repoRoot, page), "utf8")), page);
+    }
+  });
+
   it("declares settings in package.json exactly as src/common/settings.ts does", () => {
     assert.deepEqual(packageJson.contributes.configuration.properties, configurationProperties());
   });
