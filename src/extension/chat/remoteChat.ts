@@ -8,6 +8,7 @@
 // the API key in SecretStorage ("Hearth: Set Remote API Key…", never in settings or the log), the
 // label in the status bar, and the model picker while a remote is set.
 import * as vscode from "vscode";
+import { openSetting } from "../openSetting";
 import { remoteLabel } from "../../common/chat/remoteLabel";
 import type { RemoteEngineConfig } from "../../common/engine/engineProtocol";
 import { readSettings } from "../settingsAccess";
@@ -90,7 +91,7 @@ export class RemoteChat {
       await vscode.workspace.getConfiguration("hearth").update("remote.kind", "off", vscode.ConfigurationTarget.Global);
       return true;
     }
-    if (choice?.action === "settings") await vscode.commands.executeCommand("workbench.action.openSettings", "hearth.remote");
+    if (choice?.action === "settings") await openSetting("remote");
     return false;
   }
 

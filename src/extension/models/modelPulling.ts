@@ -3,6 +3,7 @@
 // one click, resumable after a cancel (the part downloaded so far is kept), and a failure with the
 // action that helps. "Hearth: Pull Model…" and first run's "Download Recommended Model" both pull here.
 import * as vscode from "vscode";
+import { openSetting } from "../openSetting";
 import { errorText, isEngineError } from "../../common/engine/engineError";
 import { formatBytes } from "../../common/formatBytes";
 import type { PullProgress, PullResult } from "../../common/models/modelManifest";
@@ -152,7 +153,7 @@ export async function showPullError(error: unknown, reference: string): Promise<
       await vscode.commands.executeCommand("hearth.pullModel", reference);
       break;
     case setEndpoint:
-      await vscode.commands.executeCommand("workbench.action.openSettings", "hearth.downloadEndpoint");
+      await openSetting("downloadEndpoint");
       break;
     case openPage:
       if (page) await vscode.env.openExternal(vscode.Uri.parse(page));
@@ -161,7 +162,7 @@ export async function showPullError(error: unknown, reference: string): Promise<
       await vscode.commands.executeCommand("hearth.pullModel");
       break;
     case setFolder:
-      await vscode.commands.executeCommand("workbench.action.openSettings", "hearth.modelsPath");
+      await openSetting("modelsPath");
       break;
     case openFolder:
       await vscode.commands.executeCommand("hearth.openModelsFolder");

@@ -164,6 +164,17 @@ describe("Hearth extension in VS Code", function () {
     }
   });
 
+  it("opens a machine-scoped setting in the Remote tab of a remote window (code-server), where it can be set", async () => {
+    const { openSetting, settingLivesInRemote } = await import("../../../src/extension/openSetting");
+    // code-server's extension host is a remote one: its machine settings are not in the User tab.
+    assert.notEqual(vscode.env.remoteName, undefined, "code-server is a remote window");
+    assert.equal(settingLivesInRemote("downloadEndpoint"), true);
+    assert.equal(settingLivesInRemote("temperature"), false);
+    await openSetting("downloadEndpoint");
+    await waitFor(() => /settings/i.test(vscode.window.tabGroups.activeTabGroup.activeTab?.label ?? ""), "the Settings editor", 10_000);
+    await vscode.commands.executeCommand("workbench.action.closeActiveEditor");
+  });
+
   after(async () => {
     await vscode.workspace.getConfiguration("hearth").update("threads", undefined, vscode.ConfigurationTarget.Global);
     await vscode.workspace.getConfiguration("hearth").update("maxTokens", undefined, vscode.ConfigurationTarget.Global);
