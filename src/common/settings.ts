@@ -161,6 +161,20 @@ export const settingsSchema = {
     requiresRestart: false,
     scope: "machine",
   },
+  "api.allowUrlPulls": {
+    type: "boolean",
+    default: false,
+    descriptionKey: "hearth.config.api.allowUrlPulls",
+    requiresRestart: false,
+    scope: "machine",
+  },
+  "api.modelFolders": {
+    type: "array",
+    default: [],
+    descriptionKey: "hearth.config.api.modelFolders",
+    requiresRestart: false,
+    scope: "machine",
+  },
   "api.startWithVSCode": {
     type: "boolean",
     default: false,

@@ -57,7 +57,13 @@ export class EngineProcessScope implements EngineScope {
       this.made = {
         engine,
         indexes: new WorkspaceIndexes(remoteEmbeddingBackend(llamaEmbeddingBackend(engine), () => this.current.remote)),
-        api: new ApiHost(engine, this.version, this.sink),
+        api: new ApiHost(engine, this.version, this.sink, () => {
+          const current = this.current;
+          return {
+            ...(current.downloadEndpoint.trim() ? { huggingFaceEndpoint: current.downloadEndpoint.trim() } : {}),
+            ...(current.modelScopeEndpoint.trim() ? { modelScopeEndpoint: current.modelScopeEndpoint.trim() } : {}),
+          };
+        }),
         startedWith: { gpu: settings.gpu, storeRoot: settings.storeRoot },
       };
     }

@@ -214,11 +214,12 @@ export function activate(context: vscode.ExtensionContext): HearthApi | undefine
     register("hearth.reindexWorkspace", () => workspaceIndex.index(true));
     register("hearth.clearIndex", () => workspaceIndex.clear());
     register("hearth.showIndexStatus", () => workspaceIndex.showStatus());
-    const localApi = new LocalApiController(engine, log);
+    const localApi = new LocalApiController(engine, log, context.secrets);
     context.subscriptions.push(localApi);
     register("hearth.startApi", () => localApi.start());
     register("hearth.stopApi", () => localApi.stop());
     register("hearth.localApiMenu", () => localApi.menu());
+    register("hearth.setLocalApiKey", () => localApi.setApiKey());
     const remoteChat = new RemoteChat(context.secrets);
     engine.remote = remoteChat;
     context.subscriptions.push(remoteChat.showIn(statusBar));

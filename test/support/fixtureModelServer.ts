@@ -107,6 +107,11 @@ export class FixtureModelServer {
     return { resolvePath, cdn };
   }
 
+  /** `urlPath` answers 302 to `location` (any URL: another host, another port). */
+  redirect(urlPath: string, location: string, file: ServedFile): void {
+    this.routes.set(urlPath, { kind: "redirect", file, location });
+  }
+
   setFault(urlPath: string, fault: FixtureFault | null): void {
     if (fault) this.faults.set(urlPath, { ...fault, dropped: 0 });
     else this.faults.delete(urlPath);

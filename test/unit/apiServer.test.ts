@@ -527,7 +527,7 @@ describe("local HTTP API (Ollama and OpenAI clients)", function () {
   it("runs inside the engine process: apiStart, apiStatus, apiStop", async () => {
     const { client } = createTestClient({ settings: { storeRoot: home } });
     try {
-      assert.deepEqual(await client.request("apiStatus", {}), { running: false, url: null });
+      assert.deepEqual(await client.request("apiStatus", {}), { running: false, url: null, exposed: false, requiresKey: false });
       await assert.rejects(client.request("apiStart", { host: "127.0.0.1:http", origins: "" }), /HOST:PORT/);
       const started = await client.request("apiStart", { host: "127.0.0.1:0", origins: "https://app.example.com" });
       assert.equal(started.running, true);
@@ -538,10 +538,23 @@ describe("local HTTP API (Ollama and OpenAI clients)", function () {
       assert.deepEqual((await served.list()).models.map((model) => model.name).sort(), ["tiny-embed:latest", "tiny:latest"]);
       const allowed = await rawRequest(started.url!, { path: "/api/tags", headers: { Origin: "https://app.example.com" } });
       assert.equal(allowed.status, 200);
-      assert.deepEqual(await client.request("apiStatus", {}), { running: true, url: started.url });
+      assert.deepEqual(await client.request("apiStatus", {}), { running: true, url: started.url, exposed: false, requiresKey: false });
       assert.deepEqual(await client.request("apiStop", {}), { stopped: true });
       await assert.rejects(served.version());
-      assert.deepEqual(await client.request("apiStatus", {}), { running: false, url: null });
+      assert.deepEqual(await client.request("apiStatus", {}), { running: false, url: null, exposed: false, requiresKey: false });
+      // The key and the pull limits as VS Code sends them (issue 14).
+      const keyed = await client.request("apiStart", { host: "127.0.0.1:0", origins: "", apiKey: "k3y", allowUrlPulls: false, modelFolders: [] });
+      assert.equal(keyed.requiresKey, true);
+      assert.equal((await rawRequest(keyed.url!, { path: "/api/tags" })).status, 401);
+      assert.equal((await rawRequest(keyed.url!, { path: "/api/tags", headers: { Authorization: "Bearer k3y" } })).status, 200);
+      const urlPull = await rawRequest(keyed.url!, {
+        method: "POST",
+        path: "/api/pull",
+        headers: { Authorization: "Bearer k3y" },
+        body: JSON.stringify({ model: site.llama.url, stream: false }),
+      });
+      assert.equal(urlPull.status, 403, urlPull.body);
+      await client.request("apiStop", {});
     } finally {
       await client.dispose();
     }
@@ -550,12 +563,13 @@ describe("local HTTP API (Ollama and OpenAI clients)", function () {
   it("runs as `hearth serve`, answering /api/version, and stops on Ctrl+C", async function () {
     ensureBuilt();
     const child = spawn(process.execPath, [cliPath, "serve", "--host", "127.0.0.1:0"], {
-      env: { ...process.env, HEARTH_MODELS_PATH: home, HEARTH_LOCALE: "en", HEARTH_GPU: "off" },
+      env: { ...process.env, HEARTH_MODELS_PATH: home, HEARTH_LOCALE: "en", HEARTH_GPU: "off", HEARTH_API_KEY: "serve-key" },
       stdio: ["ignore", "pipe", "pipe"],
     });
     try {
       const served = await servedUrl(child);
-      const version = await new Ollama({ host: served }).version();
+      assert.equal((await rawRequest(served, { path: "/api/version" })).status, 401, "HEARTH_API_KEY asks every request for the key");
+      const version = await new Ollama({ host: served, headers: { Authorization: "Bearer serve-key" } }).version();
       assert.match(version.version, /^\d+\.\d+\.\d+$/);
       const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
       child.kill("SIGINT");

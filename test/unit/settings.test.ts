@@ -40,6 +40,8 @@ describe("settings", () => {
       "api.host": "0.0.0.0:11434",
       "api.allowedOrigins": "https://app.example.com",
       "api.startWithVSCode": true,
+      "api.allowUrlPulls": true,
+      "api.modelFolders": ["~/models/gguf"],
       "rag.extraFolders": ["/docs", "~/notes"],
       "rag.maxFileSizeKB": 256,
       "rag.embeddingModel": "bge-m3:567m",

@@ -1,6 +1,10 @@
 // `hearth serve`: Hearth's local HTTP API (Ollama's REST API and OpenAI's) in this process, like
 // `ollama serve`. It listens on 127.0.0.1:11435 unless --host or HEARTH_HOST says otherwise,
-// loads models as requests name them, and stops cleanly on Ctrl+C.
+// loads models as requests name them, and stops cleanly on Ctrl+C. HEARTH_API_KEY asks every
+// request for a key; HEARTH_API_ALLOW_URL_PULLS and HEARTH_API_MODEL_FOLDERS widen what callers
+// may make it download or read (see README, Security).
+import * as path from "node:path";
+import { expandHome } from "../../node/storeRoot";
 import { parseListenAddress, parseOriginList } from "../../common/api/apiAccess";
 import { errorText } from "../../common/engine/engineError";
 import { localize, localizeById } from "../../common/localize";
@@ -49,11 +53,19 @@ export const serveCommand: CliCommand = {
         if (level === "error" || level === "warn" || (verbose && level === "info")) writeErr(`${message}\n`);
       },
     });
+    const apiKey = process.env.HEARTH_API_KEY?.trim() ?? "";
     const server = new ApiServer({
       engine,
       endpoints: () => endpointsFromEnvironment(),
       address,
       allowedOrigins: parseOriginList(values.origins ?? process.env.HEARTH_ORIGINS),
+      ...(apiKey !== "" ? { apiKey } : {}),
+      allowUrlPulls: /^(1|true|yes|on)$/i.test(process.env.HEARTH_API_ALLOW_URL_PULLS?.trim() ?? ""),
+      modelFolders: (process.env.HEARTH_API_MODEL_FOLDERS ?? "")
+        .split(path.delimiter)
+        .map((folder) => folder.trim())
+        .filter((folder) => folder !== "")
+        .map((folder) => path.resolve(expandHome(folder))),
       version: typeof HEARTH_VERSION === "string" ? HEARTH_VERSION : "dev",
       log: (level, message) => {
         if (level === "error" || level === "warn" || verbose) writeErr(`${message}\n`);

@@ -150,3 +150,27 @@ export function hostAllowed(hostHeader: string | undefined, listenHost: string, 
     return globMatches(hostPattern, name);
   });
 }
+
+/**
+ * Whether a browser page at `origin` may change the model store (pull, create, copy, delete):
+ * only a page the user named in HEARTH_ORIGINS / hearth.api.allowedOrigins. Local pages, editor
+ * webviews and desktop apps may read and generate (originAllowed), but not manage models, unless
+ * named; a bare `*` (every site may read and generate) does not count as naming one. `null` (no
+ * Origin header: curl, scripts, SDKs) is not a browser page and may.
+ */
+export function originMayChangeStore(origin: string | null, allowed: readonly string[]): boolean {
+  if (origin === null) return true;
+  const value = origin.trim().replace(/\/+$/, "");
+  return allowed.some((pattern) => pattern !== "*" && globMatches(pattern, value));
+}
+
+/** Whether the API, listening on `host`, can be reached from other computers (an address other than loopback). */
+export function listensBeyondLoopback(host: string): boolean {
+  return !isLoopbackHostname(host);
+}
+
+/** The token of an `Authorization: Bearer <token>` header, or null. */
+export function bearerToken(header: string | undefined): string | null {
+  const match = /^\s*Bearer\s+(.+?)\s*$/i.exec(header ?? "");
+  return match ? match[1]! : null;
+}

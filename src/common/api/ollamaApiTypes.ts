@@ -152,13 +152,25 @@ export function mapFormat(format: unknown, field = "format"): Pick<GenerationOpt
 export type KeepAlive = number | null;
 
 /**
+ * The longest keep_alive kept as a duration: Node's timers hold at most 2^31-1 ms (about 24.8
+ * days) and fire at once beyond it. Longer values mean "for good", as Ollama treats them.
+ */
+export const maxKeepAliveMs = 2_147_483_647;
+
+/** A duration in milliseconds, or null (for good) when a timer cannot hold it. */
+function clampKeepAlive(ms: number): KeepAlive {
+  const rounded = Math.round(ms);
+  return rounded > maxKeepAliveMs ? null : rounded;
+}
+
+/**
  * `keep_alive` as Ollama takes it: a number of seconds, or a duration such as "5m", "1h30m",
  * "300ms"; negative keeps the model loaded for good; 0 unloads it when the request is done.
  * Undefined when absent (Hearth then keeps the model loaded).
  */
 export function parseKeepAlive(value: unknown): KeepAlive | undefined {
   if (value === undefined || value === null || value === "") return undefined;
-  if (typeof value === "number" && Number.isFinite(value)) return value < 0 ? null : Math.round(value * 1000);
+  if (typeof value === "number" && Number.isFinite(value)) return value < 0 ? null : clampKeepAlive(value * 1000);
   if (typeof value === "string") {
     const text = value.trim();
     if (/^-?\d+(\.\d+)?$/.test(text)) return parseKeepAlive(Number(text));
@@ -172,7 +184,7 @@ export function parseKeepAlive(value: unknown): KeepAlive | undefined {
       total += Number(match[1]) * units[match[2]!]!;
       rest = rest.slice(match[0].length);
     }
-    return Math.round(total);
+    return clampKeepAlive(total);
   }
   throw invalid("keep_alive", localize("a number of seconds or a duration such as \"5m\""));
 }

@@ -12,6 +12,8 @@ export type EngineErrorCode =
   | "engineUnavailable"
   | "badRequest"
   | "unauthorized"
+  /** The caller may not do this (an API request outside what the API's settings allow). */
+  | "forbidden"
   | "network"
   | "diskFull"
   | "checksumMismatch"

@@ -471,14 +471,24 @@ export interface IndexStoreParams {
 export interface ApiStartParams {
   /** Where to listen: HOST:PORT; empty means 127.0.0.1:11435. */
   host: string;
-  /** Browser origins allowed besides local pages, comma-separated (as HEARTH_ORIGINS). */
+  /** Browser origins allowed besides local pages, comma-separated (as HEARTH_ORIGINS); only these may change the store. */
   origins: string;
+  /** A key every request must carry (Authorization: Bearer); absent or empty: none. Travels only over IPC, never logged. */
+  apiKey?: string;
+  /** Whether pulls through the API may name URLs (public addresses only); hearth.api.allowUrlPulls. */
+  allowUrlPulls?: boolean;
+  /** Folders besides the store whose files a Modelfile sent to /api/create may name; hearth.api.modelFolders. */
+  modelFolders?: string[];
 }
 
 export interface ApiStatusResult {
   running: boolean;
   /** `http://HOST:PORT` while running. */
   url: string | null;
+  /** Other computers can reach it (it listens beyond loopback). */
+  exposed: boolean;
+  /** Requests must carry the API key. */
+  requiresKey: boolean;
 }
 
 /**

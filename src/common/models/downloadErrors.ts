@@ -16,7 +16,8 @@ export type DownloadFailureReason =
   | "notGguf"
   | "httpStatus"
   | "storeBusy"
-  | "cancelled";
+  | "cancelled"
+  | "refusedAddress";
 
 export class DownloadError extends EngineError {
   readonly reason: DownloadFailureReason;
@@ -72,6 +73,20 @@ export function httpStatusError(name: string, url: string, status: number): Down
 }
 
 /** No connection at all: DNS failure, refused connection, no route. */
+/** A download through the API was asked to reach an address on this computer or its network. */
+export function refusedAddressError(name: string, host: string, detail: string): DownloadError {
+  return new DownloadError(
+    "refusedAddress",
+    "forbidden",
+    localize(
+      "Hearth did not download {0}: {1} is on this computer or its local network, and pulls through the local API may reach only public internet addresses (redirects included), so a web page or client cannot use Hearth to reach your other services. Download the file yourself and import it, or pull it with the hearth command line.",
+      name,
+      host,
+    ),
+    detail,
+  );
+}
+
 export function offlineError(host: string, detail: string): DownloadError {
   return new DownloadError(
     "network",

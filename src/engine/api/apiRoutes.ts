@@ -49,5 +49,7 @@ export interface ApiRoute {
   /** An exact path, or a pattern (OpenAI's /v1/models/{id}). */
   path: string | RegExp;
   flavor: ApiFlavor;
+  /** The route changes the model store (pull, create, copy, delete): browser pages may call it only when named in the allowed origins. */
+  changesStore?: boolean;
   handler: ApiHandler;
 }

@@ -2,13 +2,17 @@
 // engine, on Node's http module. This file is the server: it listens (127.0.0.1:11435 by
 // default), refuses foreign Host headers and origins (DNS rebinding), limits request bodies,
 // routes, streams NDJSON and server-sent events, turns a client that goes away into an aborted
-// generation, and writes errors as each API's clients expect them.
+// generation, and writes errors as each API's clients expect them. It also decides who may do
+// what (issue 14): a bearer key every request carries when one is set, store changes only from
+// browser origins named explicitly, pulls and Modelfile paths within the API's limits, and
+// timeouts and a connection cap so slow clients cannot hold the server.
+import { createHash, timingSafeEqual } from "node:crypto";
 import * as http from "node:http";
 import type { AddressInfo } from "node:net";
 import type { LogLevel } from "../../common/engine/engineProtocol";
 import type { StopReason } from "../../common/chat/chatTypes";
 import type { ListenAddress } from "../../common/api/apiAccess";
-import { addressUrl, hostAllowed, originAllowed } from "../../common/api/apiAccess";
+import { addressUrl, bearerToken, hostAllowed, listensBeyondLoopback, originAllowed, originMayChangeStore } from "../../common/api/apiAccess";
 import { EngineError, errorText, isEngineError } from "../../common/engine/engineError";
 import { localize } from "../../common/localize";
 import { openaiErrorType } from "../../common/api/openaiApiTypes";
@@ -16,12 +20,36 @@ import { ApiModels } from "./apiModels";
 import type { ApiCall, ApiContext, ApiFlavor, ApiReply, ApiRoute } from "./apiRoutes";
 import type { DownloadEndpoints } from "../../common/models/modelCatalogue";
 import { engineStoreScope } from "../models/storeOperations";
+import type { StoreScope } from "../models/storeOperations";
+import type { AddressPolicy } from "../../node/publicFetch";
 import type { LlamaEngine } from "../llama/llamaEngine";
 import { ollamaRoutes } from "./ollamaApi";
 import { openaiRoutes } from "./openaiApi";
 
 /** Largest request body accepted (a long prompt or a batch of texts to embed fits easily). */
 export const defaultMaxBodyBytes = 16 * 1024 * 1024;
+
+/** How long a client may take, and how many may be connected at once. */
+export interface ApiConnectionLimits {
+  /** From connecting (or the previous response) to the end of the request's headers. */
+  headersTimeoutMs: number;
+  /** From connecting to the end of the request's body: a client that trickles its body is cut off. */
+  requestTimeoutMs: number;
+  /** A kept-alive connection with no request in flight is closed after this long. */
+  idleTimeoutMs: number;
+  /** How often the two request timeouts are checked (Node checks them on a timer). */
+  checkIntervalMs: number;
+  /** Connections beyond this many are closed as they arrive. */
+  maxConnections: number;
+}
+
+export const defaultConnectionLimits: ApiConnectionLimits = {
+  headersTimeoutMs: 20_000,
+  requestTimeoutMs: 120_000,
+  idleTimeoutMs: 5_000,
+  checkIntervalMs: 1_000,
+  maxConnections: 128,
+};
 
 /** One request as the log (and `onRequestFinished`) sees it. */
 export interface ApiRequestRecord {
@@ -43,6 +71,19 @@ export interface ApiServerOptions {
   /** Extra browser origins (and host names) to answer: HEARTH_ORIGINS, hearth.api.allowedOrigins. */
   allowedOrigins?: readonly string[];
   version: string;
+  /**
+   * A key every request must carry as `Authorization: Bearer <key>` (HEARTH_API_KEY, or the key
+   * kept in VS Code's secret storage); empty or absent: none is asked for.
+   */
+  apiKey?: string;
+  /** Whether a pull (and a Modelfile's FROM) may name a URL; then only public addresses are fetched. Off by default. */
+  allowUrlPulls?: boolean;
+  /** Folders besides the store whose files a Modelfile sent to /api/create may name. */
+  modelFolders?: readonly string[];
+  /** Which addresses a URL pull may reach; public internet addresses by default (tests widen it). */
+  addressPolicy?: AddressPolicy;
+  /** Timeouts and the connection cap; each defaults to defaultConnectionLimits. */
+  limits?: Partial<ApiConnectionLimits>;
   maxBodyBytes?: number;
   log?: (level: LogLevel, message: string) => void;
   onRequestFinished?: (record: ApiRequestRecord) => void;
@@ -61,6 +102,8 @@ export function statusForError(error: unknown): number {
       return 404;
     case "storeBusy":
       return 409;
+    case "forbidden":
+      return 403;
     case "cancelled":
       return 499;
     case "diskFull":
@@ -97,11 +140,41 @@ export class ApiServer {
   private readonly inFlight = new Set<AbortController>();
   private listening: ListenAddress | null = null;
 
+  private readonly keyDigest: Buffer | null;
+
   constructor(options: ApiServerOptions) {
     this.options = options;
     this.models = new ApiModels(options.engine, (message) => this.log("info", `api: ${message}`));
-    this.server = http.createServer((req, res) => this.handle(req, res));
-    this.server.keepAliveTimeout = 5_000;
+    const limits = { ...defaultConnectionLimits, ...options.limits };
+    this.server = http.createServer(
+      {
+        headersTimeout: Math.min(limits.headersTimeoutMs, limits.requestTimeoutMs),
+        requestTimeout: limits.requestTimeoutMs,
+        connectionsCheckingInterval: limits.checkIntervalMs,
+      },
+      (req, res) => this.handle(req, res),
+    );
+    this.server.keepAliveTimeout = limits.idleTimeoutMs;
+    this.server.maxConnections = limits.maxConnections;
+    const key = options.apiKey?.trim() ?? "";
+    this.keyDigest = key === "" ? null : createHash("sha256").update(key).digest();
+  }
+
+  /** Whether requests must carry the API key. */
+  get requiresKey(): boolean {
+    return this.keyDigest !== null;
+  }
+
+  /** Whether other computers can reach the API (it listens on an address other than loopback). */
+  get exposed(): boolean {
+    return listensBeyondLoopback(this.options.address.host);
+  }
+
+  private keyMatches(header: string | undefined): boolean {
+    if (this.keyDigest === null) return true;
+    const token = bearerToken(header);
+    if (token === null) return false;
+    return timingSafeEqual(createHash("sha256").update(token).digest(), this.keyDigest);
   }
 
   /** `http://HOST:PORT` once listening. */
@@ -144,6 +217,15 @@ export class ApiServer {
     this.listening = { host, port: bound.port };
     const url = addressUrl(this.listening);
     this.log("info", `api: listening on ${url}`);
+    if (this.exposed && !this.requiresKey) {
+      this.log(
+        "warn",
+        localize(
+          "Hearth's API listens on {0}, which other computers can reach, and asks for no key: anyone on the network can use your models. Set a key (HEARTH_API_KEY for hearth serve, \"Hearth: Set Local API Key…\" in VS Code), or listen on 127.0.0.1.",
+          url,
+        ),
+      );
+    }
     return url;
   }
 
@@ -227,6 +309,20 @@ export class ApiServer {
       return;
     }
 
+    if (!this.keyMatches(req.headers.authorization)) {
+      req.resume();
+      res.setHeader("WWW-Authenticate", 'Bearer realm="hearth"');
+      this.refuse(
+        res,
+        flavor,
+        401,
+        localize(
+          "Hearth's API asks for a key, and this request did not carry the right one. Send it as the header Authorization: Bearer <key> (OpenAI clients: the apiKey option; Ollama clients: a headers option). The key is HEARTH_API_KEY for hearth serve, or the one set with \"Hearth: Set Local API Key…\" in VS Code.",
+        ),
+      );
+      return;
+    }
+
     const matching = routes.filter((route) => (typeof route.path === "string" ? route.path === path : route.path.test(path)));
     const route = matching.find((candidate) => candidate.method === req.method || (req.method === "HEAD" && candidate.method === "GET"));
     if (!route) {
@@ -237,6 +333,20 @@ export class ApiServer {
       } else {
         this.refuse(res, flavor, 404, localize("There is no {0} in Hearth's API. See Hearth's README (Local API) for the endpoints.", path));
       }
+      return;
+    }
+    if (route.changesStore && !originMayChangeStore(origin, allowed)) {
+      req.resume();
+      this.refuse(
+        res,
+        route.flavor,
+        403,
+        localize(
+          "Hearth refused to change its models ({0}) for the web page at {1}: pages may generate and read through Hearth's API, but only sites named in HEARTH_ORIGINS (the hearth.api.allowedOrigins setting) may pull, create, copy or delete models. Name that site there if you trust it, or manage models from VS Code or the hearth command line.",
+          path,
+          origin ?? "",
+        ),
+      );
       return;
     }
 
@@ -318,9 +428,17 @@ export class ApiServer {
         record.outputTokens = result.outputTokens;
       },
     };
+    const storeScope: StoreScope = {
+      ...engineStoreScope(this.options.engine, this.options.endpoints),
+      apiLimits: {
+        allowUrlPulls: this.options.allowUrlPulls === true,
+        modelFolders: this.options.modelFolders ?? [],
+        ...(this.options.addressPolicy ? { addressPolicy: this.options.addressPolicy } : {}),
+      },
+    };
     const context: ApiContext = {
       engine: this.options.engine,
-      storeScope: engineStoreScope(this.options.engine, this.options.endpoints),
+      storeScope,
       models: this.models,
       version: this.options.version,
       log: (level, message) => this.log(level, message),

@@ -399,6 +399,7 @@ const pullRoute: ApiRoute = {
   method: "POST",
   path: "/api/pull",
   flavor: "ollama",
+  changesStore: true,
   handler: async (context, call, reply) => {
     const body = requestObject(call.body);
     const reference = requestModelName(body);
@@ -427,6 +428,7 @@ const createRoute: ApiRoute = {
   method: "POST",
   path: "/api/create",
   flavor: "ollama",
+  changesStore: true,
   handler: async (context, call, reply) => {
     const body = requestObject(call.body);
     const name = ApiModels.normalize(requestModelName(body));
@@ -452,6 +454,7 @@ const copyRoute: ApiRoute = {
   method: "POST",
   path: "/api/copy",
   flavor: "ollama",
+  changesStore: true,
   handler: async (context, call, reply) => {
     const body = requestObject(call.body);
     const source = ApiModels.normalize(requiredString(body, "source"));
@@ -465,6 +468,7 @@ const deleteRoute: ApiRoute = {
   method: "DELETE",
   path: "/api/delete",
   flavor: "ollama",
+  changesStore: true,
   handler: async (context, call, reply) => {
     const body = requestObject(call.body);
     const name = ApiModels.normalize(requestModelName(body));

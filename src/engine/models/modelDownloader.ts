@@ -26,10 +26,13 @@ import {
   notFoundError,
   notGgufError,
   offlineError,
+  refusedAddressError,
   sizeMismatchError,
   unauthorizedError,
 } from "../../common/models/downloadErrors";
 import { acquireLock } from "../../node/fileLock";
+import type { AddressPolicy } from "../../node/publicFetch";
+import { publicOnlyFetch, RefusedAddressError } from "../../node/publicFetch";
 import type { ModelStore } from "./modelStore";
 import { freeDiskBytes, writeFileAtomic } from "./modelStore";
 
@@ -42,6 +45,13 @@ export interface PullOptions {
   onProgress?: (progress: PullProgress) => void;
   /** `fetch` by default. */
   fetchImpl?: FetchLike;
+  /**
+   * Set for downloads a caller other than the user asked for (a URL pull through the local API):
+   * every connection, redirects included, may reach only the addresses the policy allows (public
+   * internet addresses by default), checked on the address connected to. Replaces `fetchImpl`.
+   * Absent (the CLI, the extension): whatever address the user typed.
+   */
+  addressPolicy?: AddressPolicy;
   /** Store the model under this name instead of the suggested one. */
   name?: string;
   /** Overrides the catalogue's (or the server's) sha256. */
@@ -262,6 +272,7 @@ class DownloadJob {
       return await fetchImpl(url, { ...init, signal });
     } catch (error) {
       if (signal.aborted || isAbortError(error)) throw downloadCancelledError(name);
+      if (error instanceof RefusedAddressError) throw refusedAddressError(name, error.hostname, error.message);
       throw offlineError(new URL(url).host, describeFetchError(error));
     }
   }
@@ -646,7 +657,9 @@ async function runDownload(
       name,
       expectedSha256,
       headers: { "User-Agent": "hearth", ...options.headers },
-      fetchImpl: options.fetchImpl ?? ((input, init) => fetch(input, init)),
+      fetchImpl: options.addressPolicy
+        ? publicOnlyFetch(options.addressPolicy)
+        : (options.fetchImpl ?? ((input, init) => fetch(input, init))),
       freeSpace: options.freeSpace ?? freeDiskBytes,
       signal,
       reporter,
@@ -797,7 +810,8 @@ export async function pull(reference: string | ModelReference, store: ModelStore
   }
 
   const key = downloadKey(resolved.url, expectedSha256);
-  const mapKey = `${store.blobsDir}\u0000${key}`;
+  // A download restricted to public addresses never joins an unrestricted one (nor the reverse).
+  const mapKey = `${store.blobsDir}\u0000${key}${options.addressPolicy ? "\u0000public" : ""}`;
   let shared = inFlight.get(mapKey);
   while (shared && shared.controller.signal.aborted) {
     await shared.settled; // a cancelled download is still closing its file
