@@ -7,7 +7,7 @@ import type { MethodTable } from "./engineMethod";
 import { indexMethods } from "./index/indexMethods";
 import { llamaMethods } from "./llama/llamaMethods";
 import { storeMethods } from "./models/storeMethods";
-import { bad, isPlainObject, optionalNumber, requireString, requireText } from "./requestChecks";
+import { bad, isPlainObject, requireString, requireText } from "./requestChecks";
 import type { Params } from "./requestChecks";
 import { remoteChatMethods } from "./remote/remoteChatMethods";
 import { reviewMethods } from "./review/reviewMethods";
@@ -28,8 +28,7 @@ function remoteProblem(remote: unknown): string | null {
 function settingsProblem(params: Params): string | null {
   return (
     requireText(params, "locale") ??
-    optionalNumber(params, "threads", 0, 1024) ??
-    (typeof params.threads === "number" ? null : bad("threads", localize("a number from {0} to {1}", 0, 1024))) ??
+    (typeof params.threads === "number" && params.threads >= 0 && params.threads <= 1024 ? null : bad("threads", localize("a number from {0} to {1}", 0, 1024))) ??
     (typeof params.contextSize === "number" && params.contextSize >= 0 ? null : bad("contextSize", localize("a number from {0} to {1}", 0, 10_000_000))) ??
     (params.gpu === "auto" || params.gpu === "off" ? null : bad("gpu", localize("\"auto\" or \"off\""))) ??
     requireText(params, "storeRoot") ??
