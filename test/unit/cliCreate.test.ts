@@ -109,7 +109,7 @@ describe("hearth create (Modelfiles that run)", function () {
     fs.writeFileSync(path.join(dir, "Comments.modelfile"), "# nothing yet\n");
     const none = await runCli(["create", "tiny:none", "-f", "Comments.modelfile"], env, dir);
     assert.equal(none.code, 1);
-    assert.match(none.stderr, /the first concerns the whole file: This Modelfile has no instructions/);
+    assert.match(none.stderr, /has an error that concerns the whole file: This Modelfile has no instructions/);
     const listed = await runCli(["list", "--json"], env, dir);
     assert.doesNotMatch(listed.stdout, /tiny:empty|tiny:none/);
   });

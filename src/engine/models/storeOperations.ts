@@ -210,17 +210,18 @@ export async function createModel(
   }
   if (errors.length > 0) {
     const first = errors[0]!;
-    throw new EngineError(
-      "badRequest",
-      first.wholeFile
-        ? localize("The Modelfile has {0} error(s); the first concerns the whole file: {1} Fix it and create the model again.", errors.length, first.message)
-        : localize(
-            "The Modelfile has {0} error(s); the first is on line {1}: {2} Fix it and create the model again.",
-            errors.length,
-            first.range.start.line + 1,
-            first.message,
-          ),
-    );
+    const line = first.range.start.line + 1;
+    let message: string;
+    if (errors.length === 1) {
+      message = first.wholeFile
+        ? localize("The Modelfile has an error that concerns the whole file: {0} Fix it and create the model again.", first.message)
+        : localize("The Modelfile has an error on line {0}: {1} Fix it and create the model again.", line, first.message);
+    } else {
+      message = first.wholeFile
+        ? localize("The Modelfile has {0} errors; the first concerns the whole file: {1} Fix them and create the model again.", errors.length, first.message)
+        : localize("The Modelfile has {0} errors; the first is on line {1}: {2} Fix them and create the model again.", errors.length, line, first.message);
+    }
+    throw new EngineError("badRequest", message);
   }
   const resolve = (value: string): string =>
     resolveModelfilePath(value, params.baseDir, os.homedir()) ?? path.resolve(params.baseDir, value);
