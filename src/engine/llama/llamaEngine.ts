@@ -22,6 +22,8 @@ import { removeRunningRecord, writeRunningRecord } from "../../node/runningRegis
 import { countTokensProblem } from "../requestChecks";
 import { cancelledError, Scheduler } from "../scheduler";
 import { resolveThreads } from "../threads";
+import { ThreadGovernor } from "../threadGovernor";
+import { physicalCoreCount } from "../../node/machine";
 import { initialHistory, toHistoryItems } from "./chatHistory";
 import { ChatSessions } from "./chatSessions";
 import { cachedGrammar } from "./grammarCache";
@@ -53,6 +55,9 @@ export class LlamaEngine {
   readonly startedAt = Date.now();
   private readonly options: LlamaEngineOptions;
   private llamaPromise: Promise<Llama> | null = null;
+  private llamaReady: Llama | null = null;
+  private governor: ThreadGovernor | null = null;
+  private maxThreadsAtStart: number | undefined;
   private moduleCache: NodeLlamaCpp | null = null;
   private readonly models = new Map<string, LoadedModel>();
   private nextModelId = 1;
@@ -95,6 +100,28 @@ export class LlamaEngine {
   setDefaults(defaults: { threads: number; contextSize: number }): void {
     this.options.defaultThreads = defaults.threads;
     this.options.defaultContextSize = defaults.contextSize;
+    if (this.llamaReady) this.updateGovernor(this.llamaReady);
+  }
+
+  /**
+   * With threads left to Hearth (the setting 0), a governor picks how many threads decode while the
+   * machine is busy or quiet (threadGovernor.ts); a thread count the user set is used as set.
+   */
+  private updateGovernor(llama: Llama): void {
+    this.maxThreadsAtStart ??= llama.maxThreads;
+    const automatic = !(this.options.defaultThreads && this.options.defaultThreads > 0) && process.env.HEARTH_ADAPTIVE_THREADS !== "0";
+    if (automatic && !this.governor) {
+      this.governor = new ThreadGovernor({
+        maxThreads: physicalCoreCount(),
+        apply: (threads) => {
+          llama.maxThreads = threads;
+        },
+        log: (message) => this.log("info", message),
+      });
+    } else if (!automatic && this.governor) {
+      this.governor = null;
+      llama.maxThreads = this.maxThreadsAtStart;
+    }
   }
 
   private async module(): Promise<NodeLlamaCpp> {
@@ -125,6 +152,8 @@ export class LlamaEngine {
               this.log(mapped, `llama.cpp: ${text}`);
             },
           });
+          this.llamaReady = llama;
+          this.updateGovernor(llama);
           this.log(
             "info",
             `llama.cpp ready in ${Date.now() - started} ms (${llama.gpu === false ? "CPU" : llama.gpu}, ${llama.buildType} build, ${llama.cpuMathCores} math cores)`,
@@ -391,7 +420,7 @@ export class LlamaEngine {
             onToken,
           });
           return { text: response.response, stopReason: mapStopReason(response.metadata.stopReason) };
-        });
+        }, this.governor ?? undefined);
       } finally {
         completion.dispose({ disposeSequence: false });
       }
@@ -418,7 +447,7 @@ export class LlamaEngine {
         onToken,
       });
       return { text: response.responseText, stopReason: mapStopReason(response.stopReason) };
-    });
+    }, this.governor ?? undefined);
   }
 
 

@@ -7,6 +7,13 @@ import { localize } from "../../common/localize";
 import { StopSequenceMatcher } from "../../common/chat/stopSequences";
 import type { ChunkSink, GenerationState } from "./loadedModel";
 
+/** Told of each generated token (the thread governor paces itself on them). */
+export interface TokenPace {
+  generationStarted(): void;
+  tokenGenerated(): void;
+  generationEnded(): void;
+}
+
 /**
  * Runs one generation and measures what it evaluated, reused and produced. Stop sequences are
  * matched here, on the text, so none ever reaches the caller and generation ends within a token.
@@ -22,6 +29,7 @@ export async function measureGeneration(
     onToken: (tokens: readonly unknown[]) => void,
     signal: AbortSignal,
   ) => Promise<{ text: string; stopReason: StopReason }>,
+  pace?: TokenPace,
 ): Promise<GenerateResult> {
   const meter = state.sequence.tokenMeter;
   const inputBefore = meter.usedInputTokens;
@@ -42,6 +50,7 @@ export async function measureGeneration(
     onChunk(text);
   };
   let result: { text: string; stopReason: StopReason };
+  pace?.generationStarted();
   try {
     result = await run(
       (text) => {
@@ -51,12 +60,14 @@ export async function measureGeneration(
       },
       (tokens) => {
         produced += tokens.length;
+        pace?.tokenGenerated();
       },
       controller.signal,
     ).catch((error: unknown) => {
       throw mapGenerationError(error);
     });
   } finally {
+    pace?.generationEnded();
     signal?.removeEventListener("abort", forwardAbort);
   }
   if (matcher.stopped) result = { text: shown, stopReason: "stopSequence" };
