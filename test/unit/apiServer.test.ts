@@ -293,6 +293,21 @@ describe("local HTTP API (Ollama and OpenAI clients)", function () {
     assert.ok(!(await ollama.ps()).models.some((model) => model.name === "tiny-embed:latest"));
   });
 
+  it("reports the prompt reused from the KV cache as Ollama and OpenAI do, within the whole prompt's count", async () => {
+    const messages = [
+      { role: "system" as const, content: "You answer questions about code, briefly." },
+      { role: "user" as const, content: "What does a linter do?" },
+    ];
+    const first = await ollama.chat({ model: "tiny", messages, stream: false, options: { temperature: 0, num_predict: 4 } });
+    const again = await ollama.chat({ model: "tiny", messages, stream: false, options: { temperature: 0, num_predict: 4 } });
+    assert.equal(again.prompt_eval_count, first.prompt_eval_count, "prompt_eval_count is the whole prompt, cached or not");
+    const cached = (again as unknown as { prompt_eval_cached_count?: number }).prompt_eval_cached_count;
+    assert.ok(cached !== undefined && cached > 0 && cached <= again.prompt_eval_count, `prompt_eval_cached_count ${cached}`);
+    const completion = await openai.chat.completions.create({ model: "tiny", messages, temperature: 0, max_tokens: 4 });
+    const details = (completion.usage as unknown as { prompt_tokens_details?: { cached_tokens: number } }).prompt_tokens_details;
+    assert.ok(details && details.cached_tokens > 0 && details.cached_tokens <= completion.usage!.prompt_tokens, JSON.stringify(completion.usage));
+  });
+
   it("serves OpenAI's chat completions, streamed (SSE with usage) and not", async () => {
     const messages = [
       { role: "system" as const, content: "Be brief." },

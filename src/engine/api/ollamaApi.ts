@@ -37,13 +37,19 @@ import type { ApiContext, ApiRoute } from "./apiRoutes";
 import { textCoalescer } from "./apiStreaming";
 import { createModel, pullModel, removeModel, showStoredModel } from "../models/storeOperations";
 
-/** Ollama's figures for a finished generation, in nanoseconds. */
+/**
+ * Ollama's figures for a finished generation, in nanoseconds. As Ollama reports them since it
+ * counts cache hits: prompt_eval_count is the whole prompt, prompt_eval_cached_count the part of it
+ * reused from the KV cache (present when there was one), and prompt_eval_duration the time spent
+ * on the rest, so count minus cached over duration is the prompt processing rate.
+ */
 export function ollamaFigures(usage: TokenUsage, startedAt: number, loadMs: number): Record<string, number> {
   const first = usage.firstTokenMs ?? usage.durationMs;
   return {
     total_duration: nanoseconds(performance.now() - startedAt),
     load_duration: nanoseconds(loadMs),
     prompt_eval_count: usage.promptTokens,
+    ...(usage.reusedPromptTokens > 0 ? { prompt_eval_cached_count: usage.reusedPromptTokens } : {}),
     prompt_eval_duration: nanoseconds(first),
     eval_count: usage.outputTokens,
     eval_duration: nanoseconds(usage.durationMs - first),

@@ -21,11 +21,18 @@ function unixSeconds(): number {
   return Math.floor(Date.now() / 1000);
 }
 
-function usageOf(result: GenerateResult): { prompt_tokens: number; completion_tokens: number; total_tokens: number } {
+function usageOf(result: GenerateResult): {
+  prompt_tokens: number;
+  completion_tokens: number;
+  total_tokens: number;
+  prompt_tokens_details: { cached_tokens: number };
+} {
   return {
     prompt_tokens: result.usage.promptTokens,
     completion_tokens: result.usage.outputTokens,
     total_tokens: result.usage.promptTokens + result.usage.outputTokens,
+    // The part of the prompt reused from the KV cache, as OpenAI (and Ollama's bridge) report it.
+    prompt_tokens_details: { cached_tokens: result.usage.reusedPromptTokens },
   };
 }
 
