@@ -135,9 +135,25 @@ describe("review prompt", () => {
     const renamed = plan.chunks.find((c) => c.path === "renamed.txt")!;
     assert.deepEqual([...renamed.scope.allowedLines!], [3]);
     assert.match(renamed.prompt, /\+ 3 \| THREE/);
-    assert.match(renamed.prompt, /- {3}\| three/);
-    assert.match(renamed.prompt, / {2}6 \| six/);
+    // Only the lines a finding may name carry a number: removed and unchanged lines cost no tokens for one.
+    assert.match(renamed.prompt, /\n- three\n/);
+    assert.match(renamed.prompt, /\n {2}six\n/);
+    assert.doesNotMatch(renamed.prompt, /\d \| (one|two|four|five|six)/);
     assert.equal(renamed.scope.lineCount, 6);
+  });
+
+  it("shows three unchanged lines on each side of a hunk, counting the diff's own, as git does", () => {
+    const content = Array.from({ length: 20 }, (_, i) => `line ${i + 1}`).join("\n") + "\n";
+    const zeroContext = parseUnifiedDiff("diff --git a/f.txt b/f.txt\n--- a/f.txt\n+++ b/f.txt\n@@ -10 +10 @@\n-old 10\n+line 10\n")[0]!;
+    const prompt = planReview([{ path: "f.txt", content, diff: zeroContext }], { budgetTokens: 4000, countTokens }).chunks[0]!.prompt;
+    assert.match(prompt, /\n {2}line 7\n {2}line 8\n {2}line 9\n- old 10\n\+ 10 \| line 10\n {2}line 11\n {2}line 12\n {2}line 13\n/);
+    assert.doesNotMatch(prompt, /line 6\n|line 14\n/);
+    const ownContext = parseUnifiedDiff(
+      "diff --git a/f.txt b/f.txt\n--- a/f.txt\n+++ b/f.txt\n@@ -7,7 +7,7 @@\n line 7\n line 8\n line 9\n-old 10\n+line 10\n line 11\n line 12\n line 13\n",
+    )[0]!;
+    const same = planReview([{ path: "f.txt", content, diff: ownContext }], { budgetTokens: 4000, countTokens }).chunks[0]!.prompt;
+    assert.doesNotMatch(same, /line 6\n|line 14\n/);
+    assert.equal(same.split("\n").filter((row) => row.startsWith("  line")).length, 6);
   });
 
   it("numbers lines, names the language, fences the code longer than any backtick run, and says code is data", () => {

@@ -63,7 +63,10 @@ export interface ReviewPlanOptions {
   countTokens: (text: string) => number;
   /** Project rules (`.hearth/review.md` or `AGENTS.md`). */
   rules?: string | null;
-  /** Lines of unchanged code shown around each hunk (default 5). */
+  /**
+   * Lines of unchanged code shown on each side of a hunk, counting the diff's own context (default 3,
+   * git's own): a hunk that already carries them gets no more.
+   */
   contextLines?: number;
 }
 
@@ -167,7 +170,7 @@ export function fenceFor(...texts: string[]): string {
 const instructions = `You are reviewing code. Report real problems only: bugs, security issues, performance problems, unreadable code, missing tests, style that breaks the project's rules.
 Answer with JSON only, in this shape: {"findings":[{"path":"...","line":1,"endLine":1,"severity":"error|warning|info","category":"bug|security|performance|readability|test|style","message":"...","suggestion":null}]}
 - path: the file's path exactly as given below.
-- line, endLine: the first and last line number of the problem, as numbered below. Only lines marked + (changed) or inside the reviewed range may be reported.
+- line, endLine: the first and last line number of the problem, as numbered below. Only numbered lines may be reported.
 - message: one or two sentences saying what is wrong and why.
 - suggestion: the complete replacement text for exactly the lines line..endLine, or null.
 - No problems: {"findings":[]}.
@@ -180,9 +183,9 @@ interface Section {
   lines: number[];
 }
 
-function numbered(lineNumber: number, marker: " " | "+" | "-", text: string, width: number): string {
-  const number = marker === "-" ? " ".repeat(width) : String(lineNumber).padStart(width);
-  return `${marker} ${number} | ${text}`;
+/** A numbered row (a line findings may name) or an unnumbered one (context, removed lines). */
+function numbered(lineNumber: number | null, marker: " " | "+" | "-", text: string): string {
+  return lineNumber === null ? `${marker} ${text}` : `${marker} ${lineNumber} | ${text}`;
 }
 
 function splitLines(content: string): string[] {
@@ -191,38 +194,50 @@ function splitLines(content: string): string[] {
   return lines;
 }
 
-/** Each hunk of a diff as a section: the hunk's lines with `contextLines` more around it from the file. */
+/**
+ * Each hunk of a diff as a section: the hunk's lines, with unchanged lines from the file around it
+ * up to `contextLines` on each side. Only the lines a finding may name carry their number: every
+ * token of a prompt is evaluated, and numbering context and removed lines (and padding the numbers)
+ * made a review prompt half again as long as the plain diff.
+ */
 function diffSections(diff: DiffFile, content: string | null, contextLines: number): Section[] {
   const fileLines = content === null ? null : splitLines(content);
   const allowed = reviewableNewLines(diff);
-  const width = String(Math.max(fileLines?.length ?? 0, ...diff.hunks.map((h) => h.newStart + h.newLines))).length;
   const sections: Section[] = [];
   let shownUpTo = 0;
   for (const hunk of diff.hunks) {
     const rows: string[] = [];
     const lines: number[] = [];
     const newEnd = hunk.newStart + Math.max(hunk.newLines, 1) - 1;
+    // The diff's own unchanged lines at the hunk's start and end count toward the context.
+    const leading = hunk.lines.findIndex((line) => line.kind !== "context");
+    const ownBefore = leading === -1 ? hunk.lines.length : leading;
+    const trailing = [...hunk.lines].reverse().findIndex((line) => line.kind !== "context");
+    const ownAfter = trailing === -1 ? hunk.lines.length : trailing;
     if (fileLines) {
-      const from = Math.max(1, shownUpTo + 1, hunk.newStart - contextLines);
-      for (let n = from; n < hunk.newStart && n <= fileLines.length; n++) rows.push(numbered(n, " ", fileLines[n - 1]!, width));
+      const from = Math.max(1, shownUpTo + 1, hunk.newStart - Math.max(0, contextLines - ownBefore));
+      for (let n = from; n < hunk.newStart && n <= fileLines.length; n++) rows.push(numbered(null, " ", fileLines[n - 1]!));
     }
+    // A removal-only hunk's anchor line is a context line: it carries its number as the place to comment.
+    const anchors = new Set<number>();
+    for (const n of allowed) if (n >= hunk.newStart && n <= newEnd) anchors.add(n);
     for (const line of hunk.lines) {
-      if (line.kind === "removed") rows.push(numbered(0, "-", line.text, width));
+      if (line.kind === "removed") rows.push(numbered(null, "-", line.text));
       else {
         const n = line.newLine!;
-        rows.push(numbered(n, line.kind === "added" ? "+" : " ", line.text, width));
-        if (allowed.has(n)) lines.push(n);
+        const reportable = allowed.has(n) && (line.kind === "added" || anchors.has(n));
+        rows.push(numbered(reportable ? n : null, line.kind === "added" ? "+" : " ", line.text));
+        if (reportable) lines.push(n);
       }
     }
     let last = newEnd;
     if (fileLines) {
-      for (let n = newEnd + 1; n <= Math.min(fileLines.length, newEnd + contextLines); n++) {
-        rows.push(numbered(n, " ", fileLines[n - 1]!, width));
+      for (let n = newEnd + 1; n <= Math.min(fileLines.length, newEnd + Math.max(0, contextLines - ownAfter)); n++) {
+        rows.push(numbered(null, " ", fileLines[n - 1]!));
         last = n;
       }
     }
-    // A removal-only hunk's anchor line is a context line: mark it as the place to comment.
-    for (const n of allowed) if (n >= hunk.newStart && n <= newEnd && !lines.includes(n)) lines.push(n);
+    for (const n of anchors) if (!lines.includes(n)) lines.push(n);
     shownUpTo = last;
     sections.push({ text: rows.join("\n"), lines });
   }
@@ -233,14 +248,13 @@ function diffSections(diff: DiffFile, content: string | null, contextLines: numb
 function rangeSections(content: string, start: number, end: number, size: number): Section[] {
   const fileLines = splitLines(content);
   const last = Math.min(end, fileLines.length);
-  const width = String(last).length;
   const sections: Section[] = [];
   for (let from = Math.max(1, start); from <= last; from += size) {
     const to = Math.min(last, from + size - 1);
     const rows: string[] = [];
     const lines: number[] = [];
     for (let n = from; n <= to; n++) {
-      rows.push(numbered(n, "+", fileLines[n - 1]!, width));
+      rows.push(numbered(n, "+", fileLines[n - 1]!));
       lines.push(n);
     }
     sections.push({ text: rows.join("\n"), lines });
@@ -272,7 +286,7 @@ export function buildReviewPrompt(
   const fence = fenceFor(code);
   const what =
     kind === "diff"
-      ? "Changes to review. Each line shows a marker (+ added, - removed, space unchanged), the line number in the new file, and the text. Removed lines have no number and cannot be reported."
+      ? "Changes to review. Each line shows a marker (+ added, - removed, space unchanged) and the text; the lines that may be reported also show their line number in the new file, then |."
       : "Code to review. Each line shows +, its line number, and the text.";
   parts.push(`File: ${target.path}\nLanguage: ${language}\n${what}\n${fence}text\n${code}\n${fence}`);
   parts.push(`Now answer with the JSON findings for ${target.path}.`);
@@ -320,7 +334,7 @@ function skippedFor(target: ReviewTarget): SkippedFile | null {
  * skipped as too large.
  */
 export function planReview(targets: readonly ReviewTarget[], options: ReviewPlanOptions): ReviewPlan {
-  const contextLines = options.contextLines ?? 5;
+  const contextLines = options.contextLines ?? 3;
   const chunks: ReviewChunk[] = [];
   const skipped: SkippedFile[] = [];
   for (const unchecked of targets) {
