@@ -5,26 +5,23 @@
 //  2. embedding requests per second through /api/embed (one text per request, one after another)
 //     vs engine.embed in this process (target ≥ 0.5: each request pays HTTP, JSON and a token count);
 //     and the same requests sent 8 at a time (information: they queue in the engine's scheduler), and
-//     a bare HTTP round trip (GET /api/version) for what loopback HTTP costs by itself.
+//     a bare HTTP round trip (GET /api/version) for what loopback HTTP costs by itself;
+//  3. texts per second through /api/embed with a batch of 16 per request vs engine.embed in this
+//     process with the same batches (target ≥ 0.9: a batch pays HTTP once).
+// On the models HEARTH_BENCH_SIZE picks (bench/support/benchSupport.ts: tiny or realistic shapes).
 // Runs alternate between the two sides and report medians, so a noisy neighbour hurts both.
 import { spawn } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { LlamaEngine } from "../src/engine/llama/llamaEngine";
-import { ensureFixtureModels } from "../test/fixtures/fixtureModels";
-import { cliPath, ensureBuilt, repoRoot, servedUrl, sharedStoriesModel } from "../test/support/engineHarness";
+import { cliPath, ensureBuilt, repoRoot, servedUrl } from "../test/support/engineHarness";
+import { benchModels, median } from "./support/benchSupport";
 
 const rounds = Number(process.env.HEARTH_BENCH_ROUNDS) || 5;
 const maxTokens = Number(process.env.HEARTH_BENCH_TOKENS) || 256;
 const embedRequests = Number(process.env.HEARTH_BENCH_EMBEDS) || 60;
-const threads = 1;
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
-}
+let threads = 1;
 
 async function startServer(home: string): Promise<{ url: string; stop: () => Promise<void> }> {
   ensureBuilt();
@@ -83,15 +80,16 @@ async function apiTokensPerSecond(url: string, prompt: string): Promise<number> 
 }
 
 async function main(): Promise<void> {
-  const fixtures = await ensureFixtureModels();
-  const modelPath = fs.existsSync(sharedStoriesModel) ? sharedStoriesModel : fixtures.llama;
+  const models = await benchModels();
+  threads = models.threads;
+  const modelPath = models.chat;
   const prompt = "Once upon a time";
   const home = fs.mkdtempSync(path.join(os.tmpdir(), "hearth-api-bench-"));
   const engine = new LlamaEngine({ defaultThreads: threads, gpu: false, storeRoot: home });
   await engine.store.importFile(modelPath, "bench", { mode: "link" });
-  await engine.store.importFile(fixtures.embedding, "bench-embed", { mode: "link" });
+  await engine.store.importFile(models.embedding, "bench-embed", { mode: "link" });
   console.log(
-    `Hearth local API benchmark — model ${path.relative(repoRoot, modelPath)}, ${threads} thread, ${maxTokens} tokens, ${rounds} rounds; ` +
+    `Hearth local API benchmark — ${models.label}: model ${path.basename(modelPath)}, ${maxTokens} tokens, ${rounds} rounds; ` +
       `${embedRequests} embedding requests per round`,
   );
   const server = await startServer(home);
@@ -145,13 +143,29 @@ async function main(): Promise<void> {
       for (let i = 0; i < texts.length; i++) await (await fetch(`${server.url}/api/version`)).json();
       return texts.length / ((performance.now() - started) / 1000);
     };
+    const batch = 16;
+    const embedDirectBatched = async (): Promise<number> => {
+      const started = performance.now();
+      for (let i = 0; i < texts.length; i += batch) await engine.embed({ modelId: embedInfo.modelId, texts: texts.slice(i, i + batch), priority: "interactive" });
+      return texts.length / ((performance.now() - started) / 1000);
+    };
+    const embedApiBatched = async (): Promise<number> => {
+      const started = performance.now();
+      for (let i = 0; i < texts.length; i += batch) await (await post(`${server.url}/api/embed`, { model: "bench-embed", input: texts.slice(i, i + batch) })).json();
+      return texts.length / ((performance.now() - started) / 1000);
+    };
     await embedDirect();
     await embedApi(1);
+    await embedApiBatched();
     const versionRates: number[] = [];
     const embedDirectRates: number[] = [];
     const embedApiRates: number[] = [];
     const embedApiConcurrentRates: number[] = [];
+    const batchDirectRates: number[] = [];
+    const batchApiRates: number[] = [];
     for (let round = 0; round < rounds; round++) {
+      batchDirectRates.push(await embedDirectBatched());
+      batchApiRates.push(await embedApiBatched());
       embedDirectRates.push(await embedDirect());
       embedApiRates.push(await embedApi(1));
       embedApiConcurrentRates.push(await embedApi(8));
@@ -175,11 +189,14 @@ async function main(): Promise<void> {
         `HTTP adds ${(1000 / median(embedApiRates) - 1000 / median(embedDirectRates)).toFixed(2)} ms per request, ` +
         `of which a bare round trip (GET /api/version) takes ${(1000 / median(versionRates)).toFixed(2)} ms)`,
     );
+    const batchRatio = median(batchApiRates) / median(batchDirectRates);
+    console.log(line(`embedded texts/s, batches of ${batch}: /api/embed / in-process`, batchRatio.toFixed(3), "≥ 0.9", batchRatio >= 0.9));
+    console.log(`    (medians: API ${median(batchApiRates).toFixed(1)} texts/s, in-process ${median(batchDirectRates).toFixed(1)} texts/s)`);
     const outDir = path.join(repoRoot, ".bench-results");
     fs.mkdirSync(outDir, { recursive: true });
     fs.writeFileSync(
-      path.join(outDir, "api.json"),
-      JSON.stringify({ throughputRatio, apiRates, serverRates, directRates, embedRatio, embedApiRates, embedApiConcurrentRates, embedDirectRates, versionRates }, null, 2),
+      path.join(outDir, `api-${models.size}.json`),
+      JSON.stringify({ throughputRatio, apiRates, serverRates, directRates, embedRatio, embedApiRates, embedApiConcurrentRates, embedDirectRates, versionRates, batchRatio, batchApiRates, batchDirectRates }, null, 2),
     );
   } finally {
     await server.stop();

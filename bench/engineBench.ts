@@ -8,20 +8,17 @@
 //     LlamaChatSession on the same model in this process, same threads, system prompt and message
 //     (target ≤ 1.2×), for turn 1 and turn 10 of the same conversation.
 // Runs alternate between the two sides and report medians, so a noisy neighbour hurts both.
+// On the models HEARTH_BENCH_SIZE picks (bench/support/benchSupport.ts: tiny or realistic shapes).
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { ensureFixtureModels } from "../test/fixtures/fixtureModels";
 import { createTestClient, repoRoot, sharedStoriesModel } from "../test/support/engineHarness";
+import { benchModels, median } from "./support/benchSupport";
 
-const rounds = Number(process.env.HEARTH_BENCH_ROUNDS) || 5;
-const maxTokens = Number(process.env.HEARTH_BENCH_TOKENS) || 256;
-const threads = 1;
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
-}
+const realistic = process.env.HEARTH_BENCH_SIZE === "realistic";
+const rounds = Number(process.env.HEARTH_BENCH_ROUNDS) || (realistic ? 3 : 5);
+const maxTokens = Number(process.env.HEARTH_BENCH_TOKENS) || (realistic ? 128 : 256);
+let threads = 1;
 
 async function directTokensPerSecond(modelPath: string, prompt: string): Promise<() => Promise<number>> {
   const { getLlama, LlamaCompletion } = await import("node-llama-cpp");
@@ -182,10 +179,12 @@ async function chatLatency(client: Client, modelPath: string): Promise<ChatLaten
 }
 
 async function main(): Promise<void> {
+  const models = await benchModels();
+  threads = models.threads;
   const fixtures = await ensureFixtureModels();
-  const modelPath = fs.existsSync(sharedStoriesModel) ? sharedStoriesModel : fixtures.llama;
+  const modelPath = models.chat;
   const prompt = "Once upon a time";
-  console.log(`Hearth engine benchmark — model ${path.relative(repoRoot, modelPath)}, ${threads} thread, ${maxTokens} tokens, ${rounds} rounds`);
+  console.log(`Hearth engine benchmark — ${models.label}: model ${path.basename(modelPath)}, ${maxTokens} tokens, ${rounds} rounds`);
 
   // 1. Throughput: engine process vs direct.
   const { client } = createTestClient({ settings: { threads } });
@@ -213,7 +212,7 @@ async function main(): Promise<void> {
   // 2. First-token latency of turn 10 vs turn 1 in one chat session, on each chat model we
   //    have; and turn 10 against the same turn with nothing in the cache (what it would cost
   //    without KV reuse).
-  const chatModels = [fixtures.llama, ...(fs.existsSync(sharedStoriesModel) ? [sharedStoriesModel] : [])];
+  const chatModels = models.size === "realistic" ? [models.chat] : [fixtures.llama, ...(fs.existsSync(sharedStoriesModel) ? [sharedStoriesModel] : [])];
   const chatResults: ChatLatency[] = [];
   for (const chatModel of chatModels) chatResults.push(await chatLatency(client, chatModel));
   await client.dispose();
@@ -245,7 +244,7 @@ async function main(): Promise<void> {
   const outDir = path.join(repoRoot, ".bench-results");
   fs.mkdirSync(outDir, { recursive: true });
   fs.writeFileSync(
-    path.join(outDir, "engine.json"),
+    path.join(outDir, `engine-${models.size}.json`),
     JSON.stringify({ throughputRatio, engineRates, directRates, chatResults }, null, 2),
   );
 }

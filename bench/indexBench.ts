@@ -9,7 +9,10 @@
 //     and the RSS a load adds (the vectors are its floor);
 //  4. peak RSS while indexing;
 //  5. chat time-to-first-token while indexing vs idle (same engine, same model).
-// The embedding model is the fixture BERT unless HEARTH_BENCH_EMBED_MODEL names a .gguf.
+// The models are the ones HEARTH_BENCH_SIZE picks (bench/support/benchSupport.ts: the fixture BERT, or
+// the bge-small shape at the physical cores), unless HEARTH_BENCH_EMBED_MODEL names a .gguf. With
+// realistic shapes the folder is, by default, Go's cobra from the public retrieval corpus (built by
+// bench/retrieval; 19 files), since embedding all of a large folder takes many minutes on a CPU.
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
@@ -21,16 +24,15 @@ import type { EmbeddingBackend } from "../src/engine/index/workspaceIndexes";
 import { readShard } from "../src/engine/index/vectraShard";
 import { LlamaEngine } from "../src/engine/llama/llamaEngine";
 import { ensureFixtureModels } from "../test/fixtures/fixtureModels";
+import { benchModels, median } from "./support/benchSupport";
 
 const repoRoot = path.resolve(__dirname, "..");
-const sourceDir = process.env.HEARTH_BENCH_INDEX_DIR ?? path.join(repoRoot, "src");
+const corpusRoot = process.env.HEARTH_RETRIEVAL_CORPUS || path.join(os.homedir(), ".cache", "hearth-retrieval-corpus");
+const publicFolder = path.join(corpusRoot, "repos", "cobra");
+const sourceDir =
+  process.env.HEARTH_BENCH_INDEX_DIR ??
+  (process.env.HEARTH_BENCH_SIZE === "realistic" && fs.existsSync(publicFolder) ? publicFolder : path.join(repoRoot, "src"));
 const queries = Number(process.env.HEARTH_BENCH_QUERIES) || 30;
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
-}
 
 function seeded(seed: number): () => number {
   let state = seed >>> 0;
@@ -58,10 +60,11 @@ async function main(): Promise<void> {
     for (const size of sizes) await queryBench(size);
     return;
   }
-  const fixtures = await ensureFixtureModels();
-  const embedModel = process.env.HEARTH_BENCH_EMBED_MODEL ?? fixtures.embedding;
+  const models = await benchModels();
+  const embedModel = process.env.HEARTH_BENCH_EMBED_MODEL ?? models.embedding;
+  console.log(`Hearth index benchmark — ${models.label}; embedding model ${path.basename(embedModel)}`);
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "hearth-bench-index-"));
-  const engine = new LlamaEngine({ defaultThreads: Number(process.env.HEARTH_THREADS) || 1, gpu: false, storeRoot: path.join(tmp, "store") });
+  const engine = new LlamaEngine({ defaultThreads: Number(process.env.HEARTH_THREADS) || models.threads, gpu: false, storeRoot: path.join(tmp, "store") });
   try {
     // A copy of the folder, so the one-file change does not touch the real one.
     const workspace = path.join(tmp, "workspace");
@@ -108,7 +111,7 @@ async function main(): Promise<void> {
 
     // 5: chat first token, idle vs while a (re-)index runs in the same engine; before the query
     // part, whose synthetic indexes leave hundreds of MB for the collector to sweep during the turns.
-    await chatWhileIndexing(engine, fixtures.llama, indexes, workspace, storeDir, embedModel, rawMs / texts.length);
+    await chatWhileIndexing(engine, models.size === "realistic" ? models.chat : (await ensureFixtureModels()).llama, indexes, workspace, storeDir, embedModel, rawMs / texts.length);
 
     // 3: query latency on synthetic vectors at 10k (and 100k) chunks.
     for (const size of sizes) await queryBench(size);

@@ -14,15 +14,13 @@ import { LlamaEngine } from "../src/engine/llama/llamaEngine";
 import { ensureFixtureModels } from "../test/fixtures/fixtureModels";
 import { repoRoot, sharedStoriesModel } from "../test/support/engineHarness";
 import { createModel, engineStoreScope, removeModel } from "../src/engine/models/storeOperations";
+import { benchModels, median } from "./support/benchSupport";
 
-const rounds = Number(process.env.HEARTH_BENCH_ROUNDS) || 5;
+// On the models HEARTH_BENCH_SIZE picks (bench/support/benchSupport.ts: tiny or realistic shapes).
+const realistic = process.env.HEARTH_BENCH_SIZE === "realistic";
+const rounds = Number(process.env.HEARTH_BENCH_ROUNDS) || (realistic ? 3 : 5);
 const createRounds = rounds * 4;
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
-}
+let threads = 1;
 
 const chatMl = `{{- if .System }}<|im_start|>system
 {{ .System }}<|im_end|>
@@ -82,7 +80,7 @@ async function firstToken(engine: LlamaEngine, base: string, profile: string, la
       const name = side === "base" ? base : profile;
       // A fresh load: nothing of this model in any KV cache.
       for (const loaded of engine.listModels()) await engine.unloadModel(loaded.modelId);
-      await engine.loadModel({ model: name, threads: 1, contextSize: 1024 });
+      await engine.loadModel({ model: name, threads, contextSize: 1024 });
       const first = await ask(name, `Round ${round}: what does this function return when the list is empty?`);
       const second = await ask(name, `Round ${round}: and when it holds one item?`);
       if (round < 0) continue; // warm-up
@@ -109,14 +107,16 @@ async function firstToken(engine: LlamaEngine, base: string, profile: string, la
 }
 
 async function main(): Promise<void> {
+  const chosen = await benchModels();
+  threads = chosen.threads;
   const fixtures = await ensureFixtureModels();
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "hearth-profile-bench-"));
-  const engine = new LlamaEngine({ gpu: false, defaultThreads: 1, storeRoot: path.join(dir, "store") });
+  const engine = new LlamaEngine({ gpu: false, defaultThreads: threads, storeRoot: path.join(dir, "store") });
   try {
-    const models = [{ file: fixtures.llama, name: "tiny-llama:bench" }];
-    if (fs.existsSync(sharedStoriesModel)) models.push({ file: sharedStoriesModel, name: "stories:bench" });
+    const models = chosen.size === "realistic" ? [{ file: chosen.chat, name: "shape:bench" }] : [{ file: fixtures.llama, name: "tiny-llama:bench" }];
+    if (chosen.size === "tiny" && fs.existsSync(sharedStoriesModel)) models.push({ file: sharedStoriesModel, name: "stories:bench" });
     for (const model of models) await engine.store.importFile(model.file, model.name, { mode: "link" });
-    console.log(`Hearth profile benchmark — ${rounds} rounds (${createRounds} for create), 1 thread`);
+    console.log(`Hearth profile benchmark — ${chosen.label}, ${rounds} rounds (${createRounds} for create)`);
 
     // 1. hearth create vs hearth cp, same base, the store kept the same size.
     const base = models[0]!.name;
@@ -163,7 +163,7 @@ async function main(): Promise<void> {
     }
     const outDir = path.join(repoRoot, ".bench-results");
     fs.mkdirSync(outDir, { recursive: true });
-    fs.writeFileSync(path.join(outDir, "profile.json"), JSON.stringify({ createRatio, createMs, copyMs, latencies }, null, 2));
+    fs.writeFileSync(path.join(outDir, `profile-${chosen.size}.json`), JSON.stringify({ createRatio, createMs, copyMs, latencies }, null, 2));
   } finally {
     await engine.dispose();
     fs.rmSync(dir, { recursive: true, force: true });

@@ -11,10 +11,19 @@ const benches = readdirSync(benchDir)
   .filter((name) => name.endsWith("Bench.ts"))
   .filter((name) => !only || name.startsWith(only))
   .sort();
+// These run on both model sets (bench/support/benchSupport.ts): the tiny models, which measure
+// Hearth's overhead in seconds, and realistic shapes, which measure what a user feels (minutes).
+// HEARTH_BENCH_SIZES=tiny keeps a run quick.
+const sized = new Set(["engineBench.ts", "apiBench.ts", "indexBench.ts", "reviewBench.ts", "profileBench.ts"]);
+const sizes = (process.env.HEARTH_BENCH_SIZES || "tiny,realistic").split(",").map((size) => size.trim());
 let failed = 0;
 for (const name of benches) {
-  console.log(`\n=== ${name} ===`);
-  const result = spawnSync(process.execPath, ["--import", "tsx", join(benchDir, name)], { stdio: "inherit" });
-  if (result.status !== 0) failed++;
+  for (const size of sized.has(name) ? sizes : [null]) {
+    if (!sized.has(name) && name === "realisticBench.ts" && !sizes.includes("realistic")) continue;
+    console.log(`\n=== ${name}${size ? ` (${size})` : ""} ===`);
+    const env = size ? { ...process.env, HEARTH_BENCH_SIZE: size } : process.env;
+    const result = spawnSync(process.execPath, ["--import", "tsx", join(benchDir, name)], { stdio: "inherit", env });
+    if (result.status !== 0) failed++;
+  }
 }
 process.exitCode = failed ? 1 : 0;

@@ -15,15 +15,10 @@ import { ModelStore } from "../src/engine/models/modelStore";
 import { ensureFixtureModels } from "../test/fixtures/fixtureModels";
 import { createTestClient, sharedStoriesModel } from "../test/support/engineHarness";
 import { FixtureModelServer } from "../test/support/fixtureModelServer";
+import { median } from "./support/benchSupport";
 
 const rounds = Number(process.env.HEARTH_BENCH_ROUNDS) || 5;
 const downloadBytes = (Number(process.env.HEARTH_BENCH_DOWNLOAD_MB) || 128) * 1024 * 1024;
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
-}
 
 const summary: GgufSummary = {
   name: null,

@@ -113,3 +113,36 @@ export function longPrompt(tokens: number, countTokens: (text: string) => number
   }
   return prompt;
 }
+
+/** The models a benchmark runs on: today's tiny ones (CI speed, overhead) or realistic shapes. */
+export interface BenchModels {
+  readonly size: "tiny" | "realistic";
+  /** For the output: which models these are. */
+  readonly label: string;
+  readonly chat: string;
+  readonly embedding: string;
+  readonly threads: number;
+}
+
+/**
+ * HEARTH_BENCH_SIZE picks the set: "tiny" (default; stories260K or the fixture llama, the fixture
+ * BERT, 1 thread) or "realistic" (the Qwen2.5-Coder-0.5B shape, or HEARTH_BENCH_CHAT_SHAPE, and the
+ * bge-small shape, at the physical cores). `npm run bench` runs every benchmark on both.
+ */
+export async function benchModels(): Promise<BenchModels> {
+  const { ensureFixtureModels } = await import("../../test/fixtures/fixtureModels");
+  const { sharedStoriesModel } = await import("../../test/support/engineHarness");
+  const { ensureRealisticModel } = await import("../models/realisticModels");
+  const { physicalCoreCount } = await import("../../src/node/machine");
+  const fs = await import("node:fs");
+  if (process.env.HEARTH_BENCH_SIZE === "realistic") {
+    const chatShape = process.env.HEARTH_BENCH_CHAT_SHAPE || "qwen2.5-coder-0.5b-shape-q8_0";
+    const chat = await ensureRealisticModel(chatShape);
+    const embedding = await ensureRealisticModel("bge-small-shape-q8_0");
+    const threads = physicalCoreCount();
+    return { size: "realistic", label: `realistic shapes (${chatShape}, bge-small-shape-q8_0), ${threads} threads`, chat, embedding, threads };
+  }
+  const fixtures = await ensureFixtureModels();
+  const chat = fs.existsSync(sharedStoriesModel) ? sharedStoriesModel : fixtures.llama;
+  return { size: "tiny", label: "tiny models (overhead, not inference), 1 thread", chat, embedding: fixtures.embedding, threads: 1 };
+}
