@@ -5,7 +5,7 @@ import { chunkDocument, chunkPdfPages } from "../../src/common/index/codeChunker
 import type { ChunkDraft } from "../../src/common/index/codeChunker";
 import { languageForPath, looksBinary, looksMinified } from "../../src/common/index/fileFilters";
 import { secretByPath as secretReason } from "../../src/common/index/secretRules";
-import { keywordTerms, splitIdentifier } from "../../src/common/index/keywordTokenizer";
+import { keywordTerms, queryTerms, splitIdentifier, stemWord } from "../../src/common/index/keywordTokenizer";
 import { reciprocalRankFusion } from "../../src/common/index/rankFusion";
 
 function symbols(chunks: ChunkDraft[]): string[] {
@@ -43,7 +43,7 @@ describe("chunkers", () => {
       "  }", // 20
       "}", // 21
     ].join("\n");
-    const chunks = chunkDocument("src/config.ts", source);
+    const chunks = chunkDocument("src/config.ts", source, { mergeLines: 0 });
     const parse = find(chunks, "parseConfig");
     assert.equal(parse.startLine, 4, "the doc comment belongs to the function");
     assert.equal(parse.endLine, 10);
@@ -66,7 +66,7 @@ describe("chunkers", () => {
       "",
     ]).flat();
     const source = ["export class Big extends Base {", "  field = 1;", "", ...methods, "}"].join("\n");
-    const chunks = chunkDocument("big.ts", source, { maxLines: 40 });
+    const chunks = chunkDocument("big.ts", source, { maxLines: 40, mergeLines: 0 });
     for (let m = 0; m < 6; m++) {
       const chunk = find(chunks, `Big.method${m}`);
       assert.equal(chunk.endLine - chunk.startLine, 14);
@@ -109,7 +109,7 @@ describe("chunkers", () => {
       "", // 18
       "x = 1", // 19
     ].join("\n");
-    const chunks = chunkDocument("pkg/io.py", source);
+    const chunks = chunkDocument("pkg/io.py", source, { mergeLines: 0 });
     const load = find(chunks, "load");
     assert.deepEqual([load.startLine, load.endLine, load.language], [3, 10, "python"]);
     const reader = find(chunks, "Reader");
@@ -140,7 +140,7 @@ describe("chunkers", () => {
       "\tprintln('}')",
       "}",
     ].join("\n");
-    const chunks = chunkDocument("main.go", source);
+    const chunks = chunkDocument("main.go", source, { mergeLines: 0 });
     assert.deepEqual([find(chunks, "Server").startLine, find(chunks, "Server").endLine], [5, 7]);
     assert.deepEqual([find(chunks, "Server.Start").startLine, find(chunks, "Server.Start").endLine], [9, 14]);
     assert.deepEqual([find(chunks, "main").startLine, find(chunks, "main").endLine], [16, 18]);
@@ -199,7 +199,7 @@ describe("chunkers", () => {
       "    vec![]",
       "}",
     ].join("\n");
-    const chunks = chunkDocument("src/lib.rs", source);
+    const chunks = chunkDocument("src/lib.rs", source, { mergeLines: 0 });
     const token = find(chunks, "Token");
     assert.deepEqual([token.startLine, token.endLine], [3, 6]);
     const impl = chunks.filter((c) => c.symbol === "Token")[1];
@@ -269,11 +269,28 @@ describe("file filters", () => {
 describe("keyword tokenizer", () => {
   it("keeps identifiers whole and splits camelCase, snake_case, kebab-case and digits, lower-cased", () => {
     assert.deepEqual(splitIdentifier("HTTPServerError2"), ["http", "server", "error", "2"]);
-    assert.deepEqual(keywordTerms("parseConfig(max_file_bytes)"), ["parseconfig", "parse", "config", "max_file_bytes", "max", "file", "bytes"]);
+    assert.deepEqual(keywordTerms("parseConfig(max_file_bytes)"), ["parseconfig", "pars", "config", "max_file_bytes", "max", "file", "byte"]);
     assert.deepEqual(keywordTerms("content-hash"), ["content-hash", "content", "hash"]);
-    assert.deepEqual(keywordTerms("Simple words, a b."), ["simple", "words"]);
+    assert.deepEqual(keywordTerms("Simple words, a b."), ["simpl", "word"]);
     assert.ok(keywordTerms("索引工作区").includes("索引"));
     assert.ok(keywordTerms("x".repeat(100)).length === 0, "overlong terms are dropped");
+  });
+
+  it("stems English endings the same way in prose and code, and drops stop words from queries only", () => {
+    for (const [words, stem] of [
+      [["returns", "returned", "returning", "return"], "return"],
+      [["values", "value", "valued"], "valu"],
+      [["encodes", "encoded", "encoding", "encode"], "encod"],
+      [["entries", "entry"], "entry"],
+      [["stopped", "stopping", "stops"], "stop"],
+    ] as const) {
+      for (const word of words) assert.equal(stemWord(word), stem, word);
+    }
+    assert.deepEqual(["class", "status", "axis", "go", "http"].map(stemWord), ["class", "status", "axis", "go", "http"], "short words and -ss/-us/-is endings stay");
+    assert.deepEqual(queryTerms("Returns the value of the key"), ["return", "valu", "key"]);
+    assert.deepEqual(queryTerms("the"), ["the"], "a query of stop words alone keeps them");
+    assert.ok(keywordTerms("Returns the value").includes("the"), "documents keep stop words");
+    assert.deepEqual(keywordTerms("getValues"), ["getvalu", "get", "valu"], "identifiers stem like prose, so `values` finds `getValues`");
   });
 });
 

@@ -4,8 +4,9 @@
 // literals (not a parser); Python by indentation; Markdown by headings; PDF by page; anything else
 // (and anything too big) by line windows that overlap. Each chunk carries its path, 1-based line
 // range, language, the symbol it belongs to and a content hash.
-// Over 600 lines for now: each language's boundary rules sit together; issue 16 (chunks by class
-// member with their context) restructures this file per language.
+// Small neighbours (functions, members, statements) merge into one chunk up to `mergeLines` (40, the
+// size people read at once), and a file's header (package, imports) is a chunk of its own (issue 16).
+// Over 600 lines for now: each language's boundary rules sit together.
 import { contentHash } from "./contentHash";
 import type { ChunkLanguage } from "./fileFilters";
 import { languageForPath } from "./fileFilters";
@@ -32,6 +33,8 @@ export interface ChunkOptions {
   /** Window size and overlap of the fallback. */
   windowLines?: number;
   overlapLines?: number;
+  /** Neighbouring small units (members, functions, statements) merge into one chunk up to this many lines. */
+  mergeLines?: number;
 }
 
 interface Limits {
@@ -39,6 +42,7 @@ interface Limits {
   maxChars: number;
   windowLines: number;
   overlapLines: number;
+  mergeLines: number;
 }
 
 function limitsOf(options: ChunkOptions | undefined): Limits {
@@ -49,6 +53,7 @@ function limitsOf(options: ChunkOptions | undefined): Limits {
     maxChars: options?.maxChars ?? 3000,
     windowLines,
     overlapLines: Math.min(options?.overlapLines ?? 8, Math.max(0, windowLines - 1)),
+    mergeLines: Math.min(options?.mergeLines ?? 40, maxLines),
   };
 }
 
@@ -118,6 +123,11 @@ class ChunkBuilder {
 
   fits(from: number, to: number): boolean {
     return to - from + 1 <= this.limits.maxLines && this.chars(from, to) <= this.limits.maxChars;
+  }
+
+  /** True when lines `from`..`to` are small enough to merge with a neighbour. */
+  mergeable(from: number, to: number): boolean {
+    return to - from + 1 <= this.limits.mergeLines && this.chars(from, to) <= (this.limits.maxChars * this.limits.mergeLines) / this.limits.maxLines;
   }
 
   /** Adds lines `from`..`to` (0-based, inclusive) as one chunk, trimmed of blank edge lines. */
@@ -469,23 +479,24 @@ function splitBraceRange(
   owner: string | undefined,
 ): void {
   const units = braceUnits(builder, language, shape, from, to, depth);
-  let groupFrom = -1;
-  let groupTo = -1;
-  const flush = (): void => {
-    if (groupFrom >= 0) builder.emit(groupFrom, groupTo, owner);
-    groupFrom = -1;
-  };
+  const group = new UnitGroup(builder, owner);
+  // A file's header (package, imports, what comes before its first declaration) is a unit of its own.
+  let header = depth === 0 && owner === undefined;
   for (const unit of units) {
     const declaration = declarationOf(builder.lines[unit.head]!, language);
     const multiLine = unit.to > unit.head;
     if (!declaration || !multiLine) {
-      // Statements, imports, fields: grouped until the group would be too big.
-      if (groupFrom >= 0 && !builder.fits(groupFrom, unit.to)) flush();
-      if (groupFrom < 0) groupFrom = unit.from;
-      groupTo = unit.to;
+      // Statements, imports, fields: grouped with their small neighbours.
+      group.add(unit.from, unit.to, undefined, header);
       continue;
     }
-    flush();
+    if (header) group.flush();
+    header = false;
+    if (builder.mergeable(unit.from, unit.to)) {
+      group.add(unit.from, unit.to, declaration.name, false);
+      continue;
+    }
+    group.flush();
     const symbol = owner ? `${owner}.${declaration.name}` : declaration.name;
     if (builder.fits(unit.from, unit.to)) {
       builder.emit(unit.from, unit.to, symbol);
@@ -502,7 +513,49 @@ function splitBraceRange(
       builder.windows(unit.from, unit.to, symbol);
     }
   }
-  flush();
+  group.flush();
+}
+
+/**
+ * Neighbouring small units (members, functions, statements) gathered into one chunk up to the merge
+ * size, named after the declarations it holds (`Owner.first, second`); statements alone (a file's
+ * header: package and imports) may grow to the full chunk size. With `mergeLines` 0 every
+ * declaration is a chunk of its own.
+ */
+class UnitGroup {
+  private from = -1;
+  private to = -1;
+  private header = false;
+  private readonly names: string[] = [];
+
+  constructor(
+    private readonly builder: ChunkBuilder,
+    private readonly owner: string | undefined,
+  ) {}
+
+  add(from: number, to: number, name: string | undefined, header: boolean): void {
+    if (this.from >= 0) {
+      // Statements alone (a header, fields, imports) group up to a whole chunk; with declarations, up to the merge size.
+      const statementsOnly = name === undefined && this.names.length === 0;
+      const joins = header === this.header && (statementsOnly ? this.builder.fits(this.from, to) : this.builder.mergeable(this.from, to));
+      if (!joins) this.flush();
+    }
+    if (this.from < 0) {
+      this.from = from;
+      this.header = header;
+    }
+    this.to = to;
+    if (name) this.names.push(name);
+  }
+
+  flush(): void {
+    if (this.from < 0) return;
+    const names = this.names.join(", ");
+    const symbol = this.owner ? (names ? `${this.owner}.${names}` : this.owner) : names || undefined;
+    this.builder.emit(this.from, this.to, symbol);
+    this.from = -1;
+    this.names.length = 0;
+  }
 }
 
 // ── Python ──────────────────────────────────────────────────────────────────────────────────
@@ -597,21 +650,21 @@ function splitPythonRange(builder: ChunkBuilder, shape: PythonShape, from: numbe
     i = k;
   }
   if (pendingFrom >= 0) units.push({ from: pendingFrom, to, head: pendingFrom });
-  let groupFrom = -1;
-  let groupTo = -1;
-  const flush = (): void => {
-    if (groupFrom >= 0) builder.emit(groupFrom, groupTo, owner);
-    groupFrom = -1;
-  };
+  const group = new UnitGroup(builder, owner);
+  let header = owner === undefined;
   for (const unit of units) {
     const match = /^\s*(?:async\s+)?(def|class)\s+([A-Za-z_]\w*)/.exec(builder.lines[unit.head]!);
     if (!match || unit.to === unit.head) {
-      if (groupFrom >= 0 && !builder.fits(groupFrom, unit.to)) flush();
-      if (groupFrom < 0) groupFrom = unit.from;
-      groupTo = unit.to;
+      group.add(unit.from, unit.to, undefined, header);
       continue;
     }
-    flush();
+    if (header) group.flush();
+    header = false;
+    if (builder.mergeable(unit.from, unit.to)) {
+      group.add(unit.from, unit.to, match[2]!, false);
+      continue;
+    }
+    group.flush();
     const symbol = owner ? `${owner}.${match[2]}` : match[2]!;
     if (builder.fits(unit.from, unit.to)) builder.emit(unit.from, unit.to, symbol);
     else if (match[1] === "class") {
@@ -621,7 +674,7 @@ function splitPythonRange(builder: ChunkBuilder, shape: PythonShape, from: numbe
       splitPythonRange(builder, shape, bodyStart, unit.to, symbol);
     } else builder.windows(unit.from, unit.to, symbol);
   }
-  flush();
+  group.flush();
 }
 
 // ── Markdown ────────────────────────────────────────────────────────────────────────────────

@@ -22,7 +22,43 @@ export function splitIdentifier(identifier: string): string[] {
 }
 
 function pushTerm(terms: string[], term: string): void {
-  if (term.length > 0 && term.length <= maxTermLength) terms.push(term);
+  if (term.length > 0 && term.length <= maxTermLength) terms.push(stemWord(term));
+}
+
+/**
+ * A light English stemmer for Latin-letter words of five letters or more: plural and verb endings
+ * go (`returns`, `returned`, `returning` → `return`; `values`, `value` → `valu`), so the prose of a
+ * question meets the words of code and comments. Identifiers are stemmed the same way on both
+ * sides, so nothing that matched before stops matching.
+ */
+export function stemWord(word: string): string {
+  if (word.length < 5 || !/^[a-z]+$/.test(word)) return word;
+  let stem = word;
+  if (stem.endsWith("ies") && stem.length > 5) stem = `${stem.slice(0, -3)}y`;
+  else if (stem.endsWith("sses")) stem = stem.slice(0, -2);
+  else if (stem.endsWith("ing") && stem.length > 6) stem = undouble(stem.slice(0, -3));
+  else if (stem.endsWith("ed") && stem.length > 5) stem = undouble(stem.slice(0, -2));
+  else if (stem.endsWith("s") && !/(?:ss|us|is)$/.test(stem)) stem = stem.slice(0, -1);
+  if (stem.endsWith("e") && stem.length > 4) stem = stem.slice(0, -1);
+  return stem;
+}
+
+function undouble(stem: string): string {
+  return /([b-df-hj-np-tv-z])\1$/.test(stem) && !/(?:ll|ss|zz)$/.test(stem) ? stem.slice(0, -1) : stem;
+}
+
+/** Words that carry nothing in a question (`the`, `of`, `is`): dropped from queries, kept in documents. */
+const stopWords = new Set(
+  "a an and are as at be been but by can could do does for from has have how i if in into is it its may might must of on or should so such than that the their them then there these they this those to was we were what when where which while who why will with would you your"
+    .split(" ")
+    .map(stemWord),
+);
+
+/** The terms of a search query: its keyword terms without stop words (all of them when that leaves none). */
+export function queryTerms(text: string): string[] {
+  const terms = keywordTerms(text);
+  const kept = terms.filter((term) => !stopWords.has(term));
+  return kept.length > 0 ? kept : terms;
 }
 
 /** The terms of `text`, in order, with repeats (a term's count is its frequency). */

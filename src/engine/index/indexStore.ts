@@ -25,7 +25,8 @@ import type { ShardChunk, ShardFile } from "./vectraShard";
 
 export const shardCount = 64;
 const manifestName = "index.json";
-const formatVersion = 2;
+// 3: chunks merge small neighbours and terms are stemmed (issue 16); an older index is rebuilt.
+const formatVersion = 3;
 /** Retired vectors kept for a branch switched back to: 8,192 × 384-d is 12 MB. */
 const retiredCapacity = 8192;
 

@@ -12,7 +12,7 @@ import { EngineError } from "../../common/engine/engineError";
 import type { IndexBuildParams, IndexBuildResult, IndexProgress, IndexSearchHit, IndexSearchMode, IndexSearchParams, IndexSearchResult, IndexSkipCounts, IndexStatusResult, IndexUpdateFilesParams, JobPriority } from "../../common/engine/engineProtocol";
 import { languageForPath, looksBinary, looksMinified } from "../../common/index/fileFilters";
 import { secretInContent, secretRulesVersion } from "../../common/index/secretRules";
-import { termFrequencies, keywordTerms } from "../../common/index/keywordTokenizer";
+import { termFrequencies, queryTerms } from "../../common/index/keywordTokenizer";
 import { localize } from "../../common/localize";
 import { reciprocalRankFusion } from "../../common/index/rankFusion";
 import { acquireLock } from "../../node/fileLock";
@@ -483,7 +483,7 @@ export class WorkspaceIndexes {
     const hasVectors = data.embeddingModel !== null && data.dimensions > 0;
     let mode: IndexSearchMode = !hasVectors ? "keyword" : (params.mode ?? "hybrid");
     const wanted = Math.max(k, candidateCount);
-    const keywordHits = mode === "vector" ? [] : data.keywords.search(keywordTerms(params.query), wanted, accept);
+    const keywordHits = mode === "vector" ? [] : data.keywords.search(queryTerms(params.query), wanted, accept);
     let vectorHits: Array<{ doc: number; score: number }> = [];
     if (mode !== "keyword" && params.query.trim()) {
       try {
