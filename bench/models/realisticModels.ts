@@ -201,6 +201,7 @@ async function decoderVocabulary(size: number): Promise<Vocabulary & { readonly 
   const scores = [...base.scores];
   const types = [...base.types];
   const ids: Record<string, number> = {};
+  if (tokens.length + chatControlTokens.length > size) throw new Error(`a vocabulary of ${size} tokens cannot hold the ${tokens.length} pieces and ${chatControlTokens.length} control tokens`);
   for (const control of chatControlTokens) {
     ids[control] = tokens.length;
     tokens.push(control);

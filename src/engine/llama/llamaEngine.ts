@@ -30,7 +30,7 @@ import { cachedGrammar } from "./grammarCache";
 import type { ChunkSink, GenerationState, LoadedModel } from "./loadedModel";
 import { createGenerationState, disposeLoaded } from "./loadedModel";
 import { mapStopReason, measureGeneration, samplingOptions } from "./measuredGeneration";
-import { inspectModel, resolveContextSize, stringOrNull } from "./modelInspection";
+import { inspectModel, memoryRefusal, resolveContextSize, stringOrNull } from "./modelInspection";
 import { templateChatWrapperName } from "./templateChatWrapper";
 
 type NodeLlamaCpp = typeof import("node-llama-cpp");
@@ -215,6 +215,8 @@ export class LlamaEngine {
       const sizeBytes = await checkModelFile(modelPath);
       const lib = await this.module();
       const llama = await this.llama();
+      const refusal = await memoryRefusal(lib, llama, modelPath, params.contextSize ?? this.options.defaultContextSize, params.gpuLayers);
+      if (refusal) throw refusal;
       const started = Date.now();
       let model: LlamaModel;
       try {

@@ -4,7 +4,9 @@ import * as os from "node:os";
 import * as path from "node:path";
 import type { GgufInsights, Llama } from "node-llama-cpp";
 import type { FitEstimate, InspectParams, ModelInspection } from "../../common/engine/engineProtocol";
-import { errorText } from "../../common/engine/engineError";
+import { EngineError, errorText } from "../../common/engine/engineError";
+import type { ModelPurpose } from "../../common/models/modelManifest";
+import { modelCatalogue } from "../../common/models/modelCatalogue";
 import { formatBytes } from "../../common/formatBytes";
 import { localize } from "../../common/localize";
 import { quantizationName } from "../models/ggufSummary";
@@ -62,12 +64,27 @@ export async function inspectModel(
   };
 }
 
+/**
+ * This machine's memory as a model load sees it: free (what the OS can hand out now, page cache
+ * included) and total, both within a container's memory limit. HEARTH_TEST_MEMORY_BYTES stands in
+ * for both in tests, so a refusal can be shown without a machine that is out of memory.
+ */
+export function machineMemory(): { free: number; total: number } {
+  const pretend = Number(process.env.HEARTH_TEST_MEMORY_BYTES);
+  if (Number.isFinite(pretend) && pretend > 0) return { free: pretend, total: pretend };
+  const limit = typeof process.constrainedMemory === "function" ? process.constrainedMemory() : 0;
+  const total = limit && limit > 0 ? Math.min(os.totalmem(), limit) : os.totalmem();
+  const free = limit && limit > 0 ? Math.min(os.freemem(), Math.max(0, limit - process.memoryUsage().rss)) : os.freemem();
+  return { free, total };
+}
+
 function estimateFit(
   insights: GgufInsights,
   contextSize: number,
   hasGpu: boolean,
 ): FitEstimate {
-  const available = { cpuRam: os.freemem(), gpuVram: 0 };
+  const memory = machineMemory();
+  const available = { cpuRam: memory.free, gpuVram: 0 };
   let required = { cpuRam: insights.modelSize, gpuVram: 0 };
   try {
     const gpuLayers = hasGpu ? insights.totalLayers : 0;
@@ -82,21 +99,21 @@ function estimateFit(
   }
   // Memory the OS reports as free understates what it can reclaim (page cache): count the
   // model's own file pages as available too, since mmap maps them rather than copying.
-  const fits = required.cpuRam <= Math.max(available.cpuRam, os.totalmem() * 0.8);
+  const fits = required.cpuRam <= Math.max(available.cpuRam, memory.total * 0.8);
   const summary = fits
     ? localize(
         "Fits: needs about {0} of memory for a {1}-token context; this machine has {2} free of {3}.",
         formatBytes(required.cpuRam),
         contextSize,
         formatBytes(available.cpuRam),
-        formatBytes(os.totalmem()),
+        formatBytes(memory.total),
       )
     : localize(
         "Does not fit: needs about {0} of memory for a {1}-token context but this machine has {2} free of {3}. Lower the context size, or choose a file with fewer bits per weight (such as Q4_K_M) or a smaller model.",
         formatBytes(required.cpuRam),
         contextSize,
         formatBytes(available.cpuRam),
-        formatBytes(os.totalmem()),
+        formatBytes(memory.total),
       );
   return { contextSize, required, available, fits, summary };
 }
@@ -131,4 +148,66 @@ function blockCount(metadata: unknown): number | null {
   const section = (metadata as Record<string, unknown>)[architecture];
   const count = typeof section === "object" && section !== null ? (section as { block_count?: unknown }).block_count : undefined;
   return typeof count === "number" && Number.isInteger(count) && count >= 0 ? count : null;
+}
+
+/**
+ * Why a model cannot be loaded on this machine's CPU memory, before loading it (a load that runs out
+ * of memory can take the whole engine down): the estimate for the weights and the context, what the
+ * machine has, and a smaller option — a context that fits, or a catalogue model of the same kind
+ * that does. Null when it fits, when a GPU takes the weights, or when the file cannot be estimated.
+ */
+export async function memoryRefusal(
+  lib: typeof import("node-llama-cpp"),
+  llama: Llama,
+  modelPath: string,
+  requestedContextSize: number | undefined,
+  gpuLayers: number | "auto" | "max" | undefined,
+): Promise<EngineError | null> {
+  if (llama.gpu !== false && gpuLayers !== 0) return null;
+  let insights: GgufInsights;
+  let architecture = "";
+  try {
+    const fileInfo = await lib.readGgufFileInfo(modelPath, { logWarnings: false });
+    architecture = String(fileInfo.metadata.general?.architecture ?? "");
+    insights = await lib.GgufInsights.from(fileInfo, llama);
+  } catch {
+    return null; // the load itself says what is wrong with the file
+  }
+  const contextSize = resolveContextSize(requestedContextSize, insights.trainContextSize ?? null);
+  const fit = estimateFit(insights, contextSize, false);
+  if (fit.fits) return null;
+  const memory = machineMemory();
+  const room = Math.max(fit.available.cpuRam, memory.total * 0.8);
+  const options: string[] = [];
+  try {
+    const weights = insights.estimateModelResourceRequirements({ gpuLayers: 0 }).cpuRam;
+    for (const smaller of [2048, 1024, 512]) {
+      if (smaller >= contextSize) continue;
+      const context = insights.estimateContextResourceRequirements({ contextSize: smaller, modelGpuLayers: 0 }).cpuRam;
+      if (weights + context <= room) {
+        options.push(localize("load it with a context of {0} tokens (the setting hearth.contextSize, or --ctx)", smaller));
+        break;
+      }
+    }
+  } catch {
+    // No estimate for smaller contexts: only the model can change.
+  }
+  const purpose: ModelPurpose = insights.supportsRanking ? "reranker" : /bert/i.test(architecture) ? "embedding" : "code";
+  const alternative = modelCatalogue
+    .filter((entry) => entry.purpose === purpose && entry.approxSizeBytes * 1.3 <= room && entry.approxSizeBytes < fit.required.cpuRam)
+    .sort((a, b) => b.approxSizeBytes - a.approxSizeBytes)[0];
+  if (alternative) options.push(localize("choose a smaller model such as {0} ({1})", alternative.name, formatBytes(alternative.approxSizeBytes)));
+  options.push(localize("choose a file with fewer bits per weight (such as Q4_K_M)"));
+  return new EngineError(
+    "outOfMemory",
+    localize(
+      "{0} needs about {1} of memory for a {2}-token context, but this machine has {3} free of {4}, so Hearth did not load it (running out of memory would stop the engine). Close other programs, or {5}.",
+      path.basename(modelPath),
+      formatBytes(fit.required.cpuRam),
+      contextSize,
+      formatBytes(fit.available.cpuRam),
+      formatBytes(memory.total),
+      options.join(localize(", or ")),
+    ),
+  );
 }
