@@ -39,6 +39,7 @@ import { registerReadOnlyPages } from "./readOnlyPages";
 import { statusMenuCommand } from "./statusMenuCommand";
 import { showEngineError } from "./errorMessages";
 import { WorkspaceIndexController } from "./index/workspaceIndex";
+import { WorkspaceData } from "./workspaceData";
 
 /** What the extension exports: used by its integration tests and by other extensions. */
 export interface HearthApi {
@@ -107,7 +108,9 @@ export function activate(context: vscode.ExtensionContext): HearthApi | undefine
     context.subscriptions.push(vscode.languages.registerCodeLensProvider({ language: "modelfile" }, new ModelfileCodeLensProvider()));
     // One pipeline (references, attachments, budget, prompt, engine) for the Chat view and @hearth.
     const pipeline = new ChatPipeline(engine);
-    const chat = new ChatViewProvider(context, engine, pipeline, pulls, log);
+    // Conversations and the index, in the workspace's own folder under Hearth's home (every window on it shares them).
+    const workspaceData = new WorkspaceData(context, log);
+    const chat = new ChatViewProvider(context, engine, pipeline, pulls, log, workspaceData);
     chatView = chat;
     context.subscriptions.push(
       chat,
@@ -207,7 +210,7 @@ export function activate(context: vscode.ExtensionContext): HearthApi | undefine
       );
     });
     register("hearth.showLog", () => log.show(true));
-    const workspaceIndex = new WorkspaceIndexController(context, engine, log);
+    const workspaceIndex = new WorkspaceIndexController(workspaceData, engine, log);
     context.subscriptions.push(workspaceIndex);
     pipeline.setWorkspaceRetriever(workspaceIndex);
     register("hearth.indexWorkspace", () => workspaceIndex.index(false));
