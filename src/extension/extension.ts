@@ -131,11 +131,12 @@ export function activate(context: vscode.ExtensionContext): HearthApi | undefine
     context.subscriptions.push(review);
     // A review's summary goes to its notification and the log, not into whatever conversation is open.
     const summarize = (text: string): void => log.info(`review: ${text}`);
-    register("hearth.reviewSelection", (...args) => runReviewCommand("selection", engine, review, args, summarize, workspaceIndex));
-    register("hearth.reviewFile", (...args) => runReviewCommand("file", engine, review, args, summarize, workspaceIndex));
-    register("hearth.reviewStaged", (...args) => runReviewCommand("staged", engine, review, args, summarize, workspaceIndex));
-    register("hearth.reviewWorkingTree", (...args) => runReviewCommand("workingTree", engine, review, args, summarize, workspaceIndex));
-    register("hearth.reviewBranch", (...args) => runReviewCommand("branch", engine, review, args, summarize, workspaceIndex));
+    const reviewLog = (line: string): void => log.info(line);
+    register("hearth.reviewSelection", (...args) => runReviewCommand("selection", engine, review, args, summarize, workspaceIndex, reviewLog));
+    register("hearth.reviewFile", (...args) => runReviewCommand("file", engine, review, args, summarize, workspaceIndex, reviewLog));
+    register("hearth.reviewStaged", (...args) => runReviewCommand("staged", engine, review, args, summarize, workspaceIndex, reviewLog));
+    register("hearth.reviewWorkingTree", (...args) => runReviewCommand("workingTree", engine, review, args, summarize, workspaceIndex, reviewLog));
+    register("hearth.reviewBranch", (...args) => runReviewCommand("branch", engine, review, args, summarize, workspaceIndex, reviewLog));
     register("hearth.clearReviewComments", () => review.clear());
     register("hearth.applyReviewFix", (target) => review.proposeFix(target as string | vscode.CommentThread | undefined));
     register("hearth.dismissReviewFinding", (target) => review.dismiss(target as string | vscode.CommentThread | undefined));
