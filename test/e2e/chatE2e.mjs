@@ -11,6 +11,7 @@
 // Env: HEARTH_TEST_RESULTS_FILE (default .test-artifacts/results/e2e-chat.json),
 //      HEARTH_UPDATE_SCREENSHOTS=1 (copy the screenshots to media/screenshots/), HEARTH_E2E_TIMEOUT_MS.
 import * as fs from "node:fs";
+import { createRequire } from "node:module";
 import * as path from "node:path";
 import {
   artifactsDir,
@@ -58,6 +59,8 @@ const SECOND_PROMPT = "Another conversation about tests";
 const TIMEOUTS = { answer: 240_000, run: Number(process.env.HEARTH_E2E_TIMEOUT_MS) || 10 * 60_000 };
 
 const modelPath = path.join(repoRoot, "test/fixtures/.generated/tiny-llama.gguf");
+const axeScript = createRequire(import.meta.url).resolve("axe-core/axe.min.js");
+const axeVersion = JSON.parse(fs.readFileSync(path.join(path.dirname(axeScript), "package.json"), "utf8")).version;
 const resultsFile = path.resolve(process.env.HEARTH_TEST_RESULTS_FILE || path.join(artifactsDir, "results/e2e-chat.json"));
 const screenshotDir = path.join(artifactsDir, "screenshots");
 const failureScreenshot = path.join(screenshotDir, "e2e-chat-failure.png");
@@ -306,6 +309,45 @@ const checks = [
       await items.first().click();
       await chat.locator(".message.user .body", { hasText: EDITED_PROMPT }).waitFor({ timeout: 30_000 });
       ctx.note = `switched back to "${title}"`;
+    },
+  },
+  {
+    name: "the Chat view passes an axe-core audit (no serious or critical violations) and names every control by its visible label",
+    async run(ctx) {
+      const { chat } = ctx;
+      // The conversation on screen has every kind of control: Copy, Edit, Regenerate, a code block's buttons.
+      await chat.locator('.message.assistant .message-action[data-action="regenerate"]').first().waitFor({ timeout: 30_000 });
+      const frame = await (await chat.locator("html").elementHandle()).ownerFrame();
+      // Evaluated through the browser's protocol, so the view's CSP (scripts by nonce only) does not apply.
+      await frame.evaluate(fs.readFileSync(axeScript, "utf8"));
+      const audit = await frame.evaluate(async () => {
+        const result = await globalThis.axe.run(document, {
+          resultTypes: ["violations"],
+          // Off by default (experimental): the name must contain the visible label (voice control).
+          rules: { "label-content-name-mismatch": { enabled: true } },
+        });
+        return result.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.map((n) => n.target.join(" ")).slice(0, 5) }));
+      });
+      const serious = audit.filter((v) => v.impact === "serious" || v.impact === "critical" || v.id === "label-content-name-mismatch");
+      if (serious.length > 0) throw new Error(`axe-core: ${JSON.stringify(serious)}`);
+      // Stricter than axe: a control with a visible label is named starting with it; one without has a name.
+      const mismatches = await chat.locator("html").evaluate(() => {
+        const found = [];
+        for (const control of document.querySelectorAll("button, [role=button], input, textarea, select")) {
+          if (control.closest("[hidden]")) continue;
+          const visible = (control.innerText ?? "").replace(/^[^\p{L}\p{N}]+/u, "").trim();
+          const clone = control.cloneNode(true);
+          for (const hidden of clone.querySelectorAll('[aria-hidden="true"]')) hidden.remove();
+          const labelled = control.getAttribute("aria-labelledby");
+          const name = (control.getAttribute("aria-label") ?? (labelled ? document.getElementById(labelled)?.textContent : null) ?? (clone.textContent || control.getAttribute("placeholder") || control.getAttribute("title") || "")).trim();
+          if (!name) found.push(`${control.outerHTML.slice(0, 80)} has no accessible name`);
+          else if (visible && !name.toLowerCase().startsWith(visible.toLowerCase())) found.push(`"${visible}" is named "${name}"`);
+        }
+        return found;
+      });
+      if (mismatches.length > 0) throw new Error(mismatches.join("; "));
+      const moderate = audit.map((v) => `${v.id} (${v.impact})`);
+      ctx.note = `axe-core ${axeVersion}: no serious or critical violations${moderate.length ? `; minor: ${moderate.join(", ")}` : ""}; every control named by its label`;
     },
   },
   {
