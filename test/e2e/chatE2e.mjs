@@ -2,8 +2,9 @@
 // Chromium, the real engine and the fixture model. Open the Hearth view, pick the installed model
 // in the view's picker, send a prompt and watch the answer stream, stop one, edit the last message
 // with ↑, switch and search conversations, apply a code block from a reply to the open file through
-// the diff and Accept, reload the window and find everything intact; screenshots in the dark and
-// light themes (used in the README).
+// the diff and Accept, reload the window and find everything intact, audit the view's accessibility
+// (axe-core), open a second window on the folder and find the same History; screenshots in the dark
+// and light themes (used in the README).
 //
 // The fixture model writes noise, so HEARTH_TEST_CHAT_GRAMMAR makes it answer in a fixed shape (a
 // sentence and a Python code block, then lowercase text that only Stop or hearth.maxTokens ends).
@@ -467,6 +468,32 @@ const checks = [
       if ((await chat.locator(".message.user").count()) !== 0) throw new Error("the message was sent");
       await prompt.fill("");
       ctx.note = normalize(await notice.innerText()).slice(0, 120);
+    },
+  },
+  {
+    name: "a second window on the same folder (VS Code gives it another storage folder, '…-1') shows the same History",
+    async run(ctx) {
+      const second = await ctx.page.context().newPage();
+      try {
+        await second.goto(ctx.page.url(), { waitUntil: "domcontentloaded", timeout: 60_000 });
+        await second.locator(SELECTORS.workbench).waitFor({ state: "visible", timeout: 90_000 });
+        await second.locator(SELECTORS.hearthStatusItem).first().waitFor({ state: "visible", timeout: 90_000 });
+        // The palette, not the activity bar: the Hearth side bar may already be open here (a click would close it).
+        await runPaletteCommand({ ...ctx, page: second }, "Hearth: Open Chat", 60_000);
+        const chat = second.frameLocator(SELECTORS.chatWebview).frameLocator("iframe#active-frame");
+        await chat.locator("#prompt").waitFor({ state: "visible", timeout: 60_000 });
+        // Both conversations the first window saved are in this window's History.
+        await chat.locator("#history-button").click();
+        const titles = chat.locator("#history-list .history-item-title");
+        await waitUntil(async () => (await titles.count()) >= 2, "the first window's conversations in the second window's History", 30_000);
+        const listed = await titles.allInnerTexts();
+        if (!listed.includes(EDITED_PROMPT) || !listed.includes(SECOND_PROMPT)) throw new Error(`the second window lists ${JSON.stringify(listed)}`);
+        const storage = path.join(ctx.server.userDataDir, "User", "workspaceStorage");
+        const folders = fs.existsSync(storage) ? fs.readdirSync(storage) : [];
+        ctx.note = `History lists ${listed.length} conversations; workspace storage folders: ${folders.join(", ") || "none"}`;
+      } finally {
+        await second.close().catch(() => {});
+      }
     },
   },
 ];
