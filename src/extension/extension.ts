@@ -39,6 +39,7 @@ import { registerReadOnlyPages } from "./readOnlyPages";
 import { statusMenuCommand } from "./statusMenuCommand";
 import { showEngineError } from "./errorMessages";
 import { WorkspaceIndexController } from "./index/workspaceIndex";
+import { WorkspaceData } from "./workspaceData";
 
 /** What the extension exports: used by its integration tests and by other extensions. */
 export interface HearthApi {
@@ -107,7 +108,9 @@ export function activate(context: vscode.ExtensionContext): HearthApi | undefine
     context.subscriptions.push(vscode.languages.registerCodeLensProvider({ language: "modelfile" }, new ModelfileCodeLensProvider()));
     // One pipeline (references, attachments, budget, prompt, engine) for the Chat view and @hearth.
     const pipeline = new ChatPipeline(engine);
-    const chat = new ChatViewProvider(context, engine, pipeline, pulls, log);
+    // Conversations and the index, in the workspace's own folder under Hearth's home (every window on it shares them).
+    const workspaceData = new WorkspaceData(context, log);
+    const chat = new ChatViewProvider(context, engine, pipeline, pulls, log, workspaceData);
     chatView = chat;
     context.subscriptions.push(
       chat,
@@ -128,11 +131,12 @@ export function activate(context: vscode.ExtensionContext): HearthApi | undefine
     context.subscriptions.push(review);
     // A review's summary goes to its notification and the log, not into whatever conversation is open.
     const summarize = (text: string): void => log.info(`review: ${text}`);
-    register("hearth.reviewSelection", (...args) => runReviewCommand("selection", engine, review, args, summarize, workspaceIndex));
-    register("hearth.reviewFile", (...args) => runReviewCommand("file", engine, review, args, summarize, workspaceIndex));
-    register("hearth.reviewStaged", (...args) => runReviewCommand("staged", engine, review, args, summarize, workspaceIndex));
-    register("hearth.reviewWorkingTree", (...args) => runReviewCommand("workingTree", engine, review, args, summarize, workspaceIndex));
-    register("hearth.reviewBranch", (...args) => runReviewCommand("branch", engine, review, args, summarize, workspaceIndex));
+    const reviewLog = (line: string): void => log.info(line);
+    register("hearth.reviewSelection", (...args) => runReviewCommand("selection", engine, review, args, summarize, workspaceIndex, reviewLog));
+    register("hearth.reviewFile", (...args) => runReviewCommand("file", engine, review, args, summarize, workspaceIndex, reviewLog));
+    register("hearth.reviewStaged", (...args) => runReviewCommand("staged", engine, review, args, summarize, workspaceIndex, reviewLog));
+    register("hearth.reviewWorkingTree", (...args) => runReviewCommand("workingTree", engine, review, args, summarize, workspaceIndex, reviewLog));
+    register("hearth.reviewBranch", (...args) => runReviewCommand("branch", engine, review, args, summarize, workspaceIndex, reviewLog));
     register("hearth.clearReviewComments", () => review.clear());
     register("hearth.applyReviewFix", (target) => review.proposeFix(target as string | vscode.CommentThread | undefined));
     register("hearth.dismissReviewFinding", (target) => review.dismiss(target as string | vscode.CommentThread | undefined));
@@ -207,7 +211,7 @@ export function activate(context: vscode.ExtensionContext): HearthApi | undefine
       );
     });
     register("hearth.showLog", () => log.show(true));
-    const workspaceIndex = new WorkspaceIndexController(context, engine, log);
+    const workspaceIndex = new WorkspaceIndexController(workspaceData, engine, log);
     context.subscriptions.push(workspaceIndex);
     pipeline.setWorkspaceRetriever(workspaceIndex);
     register("hearth.indexWorkspace", () => workspaceIndex.index(false));

@@ -117,9 +117,9 @@ function applyStrings(): void {
   historySearch.setAttribute("aria-label", strings.search ?? "");
   editBannerText.textContent = strings.editing ?? "";
   editCancel.textContent = strings.cancelEdit ?? "";
-  attachButton.textContent = `+ ${strings.attach ?? ""}`;
+  // Named "Attach context", as it reads (the + is decoration); the title says what can be attached.
+  attachButton.replaceChildren(element("span", { "aria-hidden": "true" }, "+ "), strings.attach ?? "");
   attachButton.title = strings.attachTitle ?? "";
-  attachButton.setAttribute("aria-label", strings.attachTitle ?? "");
   suggestions.setAttribute("aria-label", strings.suggestions ?? "");
 }
 
@@ -169,7 +169,8 @@ function renderMarkdownInto(body: HTMLElement, text: string, streaming: boolean)
     for (const { action, label, title } of codeActions) {
       // Insert/Apply/New File wait for the block to be complete; Copy works while it streams.
       if (streaming && action !== "copy") continue;
-      buttons.append(element("button", { type: "button", class: `code-${action === "copy" ? "copy" : "action"}`, "data-action": action, title, "aria-label": title }, label));
+      // Named by its visible label (voice control says what it sees); the title describes it.
+      buttons.append(element("button", { type: "button", class: `code-${action === "copy" ? "copy" : "action"}`, "data-action": action, title }, label));
     }
     codeHeader.append(buttons);
   }
@@ -262,13 +263,14 @@ function renderActions(): void {
     if (!entry) continue;
     const buttons: HTMLElement[] = [];
     if (message.role !== "notice" && !message.streaming && message.text) {
-      buttons.push(element("button", { type: "button", class: "message-action", "data-action": "copyMessage", "aria-label": strings.copyMessage ?? "" }, strings.copy ?? ""));
+      // Each named by its visible label (voice control says what it sees); the title describes it.
+      buttons.push(element("button", { type: "button", class: "message-action", "data-action": "copyMessage", title: strings.copyMessage ?? "" }, strings.copy ?? ""));
     }
     if (!state.busy && message.id === lastUser) {
-      buttons.push(element("button", { type: "button", class: "message-action", "data-action": "edit", title: strings.editTitle ?? "", "aria-label": strings.editTitle ?? "" }, strings.edit ?? ""));
+      buttons.push(element("button", { type: "button", class: "message-action", "data-action": "edit", title: strings.editTitle ?? "" }, strings.edit ?? ""));
     }
     if (!state.busy && message.id === lastAssistant) {
-      buttons.push(element("button", { type: "button", class: "message-action", "data-action": "regenerate", title: strings.regenerateTitle ?? "", "aria-label": strings.regenerateTitle ?? "" }, strings.regenerate ?? ""));
+      buttons.push(element("button", { type: "button", class: "message-action", "data-action": "regenerate", title: strings.regenerateTitle ?? "" }, strings.regenerate ?? ""));
     }
     entry.actions.replaceChildren(...buttons);
   }

@@ -2,8 +2,9 @@
 // Chromium, the real engine and the fixture model. Open the Hearth view, pick the installed model
 // in the view's picker, send a prompt and watch the answer stream, stop one, edit the last message
 // with ↑, switch and search conversations, apply a code block from a reply to the open file through
-// the diff and Accept, reload the window and find everything intact; screenshots in the dark and
-// light themes (used in the README).
+// the diff and Accept, reload the window and find everything intact, audit the view's accessibility
+// (axe-core), open a second window on the folder and find the same History; screenshots in the dark
+// and light themes (used in the README).
 //
 // The fixture model writes noise, so HEARTH_TEST_CHAT_GRAMMAR makes it answer in a fixed shape (a
 // sentence and a Python code block, then lowercase text that only Stop or hearth.maxTokens ends).
@@ -11,6 +12,7 @@
 // Env: HEARTH_TEST_RESULTS_FILE (default .test-artifacts/results/e2e-chat.json),
 //      HEARTH_UPDATE_SCREENSHOTS=1 (copy the screenshots to media/screenshots/), HEARTH_E2E_TIMEOUT_MS.
 import * as fs from "node:fs";
+import { createRequire } from "node:module";
 import * as path from "node:path";
 import {
   artifactsDir,
@@ -58,6 +60,8 @@ const SECOND_PROMPT = "Another conversation about tests";
 const TIMEOUTS = { answer: 240_000, run: Number(process.env.HEARTH_E2E_TIMEOUT_MS) || 10 * 60_000 };
 
 const modelPath = path.join(repoRoot, "test/fixtures/.generated/tiny-llama.gguf");
+const axeScript = createRequire(import.meta.url).resolve("axe-core/axe.min.js");
+const axeVersion = JSON.parse(fs.readFileSync(path.join(path.dirname(axeScript), "package.json"), "utf8")).version;
 const resultsFile = path.resolve(process.env.HEARTH_TEST_RESULTS_FILE || path.join(artifactsDir, "results/e2e-chat.json"));
 const screenshotDir = path.join(artifactsDir, "screenshots");
 const failureScreenshot = path.join(screenshotDir, "e2e-chat-failure.png");
@@ -309,6 +313,45 @@ const checks = [
     },
   },
   {
+    name: "the Chat view passes an axe-core audit (no serious or critical violations) and names every control by its visible label",
+    async run(ctx) {
+      const { chat } = ctx;
+      // The conversation on screen has every kind of control: Copy, Edit, Regenerate, a code block's buttons.
+      await chat.locator('.message.assistant .message-action[data-action="regenerate"]').first().waitFor({ timeout: 30_000 });
+      const frame = await (await chat.locator("html").elementHandle()).ownerFrame();
+      // Evaluated through the browser's protocol, so the view's CSP (scripts by nonce only) does not apply.
+      await frame.evaluate(fs.readFileSync(axeScript, "utf8"));
+      const audit = await frame.evaluate(async () => {
+        const result = await globalThis.axe.run(document, {
+          resultTypes: ["violations"],
+          // Off by default (experimental): the name must contain the visible label (voice control).
+          rules: { "label-content-name-mismatch": { enabled: true } },
+        });
+        return result.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.map((n) => n.target.join(" ")).slice(0, 5) }));
+      });
+      const serious = audit.filter((v) => v.impact === "serious" || v.impact === "critical" || v.id === "label-content-name-mismatch");
+      if (serious.length > 0) throw new Error(`axe-core: ${JSON.stringify(serious)}`);
+      // Stricter than axe: a control with a visible label is named starting with it; one without has a name.
+      const mismatches = await chat.locator("html").evaluate(() => {
+        const found = [];
+        for (const control of document.querySelectorAll("button, [role=button], input, textarea, select")) {
+          if (control.closest("[hidden]")) continue;
+          const visible = (control.innerText ?? "").replace(/^[^\p{L}\p{N}]+/u, "").trim();
+          const clone = control.cloneNode(true);
+          for (const hidden of clone.querySelectorAll('[aria-hidden="true"]')) hidden.remove();
+          const labelled = control.getAttribute("aria-labelledby");
+          const name = (control.getAttribute("aria-label") ?? (labelled ? document.getElementById(labelled)?.textContent : null) ?? (clone.textContent || control.getAttribute("placeholder") || control.getAttribute("title") || "")).trim();
+          if (!name) found.push(`${control.outerHTML.slice(0, 80)} has no accessible name`);
+          else if (visible && !name.toLowerCase().startsWith(visible.toLowerCase())) found.push(`"${visible}" is named "${name}"`);
+        }
+        return found;
+      });
+      if (mismatches.length > 0) throw new Error(mismatches.join("; "));
+      const moderate = audit.map((v) => `${v.id} (${v.impact})`);
+      ctx.note = `axe-core ${axeVersion}: no serious or critical violations${moderate.length ? `; minor: ${moderate.join(", ")}` : ""}; every control named by its label`;
+    },
+  },
+  {
     name: "typing # in the composer suggests #file:, then the workspace's files; Enter picks without sending",
     async run(ctx) {
       const { chat } = ctx;
@@ -425,6 +468,32 @@ const checks = [
       if ((await chat.locator(".message.user").count()) !== 0) throw new Error("the message was sent");
       await prompt.fill("");
       ctx.note = normalize(await notice.innerText()).slice(0, 120);
+    },
+  },
+  {
+    name: "a second window on the same folder (VS Code gives it another storage folder, '…-1') shows the same History",
+    async run(ctx) {
+      const second = await ctx.page.context().newPage();
+      try {
+        await second.goto(ctx.page.url(), { waitUntil: "domcontentloaded", timeout: 60_000 });
+        await second.locator(SELECTORS.workbench).waitFor({ state: "visible", timeout: 90_000 });
+        await second.locator(SELECTORS.hearthStatusItem).first().waitFor({ state: "visible", timeout: 90_000 });
+        // The palette, not the activity bar: the Hearth side bar may already be open here (a click would close it).
+        await runPaletteCommand({ ...ctx, page: second }, "Hearth: Open Chat", 60_000);
+        const chat = second.frameLocator(SELECTORS.chatWebview).frameLocator("iframe#active-frame");
+        await chat.locator("#prompt").waitFor({ state: "visible", timeout: 60_000 });
+        // Both conversations the first window saved are in this window's History.
+        await chat.locator("#history-button").click();
+        const titles = chat.locator("#history-list .history-item-title");
+        await waitUntil(async () => (await titles.count()) >= 2, "the first window's conversations in the second window's History", 30_000);
+        const listed = await titles.allInnerTexts();
+        if (!listed.includes(EDITED_PROMPT) || !listed.includes(SECOND_PROMPT)) throw new Error(`the second window lists ${JSON.stringify(listed)}`);
+        const storage = path.join(ctx.server.userDataDir, "User", "workspaceStorage");
+        const folders = fs.existsSync(storage) ? fs.readdirSync(storage) : [];
+        ctx.note = `History lists ${listed.length} conversations; workspace storage folders: ${folders.join(", ") || "none"}`;
+      } finally {
+        await second.close().catch(() => {});
+      }
     },
   },
 ];

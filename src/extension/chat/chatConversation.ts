@@ -2,6 +2,7 @@
 // the others kept for this workspace, saved as they change (chatSessionStore.ts writes the files),
 // so hiding the view mid-answer or reloading the window loses nothing. Listing, searching, opening,
 // renaming, deleting and starting conversations happen here.
+import * as fs from "node:fs";
 import * as vscode from "vscode";
 import type { ChatSession, ChatSessionSummary } from "../../common/chat/chatSessions";
 import { historyOf, messageForView, newSessionId, parseSavedSession, searchSessions, sessionTitle, titleFromText } from "../../common/chat/chatSessions";
@@ -10,12 +11,15 @@ import type { ChatMessageView } from "../../common/webviewProtocol";
 import { ChatSessionStore } from "./chatSessionStore";
 import type { ChatSurfaces } from "./chatSurfaces";
 import type { Conversation, EngineService } from "../engineHost/engineService";
+import type { WorkspaceData } from "../workspaceData";
 
 /** Where the first version kept its one conversation (moved into the session store once). */
 const legacyTranscriptKey = "hearth.chat.transcript";
 const currentSessionKey = "hearth.chat.currentSession";
 /** How often a streaming answer is written to disk (so a window reload keeps most of it). */
 export const streamingSaveMs = 500;
+/** How long changes other windows make gather before the history is read again. */
+const refreshDebounceMs = 300;
 
 /** What the conversations need from the rest of the Chat view. */
 export interface ConversationHooks {
@@ -25,6 +29,8 @@ export interface ConversationHooks {
   startedNew(): void;
   /** Sends every surface the whole state again. */
   postState(): void;
+  /** An answer is being written (the open conversation is not replaced by another window's copy then). */
+  isAnswering(): boolean;
 }
 
 export class ChatConversation {
@@ -36,17 +42,24 @@ export class ChatConversation {
   private saveTimer: NodeJS.Timeout | null = null;
   private saveFailureShown = false;
   private readonly store: ChatSessionStore;
+  private readonly disposables: vscode.Disposable[] = [];
+  private watcher: fs.FSWatcher | null = null;
+  private refreshTimer: NodeJS.Timeout | null = null;
 
   constructor(
     private readonly context: vscode.ExtensionContext,
+    private readonly workspaceData: WorkspaceData,
     private readonly engine: EngineService,
     private readonly log: vscode.LogOutputChannel,
     private readonly surfaces: ChatSurfaces,
     private readonly hooks: ConversationHooks,
   ) {
-    const base = context.storageUri ?? context.globalStorageUri;
-    this.store = new ChatSessionStore(vscode.Uri.joinPath(base, "chats").fsPath, (message) => log.warn(message));
+    this.store = new ChatSessionStore(workspaceData.folders.chats, (message) => log.warn(message));
     this.current = emptySession();
+    // Another window on this workspace may change the history: read it again when this one gets focus.
+    this.disposables.push(vscode.window.onDidChangeWindowState((state) => {
+      if (state.focused && this.loaded) this.scheduleRefresh();
+    }));
   }
 
   /** The open conversation. */
@@ -72,6 +85,7 @@ export class ChatConversation {
   ensureLoaded(): Promise<void> {
     this.loaded ??= (async () => {
       try {
+        await this.workspaceData.ready();
         await this.migrateLegacyTranscript();
         const sessions = await this.store.all();
         const wanted = this.context.workspaceState.get<string>(currentSessionKey);
@@ -83,8 +97,57 @@ export class ChatConversation {
         // The chat still works (in a new conversation); the log says what could not be read.
         this.log.error(`chat history in ${this.store.folder} could not be read: ${errorText(error)}`);
       }
+      this.watchFolder();
     })();
     return this.loaded;
+  }
+
+  // ── Other windows ─────────────────────────────────────────────────────────────────────────
+
+  /** Watches the history folder, where other windows on this workspace save their conversations. */
+  private watchFolder(): void {
+    try {
+      fs.mkdirSync(this.store.folder, { recursive: true });
+      this.watcher = fs.watch(this.store.folder, (_event, name) => {
+        if (!name || String(name).endsWith(".json")) this.scheduleRefresh();
+      });
+      this.watcher.on("error", () => undefined);
+    } catch (error) {
+      // Focusing the window still reads the history again.
+      this.log.warn(`chat history: cannot watch ${this.store.folder} for other windows' changes: ${errorText(error)}`);
+    }
+  }
+
+  private scheduleRefresh(): void {
+    if (this.refreshTimer) clearTimeout(this.refreshTimer);
+    this.refreshTimer = setTimeout(() => {
+      this.refreshTimer = null;
+      void this.refresh();
+    }, refreshDebounceMs);
+  }
+
+  /**
+   * Reads what other windows saved: the History list follows, and the open conversation shows
+   * another window's newer version when this window is not answering in it (when it is, its save
+   * keeps both: see ChatSessionStore.save).
+   */
+  async refresh(): Promise<void> {
+    try {
+      await this.ensureLoaded();
+      const changed = await this.store.reload(this.current.id);
+      if (changed.length === 0) return;
+      if (changed.includes(this.current.id) && !this.hooks.isAnswering() && !this.saveTimer) {
+        const theirs = await this.store.adoptSaved(this.current.id, this.current.updatedAt);
+        if (theirs) {
+          await this.engine.disposeConversation(this.engineConversation);
+          this.useSession(theirs);
+          this.hooks.postState();
+        }
+      }
+      this.surfaces.post({ type: "sessions", query: "", sessions: await this.listSessions("") });
+    } catch (error) {
+      this.log.warn(`chat history: could not read other windows' changes in ${this.store.folder}: ${errorText(error)}`);
+    }
   }
 
   private async migrateLegacyTranscript(): Promise<void> {
@@ -136,6 +199,7 @@ export class ChatConversation {
   /** Conversations matching `query` (all when empty), the most recent first. */
   async listSessions(query: string): Promise<ChatSessionSummary[]> {
     await this.ensureLoaded();
+    await this.store.reload(this.current.id);
     const sessions = await this.store.all();
     if (!sessions.some((session) => session.id === this.current.id) && this.current.messages.length > 0) sessions.push(this.current);
     return searchSessions(sessions, query, this.untitled());
@@ -213,8 +277,10 @@ export class ChatConversation {
     if (session.messages.length === 0) return;
     session.updatedAt = Date.now();
     try {
-      await this.store.save(session);
+      const before = session.id;
+      const outcome = await this.store.save(session);
       this.saveFailureShown = false;
+      if (outcome.savedAs !== before) this.forked(session);
     } catch (error) {
       if (this.saveFailureShown) return;
       this.saveFailureShown = true;
@@ -228,6 +294,19 @@ export class ChatConversation {
     }
   }
 
+  /** Another window changed this conversation while this one was writing to it: both are kept. */
+  private forked(session: ChatSession): void {
+    if (session === this.current) void this.context.workspaceState.update(currentSessionKey, session.id);
+    this.log.info(`chat history: another window changed the conversation this window was writing; this window's version was saved as ${session.id}`);
+    void vscode.window.showInformationMessage(
+      vscode.l10n.t(
+        "The conversation \"{0}\" was also changed in another window. Both versions are kept: this window's is saved as a separate conversation. Open History to see both.",
+        sessionTitle(session, this.untitled()),
+      ),
+    );
+    this.hooks.postState();
+  }
+
   /** Writes everything pending (for tests and deactivation). */
   async flush(): Promise<void> {
     if (this.cancelScheduledSave()) await this.saveNow(this.current);
@@ -237,6 +316,9 @@ export class ChatConversation {
   /** Starts writing what is pending (the window is closing). */
   dispose(): void {
     if (this.cancelScheduledSave()) void this.saveNow(this.current);
+    if (this.refreshTimer) clearTimeout(this.refreshTimer);
+    this.watcher?.close();
+    for (const disposable of this.disposables.splice(0)) disposable.dispose();
   }
 
   /** Cancels the save scheduled for later; true when there was one (the caller saves now instead). */

@@ -1,16 +1,28 @@
-// Conversations on disk: one JSON file per conversation in the extension's workspace storage
-// (global storage when no folder is open), written to a temporary file and renamed, so a crash or a
-// window reload mid-answer leaves the last complete save. Loaded once, on first use.
+// Conversations on disk: one JSON file per conversation in the workspace's folder under Hearth's
+// home (src/node/workspaceDataFolder.ts; the extension's global storage when no folder is open),
+// written to a temporary file and renamed, so a crash or a window reload mid-answer leaves the last
+// complete save. Several windows on one workspace share the folder: a write happens under a lock
+// and only over the version this window last saw (a conversation another window changed meanwhile
+// is kept, and this window's version is saved beside it), and reload() reads what others wrote.
 import { promises as fs } from "node:fs";
 import * as path from "node:path";
 import type { ChatSession } from "../../common/chat/chatSessions";
-import { parseSavedSession, sessionForSaving, sessionsToEvict } from "../../common/chat/chatSessions";
+import { newSessionId, parseSavedSession, sessionForSaving, sessionsToEvict } from "../../common/chat/chatSessions";
+import { withLock } from "../../node/fileLock";
+import { chatsLockOptions, chatsLockPath } from "../../node/workspaceDataFolder";
+
+/** What a save did: `savedAs` differs from the session's id when another window had changed it. */
+export interface SaveOutcome {
+  savedAs: string;
+}
 
 export class ChatSessionStore {
   private sessions: Map<string, ChatSession> | null = null;
   private loading: Promise<Map<string, ChatSession>> | null = null;
   /** Writes in flight per conversation, chained so they land in order. */
   private readonly writes = new Map<string, Promise<void>>();
+  /** Per conversation, the `updatedAt` of the version on disk this window last read or wrote. */
+  private readonly seen = new Map<string, number>();
 
   constructor(
     private readonly dir: string,
@@ -34,9 +46,38 @@ export class ChatSessionStore {
     if (this.sessions) return Promise.resolve(this.sessions);
     this.loading ??= this.readAll().then((sessions) => {
       this.sessions = sessions;
+      for (const session of sessions.values()) this.seen.set(session.id, session.updatedAt);
       return sessions;
     });
     return this.loading;
+  }
+
+  /**
+   * Reads the folder again (another window may have written or deleted conversations). Returns the
+   * ids whose saved version changed, appeared or went away. Conversations this window is writing,
+   * and `open` (the one on screen, which the caller takes with adoptSaved when it is idle), keep
+   * this window's version.
+   */
+  async reload(open: string | null = null): Promise<string[]> {
+    const sessions = await this.load();
+    const onDisk = await this.readAll();
+    const changed: string[] = [];
+    for (const [id, session] of onDisk) {
+      if (this.writes.has(id)) continue;
+      if (this.seen.get(id) !== session.updatedAt || !sessions.has(id)) {
+        changed.push(id);
+        if (id === open) continue;
+        sessions.set(id, session);
+        this.seen.set(id, session.updatedAt);
+      }
+    }
+    for (const id of [...sessions.keys()]) {
+      if (onDisk.has(id) || this.writes.has(id) || !this.seen.has(id) || id === open) continue;
+      sessions.delete(id);
+      this.seen.delete(id);
+      changed.push(id);
+    }
+    return changed;
   }
 
   private async readAll(): Promise<Map<string, ChatSession>> {
@@ -50,8 +91,14 @@ export class ChatSessionStore {
     for (const name of names) {
       if (!name.endsWith(".json")) continue;
       const file = path.join(this.dir, name);
+      let text: string;
       try {
-        const session = parseSavedSession(JSON.parse(await fs.readFile(file, "utf8")));
+        text = await fs.readFile(file, "utf8");
+      } catch {
+        continue; // deleted by another window meanwhile
+      }
+      try {
+        const session = parseSavedSession(JSON.parse(text));
         if (session && `${session.id}.json` === name) sessions.set(session.id, session);
       } catch (error) {
         // A damaged file is set aside, not deleted: the user may want what is in it.
@@ -62,24 +109,73 @@ export class ChatSessionStore {
     return sessions;
   }
 
-  /** Saves a conversation (and drops the oldest ones beyond the limit). */
-  async save(session: ChatSession): Promise<void> {
+  /**
+   * Saves a conversation (and drops the oldest ones beyond the limit). When another window saved a
+   * different version since this window last saw it, neither is overwritten: this window's version
+   * is saved under a new id, which the outcome names.
+   */
+  async save(session: ChatSession): Promise<SaveOutcome> {
     const sessions = await this.load();
-    sessions.set(session.id, session);
-    const data = JSON.stringify(sessionForSaving(session));
+    const outcome: SaveOutcome = { savedAs: session.id };
     await this.enqueue(session.id, async () => {
       await fs.mkdir(this.dir, { recursive: true });
-      const file = path.join(this.dir, `${session.id}.json`);
-      const temporary = `${file}.${process.pid}.tmp`;
-      await fs.writeFile(temporary, data, "utf8");
-      await fs.rename(temporary, file);
+      await withLock(chatsLockPath(this.dir), chatsLockOptions, async () => {
+        const onDisk = await this.savedUpdatedAt(session.id);
+        const seen = this.seen.get(session.id);
+        if (onDisk !== null && onDisk !== seen && onDisk !== session.updatedAt) {
+          // Another window changed it: keep theirs (read it in) and save ours beside it.
+          const theirs = await this.readOne(session.id);
+          if (theirs) {
+            sessions.set(theirs.id, theirs);
+            this.seen.set(theirs.id, theirs.updatedAt);
+          }
+          outcome.savedAs = newSessionId(Date.now());
+        }
+        const saved = { ...sessionForSaving(session), id: outcome.savedAs };
+        const file = path.join(this.dir, `${saved.id}.json`);
+        const temporary = `${file}.${process.pid}.tmp`;
+        await fs.writeFile(temporary, JSON.stringify(saved), "utf8");
+        await fs.rename(temporary, file);
+        this.seen.set(saved.id, saved.updatedAt);
+      });
     });
+    if (outcome.savedAs !== session.id) session.id = outcome.savedAs;
+    sessions.set(session.id, session);
     for (const old of sessionsToEvict([...sessions.values()])) await this.delete(old.id);
+    return outcome;
+  }
+
+  /**
+   * The saved version of `id` when it is newer than `than`, taken as this window's (the open
+   * conversation, after another window changed it); null when there is none newer.
+   */
+  async adoptSaved(id: string, than: number): Promise<ChatSession | null> {
+    const sessions = await this.load();
+    const saved = await this.readOne(id);
+    if (saved && saved.updatedAt > than) {
+      sessions.set(id, saved);
+      this.seen.set(id, saved.updatedAt);
+      return saved;
+    }
+    return null;
+  }
+
+  private async readOne(id: string): Promise<ChatSession | null> {
+    try {
+      return parseSavedSession(JSON.parse(await fs.readFile(path.join(this.dir, `${id}.json`), "utf8")));
+    } catch {
+      return null;
+    }
+  }
+
+  private async savedUpdatedAt(id: string): Promise<number | null> {
+    return (await this.readOne(id))?.updatedAt ?? null;
   }
 
   async delete(id: string): Promise<void> {
     const sessions = await this.load();
     sessions.delete(id);
+    this.seen.delete(id);
     await this.enqueue(id, () => fs.rm(path.join(this.dir, `${id}.json`), { force: true }));
   }
 

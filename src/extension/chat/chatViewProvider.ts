@@ -18,6 +18,7 @@ import type { AttachKind } from "./chatAttachments";
 import { ChatCodeActions } from "./chatCodeActions";
 import { ChatComposer } from "./chatComposer";
 import { ChatConversation } from "./chatConversation";
+import type { WorkspaceData } from "../workspaceData";
 import { openCitation, openLink } from "./chatLinks";
 import type { ChatPipeline } from "./chatPipeline";
 import type { ChatSurface } from "./chatSurfaces";
@@ -45,9 +46,11 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disp
     pipeline: ChatPipeline,
     pulls: PullTracker,
     private readonly log: vscode.LogOutputChannel,
+    workspaceData: WorkspaceData,
   ) {
     this.code = new ChatCodeActions();
-    this.conversation = new ChatConversation(context, engine, log, this.surfaces, {
+    this.conversation = new ChatConversation(context, workspaceData, engine, log, this.surfaces, {
+      isAnswering: () => this.turns.busy,
       stopAnswer: () => this.turns.stop(),
       startedNew: () => this.composer.clear(),
       postState: () => this.postState(),

@@ -1,7 +1,8 @@
 // The workspace index in VS Code: Index / Re-index / Clear / Show Index Status, progress in a
 // cancellable notification, file watchers that send changed and deleted files to the engine
 // (debounced) once an index exists, and the retriever the chat calls for @workspace. The index
-// lives in the extension's storage for this workspace; the engine does the work
+// lives in the workspace's folder under Hearth's home (../workspaceData.ts), shared by every window
+// on the workspace (the engine's write.lock keeps one writer); the engine does the work
 // (src/engine/indexer), at background priority.
 import * as fs from "node:fs";
 import * as path from "node:path";
@@ -15,6 +16,7 @@ import type { EngineService } from "../engineHost/engineService";
 import { showEngineError } from "../errorMessages";
 import { readSettings } from "../settingsAccess";
 import { expandHome } from "../../node/storeRoot";
+import type { WorkspaceData } from "../workspaceData";
 
 /** Passages @workspace adds to a question. */
 const passagesPerQuestion = 6;
@@ -42,7 +44,7 @@ export class WorkspaceIndexController implements vscode.Disposable, WorkspaceRet
   private readonly item: vscode.StatusBarItem;
 
   constructor(
-    private readonly context: vscode.ExtensionContext,
+    private readonly workspaceData: WorkspaceData,
     private readonly engine: EngineService,
     private readonly log: vscode.LogOutputChannel,
   ) {
@@ -61,8 +63,7 @@ export class WorkspaceIndexController implements vscode.Disposable, WorkspaceRet
 
   /** Where this workspace's index lives. */
   storeDir(): string {
-    const base = this.context.storageUri ?? this.context.globalStorageUri;
-    return path.join(base.fsPath, "workspace-index");
+    return this.workspaceData.folders.index;
   }
 
   indexed(): boolean {
@@ -71,7 +72,7 @@ export class WorkspaceIndexController implements vscode.Disposable, WorkspaceRet
 
   /** True when an index was saved (read from disk: starts no engine). */
   hasIndex(): boolean {
-    return fs.existsSync(path.join(this.storeDir(), "index.json"));
+    return fs.existsSync(path.join(this.storeDir(), "index.json")) || this.workspaceData.legacyIndexWaiting();
   }
 
   /** The workspace's folders on disk and the extra folders from the settings. */
@@ -111,6 +112,7 @@ export class WorkspaceIndexController implements vscode.Disposable, WorkspaceRet
       );
       return null;
     }
+    await this.workspaceData.ready();
     await this.running?.catch(() => undefined);
     const work = Promise.resolve(vscode.window.withProgress(
       {
@@ -186,6 +188,7 @@ export class WorkspaceIndexController implements vscode.Disposable, WorkspaceRet
   }
 
   async clear(): Promise<void> {
+    await this.workspaceData.ready();
     await this.running?.catch(() => undefined);
     try {
       await this.engine.indexRequest("indexClear", { storeDir: this.storeDir() });
@@ -196,6 +199,7 @@ export class WorkspaceIndexController implements vscode.Disposable, WorkspaceRet
   }
 
   async status(): Promise<IndexStatusResult | null> {
+    await this.workspaceData.ready();
     if (!this.hasIndex()) return null;
     return this.engine.indexRequest("indexStatus", { storeDir: this.storeDir() });
   }
@@ -227,6 +231,7 @@ export class WorkspaceIndexController implements vscode.Disposable, WorkspaceRet
 
   /** For the chat's @workspace: the best passages for `query`, or null without an index. */
   async retrieve(query: string, token?: vscode.CancellationToken, paths?: string[]): Promise<ChatAttachment[] | null> {
+    await this.workspaceData.ready();
     if (!this.hasIndex()) return null;
     const roots = this.roots();
     const result = await this.engine.indexRequest(
@@ -264,6 +269,7 @@ export class WorkspaceIndexController implements vscode.Disposable, WorkspaceRet
   /** Sends what changed since the last flush (after any build in progress). */
   private async flush(): Promise<void> {
     this.timer = null;
+    await this.workspaceData.ready();
     await this.running?.catch(() => undefined);
     const changed = [...this.changed];
     const deleted = [...this.deleted];

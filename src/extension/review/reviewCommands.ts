@@ -5,6 +5,8 @@
 import * as vscode from "vscode";
 import type { ReviewProgress, ReviewResult } from "../../common/engine/engineProtocol";
 import { parseUnifiedDiff } from "../../common/review/diffParsing";
+import { reviewedLinesOf } from "../../common/review/findingAnchor";
+import type { ReviewedLines } from "../../common/review/findingAnchor";
 import type { ReviewTarget } from "../../common/review/reviewPrompt";
 import { chooseReviewRules, languageForPath, skippedFileText } from "../../common/review/reviewPrompt";
 import type { EngineService } from "../engineHost/engineService";
@@ -287,6 +289,7 @@ export async function runReviewCommand(
   arg?: unknown,
   onSummary?: (text: string) => void,
   retriever?: WorkspaceRetriever,
+  log?: (line: string) => void,
 ): Promise<ReviewRunResult | ReviewNotRun | null> {
   // A command's arguments: one (a URI, a repository, a base), or all of them as VS Code passes
   // them from Source Control (each selected resource its own argument).
@@ -313,7 +316,10 @@ export async function runReviewCommand(
     return { notRun };
   }
   const rules = await readRules(gathered.root);
+  // The text each file had when it was read for the review: findings are checked against the file as it is when shown.
+  const reviewed = new Map<string, ReviewedLines>(gathered.targets.map((target) => [target.path, reviewedLinesOf(target.content, target.diff)] as const));
   let shown = 0;
+  let stale = 0;
   let relatedSnippets = 0;
   const pending: Array<Promise<unknown>> = [];
   const result = await vscode.window.withProgress(
@@ -321,7 +327,14 @@ export async function runReviewCommand(
     async (progress, token) => {
       let last = 0;
       const onProgress = (update: ReviewProgress): void => {
-        pending.push(comments.add(gathered.root, update.findings).then((count) => (shown += count)));
+        pending.push(
+          comments.addChecked(gathered.root, update.findings, reviewed).then((outcome) => {
+            shown += outcome.shown;
+            stale += outcome.stale.length;
+            for (const { finding, line } of outcome.moved) log?.(`review: ${finding.path}:${finding.line} moved to line ${line} with its code ("${finding.message.slice(0, 80)}")`);
+            for (const finding of outcome.stale) log?.(`review: ${finding.path}:${finding.line}-${finding.endLine} not shown: the code it was about is no longer there ("${finding.message.slice(0, 80)}")`);
+          }),
+        );
         const percent = (update.chunksDone / update.chunks) * 100;
         progress.report({ message: vscode.l10n.t("{0} ({1} of {2})", update.path, update.chunksDone, update.chunks), increment: percent - last });
         last = percent;
@@ -331,7 +344,7 @@ export async function runReviewCommand(
     },
   );
   await Promise.all(pending);
-  const summary = summaryText(gathered.title, result, shown, gathered.targets.length - result.skipped.length);
+  const summary = summaryText(gathered.title, result, shown, gathered.targets.length - result.skipped.length, stale);
   onSummary?.(summary);
   if (result.cancelled) void vscode.window.showInformationMessage(summary);
   else if (shown > 0) {
@@ -344,7 +357,7 @@ export async function runReviewCommand(
 }
 
 /** What was reviewed (lines and files, found or not), then what was found, skipped and dropped. */
-function summaryText(title: string, result: ReviewResult & { model: string }, shown: number, reviewedFiles: number): string {
+function summaryText(title: string, result: ReviewResult & { model: string }, shown: number, reviewedFiles: number, stale: number): string {
   const parts = [
     result.cancelled
       ? vscode.l10n.t("Review of {0} stopped: {1} so far.", title, findingCount(shown))
@@ -366,6 +379,13 @@ function summaryText(title: string, result: ReviewResult & { model: string }, sh
       result.dropped === 1
         ? vscode.l10n.t("1 finding was dropped because it did not match the changed lines or the file.")
         : vscode.l10n.t("{0} findings were dropped because they did not match the changed lines or the file.", result.dropped),
+    );
+  }
+  if (stale > 0) {
+    parts.push(
+      stale === 1
+        ? vscode.l10n.t("1 finding was not shown because the code it was about has changed since it was read for the review; review again to check the new code.")
+        : vscode.l10n.t("{0} findings were not shown because the code they were about has changed since it was read for the review; review again to check the new code.", stale),
     );
   }
   return parts.join(" ");

@@ -4,6 +4,8 @@
 // their own lines change. Apply Fix shows the change as a diff and makes it only when accepted.
 import * as path from "node:path";
 import * as vscode from "vscode";
+import { anchorFinding } from "../../common/review/findingAnchor";
+import type { ReviewedLines } from "../../common/review/findingAnchor";
 import { findingMessageMarkdown } from "../../common/review/findingText";
 import type { FindingSeverity, ReviewFinding } from "../../common/review/reviewFindings";
 import { fenceFor } from "../../common/review/reviewPrompt";
@@ -53,6 +55,15 @@ function diagnosticSeverity(severity: FindingSeverity): vscode.DiagnosticSeverit
   return vscode.DiagnosticSeverity.Information;
 }
 
+/** What showing a batch of findings did. */
+export interface AddOutcome {
+  shown: number;
+  /** Findings whose code had moved, and the line (1-based) each was shown at instead. */
+  moved: Array<{ finding: ReviewFinding; line: number }>;
+  /** Findings left out because the code they were about is no longer in the file. */
+  stale: ReviewFinding[];
+}
+
 /** The thread (or its id) a command from a thread's title bar or a quick fix refers to. */
 export type FindingTarget = vscode.CommentThread | vscode.Comment | string | undefined;
 
@@ -89,19 +100,41 @@ export class ReviewComments implements vscode.Disposable, vscode.CodeActionProvi
   /**
    * Shows findings whose paths are relative to `root` (the repository or workspace folder). The
    * engine's streamed results come through here, as do findings from anywhere else. A finding
-   * whose lines fall outside the file as it is now is not shown.
+   * whose lines fall outside the file as it is now is not shown. Returns how many were shown.
    */
-  async add(root: vscode.Uri, findings: readonly ReviewFinding[]): Promise<number> {
-    let shown = 0;
-    for (const finding of findings) {
-      const uri = vscode.Uri.joinPath(root, ...finding.path.split("/"));
-      let lineCount: number;
+  async add(root: vscode.Uri, findings: readonly ReviewFinding[], reviewed?: ReadonlyMap<string, ReviewedLines>): Promise<number> {
+    return (await this.addChecked(root, findings, reviewed)).shown;
+  }
+
+  /**
+   * As add, checking each finding against the document's current text when `reviewed` has the
+   * text the review saw for its file: a finding whose code moved (edits since, or the working tree
+   * differs from what was staged) moves with it, and one whose code is gone is left out.
+   */
+  async addChecked(root: vscode.Uri, findings: readonly ReviewFinding[], reviewed?: ReadonlyMap<string, ReviewedLines>): Promise<AddOutcome> {
+    const outcome: AddOutcome = { shown: 0, moved: [], stale: [] };
+    for (const original of findings) {
+      const uri = vscode.Uri.joinPath(root, ...original.path.split("/"));
+      let document: vscode.TextDocument;
       try {
-        lineCount = (await vscode.workspace.openTextDocument(uri)).lineCount;
+        document = await vscode.workspace.openTextDocument(uri);
       } catch {
         continue;
       }
-      if (finding.endLine > lineCount) continue;
+      let finding = original;
+      const seen = reviewed?.get(original.path);
+      if (seen) {
+        const current = Array.from({ length: document.lineCount }, (_, index) => document.lineAt(index).text);
+        const anchored = anchorFinding(original, seen, current);
+        if (!anchored) {
+          outcome.stale.push(original);
+          continue;
+        }
+        if (anchored.moved) {
+          outcome.moved.push({ finding: original, line: anchored.line });
+          finding = { ...original, line: anchored.line, endLine: anchored.endLine };
+        }
+      } else if (finding.endLine > document.lineCount) continue;
       const duplicate = [...this.entries.values()].some(
         (entry) => entry.uri.toString() === uri.toString() && entry.startLine === finding.line - 1 && entry.finding.message === finding.message,
       );
@@ -116,10 +149,10 @@ export class ReviewComments implements vscode.Disposable, vscode.CodeActionProvi
       thread.collapsibleState = vscode.CommentThreadCollapsibleState.Expanded;
       this.entries.set(id, { id, finding, uri, startLine: finding.line - 1, endLine: finding.endLine - 1, thread });
       this.threadIds.set(thread, id);
-      shown++;
+      outcome.shown++;
       this.refreshDiagnostics(uri);
     }
-    return shown;
+    return outcome;
   }
 
   private readonly threadIds = new WeakMap<vscode.CommentThread, string>();

@@ -10,6 +10,7 @@ import * as vscode from "vscode";
 import type { ReviewFinding } from "../../../src/common/review/reviewFindings";
 import type { HearthApi } from "../../../src/extension/extension";
 import { changedNewLines, parseUnifiedDiff } from "../../../src/common/review/diffParsing";
+import { reviewedLinesOf } from "../../../src/common/review/findingAnchor";
 import { gitSourceFor } from "../../../src/extension/review/gitAccess";
 import type { ReviewNotRun, ReviewRunResult } from "../../../src/extension/review/reviewCommands";
 import { activateHearth, extensionId, fixtureModel, waitFor } from "./support";
@@ -205,6 +206,31 @@ describe("Code review in VS Code", function () {
     await vscode.commands.executeCommand("hearth.clearReviewComments");
     assert.equal(api.review.threads.length, 0);
     assert.equal(vscode.languages.getDiagnostics(uri).filter((d) => d.source === "Hearth").length, 0);
+    await vscode.commands.executeCommand("workbench.action.revertAndCloseActiveEditor");
+  });
+
+  it("checks findings against the file as it is now: moves them with their code, leaves out those whose code is gone", async () => {
+    const file = path.join(workspace, "src", "drift.ts");
+    const seen = lines(10, "d");
+    fs.writeFileSync(file, seen);
+    const uri = vscode.Uri.file(file);
+    // What the review saw; then the file changes (unsaved, in the editor) before the findings arrive.
+    const editor = await vscode.window.showTextDocument(uri);
+    await editor.edit((edit) => {
+      edit.insert(new vscode.Position(0, 0), "// added above\n// and another\n");
+      edit.replace(new vscode.Range(6, 0, 6, Number.MAX_SAFE_INTEGER), "export const d7 = 700;");
+    });
+    const outcome = await api.review.addChecked(root, [
+      { path: "src/drift.ts", line: 3, endLine: 3, severity: "warning", category: "bug", message: "About d3." },
+      { path: "src/drift.ts", line: 7, endLine: 7, severity: "warning", category: "bug", message: "About d7." },
+    ], new Map([["src/drift.ts", reviewedLinesOf(seen)]]));
+    assert.equal(outcome.shown, 1);
+    assert.deepEqual(outcome.moved.map((m) => [m.finding.message, m.line]), [["About d3.", 5]]);
+    assert.deepEqual(outcome.stale.map((f) => f.message), ["About d7."]);
+    const [thread] = api.review.threads;
+    assert.equal(thread!.thread.range!.start.line, 4, "the thread sits on d3's line as it is now");
+    assert.equal(editor.document.lineAt(4).text, "export const d3 = 3;");
+    assert.deepEqual(vscode.languages.getDiagnostics(uri).filter((d) => d.source === "Hearth").map((d) => d.range.start.line), [4]);
     await vscode.commands.executeCommand("workbench.action.revertAndCloseActiveEditor");
   });
 

@@ -72,6 +72,33 @@ describe("Chat view in VS Code", function () {
     assert.ok(fs.existsSync(path.join(api.chat.historyFolder, `${first}.json`)));
   });
 
+  it("keeps conversations and the index in the workspace's folder under Hearth's home, shared with other windows", async () => {
+    // Not in VS Code's storage folder for this window (a second window or a reconnect gets `…-1`).
+    const home = process.env.HEARTH_HOME!;
+    const root = path.dirname(api.chat.historyFolder);
+    assert.equal(path.dirname(root), path.join(home, "workspaces"), api.chat.historyFolder);
+    assert.equal(path.dirname(api.workspaceIndex.storeDir()), root, "the index sits beside the conversations");
+    assert.match(fs.readFileSync(path.join(root, "workspace.json"), "utf8"), new RegExp(path.basename(workspace)));
+
+    // Another window on this folder saves a conversation and adds to the one open here.
+    await api.chat.newChat();
+    await api.chat.send("Shared question");
+    await api.chat.flush();
+    const open = api.chat.state.sessionId;
+    const file = path.join(api.chat.historyFolder, `${open}.json`);
+    const saved = JSON.parse(fs.readFileSync(file, "utf8")) as { updatedAt: number; messages: unknown[] };
+    saved.messages.push({ id: "c99", role: "user", text: "Asked in the other window" });
+    saved.updatedAt = Date.now() + 1000;
+    fs.writeFileSync(`${file}.other.tmp`, JSON.stringify(saved));
+    fs.renameSync(`${file}.other.tmp`, file);
+    const other = { id: "other-window-1", title: "", createdAt: Date.now(), updatedAt: Date.now(), messages: [{ id: "c1", role: "user", text: "Only in the other window" }] };
+    fs.writeFileSync(path.join(api.chat.historyFolder, "other-window-1.json"), JSON.stringify(other));
+    await waitFor(() => api.chat.state.messages.some((m) => m.text === "Asked in the other window"), "the open conversation to show the other window's message", 10_000);
+    assert.ok((await api.chat.listSessions("other window")).some((s) => s.id === "other-window-1"), "History lists the other window's conversation");
+    fs.rmSync(path.join(api.chat.historyFolder, "other-window-1.json"));
+    await waitFor(async () => !(await api.chat.listSessions("")).some((s) => s.id === "other-window-1"), "a conversation deleted in the other window to leave History", 10_000);
+  });
+
   it("attaches the selection with a token count from the model's tokenizer and sends it as context", async () => {
     await api.chat.newChat();
     const editor = await openFile("sample.ts", "export function add(a: number, b: number): number {\n  return a + b;\n}\n\nconsole.log(add(1, 2));\n");
