@@ -496,6 +496,52 @@ const checks = [
       }
     },
   },
+  {
+    name: "an answer that streams while the Chat view is hidden is all there when the view comes back, and still streaming",
+    async run(ctx) {
+      const { page } = ctx;
+      let chat = ctx.chat;
+      await chat.locator("#new-chat").click();
+      await waitUntil(async () => (await chat.locator(".message").count()) === 0, "an empty conversation");
+      await chat.locator("#prompt").fill("Stream while the view is hidden");
+      await chat.locator("#prompt").press("Enter");
+      let streaming = chat.locator(".message.assistant.streaming");
+      await streaming.waitFor({ state: "visible", timeout: TIMEOUTS.answer });
+      await waitUntil(
+        async () => {
+          const text = await streaming.locator(".body").innerText({ timeout: 2_000 });
+          return text.includes(CODE_LINE) && text.length - text.lastIndexOf(CODE_LINE) > 80;
+        },
+        "the answer to stream past its code block",
+        TIMEOUTS.answer,
+      );
+      const before = await streaming.locator(".body").innerText();
+      // Another view takes the side bar: VS Code disposes the hidden webview's page (no retained context).
+      await page.locator('.activitybar .action-item a[aria-label^="Explorer"]').first().click();
+      await page.locator(".part.sidebar .pane-header", { hasText: /^\s*chat/i }).first().waitFor({ state: "hidden", timeout: 30_000 });
+      await sleep(3_000);
+      await openChat(ctx);
+      chat = ctx.chat;
+      streaming = chat.locator(".message.assistant.streaming");
+      await streaming.waitFor({ state: "visible", timeout: 60_000 });
+      const after = await streaming.locator(".body").innerText();
+      // The prose after the code block is where the answer grows; compare that part (a finished
+      // answer's code block gains its Copy/Insert/Apply bar, which changes the text around it).
+      const prose = (text) => text.slice(text.lastIndexOf(CODE_LINE) + CODE_LINE.length);
+      const kept = prose(before).slice(0, Math.max(0, prose(before).length - 20));
+      if (!prose(after).startsWith(kept)) throw new Error(`the answer shown again does not go on from what was shown before hiding: ${JSON.stringify(prose(after).slice(0, 120))}`);
+      if (prose(after).length <= prose(before).length) throw new Error(`nothing written while hidden reached the view (${before.length} characters before, ${after.length} after)`);
+      await waitUntil(async () => (await streaming.locator(".body").innerText({ timeout: 2_000 })).length > after.length, "the answer to keep streaming into the view", 60_000);
+      await chat.locator("#send.stop").click();
+      const answer = chat.locator(".message.assistant:not(.streaming)").last();
+      await answer.waitFor({ state: "visible", timeout: 30_000 });
+      const final = await answer.locator(".body").innerText();
+      if (!prose(final).startsWith(kept) || prose(final).length < prose(after).length) {
+        throw new Error(`the stopped answer lost text: ${prose(final).length} characters after the code block, ${prose(after).length} shown while streaming`);
+      }
+      ctx.note = `${before.length} characters before hiding, ${after.length} when shown again, ${final.length} when stopped`;
+    },
+  },
 ];
 
 async function main() {
