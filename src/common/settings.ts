@@ -14,6 +14,11 @@ interface SettingBase {
    * Hearth read outside it, send anything elsewhere, or instruct the model.
    */
   scope: "machine" | "window" | "resource";
+  /**
+   * The key this setting had before (without `hearth.`): still declared, marked deprecated, read
+   * when the new key is not set, and moved to the new key when the extension starts.
+   */
+  renamedFrom?: string;
 }
 
 export interface StringSetting extends SettingBase {
@@ -213,33 +218,44 @@ export const settingsSchema = {
     requiresRestart: false,
     scope: "machine",
   },
-  "rag.extraFolders": {
+  "index.extraFolders": {
     type: "array",
     default: [],
-    descriptionKey: "hearth.config.rag.extraFolders",
+    descriptionKey: "hearth.config.index.extraFolders",
+    renamedFrom: "rag.extraFolders",
     requiresRestart: false,
     // Not from a repository's .vscode/settings.json: a cloned repository must not widen what Hearth reads (["~"]).
     scope: "machine",
   },
-  "rag.maxFileSizeKB": {
+  "index.maxFileSizeKB": {
     type: "integer",
     default: 1024,
     minimum: 1,
     maximum: 1048576,
-    descriptionKey: "hearth.config.rag.maxFileSizeKB",
+    descriptionKey: "hearth.config.index.maxFileSizeKB",
+    renamedFrom: "rag.maxFileSizeKB",
     requiresRestart: false,
     scope: "window",
   },
-  "rag.embeddingModel": {
+  "index.embeddingModel": {
     type: "string",
     default: "",
-    descriptionKey: "hearth.config.rag.embeddingModel",
+    descriptionKey: "hearth.config.index.embeddingModel",
+    renamedFrom: "rag.embeddingModel",
     requiresRestart: false,
     scope: "machine",
   },
 } as const satisfies Record<string, SettingSpec>;
 
 export type SettingKey = keyof typeof settingsSchema;
+
+/** The settings that had another key before, with it. */
+export function renamedSettings(): Array<{ key: SettingKey; from: string }> {
+  return settingKeys.flatMap((key) => {
+    const from = (settingsSchema[key] as SettingSpec).renamedFrom;
+    return from === undefined ? [] : [{ key, from }];
+  });
+}
 
 type ValueOf<S extends SettingSpec> = S extends StringSetting
   ? string
@@ -258,11 +274,19 @@ export type HearthSettings = {
 export const settingKeys = Object.keys(settingsSchema) as SettingKey[];
 
 /** Reads each setting through `get`, falling back to the default for a missing or invalid value. */
-export function resolveSettings(get: (key: SettingKey) => unknown): HearthSettings {
+/**
+ * Every setting's value: what `get` gives when valid, else the default. A renamed setting that is
+ * not set under its new key (`isSet`) takes a valid value of its old key.
+ */
+export function resolveSettings(get: (key: string) => unknown, isSet: (key: SettingKey) => boolean = () => true): HearthSettings {
   const result: Record<string, string | number | boolean | string[]> = {};
   for (const key of settingKeys) {
     const spec: SettingSpec = settingsSchema[key];
-    const raw = get(key);
+    let raw = get(key);
+    if (spec.renamedFrom !== undefined && !isSet(key)) {
+      const old = get(spec.renamedFrom);
+      if (old !== undefined && isValid(spec, old)) raw = old;
+    }
     result[key] = isValid(spec, raw) ? (raw as string | number | boolean | string[]) : (spec.default as string | number | boolean | string[]);
   }
   return result as HearthSettings;
@@ -307,6 +331,9 @@ export function configurationProperties(): Record<string, Record<string, unknown
       entry.maximum = spec.maximum;
     }
     properties[`hearth.${key}`] = entry;
+    if (spec.renamedFrom !== undefined) {
+      properties[`hearth.${spec.renamedFrom}`] = { ...entry, markdownDeprecationMessage: `%${spec.descriptionKey}.renamedFrom%` };
+    }
   }
   return properties;
 }

@@ -33,7 +33,7 @@ import { repairStoreCommand } from "./models/repairStoreCommand";
 import { ReviewComments } from "./review/reviewComments";
 import { runReviewCommand } from "./review/reviewCommands";
 import { runPromptCommand } from "./chat/runPromptCommand";
-import { readSettings, restartKeysAffected } from "./settingsAccess";
+import { moveRenamedSettings, readSettings, restartKeysAffected } from "./settingsAccess";
 import { StatusBarController } from "./statusBar";
 import { registerReadOnlyPages } from "./readOnlyPages";
 import { statusMenuCommand } from "./statusMenuCommand";
@@ -66,6 +66,8 @@ export function activate(context: vscode.ExtensionContext): HearthApi | undefine
     const log = vscode.window.createOutputChannel("Hearth", { log: true });
     context.subscriptions.push(log);
     if (localeProblem) log.warn(localeProblem);
+    // Not awaited: reading falls back to the old keys until the move is written.
+    void moveRenamedSettings((line) => log.info(line));
     context.subscriptions.push(registerReadOnlyPages());
     const statusBar = new StatusBarController();
     context.subscriptions.push(statusBar);
@@ -213,7 +215,7 @@ export function activate(context: vscode.ExtensionContext): HearthApi | undefine
     register("hearth.showLog", () => log.show(true));
     const workspaceIndex = new WorkspaceIndexController(workspaceData, engine, log);
     context.subscriptions.push(workspaceIndex);
-    pipeline.setWorkspaceRetriever(workspaceIndex);
+    pipeline.setWorkspaceIndex(workspaceIndex);
     register("hearth.indexWorkspace", () => workspaceIndex.index(false));
     register("hearth.reindexWorkspace", () => workspaceIndex.index(true));
     register("hearth.clearIndex", () => workspaceIndex.clear());

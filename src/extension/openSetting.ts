@@ -11,7 +11,7 @@ export function settingLivesInRemote(key: SettingKey): boolean {
 }
 
 /** Shows `hearth.<key>` (or every setting whose name starts so, e.g. "remote") where it can be changed. */
-export async function openSetting(key: SettingKey | "remote" | "rag" | "api"): Promise<void> {
+export async function openSetting(key: SettingKey | "remote" | "index" | "api"): Promise<void> {
   const machine = key in settingsSchema ? settingLivesInRemote(key as SettingKey) : vscode.env.remoteName !== undefined;
   const query = `hearth.${key}`;
   if (machine) {

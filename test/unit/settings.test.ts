@@ -15,8 +15,8 @@ describe("settings", () => {
       modelScopeEndpoint: "",
       "api.host": "http://example.com/x",
       "api.startWithVSCode": "yes",
-      "rag.extraFolders": ["/docs", 1],
-      "rag.maxFileSizeKB": 0,
+      "index.extraFolders": ["/docs", 1],
+      "index.maxFileSizeKB": 0,
       "remote.kind": "vllm",
       "remote.url": "gpu-box:11434",
     };
@@ -42,9 +42,9 @@ describe("settings", () => {
       "api.startWithVSCode": true,
       "api.allowUrlPulls": true,
       "api.modelFolders": ["~/models/gguf"],
-      "rag.extraFolders": ["/docs", "~/notes"],
-      "rag.maxFileSizeKB": 256,
-      "rag.embeddingModel": "bge-m3:567m",
+      "index.extraFolders": ["/docs", "~/notes"],
+      "index.maxFileSizeKB": 256,
+      "index.embeddingModel": "bge-m3:567m",
       "remote.kind": "openai",
       "remote.url": "https://llm.example.com/v1",
       "remote.model": "qwen2.5-coder:7b",
@@ -53,9 +53,28 @@ describe("settings", () => {
     assert.deepEqual(resolveSettings((key) => values[key]), values);
   });
 
+  it("reads a renamed setting's old key (hearth.rag.*) while the new one (hearth.index.*) is not set, and declares the old key deprecated", () => {
+    const values: Record<string, unknown> = { "rag.extraFolders": ["/notes"], "rag.maxFileSizeKB": 2048, "index.maxFileSizeKB": 512 };
+    const set = new Set(["index.maxFileSizeKB"]);
+    const settings = resolveSettings((key) => values[key], (key) => set.has(key));
+    assert.deepEqual(settings["index.extraFolders"], ["/notes"], "the old key's value while the new key is unset");
+    assert.equal(settings["index.maxFileSizeKB"], 512, "the new key wins where it is set");
+    assert.equal(resolveSettings((key) => ({ "rag.maxFileSizeKB": 0 })[key], () => false)["index.maxFileSizeKB"], 1024, "an invalid old value gives the default");
+    const properties = configurationProperties();
+    for (const name of ["extraFolders", "maxFileSizeKB", "embeddingModel"]) {
+      const old = properties[`hearth.rag.${name}`]!;
+      assert.equal(old.markdownDeprecationMessage, `%hearth.config.index.${name}.renamedFrom%`);
+      assert.equal(old.scope, properties[`hearth.index.${name}`]!.scope, "the old key keeps the new key's scope (machine-scoped stays machine-scoped)");
+    }
+  });
+
   it("describes each setting for package.json with bounds and a localised description", () => {
     const properties = configurationProperties();
-    assert.deepEqual(Object.keys(properties).sort(), settingKeys.map((k) => `hearth.${k}`).sort());
+    const renamed = settingKeys.flatMap((k) => {
+      const from = (settingsSchema[k] as { renamedFrom?: string }).renamedFrom;
+      return from ? [`hearth.${from}`] : [];
+    });
+    assert.deepEqual(Object.keys(properties).sort(), [...settingKeys.map((k) => `hearth.${k}`), ...renamed].sort());
     assert.deepEqual(properties["hearth.gpu"]!.enum, ["auto", "off"]);
     assert.equal(properties["hearth.threads"]!.minimum, 0);
     assert.deepEqual(properties["hearth.api.startWithVSCode"], {

@@ -6,7 +6,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { buildPrompt } from "../../src/common/chat/chatPrompt";
-import { retrievedAttachments } from "../../src/common/index/indexPassages";
+import { passageAttachments } from "../../src/common/index/indexPassages";
 import type { JobPriority } from "../../src/common/engine/engineProtocol";
 import { loadIndex } from "../../src/engine/index/indexStore";
 import { KeywordIndex, decodeTerms, encodeTerms } from "../../src/engine/index/keywordIndex";
@@ -164,13 +164,13 @@ describe("workspace index", function () {
       const search = await indexes.search({ storeDir, query: canary, k: 20 });
       hits.push(...search.results);
       for (const hit of search.results) assert.ok(!hit.text.includes(canary), `${file}'s canary came back from a search`);
-      const prompt = buildPrompt(`What is ${canary.slice(0, 6)}?`, retrievedAttachments(search.results));
+      const prompt = buildPrompt(`What is ${canary.slice(0, 6)}?`, passageAttachments(search.results));
       assert.ok(!prompt.includes(canary), `${file}'s canary reached a prompt`);
     }
     assert.ok(hits.length > 0, "searches did return the visible file");
     const visible = await indexes.search({ storeDir, query: "visibleFunction", k: 3 });
     assert.equal(visible.results[0]?.path, "src/visible.ts");
-    const prompt = buildPrompt("What does it return?", retrievedAttachments(visible.results));
+    const prompt = buildPrompt("What does it return?", passageAttachments(visible.results));
     assert.match(prompt, /src\/visible\.ts:1-3\n```typescript\nexport function visibleFunction/);
   });
 

@@ -5,7 +5,7 @@ import type { ChatAttachment } from "../chat/chatPrompt";
 import { estimateTokens } from "../chat/chatBudget";
 import { fenceLanguage } from "../chat/chatPrompt";
 
-export interface RetrievedPassage {
+export interface IndexPassage {
   /** Relative to the workspace folder, `/`-separated. */
   path: string;
   startLine: number;
@@ -16,13 +16,13 @@ export interface RetrievedPassage {
 }
 
 /** `path:start-end` (`path:line` for one line), or `path p. N` for a PDF page. */
-export function passageLabel(passage: RetrievedPassage): string {
+export function passageLabel(passage: IndexPassage): string {
   if (passage.page !== undefined) return `${passage.path} p. ${passage.page}`;
   return passage.startLine === passage.endLine ? `${passage.path}:${passage.startLine}` : `${passage.path}:${passage.startLine}-${passage.endLine}`;
 }
 
 /** One workspace attachment per passage, in the order given (best first). */
-export function retrievedAttachments(passages: readonly RetrievedPassage[], idPrefix = "workspace"): ChatAttachment[] {
+export function passageAttachments(passages: readonly IndexPassage[], idPrefix = "workspace"): ChatAttachment[] {
   return passages.map((passage, index) => {
     const language = passage.language === "pdf" || passage.language === "plaintext" ? "" : fenceLanguage(passage.language);
     return {

@@ -70,7 +70,7 @@ export class ChatComposer {
             prompt: vscode.l10n.t("What should Hearth look for in the workspace?"),
           });
           if (!query?.trim()) return;
-          added = await this.pipeline.retrieve(query, undefined, this.notice);
+          added = await this.pipeline.searchIndex(query, undefined, this.notice);
           if (added.length === 0) return;
           break;
         }

@@ -17,7 +17,7 @@ import { errorText } from "../../common/engine/engineError";
 import type { ChatTurnResult } from "../../common/engine/engineProtocol";
 import { AttachError, fileAttachment, isFolder, locationAttachment, referencedFileAttachment, refuseSecretFolder, resolveWorkspacePath } from "./chatAttachments";
 import type { Conversation, EngineService } from "../engineHost/engineService";
-import type { WorkspaceRetriever } from "../index/workspaceIndex";
+import type { WorkspaceIndexSearch } from "../index/workspaceIndex";
 
 /** A reference a question makes, as its surface has it. */
 export type QuestionReference =
@@ -61,18 +61,18 @@ type ReadReference = { attachment: Omit<ChatAttachment, "tokens"> } | { folder: 
 
 export class ChatPipeline {
   /** @workspace's and #folder's passages, from the workspace index (null: none set yet). */
-  private retriever: WorkspaceRetriever | null = null;
+  private indexSearch: WorkspaceIndexSearch | null = null;
 
   constructor(private readonly engine: EngineService) {}
 
-  /** Lets @workspace and #folder retrieve passages (the workspace index calls this). */
-  setWorkspaceRetriever(retriever: WorkspaceRetriever | null): void {
-    this.retriever = retriever;
+  /** Lets @workspace and #folder search the workspace index (the index calls this when it starts). */
+  setWorkspaceIndex(indexSearch: WorkspaceIndexSearch | null): void {
+    this.indexSearch = indexSearch;
   }
 
   /** Whether there is an index to search (read from disk; starts no engine). */
   indexed(): boolean {
-    return this.retriever?.indexed() ?? false;
+    return this.indexSearch?.indexed() ?? false;
   }
 
   /**
@@ -97,8 +97,8 @@ export class ChatPipeline {
     const referenced = uniqueAttachments(read);
     const attached = (await request.attached?.()) ?? [];
     let retrieved: ChatAttachment[] = [];
-    if (folders.length > 0) retrieved = await this.retrieve(request.folderQuery || scopeName(folders), folders, request.note);
-    else if (request.workspaceQuery !== undefined) retrieved = await this.retrieve(request.workspaceQuery, undefined, request.note);
+    if (folders.length > 0) retrieved = await this.searchIndex(request.folderQuery || scopeName(folders), folders, request.note);
+    else if (request.workspaceQuery !== undefined) retrieved = await this.searchIndex(request.workspaceQuery, undefined, request.note);
     const measured = await this.measure([...referenced, ...retrieved]);
     return assembleQuestion(request.text, {
       attached,
@@ -140,11 +140,11 @@ export class ChatPipeline {
    * Passages for `query` from the workspace index (only under `folders`, for #folder); a note (and
    * none) when there is no index or it cannot be searched, or when nothing under the folders matched.
    */
-  async retrieve(query: string, folders: readonly FolderScope[] | undefined, note: (text: string, error: boolean) => void): Promise<ChatAttachment[]> {
+  async searchIndex(query: string, folders: readonly FolderScope[] | undefined, note: (text: string, error: boolean) => void): Promise<ChatAttachment[]> {
     const scope = folders ? scopeName(folders) : undefined;
     let found: ChatAttachment[] | null;
     try {
-      found = (await this.retriever?.retrieve(query, undefined, folders?.map((folder) => folder.fsPath))) ?? null;
+      found = (await this.indexSearch?.search(query, undefined, folders?.map((folder) => folder.fsPath))) ?? null;
     } catch (error) {
       note(vscode.l10n.t("{0} could not search the index: {1}", scope ?? "@workspace", errorText(error)), true);
       return [];

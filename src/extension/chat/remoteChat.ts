@@ -4,7 +4,7 @@
 // hearth.remote.model, instead of the embedded engine. The engine process talks to the server
 // (src/engine/remote/): the engine service sends it these settings with `configure`, including
 // hearth.remote.embeddingModel for the index (empty: the index keeps the local
-// hearth.rag.embeddingModel, or keyword search without one). This file keeps what only VS Code has:
+// hearth.index.embeddingModel, or keyword search without one). This file keeps what only VS Code has:
 // the API key in SecretStorage ("Hearth: Set Remote API Key…", never in settings or the log), the
 // label in the status bar, and the model picker while a remote is set.
 import * as vscode from "vscode";

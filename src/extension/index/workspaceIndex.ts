@@ -1,6 +1,6 @@
 // The workspace index in VS Code: Index / Re-index / Clear / Show Index Status, progress in a
 // cancellable notification, file watchers that send changed and deleted files to the engine
-// (debounced) once an index exists, and the retriever the chat calls for @workspace. The index
+// (debounced) once an index exists, and the search the chat calls for @workspace. The index
 // lives in the workspace's folder under Hearth's home (../workspaceData.ts), shared by every window
 // on the workspace (the engine's write.lock keeps one writer); the engine does the work
 // (src/engine/indexer), at background priority.
@@ -11,7 +11,7 @@ import type { ChatAttachment } from "../../common/chat/chatPrompt";
 import type { IndexBuildResult, IndexStatusResult } from "../../common/engine/engineProtocol";
 import { errorText } from "../../common/engine/engineError";
 import { formatBytes } from "../../common/formatBytes";
-import { retrievedAttachments } from "../../common/index/indexPassages";
+import { passageAttachments } from "../../common/index/indexPassages";
 import type { EngineService } from "../engineHost/engineService";
 import { showEngineError } from "../errorMessages";
 import { readSettings } from "../settingsAccess";
@@ -24,17 +24,17 @@ const passagesPerQuestion = 6;
 const watcherDebounceMs = 1500;
 
 /** What the chat's @workspace needs from the workspace index. */
-export interface WorkspaceRetriever {
+export interface WorkspaceIndexSearch {
   /** Whether there is an index to search (read from disk; starts no engine). */
   indexed(): boolean;
   /**
-   * Retrieved passages for `query` as attachments, or null when there is no index to search.
+   * The index's passages for `query` as attachments, or null when there is no index to search.
    * `paths` (absolute, or relative to a workspace folder) keeps passages under them (`#folder`).
    */
-  retrieve(query: string, token?: vscode.CancellationToken, paths?: string[]): Promise<ChatAttachment[] | null>;
+  search(query: string, token?: vscode.CancellationToken, paths?: string[]): Promise<ChatAttachment[] | null>;
 }
 
-export class WorkspaceIndexController implements vscode.Disposable, WorkspaceRetriever {
+export class WorkspaceIndexController implements vscode.Disposable, WorkspaceIndexSearch {
   private readonly disposables: vscode.Disposable[] = [];
   private readonly changed = new Set<string>();
   private readonly deleted = new Set<string>();
@@ -78,7 +78,7 @@ export class WorkspaceIndexController implements vscode.Disposable, WorkspaceRet
   /** The workspace's folders on disk and the extra folders from the settings. */
   roots(): string[] {
     const folders = (vscode.workspace.workspaceFolders ?? []).filter((folder) => folder.uri.scheme === "file").map((folder) => folder.uri.fsPath);
-    const extra = readSettings()["rag.extraFolders"]
+    const extra = readSettings()["index.extraFolders"]
       .map((folder) => folder.trim())
       .filter((folder) => folder.length > 0)
       .map((folder) => path.resolve(expandHome(folder)))
@@ -95,11 +95,11 @@ export class WorkspaceIndexController implements vscode.Disposable, WorkspaceRet
   }
 
   private maxFileBytes(): number {
-    return readSettings()["rag.maxFileSizeKB"] * 1024;
+    return readSettings()["index.maxFileSizeKB"] * 1024;
   }
 
   private embeddingModel(): string | undefined {
-    const model = readSettings()["rag.embeddingModel"].trim();
+    const model = readSettings()["index.embeddingModel"].trim();
     return model ? model : undefined;
   }
 
@@ -108,7 +108,7 @@ export class WorkspaceIndexController implements vscode.Disposable, WorkspaceRet
     const roots = this.roots();
     if (roots.length === 0) {
       void vscode.window.showInformationMessage(
-        vscode.l10n.t("Open a folder (or add folders to the setting hearth.rag.extraFolders) to index it for @workspace."),
+        vscode.l10n.t("Open a folder (or add folders to the setting hearth.index.extraFolders) to index it for @workspace."),
       );
       return null;
     }
@@ -230,7 +230,7 @@ export class WorkspaceIndexController implements vscode.Disposable, WorkspaceRet
   }
 
   /** For the chat's @workspace: the best passages for `query`, or null without an index. */
-  async retrieve(query: string, token?: vscode.CancellationToken, paths?: string[]): Promise<ChatAttachment[] | null> {
+  async search(query: string, token?: vscode.CancellationToken, paths?: string[]): Promise<ChatAttachment[] | null> {
     await this.workspaceData.ready();
     if (!this.hasIndex()) return null;
     const roots = this.roots();
@@ -239,7 +239,7 @@ export class WorkspaceIndexController implements vscode.Disposable, WorkspaceRet
       { storeDir: this.storeDir(), query, k: passagesPerQuestion, ...(paths && paths.length > 0 ? { paths } : {}) },
       token ? { token } : {},
     );
-    return retrievedAttachments(
+    return passageAttachments(
       result.results.map((hit) => ({
         path: roots.length > 1 ? `${path.basename(hit.root)}/${hit.path}` : hit.path,
         startLine: hit.startLine,

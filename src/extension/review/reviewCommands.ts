@@ -14,7 +14,7 @@ import type { GitSource } from "./gitAccess";
 import { gitSourceFor } from "./gitAccess";
 import { gitAllowed, requireTrust } from "../workspaceTrust";
 import type { ReviewComments } from "./reviewComments";
-import type { WorkspaceRetriever } from "../index/workspaceIndex";
+import type { WorkspaceIndexSearch } from "../index/workspaceIndex";
 
 /** Files whose related code is looked up in the workspace index, and passages per file. */
 const relatedFiles = 20;
@@ -256,13 +256,13 @@ function queryFor(target: ReviewTarget): string {
  * Code from elsewhere in the workspace that the reviewed lines are about (when the workspace is
  * indexed): the best passages from other files, attached to each target. Returns how many.
  */
-async function attachRelated(targets: ReviewTarget[], retriever: WorkspaceRetriever | undefined, token: vscode.CancellationToken): Promise<number> {
-  if (!retriever?.indexed()) return 0;
+async function attachRelated(targets: ReviewTarget[], indexSearch: WorkspaceIndexSearch | undefined, token: vscode.CancellationToken): Promise<number> {
+  if (!indexSearch?.indexed()) return 0;
   let count = 0;
   for (const target of targets.slice(0, relatedFiles)) {
     const query = queryFor(target);
     if (!query || token.isCancellationRequested) continue;
-    const found = await retriever.retrieve(query, token).catch(() => null);
+    const found = await indexSearch.search(query, token).catch(() => null);
     const related = (found ?? [])
       .filter((passage) => {
         const where = passage.label.replace(/(:\d+(-\d+)?| p\. \d+)$/, "");
@@ -288,7 +288,7 @@ export async function runReviewCommand(
   comments: ReviewComments,
   arg?: unknown,
   onSummary?: (text: string) => void,
-  retriever?: WorkspaceRetriever,
+  indexSearch?: WorkspaceIndexSearch,
   log?: (line: string) => void,
 ): Promise<ReviewRunResult | ReviewNotRun | null> {
   // A command's arguments: one (a URI, a repository, a base), or all of them as VS Code passes
@@ -339,7 +339,7 @@ export async function runReviewCommand(
         progress.report({ message: vscode.l10n.t("{0} ({1} of {2})", update.path, update.chunksDone, update.chunks), increment: percent - last });
         last = percent;
       };
-      relatedSnippets = await attachRelated(gathered.targets, retriever, token);
+      relatedSnippets = await attachRelated(gathered.targets, indexSearch, token);
       return engine.review({ targets: gathered.targets, ...(rules ? { rules } : {}) }, onProgress, token);
     },
   );

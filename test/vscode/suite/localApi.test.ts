@@ -104,7 +104,7 @@ describe("Hearth local API in VS Code", function () {
       const vector = await api.engine.indexRequest("indexSearch", { storeDir: api.workspaceIndex.storeDir(), query: "blend colours", k: 3, mode: "vector" });
       assert.equal(vector.mode, "vector");
       assert.ok(vector.results.length > 0 && vector.results.every((hit) => hit.vectorRank !== null));
-      const passages = await api.workspaceIndex.retrieve("blendColours");
+      const passages = await api.workspaceIndex.search("blendColours");
       assert.ok(passages?.some((passage) => passage.content.includes("blendColours")), JSON.stringify(passages?.map((p) => p.label)));
       assert.ok((await api.engine.loadedModels()).some((model) => model.storeName === "remote-embed:latest"), "the API loaded the embedding model");
     } finally {

@@ -59,7 +59,7 @@ describe("#file and #folder in the chat", function () {
     workspace = vscode.workspace.workspaceFolders![0]!.uri.fsPath;
     await config().update("threads", 1, vscode.ConfigurationTarget.Global);
     await config().update("maxTokens", 8, vscode.ConfigurationTarget.Global);
-    await config().update("rag.embeddingModel", fixtureModel("tiny-bert-embed.gguf"), vscode.ConfigurationTarget.Global);
+    await config().update("index.embeddingModel", fixtureModel("tiny-bert-embed.gguf"), vscode.ConfigurationTarget.Global);
     await vscode.workspace.getConfiguration("files").update("exclude", { "**/secret-drafts": true }, vscode.ConfigurationTarget.Global);
     write("refs/notes/my file.md", "# Notes\n\nThe exact text of my file, `with` backticks.\n");
     write("refs/lines.ts", "const one = 1;\nconst two = 2;\nconst three = 3;\nconst four = 4;\n");
@@ -70,7 +70,7 @@ describe("#file and #folder in the chat", function () {
   });
 
   after(async () => {
-    await config().update("rag.embeddingModel", undefined, vscode.ConfigurationTarget.Global);
+    await config().update("index.embeddingModel", undefined, vscode.ConfigurationTarget.Global);
     await config().update("maxTokens", undefined, vscode.ConfigurationTarget.Global);
     await vscode.workspace.getConfiguration("files").update("exclude", undefined, vscode.ConfigurationTarget.Global);
     await vscode.commands.executeCommand("hearth.clearIndex");
@@ -183,7 +183,7 @@ describe("#file and #folder in the chat", function () {
 
     await vscode.commands.executeCommand("hearth.indexWorkspace");
     assert.ok(api.workspaceIndex.hasIndex());
-    const everywhere = (await api.workspaceIndex.retrieve("computeDiscountRate"))!.map((passage) => passage.label);
+    const everywhere = (await api.workspaceIndex.search("computeDiscountRate"))!.map((passage) => passage.label);
     assert.ok(everywhere.some((label) => label.startsWith("refs/alpha/")), `both folders match without #folder: ${everywhere.join(", ")}`);
 
     const scoped = await promptFor("#folder:refs/beta where is computeDiscountRate?");

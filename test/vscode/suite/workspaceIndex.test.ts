@@ -27,11 +27,11 @@ describe("Workspace index in VS Code", function () {
     await vscode.workspace.getConfiguration("hearth").update("maxTokens", 8, vscode.ConfigurationTarget.Global);
     await vscode.workspace
       .getConfiguration("hearth")
-      .update("rag.embeddingModel", path.join(fixtures, "tiny-bert-embed.gguf"), vscode.ConfigurationTarget.Global);
+      .update("index.embeddingModel", path.join(fixtures, "tiny-bert-embed.gguf"), vscode.ConfigurationTarget.Global);
   });
 
   after(async () => {
-    await vscode.workspace.getConfiguration("hearth").update("rag.embeddingModel", undefined, vscode.ConfigurationTarget.Global);
+    await vscode.workspace.getConfiguration("hearth").update("index.embeddingModel", undefined, vscode.ConfigurationTarget.Global);
   });
 
   it("indexes the workspace, gives @workspace labelled passages, follows file changes and clears", async () => {
@@ -41,9 +41,9 @@ describe("Workspace index in VS Code", function () {
     assert.ok(status && status.files >= 1, JSON.stringify(status));
     assert.equal(status.embeddingModel, path.join(fixtures, "tiny-bert-embed.gguf"));
 
-    const passages = await api.workspaceIndex.retrieve("computeInvoiceTotal");
+    const passages = await api.workspaceIndex.search("computeInvoiceTotal");
     assert.equal(passages?.[0]?.label, "src/billing.ts:1-3");
-    assert.deepEqual(await api.workspaceIndex.retrieve("computeInvoiceTotal", undefined, ["docs"]), [], "#folder keeps passages under it");
+    assert.deepEqual(await api.workspaceIndex.search("computeInvoiceTotal", undefined, ["docs"]), [], "#folder keeps passages under it");
 
     await api.engine.loadModel(path.join(fixtures, "tiny-llama.gguf"));
     await api.chat.newChat();
@@ -55,16 +55,16 @@ describe("Workspace index in VS Code", function () {
     // File watchers: a new file is found, a deleted one is gone.
     const shipping = path.join(workspace, "src", "shipping.ts");
     fs.writeFileSync(shipping, "export function estimateShippingCost(weight: number): number {\n  return weight * 2;\n}\n");
-    await waitFor(async () => (await api.workspaceIndex.retrieve("estimateShippingCost"))?.[0]?.label === "src/shipping.ts:1-3", "the new file in the index", 60_000);
+    await waitFor(async () => (await api.workspaceIndex.search("estimateShippingCost"))?.[0]?.label === "src/shipping.ts:1-3", "the new file in the index", 60_000);
     fs.rmSync(shipping);
     await waitFor(
-      async () => !(await api.workspaceIndex.retrieve("estimateShippingCost"))?.some((passage) => passage.label.startsWith("src/shipping.ts")),
+      async () => !(await api.workspaceIndex.search("estimateShippingCost"))?.some((passage) => passage.label.startsWith("src/shipping.ts")),
       "the deleted file to leave the index",
       60_000,
     );
 
     await vscode.commands.executeCommand("hearth.clearIndex");
     assert.equal(api.workspaceIndex.hasIndex(), false);
-    assert.equal(await api.workspaceIndex.retrieve("computeInvoiceTotal"), null);
+    assert.equal(await api.workspaceIndex.search("computeInvoiceTotal"), null);
   });
 });
