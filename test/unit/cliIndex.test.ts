@@ -124,6 +124,22 @@ describe("hearth index and hearth search", function () {
     assert.equal(text.code, 0, text.stderr);
     assert.match(text.stdout, /^src\/server\.go:3-5 {2}StartServer/m);
 
+    const explained = await runCli(["search", "split camel case", "--path", workspace, "--k", "1", "--explain"]);
+    assert.equal(explained.code, 0, explained.stderr);
+    assert.match(explained.stdout, /why: name: [^\n]*split[^\n]*camel[^\n]*keyword #1/);
+
+    // Issue 16: many queries in one process, JSON Lines out, one line per query in order.
+    const queriesFile = path.join(home, "queries.txt");
+    fs.writeFileSync(queriesFile, "split camel case\n\nStartServer\nflux capacitor\n");
+    const batch = await runCli(["search", "--queries", queriesFile, "--path", workspace, "--k", "1"]);
+    assert.equal(batch.code, 0, batch.stderr);
+    const lines = batch.stdout.trim().split("\n").map((line) => JSON.parse(line) as { query: string; results: SearchJson["results"] });
+    assert.deepEqual(lines.map((line) => line.query), ["split camel case", "StartServer", "flux capacitor"]);
+    assert.deepEqual(lines.map((line) => line.results[0]?.path), ["src/tokenizer.ts", "src/server.go", "docs/manual.pdf"]);
+    const both = await runCli(["search", "x", "--queries", queriesFile, "--path", workspace]);
+    assert.equal(both.code, 2);
+    assert.match(both.stderr, /either a query or --queries/);
+
     const again = JSON.parse((await runCli(["index", workspace, "--json"])).stdout) as IndexBuildResult;
     assert.deepEqual([again.filesIndexed, again.filesUnchanged], [0, 4]);
   });

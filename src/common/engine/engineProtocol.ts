@@ -435,6 +435,22 @@ export interface IndexSearchParams {
   mode?: IndexSearchMode;
   /** A reranker (an installed model's name or a `.gguf` path) that reorders the fused results. */
   rerankModel?: string;
+  /** Say why each result matched (`IndexSearchHit.explain`). */
+  explain?: boolean;
+}
+
+/** A field of a chunk that the keyword ranking weighs on its own (issue 16). */
+export type IndexMatchField = "name" | "path" | "doc" | "body";
+
+/** Why a result matched: the query's terms it holds, where, and what each added to its keyword score. */
+export interface IndexMatchExplanation {
+  /** Each matched query term (stemmed, lower-case), its count per field and its share of the BM25F score, best first. */
+  terms: Array<{ term: string; fields: Partial<Record<IndexMatchField, number>>; score: number }>;
+  /** The keyword (BM25F) score, the vector similarity, where the chunk had one. */
+  keywordScore: number | null;
+  vectorScore: number | null;
+  /** The weight the fusion gave the vector ranking (hybrid only; see IndexSearchResult.vectorWeight). */
+  vectorWeight: number | null;
 }
 
 export interface IndexSearchHit {
@@ -455,12 +471,20 @@ export interface IndexSearchHit {
   /** 1-based rank in the keyword and vector rankings, null where absent. */
   keywordRank: number | null;
   vectorRank: number | null;
+  /** With `explain`: why it matched. */
+  explain?: IndexMatchExplanation;
 }
 
 export interface IndexSearchResult {
   results: IndexSearchHit[];
   mode: IndexSearchMode;
   reranked: boolean;
+  /**
+   * Hybrid: the weight of the vector ranking in the fusion (the keyword ranking's is 1), set at
+   * index time by how well the index's vectors retrieve on its own doc comments (0 for an embedder
+   * that does no better than chance).
+   */
+  vectorWeight?: number;
 }
 
 export interface IndexStoreParams {

@@ -91,6 +91,12 @@ function addWord(terms: string[], word: string): void {
     return;
   }
   if (whole.length >= 2) pushTerm(terms, whole);
+  // `Deque.putLast`, `os.path-join`: each identifier of a dotted or dashed name is kept whole too.
+  if (/[-.]/.test(trimmed)) {
+    for (const segment of trimmed.split(/[-.]+/)) {
+      if (segment.length >= 2 && splitIdentifier(segment).length > 1) pushTerm(terms, segment.toLowerCase());
+    }
+  }
   for (const part of parts) if (part.length >= 2 || /\d/.test(part)) pushTerm(terms, part);
 }
 

@@ -26,7 +26,8 @@ import type { ShardChunk, ShardFile } from "./vectraShard";
 export const shardCount = 64;
 const manifestName = "index.json";
 // 3: chunks merge small neighbours and terms are stemmed (issue 16); an older index is rebuilt.
-const formatVersion = 3;
+// 4: term counts per field (name, path, doc, body) for BM25F (issue 16, item 3).
+const formatVersion = 4;
 /** Retired vectors kept for a branch switched back to: 8,192 × 384-d is 12 MB. */
 const retiredCapacity = 8192;
 
@@ -37,6 +38,22 @@ export interface ChunkEntry extends ShardChunk {
 
 export interface FileEntry extends ShardFile {
   chunks: ChunkEntry[];
+}
+
+/** How well the index's vectors retrieve on its own doc comments (vectorCheck.ts), and the fusion weight that follows. */
+export interface VectorCheck {
+  /** The embedding model measured, and the index's chunks then. */
+  model: string;
+  chunks: number;
+  measuredAt: number;
+  /** Doc-comment probes asked (fewer than 8: not measured, the weight is a middle one). */
+  probes: number;
+  /** The vector ranking's weight in hybrid fusion (the keyword ranking's is 1). */
+  weight: number;
+  /** MRR@10 of the probes by keywords, by vectors, and fused at `weight`. */
+  keywordMrr: number;
+  vectorMrr: number;
+  hybridMrr: number;
 }
 
 export interface IndexManifest {
@@ -51,6 +68,8 @@ export interface IndexManifest {
   chunks: number;
   /** The secret rules the files were read under (secretRulesVersion); absent: before there was one. */
   secretRules?: number;
+  /** Absent: not measured (a keyword-only index, or one not built since). */
+  vectorCheck?: VectorCheck;
 }
 
 export function fileKey(root: string, relativePath: string): string {
@@ -89,10 +108,20 @@ export class IndexData {
    * instead of embedding them again. Memory only, capped at `retiredCapacity` chunks.
    */
   readonly retired = new Map<string, Float32Array>();
+  /** The last check of the vectors (null: none for this embedding model). */
+  vectorCheck: VectorCheck | null = null;
   private readonly dirty = new Set<number>();
+  private manifestChanged = false;
   private nextDoc = 1;
 
-  constructor(readonly storeDir: string) {}
+  /**
+   * @param deferKeywords keep chunks read from shards as their saved terms until a query asks for
+   *   a term (KeywordIndex.addEncoded): for a process that loads the index to search it, not to write.
+   */
+  constructor(
+    readonly storeDir: string,
+    readonly deferKeywords = false,
+  ) {}
 
   get chunkCount(): number {
     return this.docs.size;
@@ -109,7 +138,8 @@ export class IndexData {
     this.files.set(key, entry);
     for (const chunk of entry.chunks) {
       this.docs.set(chunk.doc, { file: entry, chunk });
-      this.keywords.add(chunk.doc, chunk.terms);
+      if (this.deferKeywords && chunk.encodedTerms !== undefined) this.keywords.addEncoded(chunk.doc, chunk.encodedTerms);
+      else this.keywords.add(chunk.doc, chunk.terms);
     }
     this.dirty.add(shardOf(key));
   }
@@ -147,15 +177,23 @@ export class IndexData {
     this.retired.clear();
     this.embeddingModel = model;
     this.dimensions = 0;
+    this.vectorCheck = null;
+  }
+
+  /** Stores a new check of the vectors (saved with the manifest). */
+  setVectorCheck(check: VectorCheck | null): void {
+    this.vectorCheck = check;
+    this.manifestChanged = true;
   }
 
   /** Forgets which shards changed (they match the disk). */
   markSaved(): void {
     this.dirty.clear();
+    this.manifestChanged = false;
   }
 
   get hasChanges(): boolean {
-    return this.dirty.size > 0;
+    return this.dirty.size > 0 || this.manifestChanged;
   }
 
   /** The shards the last `save` wrote or removed (a one-file update writes one). */
@@ -177,6 +215,7 @@ export class IndexData {
     }
     this.lastSavedShards = [...byShard.keys()].sort((a, b) => a - b);
     this.dirty.clear();
+    this.manifestChanged = false;
     this.updatedAt = Date.now();
     this.generation = `${this.updatedAt}-${randomBytes(6).toString("hex")}`;
     const manifest: IndexManifest = {
@@ -189,6 +228,7 @@ export class IndexData {
       files: this.files.size,
       chunks: this.docs.size,
       secretRules: secretRulesVersion,
+      ...(this.vectorCheck && this.vectorCheck.model === this.embeddingModel ? { vectorCheck: this.vectorCheck } : {}),
     };
     await writeFileAtomic(path.join(this.storeDir, manifestName), `${JSON.stringify(manifest, null, 2)}\n`);
   }
@@ -241,8 +281,8 @@ async function isFormatOne(storeDir: string, names: readonly string[]): Promise<
  * holds the write lock), shards that do not read back, leftover temporary files and an index in
  * the first format are removed.
  */
-export async function loadIndex(storeDir: string, repair: boolean): Promise<LoadReport> {
-  const data = new IndexData(storeDir);
+export async function loadIndex(storeDir: string, repair: boolean, options?: { deferKeywords?: boolean }): Promise<LoadReport> {
+  const data = new IndexData(storeDir, options?.deferKeywords === true && !repair);
   let names: string[] = [];
   try {
     names = await fs.promises.readdir(storeDir);
@@ -269,6 +309,7 @@ export async function loadIndex(storeDir: string, repair: boolean): Promise<Load
     data.updatedAt = manifest.updatedAt;
     data.generation = manifest.generation;
     data.secretRules = manifest.secretRules ?? 0;
+    data.vectorCheck = manifest.vectorCheck && manifest.vectorCheck.model === manifest.embeddingModel ? manifest.vectorCheck : null;
   }
   if (repair) await removeTemporaryFiles(storeDir);
   let droppedShards = 0;
@@ -300,7 +341,8 @@ export async function loadIndex(storeDir: string, repair: boolean): Promise<Load
       continue;
     }
     for (const stored of shard.files) {
-      const chunks: ChunkEntry[] = stored.chunks.map((chunk) => ({ ...chunk, doc: data.newDoc() }));
+      // The chunks read are this load's own: each gets its id in place (a copy would decode its terms).
+      const chunks = stored.chunks.map((chunk) => Object.assign(chunk, { doc: data.newDoc() }) as ChunkEntry);
       data.putFile({ ...stored, chunks });
     }
   }

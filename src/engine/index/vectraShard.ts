@@ -41,6 +41,8 @@ export interface ShardChunk {
   contentHash: string;
   text: string;
   terms: TermCounts;
+  /** The terms as saved (`encodeTerms`), on a chunk read from a shard: `terms` is decoded from it when first read. */
+  readonly encodedTerms?: string;
   /** Unit length; null in a keyword-only index. */
   vector: Float32Array | null;
 }
@@ -156,6 +158,8 @@ export async function readShard(folder: string): Promise<ShardReadResult> {
       if (!file) return { state: "damaged", reason: `chunk ${item.id} before its file` };
       const vector = dimensions > 0 ? storedVector(item) : null;
       if (vector && vector.length !== dimensions) return { state: "damaged", reason: `chunk ${item.id} has ${vector.length} dimensions` };
+      const encodedTerms = String(m.terms);
+      let terms: TermCounts | undefined;
       file.chunks.push({
         startLine: Number(m.startLine),
         endLine: Number(m.endLine),
@@ -163,7 +167,14 @@ export async function readShard(folder: string): Promise<ShardReadResult> {
         ...(m.symbol !== undefined ? { symbol: String(m.symbol) } : {}),
         contentHash: String(m.contentHash),
         text: String(m.text),
-        terms: decodeTerms(String(m.terms)),
+        encodedTerms,
+        // Decoded when first needed: a search-only load never decodes most of them.
+        get terms(): TermCounts {
+          return (terms ??= decodeTerms(encodedTerms));
+        },
+        set terms(value: TermCounts) {
+          terms = value;
+        },
         vector,
       });
     }

@@ -12,14 +12,16 @@ import { EngineError } from "../../common/engine/engineError";
 import type { IndexBuildParams, IndexBuildResult, IndexProgress, IndexSearchHit, IndexSearchMode, IndexSearchParams, IndexSearchResult, IndexSkipCounts, IndexStatusResult, IndexUpdateFilesParams, JobPriority } from "../../common/engine/engineProtocol";
 import { languageForPath, looksBinary, looksMinified } from "../../common/index/fileFilters";
 import { secretInContent, secretRulesVersion } from "../../common/index/secretRules";
-import { termFrequencies, queryTerms } from "../../common/index/keywordTokenizer";
+import { queryTerms } from "../../common/index/keywordTokenizer";
+import { chunkFieldTerms } from "../../common/index/chunkFields";
 import { localize } from "../../common/localize";
-import { reciprocalRankFusion } from "../../common/index/rankFusion";
+import { reciprocalRankFusion, unmeasuredVectorWeight } from "../../common/index/rankFusion";
 import { acquireLock } from "../../node/fileLock";
 import { cancelledError } from "../scheduler";
 import { IndexData, deleteIndexFiles, fileKey, loadIndex, readManifest, removeTemporaryFiles } from "./indexStore";
 import type { ChunkEntry, FileEntry } from "./indexStore";
 import { pdfPages } from "./pdfText";
+import { checkVectors } from "./vectorCheck";
 import { fileAllowed, walkFolder } from "./workspaceWalker";
 import type { SkipReason, WalkedFile } from "./workspaceWalker";
 
@@ -58,9 +60,9 @@ function yieldToEventLoop(): Promise<void> {
   return new Promise((resolve) => setImmediate(resolve));
 }
 
-/** The text a chunk is embedded and keyword-indexed as: where it is, then what it says. */
-function chunkContext(relativePath: string, draft: ChunkDraft): string {
-  return `${relativePath}${draft.symbol ? ` ${draft.symbol}` : ""}\n${draft.text}`;
+/** The text a chunk is embedded as: where it is, then what it says. */
+function chunkContext(relativePath: string, symbol: string | undefined, text: string): string {
+  return `${relativePath}${symbol ? ` ${symbol}` : ""}\n${text}`;
 }
 
 interface PendingFile {
@@ -87,7 +89,14 @@ interface RunState {
 export class WorkspaceIndexes {
   private readonly loaded = new Map<string, IndexData>();
 
-  constructor(private readonly backend: EmbeddingBackend) {}
+  /**
+   * @param options.searchOnly this process loads indexes to search them (`hearth search`): chunks
+   *   keep their saved terms until a query asks for a term (indexStore.ts `deferKeywords`).
+   */
+  constructor(
+    private readonly backend: EmbeddingBackend,
+    private readonly options: { searchOnly?: boolean } = {},
+  ) {}
 
   // ── Writing ───────────────────────────────────────────────────────────────────────────────
 
@@ -123,6 +132,7 @@ export class WorkspaceIndexes {
       state.result.filesScanned = walked.length;
       state.progress.filesTotal = walked.length;
       await this.indexFiles(state, walked);
+      if (state.result.filesIndexed + state.result.filesRemoved > 0 || !data.vectorCheck) await this.checkVectors(state);
       return state;
     });
   }
@@ -185,6 +195,10 @@ export class WorkspaceIndexes {
       state.result.filesScanned = candidates.length;
       state.progress.filesTotal = candidates.length;
       await this.indexFiles(state, candidates);
+      // A one-file update keeps the last check; a check is made when there is none, or the index
+      // grew or shrank by a quarter since.
+      const check = data.vectorCheck;
+      if (!check || Math.abs(data.chunkCount - check.chunks) > check.chunks / 4) await this.checkVectors(state);
       return state;
     });
   }
@@ -333,6 +347,24 @@ export class WorkspaceIndexes {
     this.report(state, true);
   }
 
+  /** Measures how well the index's vectors retrieve and stores the fusion weight that follows (vectorCheck.ts). */
+  private async checkVectors(state: RunState): Promise<void> {
+    const { data, model } = state;
+    if (!model || data.dimensions === 0 || data.chunkCount === 0) {
+      if (data.vectorCheck) data.setVectorCheck(null);
+      return;
+    }
+    const embed = async (texts: string[]): Promise<number[][]> => {
+      const out: number[][] = [];
+      for (let i = 0; i < texts.length; i += embedBatchSize) {
+        out.push(...(await this.backend.embed(model, texts.slice(i, i + embedBatchSize), "background", state.signal)));
+        await yieldToEventLoop();
+      }
+      return out;
+    };
+    data.setVectorCheck(await checkVectors(data, embed, chunkContext));
+  }
+
   /** Reads, checks and chunks one file; null when it must not be indexed. */
   private async readFile(walked: WalkedFile, state: RunState): Promise<{ hash: string; drafts: ChunkDraft[] } | null> {
     const skip = (reason: SkipReason): null => {
@@ -381,7 +413,7 @@ export class WorkspaceIndexes {
       const embedNow = missing.length > 0 && (all || missing.length >= embedBatchSize);
       if (embedNow) {
         const batch = missing.slice(0, embedBatchSize);
-        const texts = batch.map(({ file, index }) => chunkContext(file.walked.path, file.drafts[index]!));
+        const texts = batch.map(({ file, index }) => chunkContext(file.walked.path, file.drafts[index]!.symbol, file.drafts[index]!.text));
         const vectors = await this.backend.embed(state.model!, texts, "background", state.signal);
         batch.forEach(({ file, index }, k) => {
           const vector = normalise(vectors[k] ?? []);
@@ -417,6 +449,7 @@ export class WorkspaceIndexes {
   private commitFile(state: RunState, pending: PendingFile): void {
     const { data } = state;
     const { walked } = pending;
+    const language = languageForPath(walked.path);
     const chunks: ChunkEntry[] = pending.drafts.map((draft, index) => ({
       doc: data.newDoc(),
       startLine: draft.startLine,
@@ -425,7 +458,7 @@ export class WorkspaceIndexes {
       ...(draft.symbol !== undefined ? { symbol: draft.symbol } : {}),
       contentHash: draft.contentHash,
       text: draft.text,
-      terms: [...termFrequencies(chunkContext(walked.path, draft))],
+      terms: chunkFieldTerms(walked.path, draft.symbol, draft.text, language),
       vector: pending.vectors[index] ?? null,
     }));
     const entry: FileEntry = {
@@ -434,7 +467,7 @@ export class WorkspaceIndexes {
       hash: pending.hash,
       size: walked.size,
       mtimeMs: walked.mtimeMs,
-      language: languageForPath(walked.path),
+      language,
       chunks,
     };
     data.putFile(entry);
@@ -452,7 +485,7 @@ export class WorkspaceIndexes {
     const manifest = await readManifest(dir);
     const cached = this.loaded.get(dir);
     if (cached && manifest && cached.generation === manifest.generation) return cached;
-    const { data } = await loadIndex(dir, false);
+    const { data } = await loadIndex(dir, false, { deferKeywords: this.options.searchOnly === true });
     this.loaded.set(dir, data);
     return data;
   }
@@ -483,7 +516,8 @@ export class WorkspaceIndexes {
     const hasVectors = data.embeddingModel !== null && data.dimensions > 0;
     let mode: IndexSearchMode = !hasVectors ? "keyword" : (params.mode ?? "hybrid");
     const wanted = Math.max(k, candidateCount);
-    const keywordHits = mode === "vector" ? [] : data.keywords.search(queryTerms(params.query), wanted, accept);
+    const terms = queryTerms(params.query);
+    const keywordHits = mode === "vector" ? [] : data.keywords.search(terms, wanted, accept);
     let vectorHits: Array<{ doc: number; score: number }> = [];
     if (mode !== "keyword" && params.query.trim()) {
       try {
@@ -497,8 +531,9 @@ export class WorkspaceIndexes {
       }
     }
     let ranked: Array<{ doc: number; score: number; keywordRank: number | null; vectorRank: number | null }>;
+    const vectorWeight = data.vectorCheck?.weight ?? unmeasuredVectorWeight;
     if (mode === "hybrid") {
-      ranked = reciprocalRankFusion([keywordHits.map((hit) => hit.doc), vectorHits.map((hit) => hit.doc)]).map((item) => ({
+      ranked = reciprocalRankFusion([keywordHits.map((hit) => hit.doc), vectorHits.map((hit) => hit.doc)], 60, [1, vectorWeight]).map((item) => ({
         doc: item.key,
         score: item.score,
         keywordRank: item.ranks[0] ?? null,
@@ -525,8 +560,19 @@ export class WorkspaceIndexes {
     }
     // A build in this process may have replaced a file while the query was embedded or reranked.
     ranked = ranked.filter(({ doc }) => data.docs.has(doc));
-    const results = ranked.slice(0, k).map(({ doc, score, keywordRank, vectorRank }) => hitOf(data, doc, score, keywordRank, vectorRank));
-    return { results, mode, reranked };
+    const results = ranked.slice(0, k).map(({ doc, score, keywordRank, vectorRank }) => {
+      const hit = hitOf(data, doc, score, keywordRank, vectorRank);
+      if (params.explain) {
+        hit.explain = {
+          terms: data.keywords.explain(doc, terms),
+          keywordScore: keywordRank !== null ? keywordHits[keywordRank - 1]!.score : null,
+          vectorScore: vectorRank !== null ? vectorHits[vectorRank - 1]!.score : null,
+          vectorWeight: mode === "hybrid" ? vectorWeight : null,
+        };
+      }
+      return hit;
+    });
+    return { results, mode, reranked, ...(mode === "hybrid" ? { vectorWeight } : {}) };
   }
 
   /** The `k` chunks nearest `vector` (a vector from the index's embedding model), best first. */
