@@ -8,7 +8,9 @@
 // or stale (network: the Debian archive and the npm registry). Figures, not pass/fail.
 // Env: HEARTH_RETRIEVAL_CORPUS (corpus folder), HEARTH_BENCH_REPOS (ids, comma-separated),
 // HEARTH_BENCH_VECTOR_LINES (lines per repository in the vector slice; 0 skips it),
-// HEARTH_BENCH_EMBED_MODEL (a real .gguf embedder instead of the fixture), HEARTH_BENCH_VERBOSE=1.
+// HEARTH_BENCH_EMBED_MODEL (a real .gguf embedder instead of the fixture), HEARTH_BENCH_VERBOSE=1,
+// HEARTH_BENCH_CLI=0 (skip the CLI timings: the built CLI's search against its bare start-up, and
+// batch queries per second).
 import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
@@ -17,6 +19,7 @@ import type { IndexSearchMode } from "../src/common/engine/engineProtocol";
 import { llamaEmbeddingBackend } from "../src/engine/index/llamaEmbeddingBackend";
 import { WorkspaceIndexes } from "../src/engine/index/workspaceIndexes";
 import type { EmbeddingBackend } from "../src/engine/index/workspaceIndexes";
+import type { VectorCheck } from "../src/engine/index/indexStore";
 import { LlamaEngine } from "../src/engine/llama/llamaEngine";
 import { ensureFixtureModels } from "../test/fixtures/fixtureModels";
 import { NaiveBm25 } from "./retrieval/naiveBm25";
@@ -64,7 +67,7 @@ async function measure(
   embeddingModel: string,
   tmp: string,
   verbose: string,
-): Promise<{ ranks: Map<System, Array<number | null>>; chunks: number; indexMs: number }> {
+): Promise<{ ranks: Map<System, Array<number | null>>; chunks: number; indexMs: number; check: VectorCheck | null }> {
   const ranks = new Map<System, Array<number | null>>();
   const bm25 = new NaiveBm25();
   for (const file of listFiles(dir)) bm25.addFile(file, fs.readFileSync(path.join(dir, file), "utf8"));
@@ -73,6 +76,7 @@ async function measure(
   const started = Date.now();
   const built = await indexes.build({ roots: [dir], storeDir, embeddingModel }, () => undefined);
   const indexMs = Date.now() - started;
+  const check = (JSON.parse(fs.readFileSync(path.join(storeDir, "index.json"), "utf8")) as { vectorCheck?: VectorCheck }).vectorCheck ?? null;
   for (const mode of modes) {
     const list: Array<number | null> = [];
     for (const q of queries) {
@@ -86,7 +90,7 @@ async function measure(
     ranks.set(mode, list);
   }
   fs.rmSync(storeDir, { recursive: true, force: true });
-  return { ranks, chunks: built.status.chunks, indexMs };
+  return { ranks, chunks: built.status.chunks, indexMs, check };
 }
 
 function row(label: string, scores: RetrievalScores, baseline?: RetrievalScores): string {
@@ -124,6 +128,54 @@ function printTable(title: string, systems: readonly System[], perRepo: Map<stri
   );
 }
 
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)] ?? 0;
+}
+
+/** Wall-clock milliseconds of one `hearth` run (the built CLI), failing loudly. */
+function runCli(cli: string, args: string[], env: NodeJS.ProcessEnv): number {
+  const started = process.hrtime.bigint();
+  const run = spawnSync(process.execPath, [cli, ...args], { env, encoding: "utf8", maxBuffer: 256 * 1024 * 1024 });
+  const ms = Number(process.hrtime.bigint() - started) / 1e6;
+  if (run.status !== 0) throw new Error(`hearth ${args.join(" ")} failed (${run.status}): ${run.stderr}`);
+  return ms;
+}
+
+/**
+ * Issue 16, item 5: the built CLI over one keyword index of every repository selected (about 900
+ * files with all ten): a single `hearth search` against the CLI's bare start-up (`hearth
+ * --version`; target ≤ 2×), and `--queries FILE` with every doc-comment query, in queries per second.
+ */
+function cliTimings(root: string, repos: readonly BuiltRepository[], tmp: string): void {
+  const cli = path.resolve(__dirname, "..", "dist", "cli.js");
+  const esbuild = path.resolve(__dirname, "..", "esbuild.mjs");
+  const built = spawnSync(process.execPath, [esbuild], { cwd: path.dirname(esbuild), encoding: "utf8" });
+  if (built.status !== 0 || !fs.existsSync(cli)) {
+    console.log(`\nCLI timings skipped: the CLI did not build (${built.stderr.slice(0, 200)}).`);
+    return;
+  }
+  const folder = path.join(tmp, "cli-corpus");
+  for (const repo of repos) fs.cpSync(repositoryDir(root, repo.id), path.join(folder, repo.id), { recursive: true });
+  const env = { ...process.env, HEARTH_HOME: path.join(tmp, "cli-home") };
+  const indexMs = runCli(cli, ["index", folder, "--embedding-model", "none", "--json"], env);
+  const queries = repos.flatMap((repo) => repo.queries.filter((q) => q.kind === "doc").map((q) => q.query));
+  const rounds = 7;
+  runCli(cli, ["--version"], env); // warm the file cache
+  const startup = median(Array.from({ length: rounds }, () => runCli(cli, ["--version"], env)));
+  // The first search after an index update loads the whole index and leaves a keyword snapshot
+  // (keywordSnapshot.ts); the searches after it read only their terms.
+  const first = runCli(cli, ["search", queries[0]!, "--path", folder, "--k", "10"], env);
+  const single = median(Array.from({ length: rounds }, (_, i) => runCli(cli, ["search", queries[(i * 37 + 1) % queries.length]!, "--path", folder, "--k", "10"], env)));
+  const queriesFile = path.join(tmp, "queries.txt");
+  fs.writeFileSync(queriesFile, `${queries.join("\n")}\n`);
+  const batchMs = runCli(cli, ["search", "--queries", queriesFile, "--path", folder, "--k", "10"], env);
+  console.log(`\nCLI (dist/cli.js) over one keyword index of ${repos.length} repositories (${repos.reduce((sum, repo) => sum + repo.files, 0)} files; built in ${(indexMs / 1000).toFixed(1)} s), median of ${rounds}:`);
+  console.log(`  bare start-up (hearth --version) ${startup.toFixed(0)} ms; one search ${single.toFixed(0)} ms (the first after the index changed, which writes the keyword snapshot: ${first.toFixed(0)} ms)`);
+  console.log(`  ratio one search/bare start-up: ${(single / startup).toFixed(2)} (target <= 2)`);
+  console.log(`  batch: ${queries.length} queries with --queries in ${(batchMs / 1000).toFixed(2)} s = ${((queries.length * 1000) / batchMs).toFixed(1)} queries/s (${((batchMs - single) / Math.max(1, queries.length - 1)).toFixed(1)} ms a query after the first)`);
+}
+
 async function main(): Promise<void> {
   const corpus = loadCorpus();
   if (!corpus) {
@@ -153,6 +205,7 @@ async function main(): Promise<void> {
     }
     printTable("Keyword-only over whole repositories, doc-comment queries (the figure that decides):", ["bm25-40", "keyword"], whole, repos, ["doc"], (repo) => repo.queries);
     printTable("Hand-written questions:", ["bm25-40", "keyword"], whole, repos, ["hand"], (repo) => repo.queries);
+    if (process.env.HEARTH_BENCH_CLI !== "0") cliTimings(root, repos, tmp);
 
     if (sliceLines > 0) {
       const fixtures = await ensureFixtureModels();
@@ -181,9 +234,12 @@ async function main(): Promise<void> {
         }
         const queries = repo.queries.filter((q) => files.has(q.path));
         sliceQueries.set(repo.id, queries);
-        const { ranks, chunks, indexMs } = await measure(indexes, slice, queries, ["keyword", "vector", "hybrid"], embedModel, tmp, "");
+        const { ranks, chunks, indexMs, check } = await measure(indexes, slice, queries, ["keyword", "vector", "hybrid"], embedModel, tmp, "");
         sliced.set(repo.id, ranks);
-        console.log(`  ${repo.id.padEnd(15)} ${files.size} files, ${lines} lines → ${chunks} chunks, ${queries.length} queries (index with embeddings ${(indexMs / 1000).toFixed(1)} s)`);
+        const checked = check
+          ? `vector check: ${check.probes} probes, MRR@10 keyword ${check.keywordMrr.toFixed(3)}, vector ${check.vectorMrr.toFixed(3)} → vector weight ${check.weight}`
+          : "no vector check";
+        console.log(`  ${repo.id.padEnd(15)} ${files.size} files, ${lines} lines → ${chunks} chunks, ${queries.length} queries (index with embeddings ${(indexMs / 1000).toFixed(1)} s); ${checked}`);
       }
       printTable("Slices, all queries (keyword vs vector vs hybrid on the same files):", ["bm25-40", "keyword", "vector", "hybrid"], sliced, repos, ["doc", "hand"], (repo) => sliceQueries.get(repo.id) ?? []);
     }

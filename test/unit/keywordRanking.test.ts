@@ -200,3 +200,48 @@ describe("keyword ranking (issue 16)", () => {
     fs.rmSync(root, { recursive: true, force: true });
   });
 });
+
+describe("keyword snapshot for one-off searches (issue 16, item 5)", () => {
+  it("answers a search-only process from the snapshot exactly as the loaded index does, and never from a stale one", async () => {
+    const root = fs.mkdtempSync(path.join(os.tmpdir(), "hearth-snapshot-"));
+    const storeDir = path.join(root, ".index");
+    const src = path.join(root, "src");
+    fs.mkdirSync(src);
+    for (let i = 0; i < 30; i++) {
+      fs.writeFileSync(
+        path.join(src, `module${i}.ts`),
+        `/** Handles part ${i} of the request pipeline. */\nexport function handleRequest${i}(request: Request): Response {\n  return respond(request, ${i});\n}\n\nexport function parseHeader${i}(value: string): string {\n  return value.trim();\n}\n`,
+      );
+    }
+    const noEmbedder: EmbeddingBackend = { embed: () => Promise.reject(new Error("keyword-only")) };
+    const writer = new WorkspaceIndexes(noEmbedder);
+    await writer.build({ roots: [root], storeDir, embeddingModel: "none" }, () => undefined);
+    const queries = ["parse header value", "handle request pipeline", "respond", "nothing matches this"];
+    // What a process that loads the whole index finds (chunks in the shards' order, as the snapshot's).
+    const loader = (): WorkspaceIndexes => new WorkspaceIndexes(noEmbedder);
+    const reader = loader();
+    const expected = await Promise.all(queries.map((query) => reader.search({ storeDir, query, k: 5, explain: true })));
+    const shape = (result: { results: Array<{ path: string; startLine: number; score: number; explain?: { terms: Array<{ term: string; fields: object }> } }> }): unknown =>
+      result.results.map((hit) => [hit.path, hit.startLine, hit.score.toFixed(9), hit.explain?.terms.map((term) => [term.term, term.fields])]);
+    // The first search-only process loads the index and writes the snapshot; the next reads it.
+    const firstProcess = new WorkspaceIndexes(noEmbedder, { searchOnly: true });
+    assert.deepEqual(shape(await firstProcess.search({ storeDir, query: queries[0]!, k: 5, explain: true })), shape(expected[0]!));
+    assert.equal(fs.readdirSync(path.join(storeDir, "keyword-snapshot")).length, 1);
+    for (const [i, query] of queries.entries()) {
+      const fresh = new WorkspaceIndexes(noEmbedder, { searchOnly: true });
+      assert.deepEqual(shape(await fresh.search({ storeDir, query, k: 5, explain: true })), shape(expected[i]!), query);
+    }
+    // A change makes a new generation: the old snapshot is not used, and the next one replaces it.
+    fs.writeFileSync(path.join(src, "module3.ts"), "export function unrelated(): void {}\n");
+    await writer.updateFiles({ storeDir, changed: [path.join(src, "module3.ts")], deleted: [] }, () => undefined);
+    const after = new WorkspaceIndexes(noEmbedder, { searchOnly: true });
+    const found = await after.search({ storeDir, query: "parse header value", k: 40 });
+    assert.ok(!found.results.some((hit) => hit.path === "src/module3.ts"), "a stale snapshot would still find module3's old text");
+    assert.deepEqual(shape(found), shape(await loader().search({ storeDir, query: "parse header value", k: 40 })));
+    await new WorkspaceIndexes(noEmbedder, { searchOnly: true }).search({ storeDir, query: "respond", k: 5 });
+    assert.equal(fs.readdirSync(path.join(storeDir, "keyword-snapshot")).length, 1, "the old generation's snapshot is removed");
+    await writer.clear(storeDir);
+    assert.equal(fs.existsSync(path.join(storeDir, "keyword-snapshot")), false, "clearing the index clears its snapshot");
+    fs.rmSync(root, { recursive: true, force: true });
+  });
+});

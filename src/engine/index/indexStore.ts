@@ -25,6 +25,8 @@ import type { ShardChunk, ShardFile } from "./vectraShard";
 
 export const shardCount = 64;
 const manifestName = "index.json";
+/** The keyword snapshot's folder (keywordSnapshot.ts), removed with the index. */
+export const snapshotFolderName = "keyword-snapshot";
 // 3: chunks merge small neighbours and terms are stemmed (issue 16); an older index is rebuilt.
 // 4: term counts per field (name, path, doc, body) for BM25F (issue 16, item 3).
 const formatVersion = 4;
@@ -34,6 +36,8 @@ const retiredCapacity = 8192;
 export interface ChunkEntry extends ShardChunk {
   /** In-memory id (not saved): the keyword index and search results refer to chunks by it. */
   doc: number;
+  /** Where a chunk loaded from disk sits: its shard and its place among the shard's chunks (keywordSnapshot.ts). */
+  location?: { shard: number; ordinal: number };
 }
 
 export interface FileEntry extends ShardFile {
@@ -76,13 +80,13 @@ export function fileKey(root: string, relativePath: string): string {
   return `${root}\u0000${relativePath}`;
 }
 
-function shardOf(key: string): number {
+export function shardOf(key: string): number {
   let hash = 2166136261;
   for (let i = 0; i < key.length; i++) hash = Math.imul(hash ^ key.charCodeAt(i), 16777619);
   return (hash >>> 0) % shardCount;
 }
 
-function shardFolderName(shard: number): string {
+export function shardFolderName(shard: number): string {
   return `shard-${String(shard).padStart(2, "0")}`;
 }
 
@@ -340,9 +344,10 @@ export async function loadIndex(storeDir: string, repair: boolean, options?: { d
       if (repair) await fs.promises.rm(folder, { recursive: true, force: true });
       continue;
     }
+    let ordinal = 0;
     for (const stored of shard.files) {
       // The chunks read are this load's own: each gets its id in place (a copy would decode its terms).
-      const chunks = stored.chunks.map((chunk) => Object.assign(chunk, { doc: data.newDoc() }) as ChunkEntry);
+      const chunks = stored.chunks.map((chunk) => Object.assign(chunk, { doc: data.newDoc(), location: { shard: Number(match[1]), ordinal: ordinal++ } }) as ChunkEntry);
       data.putFile({ ...stored, chunks });
     }
   }
@@ -377,7 +382,7 @@ export async function deleteIndexFiles(storeDir: string): Promise<void> {
     return;
   }
   for (const name of names) {
-    if (name === manifestName || shardFolderPattern.test(name) || formatOneShardPattern.test(name) || name.includes(temporaryMarker)) {
+    if (name === manifestName || name === snapshotFolderName || shardFolderPattern.test(name) || formatOneShardPattern.test(name) || name.includes(temporaryMarker)) {
       await fs.promises.rm(path.join(storeDir, name), { recursive: true, force: true });
     }
   }

@@ -149,14 +149,8 @@ export class KeywordIndex {
         if (accept && !accept(doc)) continue;
         const length = this.lengths.get(doc);
         if (!length) continue;
-        let tf = 0;
-        for (let f = 0; f < fieldCountTotal; f++) {
-          const count = fieldCount(packed, f);
-          if (count === 0) continue;
-          tf += (weights[f]! * count) / (1 - bs[f]! + (bs[f]! * length[f]!) / averages[f]!);
-        }
-        if (tf === 0) continue;
-        scores.set(doc, (scores.get(doc) ?? 0) + (idf * tf * (k1 + 1)) / (tf + k1));
+        const score = fieldScore(packed, length, averages, idf, weights, bs, k1);
+        if (score > 0) scores.set(doc, (scores.get(doc) ?? 0) + score);
       }
     }
     const hits: KeywordHit[] = [];
@@ -192,8 +186,31 @@ export class KeywordIndex {
   }
 
   private idf(df: number, n: number): number {
-    return Math.log(1 + (n - df + 0.5) / (df + 0.5));
+    return termIdf(df, n);
   }
+}
+
+export function termIdf(df: number, n: number): number {
+  return Math.log(1 + (n - df + 0.5) / (df + 0.5));
+}
+
+/** One term's BM25F score in one document: its packed field counts, the document's and the average field lengths. */
+export function fieldScore(
+  packed: number,
+  length: ArrayLike<number>,
+  averages: readonly number[],
+  idf: number,
+  weights: readonly number[],
+  bs: readonly number[],
+  k1: number,
+): number {
+  let tf = 0;
+  for (let f = 0; f < fieldCountTotal; f++) {
+    const count = fieldCount(packed, f);
+    if (count === 0) continue;
+    tf += (weights[f]! * count) / (1 - bs[f]! + (bs[f]! * length[f]!) / averages[f]!);
+  }
+  return tf > 0 ? (idf * tf * (k1 + 1)) / (tf + k1) : 0;
 }
 
 /** The count of `term` in saved terms (`encodeTerms`), 0 when absent. */

@@ -9,11 +9,11 @@ import * as path from "node:path";
 import { chunkDocument, chunkPdfPages } from "../../common/index/codeChunker";
 import type { ChunkDraft } from "../../common/index/codeChunker";
 import { EngineError } from "../../common/engine/engineError";
-import type { IndexBuildParams, IndexBuildResult, IndexProgress, IndexSearchHit, IndexSearchMode, IndexSearchParams, IndexSearchResult, IndexSkipCounts, IndexStatusResult, IndexUpdateFilesParams, JobPriority } from "../../common/engine/engineProtocol";
+import type { IndexMatchExplanation, IndexBuildParams, IndexBuildResult, IndexProgress, IndexSearchHit, IndexSearchMode, IndexSearchParams, IndexSearchResult, IndexSkipCounts, IndexStatusResult, IndexUpdateFilesParams, JobPriority } from "../../common/engine/engineProtocol";
 import { languageForPath, looksBinary, looksMinified } from "../../common/index/fileFilters";
 import { secretInContent, secretRulesVersion } from "../../common/index/secretRules";
 import { queryTerms } from "../../common/index/keywordTokenizer";
-import { chunkFieldTerms } from "../../common/index/chunkFields";
+import { chunkFieldTerms, keywordFields, unpackFields } from "../../common/index/chunkFields";
 import { localize } from "../../common/localize";
 import { reciprocalRankFusion, unmeasuredVectorWeight } from "../../common/index/rankFusion";
 import { acquireLock } from "../../node/fileLock";
@@ -22,6 +22,8 @@ import { IndexData, deleteIndexFiles, fileKey, loadIndex, readManifest, removeTe
 import type { ChunkEntry, FileEntry } from "./indexStore";
 import { pdfPages } from "./pdfText";
 import { checkVectors } from "./vectorCheck";
+import { searchKeywordSnapshot, writeKeywordSnapshot } from "./keywordSnapshot";
+import { defaultRanking } from "./keywordIndex";
 import { fileAllowed, walkFolder } from "./workspaceWalker";
 import type { SkipReason, WalkedFile } from "./workspaceWalker";
 
@@ -88,6 +90,8 @@ interface RunState {
 
 export class WorkspaceIndexes {
   private readonly loaded = new Map<string, IndexData>();
+  /** Loaded indexes whose keyword snapshot this process has written (or found). */
+  private readonly snapshotted = new WeakSet<IndexData>();
 
   /**
    * @param options.searchOnly this process loads indexes to search them (`hearth search`): chunks
@@ -510,7 +514,58 @@ export class WorkspaceIndexes {
   }
 
   async search(params: IndexSearchParams, signal?: AbortSignal): Promise<IndexSearchResult> {
+    if (this.options.searchOnly) {
+      const fromSnapshot = await this.searchSnapshot(params);
+      if (fromSnapshot) return fromSnapshot;
+    }
     const data = await this.current(params.storeDir);
+    const result = await this.searchLoaded(data, params, signal);
+    // A search-only process leaves a keyword snapshot of this generation for the next one.
+    if (this.options.searchOnly && !this.snapshotted.has(data)) {
+      this.snapshotted.add(data);
+      await writeKeywordSnapshot(data);
+    }
+    return result;
+  }
+
+  /**
+   * A keyword search from the index's keyword snapshot (keywordSnapshot.ts), reading only the
+   * query's terms and the shards of the best chunks; null when it does not apply (vectors are
+   * wanted, a reranker, a path filter, the index is already in memory) or there is no snapshot.
+   */
+  private async searchSnapshot(params: IndexSearchParams): Promise<IndexSearchResult | null> {
+    const dir = path.resolve(params.storeDir);
+    if (this.loaded.has(dir) || params.rerankModel || (params.paths && params.paths.length > 0)) return null;
+    const manifest = await readManifest(dir);
+    if (!manifest) return null;
+    const hasVectors = manifest.embeddingModel !== null && manifest.dimensions > 0;
+    if (hasVectors && (params.mode ?? "hybrid") !== "keyword") return null;
+    const k = Math.max(1, Math.min(params.k ?? 10, 200));
+    const terms = queryTerms(params.query);
+    const hits = await searchKeywordSnapshot(dir, manifest.generation, terms, k, defaultRanking);
+    if (!hits) return null;
+    const results = hits.map(({ file, chunk, score, matched }, index): IndexSearchHit => {
+      const hit: IndexSearchHit = {
+        root: file.root,
+        path: file.path,
+        absolutePath: path.join(file.root, ...file.path.split("/")),
+        startLine: chunk.startLine,
+        endLine: chunk.endLine,
+        ...(chunk.page !== undefined ? { page: chunk.page } : {}),
+        language: file.language,
+        ...(chunk.symbol !== undefined ? { symbol: chunk.symbol } : {}),
+        score,
+        text: chunk.text,
+        keywordRank: index + 1,
+        vectorRank: null,
+      };
+      if (params.explain) hit.explain = { terms: explainFromSnapshot(matched), keywordScore: score, vectorScore: null, vectorWeight: null };
+      return hit;
+    });
+    return { results, mode: "keyword", reranked: false };
+  }
+
+  private async searchLoaded(data: IndexData, params: IndexSearchParams, signal?: AbortSignal): Promise<IndexSearchResult> {
     const k = Math.max(1, Math.min(params.k ?? 10, 200));
     const accept = pathFilter(data, params.paths);
     const hasVectors = data.embeddingModel !== null && data.dimensions > 0;
@@ -587,6 +642,17 @@ export class WorkspaceIndexes {
     }
     return vectorSearch(data, normalise(vector), k, pathFilter(data, paths)).map(({ doc, score }, index) => hitOf(data, doc, score, null, index + 1));
   }
+}
+
+/** Which fields each matched term is in (from its packed counts) and its share of the score, best first. */
+function explainFromSnapshot(matched: ReadonlyArray<readonly [string, number, number]>): IndexMatchExplanation["terms"] {
+  return [...matched].sort((a, b) => b[2] - a[2]).map(([term, packed, score]) => {
+    const fields: IndexMatchExplanation["terms"][number]["fields"] = {};
+    unpackFields(packed).forEach((count, f) => {
+      if (count > 0) fields[keywordFields[f]!] = count;
+    });
+    return { term, fields, score };
+  });
 }
 
 function hitOf(data: IndexData, doc: number, score: number, keywordRank: number | null, vectorRank: number | null): IndexSearchHit {
