@@ -224,21 +224,23 @@ describe("keyword snapshot for one-off searches (issue 16, item 5)", () => {
     const shape = (result: { results: Array<{ path: string; startLine: number; score: number; explain?: { terms: Array<{ term: string; fields: object }> } }> }): unknown =>
       result.results.map((hit) => [hit.path, hit.startLine, hit.score.toFixed(9), hit.explain?.terms.map((term) => [term.term, term.fields])]);
     // The first search-only process loads the index and writes the snapshot; the next reads it.
-    const firstProcess = new WorkspaceIndexes(noEmbedder, { searchOnly: true });
+    const firstProcess = new WorkspaceIndexes(noEmbedder, { searchOnly: "once" });
     assert.deepEqual(shape(await firstProcess.search({ storeDir, query: queries[0]!, k: 5, explain: true })), shape(expected[0]!));
+    assert.equal(fs.existsSync(path.join(storeDir, "keyword-snapshot")), false, "written only when asked, after the results are out");
+    await firstProcess.leaveKeywordSnapshots();
     assert.equal(fs.readdirSync(path.join(storeDir, "keyword-snapshot")).length, 1);
     for (const [i, query] of queries.entries()) {
-      const fresh = new WorkspaceIndexes(noEmbedder, { searchOnly: true });
+      const fresh = new WorkspaceIndexes(noEmbedder, { searchOnly: "once" });
       assert.deepEqual(shape(await fresh.search({ storeDir, query, k: 5, explain: true })), shape(expected[i]!), query);
     }
     // A change makes a new generation: the old snapshot is not used, and the next one replaces it.
     fs.writeFileSync(path.join(src, "module3.ts"), "export function unrelated(): void {}\n");
     await writer.updateFiles({ storeDir, changed: [path.join(src, "module3.ts")], deleted: [] }, () => undefined);
-    const after = new WorkspaceIndexes(noEmbedder, { searchOnly: true });
+    const after = new WorkspaceIndexes(noEmbedder, { searchOnly: "once" });
     const found = await after.search({ storeDir, query: "parse header value", k: 40 });
     assert.ok(!found.results.some((hit) => hit.path === "src/module3.ts"), "a stale snapshot would still find module3's old text");
     assert.deepEqual(shape(found), shape(await loader().search({ storeDir, query: "parse header value", k: 40 })));
-    await new WorkspaceIndexes(noEmbedder, { searchOnly: true }).search({ storeDir, query: "respond", k: 5 });
+    await after.leaveKeywordSnapshots();
     assert.equal(fs.readdirSync(path.join(storeDir, "keyword-snapshot")).length, 1, "the old generation's snapshot is removed");
     await writer.clear(storeDir);
     assert.equal(fs.existsSync(path.join(storeDir, "keyword-snapshot")), false, "clearing the index clears its snapshot");

@@ -125,7 +125,7 @@ export const searchCommand: CliCommand = {
         embed: (model, texts, priority, signal) => realBackend().embed(model, texts, priority, signal),
         rank: (model, query, documents, signal) => realBackend().rank!(model, query, documents, signal),
       },
-      { searchOnly: true },
+      { searchOnly: queriesFile !== undefined ? "many" : "once" },
     );
     const rerank = values["rerank-model"];
     const search = (query: string): Promise<IndexSearchResult> =>
@@ -151,30 +151,37 @@ export const searchCommand: CliCommand = {
         return 0;
       }
       const result = await search(queries[0]!);
-      if (values.json) {
-        printJson({
-          results: jsonResults(folder, result),
-          mode: result.mode,
-          reranked: result.reranked,
-          ...(result.vectorWeight !== undefined ? { vectorWeight: result.vectorWeight } : {}),
-        });
-        return 0;
-      }
-      if (result.results.length === 0) {
-        printLine(localize("No matches."));
-        return 0;
-      }
-      for (const hit of result.results) {
-        const where = hit.page !== undefined ? localize("{0} page {1}", relativeTo(folder, hit), hit.page) : `${relativeTo(folder, hit)}:${hit.startLine}-${hit.endLine}`;
-        printLine(`${where}${hit.symbol ? `  ${hit.symbol}` : ""}  (${hit.score.toFixed(4)})`);
-        if (hit.explain) printLine(`    ${explainLine(hit, hit.explain)}`);
-        const preview = hit.text.split("\n").slice(0, 4).map((line) => `    ${line.slice(0, 160)}`);
-        printLine(preview.join("\n"));
-        printLine();
-      }
+      printResults(folder, result, values.json === true);
+      // Once the results are out: a keyword snapshot, so the next search reads only its terms.
+      await indexes.leaveKeywordSnapshots();
       return 0;
     } finally {
       await (engine as LlamaEngine | null)?.dispose();
     }
   },
 };
+
+/** Prints one search's results: JSON, or each hit with its lines (and why it matched, with --explain). */
+function printResults(folder: string, result: IndexSearchResult, json: boolean): void {
+  if (json) {
+    printJson({
+      results: jsonResults(folder, result),
+      mode: result.mode,
+      reranked: result.reranked,
+      ...(result.vectorWeight !== undefined ? { vectorWeight: result.vectorWeight } : {}),
+    });
+    return;
+  }
+  if (result.results.length === 0) {
+    printLine(localize("No matches."));
+    return;
+  }
+  for (const hit of result.results) {
+    const where = hit.page !== undefined ? localize("{0} page {1}", relativeTo(folder, hit), hit.page) : `${relativeTo(folder, hit)}:${hit.startLine}-${hit.endLine}`;
+    printLine(`${where}${hit.symbol ? `  ${hit.symbol}` : ""}  (${hit.score.toFixed(4)})`);
+    if (hit.explain) printLine(`    ${explainLine(hit, hit.explain)}`);
+    const preview = hit.text.split("\n").slice(0, 4).map((line) => `    ${line.slice(0, 160)}`);
+    printLine(preview.join("\n"));
+    printLine();
+  }
+}

@@ -64,20 +64,32 @@ function mrr10(ranks: ReadonlyArray<number | null>): number {
 }
 
 /**
- * The vector weight that fused best on the probes (MRR@10), preferring the smaller weight unless a
- * larger one gains at least `margin` (one probe moving up a rank or two): an embedder no better
- * than chance gets 0, and the fused order is the keyword order.
+ * The vector weight that fused best on the probes (MRR@10), only where the gain is clear: at
+ * least `margin` over keywords alone, with the probes that moved up at least twice those that moved
+ * down and ahead of them by a tenth of the probes (3 at least) — a sign test, so that an embedder
+ * no better than chance, which lifts a few probes and sinks a few others, gets 0 (the fused order
+ * is then the keyword order). Ties go to the smaller weight.
  */
-export function chooseVectorWeight(probes: readonly FusionProbe[], margin = 0.02): FusionChoice {
+export function chooseVectorWeight(probes: readonly FusionProbe[], margin = 0.03): FusionChoice {
   const keywordMrr = mrr10(probes.map((probe) => probe.keywordRank));
   const vectorMrr = mrr10(probes.map((probe) => probe.vectorRank));
   if (probes.length < minimumProbes) return { weight: unmeasuredVectorWeight, keywordMrr, vectorMrr, hybridMrr: 0 };
+  const rankAt = (probe: FusionProbe, index: number): number => probe.fusedRanks[index] ?? 11;
+  const base = mrr10(probes.map((probe) => probe.fusedRanks[0] ?? null));
   let weight = 0;
-  let best = mrr10(probes.map((probe) => probe.fusedRanks[0] ?? null));
+  let best = base;
   fusionWeights.forEach((candidate, index) => {
     if (index === 0) return;
     const score = mrr10(probes.map((probe) => probe.fusedRanks[index] ?? null));
-    if (score >= best + margin) {
+    let up = 0;
+    let down = 0;
+    for (const probe of probes) {
+      const change = rankAt(probe, 0) - rankAt(probe, index);
+      if (change > 0) up++;
+      else if (change < 0) down++;
+    }
+    const clear = score >= base + margin && up >= 2 * down && up - down >= Math.max(3, Math.ceil(probes.length / 10));
+    if (clear && score > best) {
       best = score;
       weight = candidate;
     }

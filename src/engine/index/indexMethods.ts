@@ -46,7 +46,8 @@ export const indexMethods: Pick<MethodTable, "indexBuild" | "indexUpdateFiles" |
       optionalNumber(params, "k", 1, 200) ??
       optional(params, "paths", checkStringList) ??
       optionalOneOf(params, "mode", ["hybrid", "keyword", "vector"], localize("\"hybrid\", \"keyword\" or \"vector\"")) ??
-      optionalString(params, "rerankModel"),
+      optionalString(params, "rerankModel") ??
+      (params.explain === undefined || typeof params.explain === "boolean" ? null : bad("explain", localize("true or false"))),
     run: (scope, { params, signal }) => scope.indexes.search(params, signal),
   },
   indexStatus: {

@@ -48,6 +48,8 @@ export interface KeywordExplanation {
 }
 
 const fieldCountTotal = keywordFields.length;
+/** A packed count below this is a count in the body alone (chunkFields.ts packs the body in the low 10 bits). */
+const bodyOnlyBelow = 1024;
 
 export class KeywordIndex {
   private readonly postings = new Map<string, Map<number, number>>();
@@ -205,6 +207,11 @@ export function fieldScore(
   k1: number,
 ): number {
   let tf = 0;
+  if (packed < bodyOnlyBelow) {
+    // The common case: the term is in the body alone.
+    tf = (weights[0]! * packed) / (1 - bs[0]! + (bs[0]! * length[0]!) / averages[0]!);
+    return tf > 0 ? (idf * tf * (k1 + 1)) / (tf + k1) : 0;
+  }
   for (let f = 0; f < fieldCountTotal; f++) {
     const count = fieldCount(packed, f);
     if (count === 0) continue;
@@ -229,21 +236,30 @@ export function findEncoded(text: string, term: string): number {
   return 0;
 }
 
+/** Calls `visit` with each term of saved terms (`encodeTerms`) and its count, without building a list. */
+export function forEachEncoded(text: string, visit: (term: string, count: number) => void): void {
+  let at = 0;
+  while (at < text.length) {
+    let end = at;
+    let star = -1;
+    for (let code = text.charCodeAt(end); end < text.length && code !== 32; code = text.charCodeAt(++end)) if (code === 42) star = end;
+    if (end > at) {
+      if (star < 0) visit(text.slice(at, end), 1);
+      else {
+        const count = Number(text.slice(star + 1, end));
+        visit(text.slice(at, star), Number.isFinite(count) && count > 0 ? count : 1);
+      }
+    }
+    at = end + 1;
+  }
+}
+
 /** A document's length per field from its saved terms, without building them. */
 export function encodedLengths(text: string): Float64Array {
   const lengths = new Float64Array(fieldCountTotal);
-  if (!text) return lengths;
-  let at = 0;
-  while (at <= text.length) {
-    let space = text.indexOf(" ", at);
-    if (space < 0) space = text.length;
-    const star = text.lastIndexOf("*", space);
-    if (star > at) {
-      const packed = Number(text.slice(star + 1, space));
-      for (let f = 0; f < fieldCountTotal; f++) lengths[f]! += fieldCount(Number.isFinite(packed) && packed > 0 ? packed : 1, f);
-    } else lengths[0]!++;
-    at = space + 1;
-  }
+  forEachEncoded(text, (_term, packed) => {
+    for (let f = 0; f < fieldCountTotal; f++) lengths[f]! += fieldCount(packed, f);
+  });
   return lengths;
 }
 

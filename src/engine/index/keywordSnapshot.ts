@@ -11,11 +11,11 @@
 import { randomBytes } from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { keywordFields, unpackFields } from "../../common/index/chunkFields";
+import { fieldCount, keywordFields } from "../../common/index/chunkFields";
 import { temporaryMarker } from "./atomicFileStorage";
 import type { IndexData } from "./indexStore";
 import { shardFolderName, snapshotFolderName } from "./indexStore";
-import { decodeTerms, fieldScore, termIdf } from "./keywordIndex";
+import { encodeTerms, fieldScore, forEachEncoded, termIdf } from "./keywordIndex";
 import type { KeywordRanking } from "./keywordIndex";
 import { readShard } from "./vectraShard";
 import type { ShardChunk, ShardFile } from "./vectraShard";
@@ -46,21 +46,22 @@ export async function writeKeywordSnapshot(data: IndexData): Promise<boolean> {
   const target = snapshotDir(data.storeDir, data.generation);
   if (fs.existsSync(target)) return false;
   const docs: string[] = [];
-  const buckets: Array<Map<string, string[]>> = Array.from({ length: bucketCount }, () => new Map());
+  // Each term's postings as doc, packed, doc, packed…
+  const postings = new Map<string, number[]>();
   const totals = new Array<number>(keywordFields.length).fill(0);
+  const lengths = new Array<number>(keywordFields.length);
   let id = 0;
   for (const { chunk } of data.docs.values()) {
     if (!chunk.location) return false; // not as on disk
-    const lengths = new Array<number>(keywordFields.length).fill(0);
-    const terms = chunk.encodedTerms !== undefined ? decodeTerms(chunk.encodedTerms) : chunk.terms;
-    for (const [term, packed] of terms) {
-      unpackFields(packed).forEach((count, f) => (lengths[f]! += count));
-      const bucket = buckets[bucketOf(term)]!;
-      let list = bucket.get(term);
-      if (!list) bucket.set(term, (list = []));
-      list.push(packed === 1 ? String(id) : `${id}:${packed}`);
-    }
-    lengths.forEach((length, f) => (totals[f]! += length));
+    lengths.fill(0);
+    const text = chunk.encodedTerms ?? encodeTerms(chunk.terms);
+    forEachEncoded(text, (term, packed) => {
+      for (let f = 0; f < lengths.length; f++) lengths[f]! += fieldCount(packed, f);
+      const list = postings.get(term);
+      if (list === undefined) postings.set(term, [id, packed]);
+      else list.push(id, packed);
+    });
+    for (let f = 0; f < lengths.length; f++) totals[f]! += lengths[f]!;
     docs.push(`${chunk.location.shard} ${chunk.location.ordinal} ${lengths.join(" ")}`);
     id++;
   }
@@ -69,10 +70,13 @@ export async function writeKeywordSnapshot(data: IndexData): Promise<boolean> {
   try {
     await fs.promises.mkdir(temporary, { recursive: true });
     await fs.promises.writeFile(path.join(temporary, "docs.txt"), `${JSON.stringify({ docs: docs.length, totalLength: totals })}\n${docs.join("\n")}\n`);
-    for (let b = 0; b < bucketCount; b++) {
-      const lines = [...buckets[b]!].map(([term, list]) => `${term}\t${list.join(" ")}`);
-      await fs.promises.writeFile(path.join(temporary, bucketName(b)), `\n${lines.join("\n")}\n`);
+    const buckets: string[][] = Array.from({ length: bucketCount }, () => []);
+    for (const [term, list] of postings) {
+      let line = `${term}\t`;
+      for (let i = 0; i < list.length; i += 2) line += `${i > 0 ? " " : ""}${list[i]}${list[i + 1] === 1 ? "" : `:${list[i + 1]}`}`;
+      buckets[bucketOf(term)]!.push(line);
     }
+    for (let b = 0; b < bucketCount; b++) await fs.promises.writeFile(path.join(temporary, bucketName(b)), `\n${buckets[b]!.join("\n")}\n`);
     await fs.promises.rename(temporary, target);
   } catch {
     await fs.promises.rm(temporary, { recursive: true, force: true }).catch(() => undefined);

@@ -8,7 +8,8 @@
 // rankings (its terms leave the keyword index and its vector is replaced by one embedded without
 // it for the time of the probe), so neither ranking finds the answer by the words of the question
 // itself. Each probe costs one short and one chunk-sized embedding: 2 × 32 texts per check, run
-// after a build that changed the index and never on a one-file update unless none was measured.
+// when the index has none for its model or a run changed a quarter of it (so never on a one-file
+// update of a measured index).
 import { chunkFieldTerms, firstDocSentence } from "../../common/index/chunkFields";
 import { queryTerms } from "../../common/index/keywordTokenizer";
 import { chooseVectorWeight, fusionWeights, reciprocalRankFusion } from "../../common/index/rankFusion";
@@ -70,9 +71,11 @@ export async function checkVectors(
   ];
   const vectors = (await embed(texts)).map(unit);
   const results: FusionProbe[] = [];
-  probes.forEach((probe, p) => {
+  for (const [p, probe] of probes.entries()) {
+    // Between probes: a chat turn or a search queued meanwhile runs first (each probe scans every vector).
+    if (p > 0) await new Promise<void>((resolve) => setImmediate(resolve));
     const entry = data.docs.get(probe.doc);
-    if (!entry) return; // replaced while the probes were embedded
+    if (!entry) continue; // replaced while the probes were embedded
     const { file, chunk } = entry;
     const query = vectors[p]!;
     const blankedVector = vectors[probes.length + p]!;
@@ -104,7 +107,7 @@ export async function checkVectors(
         return at < 0 || at >= 10 ? null : at + 1;
       }),
     });
-  });
+  }
   const choice = chooseVectorWeight(results);
   return { ...base, probes: results.length, weight: choice.weight, keywordMrr: choice.keywordMrr, vectorMrr: choice.vectorMrr, hybridMrr: choice.hybridMrr };
 }

@@ -90,16 +90,17 @@ interface RunState {
 
 export class WorkspaceIndexes {
   private readonly loaded = new Map<string, IndexData>();
-  /** Loaded indexes whose keyword snapshot this process has written (or found). */
-  private readonly snapshotted = new WeakSet<IndexData>();
 
   /**
-   * @param options.searchOnly this process loads indexes to search them (`hearth search`): chunks
-   *   keep their saved terms until a query asks for a term (indexStore.ts `deferKeywords`).
+   * @param options.searchOnly this process loads indexes only to search them (`hearth search`):
+   *   "once" — one query: it is answered from the index's keyword snapshot when there is one
+   *   (keywordSnapshot.ts), else the index loads with its chunks' terms undecoded (indexStore.ts
+   *   `deferKeywords`) and `leaveKeywordSnapshots` can write a snapshot for the next process;
+   *   "many" — a batch: the whole index loads once, as in the engine.
    */
   constructor(
     private readonly backend: EmbeddingBackend,
-    private readonly options: { searchOnly?: boolean } = {},
+    private readonly options: { searchOnly?: "once" | "many" } = {},
   ) {}
 
   // ── Writing ───────────────────────────────────────────────────────────────────────────────
@@ -136,7 +137,7 @@ export class WorkspaceIndexes {
       state.result.filesScanned = walked.length;
       state.progress.filesTotal = walked.length;
       await this.indexFiles(state, walked);
-      if (state.result.filesIndexed + state.result.filesRemoved > 0 || !data.vectorCheck) await this.checkVectors(state);
+      if (this.checkDue(state)) await this.checkVectors(state);
       return state;
     });
   }
@@ -199,10 +200,7 @@ export class WorkspaceIndexes {
       state.result.filesScanned = candidates.length;
       state.progress.filesTotal = candidates.length;
       await this.indexFiles(state, candidates);
-      // A one-file update keeps the last check; a check is made when there is none, or the index
-      // grew or shrank by a quarter since.
-      const check = data.vectorCheck;
-      if (!check || Math.abs(data.chunkCount - check.chunks) > check.chunks / 4) await this.checkVectors(state);
+      if (this.checkDue(state)) await this.checkVectors(state);
       return state;
     });
   }
@@ -351,6 +349,20 @@ export class WorkspaceIndexes {
     this.report(state, true);
   }
 
+  /**
+   * Whether to measure the vectors again: there is no check for this model, or this run changed a
+   * quarter of the index's files, or the index grew or shrank by a quarter since the check. A
+   * one-file edit of a measured index never does.
+   */
+  private checkDue(state: RunState): boolean {
+    const { data, result } = state;
+    const check = data.vectorCheck;
+    if (!state.model) return check !== null;
+    if (!check || check.model !== state.model) return true;
+    const changed = result.filesIndexed + result.filesRemoved;
+    return changed > 0 && (changed >= data.files.size / 4 || Math.abs(data.chunkCount - check.chunks) > check.chunks / 4);
+  }
+
   /** Measures how well the index's vectors retrieve and stores the fusion weight that follows (vectorCheck.ts). */
   private async checkVectors(state: RunState): Promise<void> {
     const { data, model } = state;
@@ -489,7 +501,7 @@ export class WorkspaceIndexes {
     const manifest = await readManifest(dir);
     const cached = this.loaded.get(dir);
     if (cached && manifest && cached.generation === manifest.generation) return cached;
-    const { data } = await loadIndex(dir, false, { deferKeywords: this.options.searchOnly === true });
+    const { data } = await loadIndex(dir, false, { deferKeywords: this.options.searchOnly === "once" });
     this.loaded.set(dir, data);
     return data;
   }
@@ -514,18 +526,20 @@ export class WorkspaceIndexes {
   }
 
   async search(params: IndexSearchParams, signal?: AbortSignal): Promise<IndexSearchResult> {
-    if (this.options.searchOnly) {
+    if (this.options.searchOnly === "once") {
       const fromSnapshot = await this.searchSnapshot(params);
       if (fromSnapshot) return fromSnapshot;
     }
-    const data = await this.current(params.storeDir);
-    const result = await this.searchLoaded(data, params, signal);
-    // A search-only process leaves a keyword snapshot of this generation for the next one.
-    if (this.options.searchOnly && !this.snapshotted.has(data)) {
-      this.snapshotted.add(data);
-      await writeKeywordSnapshot(data);
-    }
-    return result;
+    return this.searchLoaded(await this.current(params.storeDir), params, signal);
+  }
+
+  /**
+   * Writes a keyword snapshot of each index this search-only process loaded whole, for the next
+   * process's searches (best effort; call it after the results are out: it takes about as long as
+   * the load did).
+   */
+  async leaveKeywordSnapshots(): Promise<void> {
+    for (const data of this.loaded.values()) await writeKeywordSnapshot(data);
   }
 
   /**
