@@ -247,3 +247,31 @@ describe("keyword snapshot for one-off searches (issue 16, item 5)", () => {
     fs.rmSync(root, { recursive: true, force: true });
   });
 });
+
+describe("index format 4 (terms per field)", () => {
+  it("removes and rebuilds an index of an earlier format instead of keeping its unfielded terms", async () => {
+    const root = fs.mkdtempSync(path.join(os.tmpdir(), "hearth-format-"));
+    const storeDir = path.join(root, ".index");
+    fs.mkdirSync(path.join(root, "src"));
+    fs.writeFileSync(path.join(root, "src", "queue.ts"), "export function drainQueue(): void {\n  run();\n}\n");
+    fs.writeFileSync(path.join(root, "src", "other.ts"), "export function flush(): void {\n  drain(queue);\n}\n");
+    const indexes = new WorkspaceIndexes({ embed: () => Promise.reject(new Error("keyword-only")) });
+    await indexes.build({ roots: [root], storeDir, embeddingModel: "none" }, () => undefined);
+    const manifestFile = path.join(storeDir, "index.json");
+    fs.writeFileSync(manifestFile, JSON.stringify({ ...JSON.parse(fs.readFileSync(manifestFile, "utf8")), format: 3 }));
+    const stderr = process.stderr.write.bind(process.stderr);
+    let said = "";
+    process.stderr.write = ((chunk: string): boolean => ((said += chunk), true)) as typeof process.stderr.write;
+    try {
+      const again = await new WorkspaceIndexes({ embed: () => Promise.reject(new Error("keyword-only")) }).build({ roots: [root], storeDir, embeddingModel: "none" }, () => undefined);
+      assert.equal(again.filesIndexed, 2, "every file is read again");
+    } finally {
+      process.stderr.write = stderr;
+    }
+    assert.match(said, /earlier version of Hearth/);
+    const { data } = await loadIndex(storeDir, false);
+    const named = [...data.docs.values()].find(({ file }) => file.path === "src/queue.ts")!;
+    assert.deepEqual(unpackFields(named.chunk.terms.find(([term]) => term === "drainqueu")![1]), [0, 2, 0, 0]);
+    fs.rmSync(root, { recursive: true, force: true });
+  });
+});

@@ -265,16 +265,20 @@ export interface LoadReport {
   data: IndexData;
   /** Shards dropped because they did not read back or belong to another embedding model. */
   droppedShards: number;
-  /** The folder held an index in the first format (one binary file per shard), not read. */
+  /** The folder held an index in an earlier format (the first: one binary file per shard; or an older manifest), not read. */
   outdatedFormat: boolean;
 }
 
-/** Whether `storeDir` holds an index in the first format (its shards were single `.bin` files). */
-async function isFormatOne(storeDir: string, names: readonly string[]): Promise<boolean> {
+/**
+ * Whether `storeDir` holds an index in an earlier format: the first (its shards were single `.bin`
+ * files), or a manifest of an older version (its shards read, but their chunks and terms are not
+ * what this version builds, and unchanged files would never be read again).
+ */
+async function isOutdatedFormat(storeDir: string, names: readonly string[]): Promise<boolean> {
   if (names.some((name) => formatOneShardPattern.test(name))) return true;
   try {
     const manifest = JSON.parse(await fs.promises.readFile(path.join(storeDir, manifestName), "utf8")) as { format?: unknown };
-    return manifest.format === 1;
+    return typeof manifest.format === "number" && manifest.format < formatVersion;
   } catch {
     return false;
   }
@@ -283,7 +287,7 @@ async function isFormatOne(storeDir: string, names: readonly string[]): Promise<
 /**
  * Loads the index in `storeDir` (an empty one when there is none). With `repair` (the caller
  * holds the write lock), shards that do not read back, leftover temporary files and an index in
- * the first format are removed.
+ * an earlier format are removed.
  */
 export async function loadIndex(storeDir: string, repair: boolean, options?: { deferKeywords?: boolean }): Promise<LoadReport> {
   const data = new IndexData(storeDir, options?.deferKeywords === true && !repair);
@@ -293,7 +297,7 @@ export async function loadIndex(storeDir: string, repair: boolean, options?: { d
   } catch {
     return { data, droppedShards: 0, outdatedFormat: false };
   }
-  if (await isFormatOne(storeDir, names)) {
+  if (await isOutdatedFormat(storeDir, names)) {
     if (repair) {
       process.stderr.write(
         `${localize(
