@@ -201,6 +201,58 @@ describe("keyword ranking (issue 16)", () => {
   });
 });
 
+describe("vector weight for an embedder that knows what keywords cannot (issue 16, item 4)", () => {
+  it("gives the vectors a weight when they find what keywords miss, and hybrid then beats keyword-only", async () => {
+    // Each function's doc comment names a Greek letter, its code a Hebrew one: only the embedder
+    // knows they are the same topic (one dimension per pair), so keywords cannot link a question
+    // to its function and vectors can. Functions of 28 lines: each is a chunk of its own.
+    const greek = ["alpha", "beta", "gamma", "delta", "epsilon", "zeta", "theta", "iota", "kappa", "lambda", "sigma", "omega"];
+    const hebrew = ["aleph", "bet", "gimel", "dalet", "he", "vav", "zayin", "het", "tet", "yod", "kaf", "lamed"];
+    // A third name for each topic that appears nowhere in the code: the questions' words.
+    const asked = ["prima", "secunda", "tertia", "quarta", "quinta", "sexta", "septima", "octava", "nona", "decima", "undecima", "duodecima"];
+    const root = fs.mkdtempSync(path.join(os.tmpdir(), "hearth-vector-good-"));
+    const storeDir = path.join(root, ".index");
+    fs.mkdirSync(path.join(root, "src"));
+    for (let file = 0; file < 3; file++) {
+      const body = greek
+        .map((letter, i) => {
+          const code = hebrew[i]!;
+          return `/**\n * Builds the ${letter} record from the table row number ${file}.\n */\nexport function build${code[0]!.toUpperCase()}${code.slice(1)}Row${file}(row: Row): Record {\n  const ${code}Fields = row.cells;\n${"  check(row);\n".repeat(22)}  return toRecord(${code}Fields, ${file});\n}\n`;
+        })
+        .join("\n");
+      fs.writeFileSync(path.join(root, "src", `records${file}.ts`), body);
+    }
+    const topic = (text: string): number[] => {
+      const vector = Array.from({ length: greek.length + 1 }, () => 0);
+      const words = text.toLowerCase().split(/[^a-z]+/);
+      greek.forEach((letter, i) => {
+        if (words.includes(letter) || words.includes(asked[i]!) || words.some((word) => word.startsWith(hebrew[i]!) && word.length > 2 && hebrew[i]!.length > 1)) vector[i] = 1;
+      });
+      vector[greek.length] = 0.1;
+      return vector;
+    };
+    const knowing: EmbeddingBackend = { embed: (_model, texts) => Promise.resolve(texts.map(topic)) };
+    const indexes = new WorkspaceIndexes(knowing);
+    await indexes.build({ roots: [root], storeDir, embeddingModel: "knowing" }, () => undefined);
+    const check = (await loadIndex(storeDir, false)).data.vectorCheck!;
+    assert.ok(check.probes >= 8 && check.weight > 0, JSON.stringify(check));
+    assert.ok(check.vectorMrr > check.keywordMrr && check.hybridMrr > check.keywordMrr, JSON.stringify(check));
+    let keywordHits = 0;
+    let hybridHits = 0;
+    for (const [i, word] of asked.entries()) {
+      const query = `where is the ${word} row built`;
+      const target = hebrew[i]!;
+      const first = (hits: Array<{ symbol?: string }>): boolean => (hits[0]?.symbol ?? "").toLowerCase().includes(target);
+      if (first((await indexes.search({ storeDir, query, k: 5, mode: "keyword" })).results)) keywordHits++;
+      const hybrid = await indexes.search({ storeDir, query, k: 5, mode: "hybrid" });
+      assert.equal(hybrid.vectorWeight, check.weight);
+      if (first(hybrid.results)) hybridHits++;
+    }
+    assert.ok(hybridHits > keywordHits, `hybrid first ${hybridHits}/12, keyword ${keywordHits}/12`);
+    fs.rmSync(root, { recursive: true, force: true });
+  });
+});
+
 describe("keyword snapshot for one-off searches (issue 16, item 5)", () => {
   it("answers a search-only process from the snapshot exactly as the loaded index does, and never from a stale one", async () => {
     const root = fs.mkdtempSync(path.join(os.tmpdir(), "hearth-snapshot-"));
