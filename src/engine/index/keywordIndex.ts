@@ -143,17 +143,32 @@ export class KeywordIndex {
     const bs = keywordFields.map((field) => this.ranking.b[field]);
     const averages = keywordFields.map((_, f) => this.totalLength[f]! / n || 1);
     const scores = new Map<number, number>();
-    for (const term of new Set(queryTerms)) {
-      const postings = this.postingsOf(term);
-      if (postings.length === 0) continue;
-      const idf = this.idf(postings.reduce((sum, posting) => sum + posting.size, 0), n);
-      for (const posting of postings) for (const [doc, packed] of posting) {
+    // A term in the body alone (the common case) needs one field's normalisation.
+    const bodyWeight = weights[0]!;
+    const bodyB = bs[0]!;
+    const bodyAverage = averages[0]!;
+    const score = (posting: Map<number, number>, idf: number): void => {
+      for (const [doc, packed] of posting) {
         if (accept && !accept(doc)) continue;
         const length = this.lengths.get(doc);
         if (!length) continue;
-        const score = fieldScore(packed, length, averages, idf, weights, bs, k1);
-        if (score > 0) scores.set(doc, (scores.get(doc) ?? 0) + score);
+        let value: number;
+        if (packed < bodyOnlyBelow) {
+          const tf = (bodyWeight * packed) / (1 - bodyB + (bodyB * length[0]!) / bodyAverage);
+          value = (idf * tf * (k1 + 1)) / (tf + k1);
+        } else value = fieldScore(packed, length, averages, idf, weights, bs, k1);
+        if (value > 0) scores.set(doc, (scores.get(doc) ?? 0) + value);
       }
+    };
+    for (const term of new Set(queryTerms)) {
+      if (this.encoded.size === 0) {
+        const posting = this.postings.get(term);
+        if (posting) score(posting, this.idf(posting.size, n));
+        continue;
+      }
+      const postings = this.postingsOf(term);
+      const idf = this.idf(postings.reduce((sum, posting) => sum + posting.size, 0), n);
+      for (const posting of postings) score(posting, idf);
     }
     const hits: KeywordHit[] = [];
     for (const [doc, score] of scores) hits.push({ doc, score });

@@ -124,6 +124,36 @@ export async function writeShard(folder: string, embeddingModel: string | null, 
   }
 }
 
+/**
+ * A chunk read from a shard. Its terms stay as saved until first read (a search-only load never
+ * decodes most of them); one class, so every chunk has the same shape for the scans over them.
+ */
+class StoredChunk implements ShardChunk {
+  /** Set by the index that loads it (indexStore.ts ChunkEntry), here so the shape never changes. */
+  doc = 0;
+  location: { shard: number; ordinal: number } | undefined = undefined;
+  private decoded: TermCounts | undefined = undefined;
+
+  constructor(
+    readonly startLine: number,
+    readonly endLine: number,
+    readonly page: number | undefined,
+    readonly symbol: string | undefined,
+    readonly contentHash: string,
+    readonly text: string,
+    readonly encodedTerms: string,
+    readonly vector: Float32Array | null,
+  ) {}
+
+  get terms(): TermCounts {
+    return (this.decoded ??= decodeTerms(this.encodedTerms));
+  }
+
+  set terms(value: TermCounts) {
+    this.decoded = value;
+  }
+}
+
 /** The shard's files with their chunks; vectors are slices of one Float32Array per shard. */
 export async function readShard(folder: string): Promise<ShardReadResult> {
   const index = openShard(folder);
@@ -158,25 +188,18 @@ export async function readShard(folder: string): Promise<ShardReadResult> {
       if (!file) return { state: "damaged", reason: `chunk ${item.id} before its file` };
       const vector = dimensions > 0 ? storedVector(item) : null;
       if (vector && vector.length !== dimensions) return { state: "damaged", reason: `chunk ${item.id} has ${vector.length} dimensions` };
-      const encodedTerms = String(m.terms);
-      let terms: TermCounts | undefined;
-      file.chunks.push({
-        startLine: Number(m.startLine),
-        endLine: Number(m.endLine),
-        ...(m.page !== undefined ? { page: Number(m.page) } : {}),
-        ...(m.symbol !== undefined ? { symbol: String(m.symbol) } : {}),
-        contentHash: String(m.contentHash),
-        text: String(m.text),
-        encodedTerms,
-        // Decoded when first needed: a search-only load never decodes most of them.
-        get terms(): TermCounts {
-          return (terms ??= decodeTerms(encodedTerms));
-        },
-        set terms(value: TermCounts) {
-          terms = value;
-        },
-        vector,
-      });
+      file.chunks.push(
+        new StoredChunk(
+          Number(m.startLine),
+          Number(m.endLine),
+          m.page !== undefined ? Number(m.page) : undefined,
+          m.symbol !== undefined ? String(m.symbol) : undefined,
+          String(m.contentHash),
+          String(m.text),
+          String(m.terms),
+          vector,
+        ),
+      );
     }
   }
   return { state: "ok", embeddingModel, dimensions, files: [...files.values()] };
