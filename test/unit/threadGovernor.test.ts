@@ -56,7 +56,30 @@ describe("thread governor", () => {
     const { applied } = simulate(2, [{ tokens: 500, pace: busy }, { tokens: 500, pace: quiet }]);
     assert.ok(applied.every((threads) => threads >= 1 && threads <= 2));
     const single = simulate(1, [{ tokens: 200, pace: { 1: 40 } }]);
-    assert.deepEqual(single.applied, [1]);
+    assert.ok(single.applied.every((threads) => threads === 1));
+  });
+
+  it("evaluates each prompt with every core, and generates at the governed count", () => {
+    let clock = 0;
+    const applied: number[] = [];
+    const governor = new ThreadGovernor({ maxThreads: 2, apply: (threads) => applied.push(threads), now: () => clock });
+    const generate = (tokens: number): void => {
+      governor.generationStarted();
+      for (let token = 0; token < tokens; token++) {
+        clock += busy[governor.threads]!;
+        governor.tokenGenerated();
+      }
+      governor.generationEnded();
+    };
+    generate(400); // under load: the governor moves generation to 1 thread
+    assert.equal(governor.threads, 1);
+    applied.length = 0;
+    governor.generationStarted();
+    assert.deepEqual(applied, [2], "the next prompt runs on both cores");
+    governor.tokenGenerated();
+    assert.deepEqual(applied, [2, 1], "its tokens on the governed count");
+    governor.generationEnded();
+    assert.equal(applied.at(-1), 2, "and whatever comes next (embeddings, another prompt) on both cores");
   });
 
   it("on more cores, settles on the fastest count under load by steps", () => {
