@@ -3,6 +3,9 @@
 // ranking by reciprocal rank fusion, then an optional reranker). One writer per index at a time
 // (write.lock, also across processes: the extension's engine and a `hearth index`); searches read
 // the in-memory copy, loading it again when another process saved a newer one.
+// Over ~600 lines on purpose: building and searching share the in-memory index, its lock and its
+// reload rules; the pieces that stand alone already live beside it (keywordIndex, keywordSnapshot,
+// vectorCheck, vectraShard, indexStore, workspaceWalker).
 import { createHash } from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";

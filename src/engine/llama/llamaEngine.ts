@@ -3,6 +3,8 @@
 // the model store's operations in ../models/storeOperations.ts. It lives in the engine process
 // (see engineMain.ts) and, for the command line, in-process. Everything that evaluates a model
 // goes through the scheduler, so jobs run one at a time in priority order and can be cancelled.
+// A little over ~600 lines: loading (the memory check, drafts, adapters) and the scheduler-guarded
+// runs share the loaded-model table; chat sessions, generation measurement and inspection are split out.
 import * as path from "node:path";
 import type { Llama, LlamaGrammar, LlamaModel } from "node-llama-cpp";
 import type { CountTokensParams, CountTokensResult, EmbedParams, EmbedResult, EngineStatus, GenerateParams, InspectParams, LoadedModelInfo, LoadModelParams, LogLevel, ModelInspection, RankParams, RankResult } from "../../common/engine/engineProtocol";
