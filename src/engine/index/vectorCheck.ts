@@ -20,7 +20,8 @@ export const probeCount = 32;
 /** Candidates each ranking contributes to a probe's fusion (as a search's). */
 const probeDepth = 50;
 
-function unit(vector: readonly number[]): Float32Array {
+/** A vector scaled to length 1 (a zero vector stays zero): what the index stores and compares. */
+export function normalise(vector: readonly number[]): Float32Array {
   const out = new Float32Array(vector.length);
   let norm = 0;
   for (const value of vector) norm += value * value;
@@ -69,7 +70,7 @@ export async function checkVectors(
       return contextOf(file.path, chunk.symbol, probe.blanked);
     }),
   ];
-  const vectors = (await embed(texts)).map(unit);
+  const vectors = (await embed(texts)).map((vector) => normalise(vector));
   const results: FusionProbe[] = [];
   for (const [p, probe] of probes.entries()) {
     // Between probes: a chat turn or a search queued meanwhile runs first (each probe scans every vector).

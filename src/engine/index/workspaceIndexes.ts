@@ -24,7 +24,7 @@ import { cancelledError } from "../scheduler";
 import { IndexData, deleteIndexFiles, fileKey, loadIndex, readManifest, removeTemporaryFiles } from "./indexStore";
 import type { ChunkEntry, FileEntry } from "./indexStore";
 import { pdfPages } from "./pdfText";
-import { checkVectors } from "./vectorCheck";
+import { checkVectors, normalise } from "./vectorCheck";
 import { searchKeywordSnapshot, writeKeywordSnapshot } from "./keywordSnapshot";
 import { defaultRanking } from "./keywordIndex";
 import { fileAllowed, walkFolder } from "./workspaceWalker";
@@ -52,14 +52,6 @@ function emptySkips(): IndexSkipCounts {
   return { ignored: 0, secret: 0, tooLarge: 0, binary: 0, minified: 0, unreadable: 0 };
 }
 
-function normalise(vector: readonly number[]): Float32Array {
-  const out = new Float32Array(vector.length);
-  let norm = 0;
-  for (const value of vector) norm += value * value;
-  norm = Math.sqrt(norm) || 1;
-  for (let i = 0; i < vector.length; i++) out[i] = vector[i]! / norm;
-  return out;
-}
 
 function yieldToEventLoop(): Promise<void> {
   return new Promise((resolve) => setImmediate(resolve));
@@ -562,20 +554,7 @@ export class WorkspaceIndexes {
     const hits = await searchKeywordSnapshot(dir, manifest.generation, terms, k, defaultRanking);
     if (!hits) return null;
     const results = hits.map(({ file, chunk, score, matched }, index): IndexSearchHit => {
-      const hit: IndexSearchHit = {
-        root: file.root,
-        path: file.path,
-        absolutePath: path.join(file.root, ...file.path.split("/")),
-        startLine: chunk.startLine,
-        endLine: chunk.endLine,
-        ...(chunk.page !== undefined ? { page: chunk.page } : {}),
-        language: file.language,
-        ...(chunk.symbol !== undefined ? { symbol: chunk.symbol } : {}),
-        score,
-        text: chunk.text,
-        keywordRank: index + 1,
-        vectorRank: null,
-      };
+      const hit = hitFor(file, chunk, score, index + 1, null);
       if (params.explain) hit.explain = { terms: explainFromSnapshot(matched), keywordScore: score, vectorScore: null, vectorWeight: null };
       return hit;
     });
@@ -674,6 +653,17 @@ function explainFromSnapshot(matched: ReadonlyArray<readonly [string, number, nu
 
 function hitOf(data: IndexData, doc: number, score: number, keywordRank: number | null, vectorRank: number | null): IndexSearchHit {
   const { file, chunk } = data.docs.get(doc)!;
+  return hitFor(file, chunk, score, keywordRank, vectorRank);
+}
+
+/** A search result for one chunk of one file. */
+function hitFor(
+  file: { root: string; path: string; language: string },
+  chunk: { startLine: number; endLine: number; page?: number; symbol?: string; text: string },
+  score: number,
+  keywordRank: number | null,
+  vectorRank: number | null,
+): IndexSearchHit {
   return {
     root: file.root,
     path: file.path,
