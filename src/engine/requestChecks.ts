@@ -168,6 +168,54 @@ export function jsonSchemaProblem(schema: unknown): string | null {
   return visit(schema, "#", new Set(), 0);
 }
 
+const roles = ["system", "user", "assistant", "tool"];
+
+/** A chatRespond request's messages, tools, tool choice and think setting (see ChatRespondParams). */
+export function conversationProblem(params: Params): string | null {
+  const messages = params.messages;
+  if (!Array.isArray(messages)) return bad("messages", localize("a list of messages"));
+  for (const [index, message] of messages.entries()) {
+    const at = `messages[${index}]`;
+    if (!isPlainObject(message) || typeof message.role !== "string" || !roles.includes(message.role) || typeof message.text !== "string") {
+      return bad(at, localize("a message with a role (system, user, assistant or tool) and a text"));
+    }
+    if (message.thinking !== undefined && typeof message.thinking !== "string") return bad(`${at}.thinking`, localize("a string"));
+    const calls = message.toolCalls;
+    if (calls !== undefined) {
+      const valid =
+        Array.isArray(calls) &&
+        calls.every((call: unknown) => isPlainObject(call) && typeof call.id === "string" && typeof call.name === "string" && isPlainObject(call.arguments));
+      if (!valid) return bad(`${at}.toolCalls`, localize("a list of { id, name, arguments }"));
+    }
+  }
+  const tools = params.tools;
+  if (tools !== undefined) {
+    const valid =
+      Array.isArray(tools) &&
+      tools.every(
+        (tool: unknown) =>
+          isPlainObject(tool) &&
+          typeof tool.name === "string" &&
+          tool.name !== "" &&
+          (tool.description === undefined || typeof tool.description === "string") &&
+          (tool.parameters === undefined || isPlainObject(tool.parameters)),
+      );
+    if (!valid) return bad("tools", localize("a list of { name, description, parameters }"));
+  }
+  const choice = params.toolChoice;
+  if (choice !== undefined && !["auto", "none", "required"].includes(choice as string) && !(isPlainObject(choice) && typeof choice.name === "string")) {
+    return bad("toolChoice", localize("\"auto\", \"none\", \"required\" or { name }"));
+  }
+  for (const field of ["parallelToolCalls", "thinkLeniently"]) {
+    if (params[field] !== undefined && typeof params[field] !== "boolean") return bad(field, localize("true or false"));
+  }
+  const think = params.think;
+  if (think !== undefined && typeof think !== "boolean" && !["low", "medium", "high"].includes(think as string)) {
+    return bad("think", localize("true, false, \"low\", \"medium\" or \"high\""));
+  }
+  return null;
+}
+
 export function checkOptions(options: unknown, field = "options"): string | null {
   if (options === undefined) return null;
   if (typeof options !== "object" || options === null) return bad(field, localize("an object"));

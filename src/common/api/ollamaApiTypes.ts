@@ -235,7 +235,7 @@ export function splitConversation(messages: readonly ApiChatMessage[]): SplitCon
         throw new EngineError(
           "badRequest",
           localize(
-            "Invalid request: message {0} has the role \"{1}\"; Hearth takes system, user and assistant messages (it does not call tools).",
+            "Invalid request: message {0} has the role \"{1}\"; Hearth takes system, user and assistant messages.",
             index,
             message.role,
           ),
@@ -272,13 +272,6 @@ export function imagesRefused(): EngineError {
   return new EngineError(
     "badRequest",
     localize("Hearth's models read text only: this request carries images. Send the text alone, or use a vision model in another tool."),
-  );
-}
-
-export function toolsRefused(): EngineError {
-  return new EngineError(
-    "badRequest",
-    localize("Hearth does not call tools yet: send the request without \"tools\" (describe the tools in the prompt instead)."),
   );
 }
 

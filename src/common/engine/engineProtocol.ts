@@ -15,6 +15,7 @@ import type { ReviewFinding } from "../review/reviewFindings";
 import type { ReviewTarget, SkippedFile } from "../review/reviewPrompt";
 
 import type { ChatTurn, GenerateResult, GenerationOptions, PromptMode } from "../chat/chatTypes";
+import type { ChatCapabilities, ConversationMessage, ThinkSetting, ToolCall, ToolChoice, ToolDefinition } from "../chat/toolCalls";
 import type { EngineErrorInfo } from "./engineError";
 
 // Both sides import this file. Requests are matched to replies by `id`; streamed requests send
@@ -140,6 +141,54 @@ export interface ChatTurnResult extends GenerateResult {
   contextTokens: number;
   /** The model's context window in tokens. */
   contextSize: number;
+}
+
+/**
+ * One answer to a conversation the request carries in full (as the HTTP APIs and VS Code's
+ * language-model provider send it), with tools the model may call, tool results in the history,
+ * and thinking. The model's own tool-call syntax is used where its chat template has one; a
+ * required or named call is generated as JSON under a grammar built from the tool's schema.
+ */
+export interface ChatRespondParams {
+  modelId: string;
+  messages: ConversationMessage[];
+  /** Used when the messages hold no system message (nor the model's Modelfile a SYSTEM). */
+  defaultSystemPrompt?: string;
+  tools?: ToolDefinition[];
+  /** Default "auto" (when there are tools). */
+  toolChoice?: ToolChoice;
+  /** With "auto": whether the model may make several calls in one answer (default true). */
+  parallelToolCalls?: boolean;
+  /** Absent: the model's default (a thinking model thinks). */
+  think?: ThinkSetting;
+  /**
+   * For OpenAI's `reasoning_effort`: a level the model cannot take thinks as it does by default,
+   * and a model that cannot think answers without. Otherwise these are refused.
+   */
+  thinkLeniently?: boolean;
+  options?: GenerationOptions;
+  defaults?: GenerationOptions;
+  priority?: JobPriority;
+}
+
+/** Streamed while a `chatRespond` answer is generated: answer text, thinking, or a piece of a tool call. */
+export interface ChatRespondChunk {
+  kind: "respond";
+  text?: string;
+  thinking?: string;
+  /** A tool call's start (`arguments` empty) or the next fragment of its arguments JSON. */
+  toolCall?: { index: number; id: string; name: string; arguments: string };
+}
+
+export interface ChatRespondResult extends GenerateResult {
+  /** The thinking (empty when the model did not think, or `think` was false). */
+  thinking: string;
+  /** The calls the model made; when there are some, the answer ends with them. */
+  toolCalls: ToolCall[];
+}
+
+export interface ChatCapabilitiesParams {
+  modelId: string;
 }
 
 export interface ChatDisposeParams {
@@ -585,6 +634,10 @@ export interface EngineMethods {
   chatCreate: { params: ChatCreateParams; result: ChatCreateResult; chunk: never };
   chatSend: { params: ChatSendParams; result: ChatTurnResult; chunk: TextChunk };
   chatDispose: { params: ChatDisposeParams; result: { disposed: boolean }; chunk: never };
+  /** One answer to a whole conversation, with tools and thinking. */
+  chatRespond: { params: ChatRespondParams; result: ChatRespondResult; chunk: ChatRespondChunk };
+  /** What a loaded model's chat template can do: its own tool syntax, thinking, thinking levels. */
+  chatCapabilities: { params: ChatCapabilitiesParams; result: ChatCapabilities; chunk: never };
   /** A chat turn on the remote engine of the settings instead of a loaded model. */
   remoteChat: { params: RemoteChatParams; result: RemoteChatTurnResult; chunk: TextChunk };
   embed: { params: EmbedParams; result: EmbedResult; chunk: never };
@@ -642,7 +695,7 @@ export type LogLevel = "debug" | "info" | "warn" | "error";
 
 export type EngineToHostMessage =
   | { type: "ready"; pid: number; nodeVersion: string }
-  | { type: "chunk"; id: number; chunk: TextChunk | PullProgress | ReviewProgress | IndexProgress }
+  | { type: "chunk"; id: number; chunk: TextChunk | ChatRespondChunk | PullProgress | ReviewProgress | IndexProgress }
   | { type: "done"; id: number; result: unknown }
   | { type: "error"; id: number; error: EngineErrorInfo }
   | { type: "log"; level: LogLevel; message: string }

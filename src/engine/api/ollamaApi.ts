@@ -29,8 +29,10 @@ import {
   requestObject,
   requiredString,
   splitConversation,
-  toolsRefused,
 } from "../../common/api/ollamaApiTypes";
+import { conversationMessages, conversationUsesTools, ollamaCapabilities, requestThink, requestTools } from "../../common/api/toolMessages";
+import type { ChatRespondResult } from "../../common/engine/engineProtocol";
+import { respondWithTools } from "./apiToolChat";
 import { shownModelfile } from "../../common/modelfile/shownModelfile";
 import { ApiModels } from "./apiModels";
 import type { ApiContext, ApiRoute } from "./apiRoutes";
@@ -62,10 +64,6 @@ function now(): string {
 
 function refuseImages(body: JsonObject): void {
   if (Array.isArray(body.images) && body.images.length > 0) throw imagesRefused();
-}
-
-function refuseTools(body: JsonObject): void {
-  if (Array.isArray(body.tools) && body.tools.length > 0) throw toolsRefused();
 }
 
 const generateRoute: ApiRoute = {
@@ -156,6 +154,11 @@ export async function answerConversation(
   }
 }
 
+/** Ollama's `tool_calls` for a message: the arguments as an object. */
+function ollamaToolCalls(toolCalls: ChatRespondResult["toolCalls"]): Array<Record<string, unknown>> {
+  return toolCalls.map((call, index) => ({ id: call.id, function: { index, name: call.name, arguments: call.arguments } }));
+}
+
 const chatRoute: ApiRoute = {
   method: "POST",
   path: "/api/chat",
@@ -164,15 +167,20 @@ const chatRoute: ApiRoute = {
     const started = performance.now();
     const body = requestObject(call.body);
     const model = requestModelName(body);
-    refuseTools(body);
-    const conversation = splitConversation(ollamaMessages(body));
+    const messages = conversationMessages(body);
+    const tools = requestTools(body);
+    const think = requestThink(body);
+    // Tools, tool results, thinking: the engine's chatRespond. A plain conversation keeps the chat
+    // session path (which drops the oldest turns when the conversation outgrows the context).
+    let withTools = tools.length > 0 || think !== undefined || conversationUsesTools(messages);
+    const conversation = withTools ? null : splitConversation(ollamaMessages(body));
     const stream = optionalBoolean(body, "stream") ?? true;
     const mapped = mapOllamaOptions(body.options);
     const format = mapFormat(body.format);
     const keepAlive = parseKeepAlive(body.keep_alive);
     const lease = await context.models.acquire(model, { generates: true, ...(mapped.contextSize !== undefined ? { contextSize: mapped.contextSize } : {}) });
     try {
-      const message = conversation.message;
+      const message = conversation ? conversation.message : messages.some((item) => item.role !== "system") ? "" : null;
       if (message === null) {
         const loaded = {
           model: lease.name,
@@ -187,24 +195,50 @@ const chatRoute: ApiRoute = {
         } else reply.json(200, loaded);
         return;
       }
+      // A thinking model's thoughts come back apart from the answer (message.thinking), as Ollama gives them.
+      if (!withTools) withTools = (await context.engine.chatCapabilities({ modelId: lease.info.modelId })).thinking;
       const write = stream ? reply.ndjson() : null;
-      const pieces = textCoalescer((text) =>
-        write?.({ model: lease.name, created_at: now(), message: { role: "assistant", content: text }, done: false }),
-      );
-      const result = await answerConversation(
-        context,
-        lease.info.modelId,
-        { system: conversation.system, history: conversation.history, message },
-        { ...mapped.options, ...format },
-        pieces.push,
-        call.signal,
-      );
-      pieces.flush();
+      const line = (fields: Record<string, unknown>): void =>
+        write?.({ model: lease.name, created_at: now(), message: { role: "assistant", content: "", ...fields }, done: false });
+      let result: GenerateResult & Partial<Pick<ChatRespondResult, "thinking" | "toolCalls">>;
+      if (withTools) {
+        const answer = await respondWithTools(
+          context,
+          {
+            modelId: lease.info.modelId,
+            messages,
+            defaultSystemPrompt: "",
+            tools,
+            ...(think !== undefined ? { think } : {}),
+            options: { ...mapped.options, ...format },
+          },
+          write ? { text: (content) => line({ content }), thinking: (thinking) => line({ thinking }), toolCall: () => undefined } : null,
+          call.signal,
+        );
+        if (write && answer.toolCalls.length > 0) line({ tool_calls: ollamaToolCalls(answer.toolCalls) });
+        result = answer;
+      } else {
+        const pieces = textCoalescer((text) => line({ content: text }));
+        result = await answerConversation(
+          context,
+          lease.info.modelId,
+          { system: conversation!.system, history: conversation!.history, message: message },
+          { ...mapped.options, ...format },
+          pieces.push,
+          call.signal,
+        );
+        pieces.flush();
+      }
       call.note({ stopReason: result.stopReason, outputTokens: result.usage.outputTokens });
       const final = {
         model: lease.name,
         created_at: now(),
-        message: { role: "assistant", content: write ? "" : result.text },
+        message: {
+          role: "assistant",
+          content: write ? "" : result.text,
+          ...(!write && result.thinking ? { thinking: result.thinking } : {}),
+          ...(!write && result.toolCalls && result.toolCalls.length > 0 ? { tool_calls: ollamaToolCalls(result.toolCalls) } : {}),
+        },
         done: true,
         done_reason: ollamaDoneReason(result.stopReason),
         ...ollamaFigures(result.usage, started, lease.loadMs),
@@ -358,7 +392,11 @@ const showRoute: ApiRoute = {
     const manifest = model.manifest;
     const profile = manifest?.profile;
     const purpose = manifest?.purpose;
-    const capabilities = purpose === "embedding" ? ["embedding"] : purpose === "reranker" ? [] : ["completion"];
+    const chat =
+      model.blobPath && purpose !== "embedding" && purpose !== "reranker"
+        ? await context.engine.fileChatCapabilities(model.blobPath, profile).catch(() => null)
+        : null;
+    const capabilities = ollamaCapabilities(purpose, inspection?.metadata ?? {}, chat);
     const modelInfo: Record<string, string | number | boolean> = {};
     for (const [key, value] of Object.entries(inspection?.metadata ?? {})) {
       if (!key.startsWith("tokenizer.ggml.")) modelInfo[key] = value;

@@ -6,7 +6,10 @@ import { randomBytes } from "node:crypto";
 import type { GenerateResult } from "../../common/chat/chatTypes";
 import { EngineError } from "../../common/engine/engineError";
 import { localize } from "../../common/localize";
-import { isJsonObject, optionalBoolean, optionalNumber, optionalString, requestObject, requiredString, splitConversation, toolsRefused } from "../../common/api/ollamaApiTypes";
+import { isJsonObject, optionalBoolean, optionalNumber, optionalString, requestObject, requiredString, splitConversation } from "../../common/api/ollamaApiTypes";
+import { conversationMessages, conversationUsesTools, requestReasoningEffort, requestToolChoice, requestTools } from "../../common/api/toolMessages";
+import type { ChatRespondResult } from "../../common/engine/engineProtocol";
+import { respondWithTools } from "./apiToolChat";
 import { mapOpenaiOptions, mapResponseFormat, openaiFinishReason, openaiMessages } from "../../common/api/openaiApiTypes";
 import { ApiModels } from "./apiModels";
 import type { ApiRoute } from "./apiRoutes";
@@ -40,6 +43,11 @@ function wantsUsage(body: Record<string, unknown>): boolean {
   return isJsonObject(body.stream_options) && body.stream_options.include_usage === true;
 }
 
+/** OpenAI's `tool_calls` for a message: the arguments as a JSON string. */
+function openaiToolCalls(toolCalls: ChatRespondResult["toolCalls"]): Array<Record<string, unknown>> {
+  return toolCalls.map((call) => ({ id: call.id, type: "function", function: { name: call.name, arguments: JSON.stringify(call.arguments) } }));
+}
+
 const chatCompletionsRoute: ApiRoute = {
   method: "POST",
   path: "/v1/chat/completions",
@@ -47,11 +55,17 @@ const chatCompletionsRoute: ApiRoute = {
   handler: async (context, call, reply) => {
     const body = requestObject(call.body);
     const model = requiredString(body, "model");
-    if (Array.isArray(body.tools) && body.tools.length > 0) throw toolsRefused();
-    const conversation = splitConversation(openaiMessages(body));
+    const messages = conversationMessages(body);
+    const tools = requestTools(body);
+    const toolChoice = requestToolChoice(body);
+    const parallelToolCalls = optionalBoolean(body, "parallel_tool_calls");
+    const think = requestReasoningEffort(body);
+    // Tools, tool results, reasoning: the engine's chatRespond; a plain conversation the chat session path.
+    let withTools = tools.length > 0 || think !== undefined || conversationUsesTools(messages);
+    const conversation = withTools ? null : splitConversation(openaiMessages(body));
     const options = { ...mapOpenaiOptions(body), ...mapResponseFormat(body) };
     const stream = optionalBoolean(body, "stream") ?? false;
-    const message = conversation.message;
+    const message = conversation ? conversation.message : messages.some((item) => item.role === "user" || item.role === "tool") ? "" : null;
     if (message === null) {
       throw new EngineError("badRequest", localize("Invalid request: \"messages\" holds no user message to answer."));
     }
@@ -67,20 +81,60 @@ const chatCompletionsRoute: ApiRoute = {
         system_fingerprint: "hearth",
         choices: [{ index: 0, delta, logprobs: null, finish_reason: finishReason }],
       });
+      // A thinking model's reasoning comes back apart from the answer (reasoning_content).
+      if (!withTools) withTools = (await context.engine.chatCapabilities({ modelId: lease.info.modelId })).thinking;
       const send = stream ? reply.sse() : null;
       send?.(chunk({ role: "assistant", content: "" }, null));
-      const pieces = textCoalescer((text) => send?.(chunk({ content: text }, null)));
-      const result = await answerConversation(
-        context,
-        lease.info.modelId,
-        { system: conversation.system, history: conversation.history, message },
-        options,
-        pieces.push,
-        call.signal,
-      );
-      pieces.flush();
+      let result: GenerateResult & Partial<Pick<ChatRespondResult, "thinking" | "toolCalls">>;
+      if (withTools) {
+        result = await respondWithTools(
+          context,
+          {
+            modelId: lease.info.modelId,
+            messages,
+            defaultSystemPrompt: "",
+            tools,
+            ...(toolChoice !== undefined ? { toolChoice } : {}),
+            ...(parallelToolCalls !== undefined ? { parallelToolCalls } : {}),
+            ...(think !== undefined ? { think, thinkLeniently: true } : {}),
+            options,
+          },
+          send
+            ? {
+                text: (content) => send(chunk({ content }, null)),
+                thinking: (reasoning) => send(chunk({ reasoning_content: reasoning }, null)),
+                toolCall: (piece) =>
+                  send(
+                    chunk(
+                      {
+                        tool_calls: [
+                          piece.arguments === ""
+                            ? { index: piece.index, id: piece.id, type: "function", function: { name: piece.name, arguments: "" } }
+                            : { index: piece.index, function: { arguments: piece.arguments } },
+                        ],
+                      },
+                      null,
+                    ),
+                  ),
+              }
+            : null,
+          call.signal,
+        );
+      } else {
+        const pieces = textCoalescer((text) => send?.(chunk({ content: text }, null)));
+        result = await answerConversation(
+          context,
+          lease.info.modelId,
+          { system: conversation!.system, history: conversation!.history, message },
+          options,
+          pieces.push,
+          call.signal,
+        );
+        pieces.flush();
+      }
       call.note({ stopReason: result.stopReason, outputTokens: result.usage.outputTokens });
-      const finishReason = openaiFinishReason(result.stopReason);
+      const toolCalls = result.toolCalls ?? [];
+      const finishReason = toolCalls.length > 0 ? "tool_calls" : openaiFinishReason(result.stopReason);
       if (send) {
         send(chunk({}, finishReason));
         if (wantsUsage(body)) {
@@ -90,13 +144,20 @@ const chatCompletionsRoute: ApiRoute = {
         reply.end();
         return;
       }
+      const answer = {
+        role: "assistant",
+        content: toolCalls.length > 0 && result.text === "" ? null : result.text,
+        ...(result.thinking ? { reasoning_content: result.thinking } : {}),
+        ...(toolCalls.length > 0 ? { tool_calls: openaiToolCalls(toolCalls) } : {}),
+        refusal: null,
+      };
       reply.json(200, {
         id,
         object: "chat.completion",
         created,
         model: lease.name,
         system_fingerprint: "hearth",
-        choices: [{ index: 0, message: { role: "assistant", content: result.text, refusal: null }, logprobs: null, finish_reason: finishReason }],
+        choices: [{ index: 0, message: answer, logprobs: null, finish_reason: finishReason }],
         usage: usageOf(result),
       });
     } finally {

@@ -7,7 +7,7 @@
 // runs share the loaded-model table; chat sessions, generation measurement and inspection are split out.
 import * as path from "node:path";
 import type { Llama, LlamaGrammar, LlamaModel } from "node-llama-cpp";
-import type { CountTokensParams, CountTokensResult, EmbedParams, EmbedResult, EngineStatus, GenerateParams, InspectParams, LoadedModelInfo, LoadModelParams, LogLevel, ModelInspection, RankParams, RankResult } from "../../common/engine/engineProtocol";
+import type { ChatCapabilitiesParams, ChatRespondChunk, ChatRespondParams, ChatRespondResult, CountTokensParams, CountTokensResult, EmbedParams, EmbedResult, EngineStatus, GenerateParams, InspectParams, LoadedModelInfo, LoadModelParams, LogLevel, ModelInspection, RankParams, RankResult } from "../../common/engine/engineProtocol";
 import type { GenerateResult, GenerationOptions, PromptMode } from "../../common/chat/chatTypes";
 import { EngineError, errorText } from "../../common/engine/engineError";
 import { localize } from "../../common/localize";
@@ -34,6 +34,8 @@ import { createGenerationState, disposeLoaded } from "./loadedModel";
 import { mapStopReason, measureGeneration, samplingOptions } from "./measuredGeneration";
 import { inspectModel, memoryRefusal, resolveContextSize, stringOrNull } from "./modelInspection";
 import { templateChatWrapperName } from "./templateChatWrapper";
+import type { ChatCapabilities } from "../../common/chat/toolCalls";
+import { fileChatCapabilities, jinjaTemplateOf, respondToConversation, wrapperCapabilities } from "./toolCalls";
 
 type NodeLlamaCpp = typeof import("node-llama-cpp");
 
@@ -455,6 +457,28 @@ export class LlamaEngine {
   }
 
 
+
+  /** One answer to a whole conversation, with tools and thinking (see toolCalls.ts). */
+  async chatRespond(params: ChatRespondParams, onChunk: (chunk: ChatRespondChunk) => void, signal?: AbortSignal): Promise<ChatRespondResult> {
+    const loaded = this.requireModel(params.modelId);
+    return this.scheduler.run(`chat on ${loaded.info.name}`, params.priority ?? "interactive", signal, async () => {
+      const run = { lib: await this.module(), llama: await this.llama(), loaded, state: await this.generationState(loaded), pace: this.governor ?? undefined };
+      return respondToConversation(run, params, onChunk, signal);
+    });
+  }
+
+  /** What a loaded model's chat template can do: its own tool syntax, thinking, thinking levels. */
+  async chatCapabilities(params: ChatCapabilitiesParams): Promise<ChatCapabilities> {
+    const loaded = this.requireModel(params.modelId);
+    return this.scheduler.run(`capabilities of ${loaded.info.name}`, "interactive", undefined, async () =>
+      wrapperCapabilities(await this.module(), (await this.generationState(loaded)).chat.chatWrapper, jinjaTemplateOf(loaded)),
+    );
+  }
+
+  /** What a model file's chat template can do, without loading it. */
+  async fileChatCapabilities(modelPath: string, profile: ModelProfile | undefined): Promise<ChatCapabilities> {
+    return fileChatCapabilities(await this.module(), modelPath, profile);
+  }
 
   /**
    * The compiled grammar the options ask for (GBNF text or a JSON schema), or undefined. Compiled

@@ -7,6 +7,7 @@ import {
   bad,
   checkOptions,
   checkStringList,
+  conversationProblem,
   countTokensProblem,
   historyProblem,
   isPlainObject,
@@ -36,7 +37,7 @@ function loraAdaptersProblem(params: Params): string | null {
 
 export const llamaMethods: Pick<
   MethodTable,
-  "loadModel" | "unloadModel" | "generate" | "chatCreate" | "chatSend" | "chatDispose" | "embed" | "countTokens" | "rank" | "inspect" | "status"
+  "loadModel" | "unloadModel" | "generate" | "chatCreate" | "chatSend" | "chatDispose" | "chatRespond" | "chatCapabilities" | "embed" | "countTokens" | "rank" | "inspect" | "status"
 > = {
   loadModel: {
     check: (params) =>
@@ -75,6 +76,19 @@ export const llamaMethods: Pick<
   chatDispose: {
     check: (params) => requireString(params, "sessionId"),
     run: (scope, { params }) => scope.engine.chats.dispose(params.sessionId),
+  },
+  chatRespond: {
+    check: (params) =>
+      requireString(params, "modelId") ??
+      conversationProblem(params) ??
+      optionalString(params, "defaultSystemPrompt") ??
+      checkOptions(params.options) ??
+      checkOptions(params.defaults, "defaults"),
+    run: (scope, { params, signal, emit }) => scope.engine.chatRespond(params, emit, signal),
+  },
+  chatCapabilities: {
+    check: (params) => requireString(params, "modelId"),
+    run: (scope, { params }) => scope.engine.chatCapabilities(params),
   },
   embed: {
     check: (params) => requireString(params, "modelId") ?? checkStringList(params, "texts"),
