@@ -36,6 +36,15 @@ function cli(args: string[]): { code: number | null; stdout: string; stderr: str
 interface Connected {
   client: Client;
   stderr: () => string;
+  pid: number | null;
+}
+
+/** The models `hearth ps` says the process `pid` holds. */
+function modelsHeldBy(pid: number | null): string[] {
+  const run = cli(["ps", "--json"]);
+  assert.equal(run.code, 0, run.stderr);
+  const engines = JSON.parse(run.stdout) as Array<{ pid: number; models: Array<{ modelPath: string }> }>;
+  return engines.filter((engine) => engine.pid === pid).flatMap((engine) => engine.models.map((model) => model.modelPath));
 }
 
 /** The SDK's own client, starting `node dist/cli.js mcp --workspace FOLDER` as an agent would. */
@@ -50,7 +59,7 @@ async function connect(workspace: string): Promise<Connected> {
   transport.stderr?.on("data", (data: Buffer) => (stderr += data.toString("utf8")));
   const client = new Client({ name: "hearth-test-agent", version: "1.0.0" });
   await client.connect(transport);
-  return { client, stderr: () => stderr };
+  return { client, stderr: () => stderr, pid: transport.pid };
 }
 
 async function call(client: Client, name: string, args: Record<string, unknown> = {}): Promise<CallToolResult> {
@@ -116,7 +125,9 @@ describe("hearth mcp", function () {
     assert.match(mcp.stderr(), /serving the index of .*project over stdio/);
   });
 
-  it("searches the index (hybrid) and answers passages with their citations", async () => {
+  it("searches the index (hybrid) and answers passages with their citations, loading the embedding model on the first search", async () => {
+    await call(mcp.client, "index_status");
+    assert.deepEqual(modelsHeldBy(mcp.pid), [], "nothing loaded before a search needs it");
     const result = await call(mcp.client, "search", { query: "split camel case", k: 3 });
     assert.notEqual(result.isError, true, textOf(result));
     const found = result.structuredContent as { mode: string; results: Hit[] };
@@ -129,6 +140,7 @@ describe("hearth mcp", function () {
     assert.match(found.results[0]!.text, /splitCamelCase/);
     assert.match(textOf(result), /^src\/tokenizer\.ts:1-3 .*\n.*splitCamelCase/);
     assert.ok(found.results.every((hit) => !hit.text.includes("never-index-me")));
+    assert.deepEqual(modelsHeldBy(mcp.pid), [fixtures.embedding], "the index's embedding model, held by the server for the next search");
 
     const inDocs = (await call(mcp.client, "search", { query: "installer restart", path: "docs" })).structuredContent as { results: Hit[] };
     assert.ok(inDocs.results.length > 0);
@@ -259,18 +271,24 @@ describe("hearth mcp", function () {
     }
   });
 
-  it("exits by itself, with code 0, when the client closes its stdin; nothing but protocol on stdout", async () => {
+  it("answers what it was sent, then exits with code 0, when the client closes its stdin; nothing but protocol on stdout", async () => {
     const child = spawn(process.execPath, [cliPath, "mcp", "--workspace", workspace], { env: { ...process.env, ...env }, stdio: ["pipe", "pipe", "pipe"] });
     let stdout = "";
     child.stdout.on("data", (data: Buffer) => (stdout += data.toString("utf8")));
     const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
-    const answered = new Promise<void>((resolve) => child.stdout.on("data", () => resolve()));
-    child.stdin.write(`${JSON.stringify({ jsonrpc: "2.0", id: 1, method: "initialize", params: { protocolVersion: "2025-06-18", capabilities: {}, clientInfo: { name: "raw", version: "1" } } })}\n`);
-    await answered;
-    child.stdin.end();
+    const messages = [
+      { jsonrpc: "2.0", id: 1, method: "initialize", params: { protocolVersion: "2025-06-18", capabilities: {}, clientInfo: { name: "raw", version: "1" } } },
+      { jsonrpc: "2.0", method: "notifications/initialized" },
+      { jsonrpc: "2.0", id: 2, method: "tools/call", params: { name: "read_file", arguments: { path: "src/tokenizer.ts", startLine: 1, endLine: 1 } } },
+      { jsonrpc: "2.0", id: 3, method: "tools/call", params: { name: "index_status", arguments: {} } },
+    ];
+    // All at once, and stdin closed straight after: the answers still come.
+    child.stdin.end(messages.map((message) => `${JSON.stringify(message)}\n`).join(""));
     assert.equal(await exited, 0);
-    const lines = stdout.trim().split("\n");
-    assert.deepEqual(lines.map((line) => (JSON.parse(line) as { id: number }).id), [1]);
+    const answers = stdout.trim().split("\n").map((line) => JSON.parse(line) as { id: number; result: { structuredContent?: { citation?: string; indexed?: boolean } } });
+    assert.deepEqual(answers.map((answer) => answer.id).sort(), [1, 2, 3]);
+    assert.equal(answers.find((answer) => answer.id === 2)?.result.structuredContent?.citation, "src/tokenizer.ts:1-1");
+    assert.equal(answers.find((answer) => answer.id === 3)?.result.structuredContent?.indexed, true);
   });
 
   it("explains usage mistakes", () => {

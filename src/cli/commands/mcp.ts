@@ -5,6 +5,7 @@
 // until the client closes stdin (or sends SIGINT/SIGTERM).
 import * as fs from "node:fs";
 import * as path from "node:path";
+import type { Transport } from "@modelcontextprotocol/sdk/shared/transport.js";
 import { errorText } from "../../common/engine/engineError";
 import { localize, localizeById } from "../../common/localize";
 import { parseCommandArgs, parseNumber, requirePositionals, UsageError } from "../cliArgs";
@@ -21,6 +22,34 @@ function keepStdoutForProtocol(): void {
   console.log = toStderr;
   console.info = toStderr;
   console.debug = toStderr;
+}
+
+/**
+ * Counts the requests the transport received and not yet answered; the function returned resolves
+ * once none is left (at once when none is). Call after `connect`, which sets the transport's handlers.
+ */
+function trackRequests(transport: Transport): () => Promise<void> {
+  const open = new Set<string | number>();
+  let idle: (() => void) | null = null;
+  const received = transport.onmessage;
+  transport.onmessage = (message, extra) => {
+    if ("method" in message && "id" in message) open.add(message.id);
+    received?.(message, extra);
+  };
+  const send = transport.send.bind(transport);
+  transport.send = async (message, options) => {
+    await send(message, options);
+    if (!("method" in message) && "id" in message && message.id !== undefined) {
+      open.delete(message.id);
+      if (open.size === 0) idle?.();
+    }
+  };
+  return () =>
+    open.size === 0
+      ? Promise.resolve()
+      : new Promise<void>((resolve) => {
+          idle = resolve;
+        });
 }
 
 export const mcpCommand: CliCommand = {
@@ -51,6 +80,8 @@ export const mcpCommand: CliCommand = {
       version: typeof HEARTH_VERSION === "string" ? HEARTH_VERSION : "dev",
       createEngine: () =>
         createEngine({
+          // Recorded for `hearth ps`: a long-lived process holding an embedding model.
+          kind: "cli",
           ...(threads !== undefined ? { defaultThreads: threads } : {}),
           log: (level, message) => {
             if (level === "error" || level === "warn") log(message);
@@ -59,17 +90,22 @@ export const mcpCommand: CliCommand = {
       log,
     });
     const transport = new StdioServerTransport();
-    const closed = new Promise<void>((resolve) => {
+    // stdin ending (a client that sent its requests and closed the pipe) still gets the answers to
+    // the requests in flight; a signal or the transport closing stops at once.
+    const stdinEnded = new Promise<void>((resolve) => {
       process.stdin.once("end", resolve);
       process.stdin.once("close", resolve);
+    });
+    const stopped = new Promise<void>((resolve) => {
       process.once("SIGINT", resolve);
       process.once("SIGTERM", resolve);
       transport.onclose = resolve;
     });
     transport.onerror = (error) => log(localize("MCP: {0}", errorText(error)));
     await mcp.server.connect(transport);
+    const answered = trackRequests(transport);
     log(localize("hearth mcp: serving the index of {0} over stdio.", workspace));
-    await closed;
+    await Promise.race([stdinEnded.then(() => answered()), stopped]);
     await mcp.dispose();
     return 0;
   },
