@@ -14,6 +14,7 @@ import { copyCommand } from "./commands/copy";
 import { createCommand } from "./commands/create";
 import { importCommand } from "./commands/import";
 import { listCommand } from "./commands/list";
+import { mcpCommand } from "./commands/mcp";
 import { modelfileCommand } from "./commands/modelfile";
 import { psCommand } from "./commands/ps";
 import { pullCommand } from "./commands/pull";
@@ -43,6 +44,7 @@ export const commands: readonly CliCommand[] = [
   importCommand,
   indexCommand,
   searchCommand,
+  mcpCommand,
   catalogueCommand,
   repairCommand,
   serveCommand,

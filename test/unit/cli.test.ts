@@ -58,7 +58,7 @@ describe("hearth CLI", function () {
   it("lists every command in the top-level help", async () => {
     const help = await runCli(["help"]);
     assert.equal(help.code, 0);
-    for (const command of ["run", "pull", "list, ls", "show", "ps", "rm, remove", "cp", "import", "index", "search", "catalogue", "repair", "help"]) {
+    for (const command of ["run", "pull", "list, ls", "show", "ps", "rm, remove", "cp", "import", "index", "search", "mcp", "catalogue", "repair", "help"]) {
       assert.match(help.stdout, new RegExp(`^  ${command.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}\\b`, "m"), command);
     }
     const bare = await runCli([]);
@@ -80,6 +80,7 @@ describe("hearth CLI", function () {
     ["catalogue", "hearth catalogue [WORD]"],
     ["index", "hearth index [PATH]"],
     ["search", 'hearth search "QUERY"'],
+    ["mcp", "hearth mcp [--workspace PATH]"],
     ["repair", "hearth repair"],
   ] as const) {
     it(`explains ${command} with help ${command} and ${command} --help`, async () => {

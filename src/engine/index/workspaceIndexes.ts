@@ -520,6 +520,16 @@ export class WorkspaceIndexes {
     };
   }
 
+  /**
+   * The files the index holds as it last read them (size, modification time, content hash), for a
+   * caller that compares them with the disk (`hearth mcp`'s index_status); the copy in memory
+   * when it is current, as searches use.
+   */
+  async indexedFiles(storeDir: string): Promise<Array<Pick<FileEntry, "root" | "path" | "size" | "mtimeMs" | "hash">>> {
+    const data = await this.current(storeDir);
+    return [...data.files.values()].map(({ root, path: relativePath, size, mtimeMs, hash }) => ({ root, path: relativePath, size, mtimeMs, hash }));
+  }
+
   async search(params: IndexSearchParams, signal?: AbortSignal): Promise<IndexSearchResult> {
     if (this.options.searchOnly === "once") {
       const fromSnapshot = await this.searchSnapshot(params);
