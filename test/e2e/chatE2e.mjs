@@ -3,8 +3,8 @@
 // in the view's picker, send a prompt and watch the answer stream, stop one, edit the last message
 // with ↑, switch and search conversations, apply a code block from a reply to the open file through
 // the diff and Accept, reload the window and find everything intact, audit the view's accessibility
-// (axe-core), open a second window on the folder and find the same History; screenshots in the dark
-// and light themes (used in the README).
+// (axe-core), open a second window on the folder and find the same History, open one in Chinese
+// (code-server --locale zh-cn); screenshots in the dark and light themes and in Chinese (used in the README).
 //
 // The fixture model writes noise, so HEARTH_TEST_CHAT_GRAMMAR makes it answer in a fixed shape (a
 // sentence and a Python code block, then lowercase text that only Stop or hearth.maxTokens ends).
@@ -540,6 +540,50 @@ const checks = [
         throw new Error(`the stopped answer lost text: ${prose(final).length} characters after the code block, ${prose(after).length} shown while streaming`);
       }
       ctx.note = `${before.length} characters before hiding, ${after.length} when shown again, ${final.length} when stopped`;
+    },
+  },
+  {
+    name: "in Chinese (code-server --locale zh-cn) the status bar, the Chat view and History speak Chinese, with the same conversations; a screenshot is saved",
+    async run(ctx) {
+      const server = await startCodeServer({
+        workspace: ctx.workspace,
+        label: "e2e-chat-zh",
+        locale: "zh-cn",
+        env: { HEARTH_HOME: ctx.hearthHome, HEARTH_TEST_CHAT_GRAMMAR: ctx.grammarFile },
+        settings: { "hearth.threads": 1, "hearth.contextSize": 16384, "hearth.modelsPath": ctx.modelsStore },
+      });
+      ctx.closers.push(() => server.stop());
+      const page = await ctx.page.context().newPage();
+      ctx.closers.push(() => page.close().catch(() => {}));
+      await page.setViewportSize(ctx.page.viewportSize() ?? { width: 1280, height: 800 });
+      await page.goto(workbenchUrl(server.baseUrl, { folder: ctx.workspace, extensionDevelopmentPath: repoRoot }), { waitUntil: "domcontentloaded", timeout: 60_000 });
+      await page.locator(SELECTORS.workbench).waitFor({ state: "visible", timeout: 90_000 });
+      const status = page.locator(SELECTORS.hearthStatusItem).first();
+      await status.waitFor({ state: "visible", timeout: 90_000 });
+      const chinese = /[\u4e00-\u9fff]/;
+      const statusLabel = await waitUntil(
+        async () => {
+          const label = `${await status.innerText().catch(() => "")} ${(await status.getAttribute("aria-label").catch(() => "")) ?? ""}`;
+          return chinese.test(label) ? normalize(label) : false;
+        },
+        "the Hearth status bar item in Chinese",
+        60_000,
+      );
+      await page.locator(SELECTORS.hearthActivity).first().click({ timeout: 60_000 });
+      const chat = page.frameLocator(SELECTORS.chatWebview).frameLocator("iframe#active-frame");
+      await chat.locator("#prompt").waitFor({ state: "visible", timeout: 60_000 });
+      const placeholder = (await chat.locator("#prompt").getAttribute("placeholder")) ?? "";
+      if (!chinese.test(placeholder)) throw new Error(`the composer says "${placeholder}" in Chinese VS Code`);
+      // The conversations the English windows saved, opened from History (its words in Chinese too).
+      await chat.locator("#history-button").click();
+      const titles = chat.locator("#history-list .history-item-title");
+      await waitUntil(async () => (await titles.count()) >= 2, "the conversations in the Chinese window's History", 30_000);
+      const search = (await chat.locator("#history-search").getAttribute("placeholder").catch(() => "")) ?? "";
+      if (search && !chinese.test(search)) throw new Error(`History's search box says "${search}" in Chinese VS Code`);
+      await chat.locator("#history-list .history-item-title", { hasText: EDITED_PROMPT }).first().click();
+      await chat.locator(".message.user .body", { hasText: EDITED_PROMPT }).first().waitFor({ timeout: 30_000 });
+      await screenshot({ ...ctx, page, chat }, "chat-zh-cn.png");
+      ctx.note = `status "${statusLabel.slice(0, 40)}"; composer "${placeholder.slice(0, 30)}"; ${await titles.count()} conversations`;
     },
   },
 ];

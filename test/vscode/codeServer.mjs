@@ -222,6 +222,7 @@ export async function startCodeServer({
   startTimeoutMs = 60_000,
   dirs = null,
   workspaceTrust = false,
+  locale = null,
 } = {}) {
   requireCodeServer();
   if (!workspace || !path.isAbsolute(workspace) || !fs.existsSync(workspace)) {
@@ -232,7 +233,7 @@ export async function startCodeServer({
   let lastError;
   for (let attempt = 1; attempt <= 3; attempt++) {
     try {
-      return await startOnce({ workspace, env, settings, label, startTimeoutMs, dirs, workspaceTrust });
+      return await startOnce({ workspace, env, settings, label, startTimeoutMs, dirs, workspaceTrust, locale });
     } catch (err) {
       lastError = err;
       // A port taken between getFreePort() and bind is the one failure worth another try.
@@ -306,7 +307,7 @@ export function codeServerCli(dirs, args, what, timeoutMs = 3 * 60_000) {
   return output;
 }
 
-async function startOnce({ workspace, env, settings, label, startTimeoutMs, dirs: givenDirs, workspaceTrust }) {
+async function startOnce({ workspace, env, settings, label, startTimeoutMs, dirs: givenDirs, workspaceTrust, locale }) {
   const port = await getFreePort();
   const baseUrl = `http://127.0.0.1:${port}`;
   // Folders the caller prepared (an installed .vsix, say) stay; the caller removes them.
@@ -330,6 +331,19 @@ async function startOnce({ workspace, env, settings, label, startTimeoutMs, dirs
     JSON.stringify(mergedSettings, null, 2),
   );
 
+  if (locale && !locale.startsWith("en")) {
+    // VS Code runs in a language only when a language pack for it is installed (the marketplace's,
+    // out of reach here); without one it falls back to English and extensions get "en". A pack
+    // registered in languagepacks.json with no translations of VS Code's own words makes VS Code
+    // run in `locale`: its own words stay English, extensions get vscode.env.language = locale and
+    // read their package.nls.<locale>.json and l10n bundles, as with the real pack.
+    const translations = path.join(root, `vscode-${locale}.i18n.json`);
+    fs.writeFileSync(translations, JSON.stringify({ contents: {} }));
+    fs.writeFileSync(
+      path.join(dirs.userData, "languagepacks.json"),
+      JSON.stringify({ [locale]: { hash: `hearth-test-${locale}`, extensions: [{ extensionIdentifier: { id: `hearth-test.language-pack-${locale}` }, version: "1.0.0" }], translations: { vscode: translations }, label: locale } }),
+    );
+  }
   const logDir = path.join(artifactsDir, "logs");
   fs.mkdirSync(logDir, { recursive: true });
   const logFile = path.join(logDir, `code-server-${label}-${port}.log`);
@@ -347,6 +361,9 @@ async function startOnce({ workspace, env, settings, label, startTimeoutMs, dirs
     ...(workspaceTrust ? [] : ["--disable-workspace-trust"]),
     "--disable-getting-started-override",
     "--ignore-last-opened",
+    // The display language (e.g. zh-cn): extensions get it as vscode.env.language and read their
+    // package.nls.<locale>.json and l10n bundles; VS Code's own words need its language pack.
+    ...(locale ? ["--locale", locale] : []),
     workspace,
   ];
   const childEnv = codeServerEnv(dirs, env);
