@@ -3,8 +3,9 @@
 # for the integration tier (test/vscode/runInCodeServer.mjs) and the UI tier (test/e2e/runE2e.mjs).
 #
 # Idempotent; works offline given the npm registry and Debian's apt packages:
-#   1. apt packages libkrb5-dev (argon2/kerberos builds), ripgrep (VS Code's search) and chromium
-#      (the browser playwright-core drives): installed with apt-get when missing and running as root;
+#   1. apt packages libkrb5-dev (argon2/kerberos builds), ripgrep (VS Code's search), chromium
+#      (the browser playwright-core drives) and fonts-wqy-zenhei (Chinese glyphs for the zh-cn
+#      screenshots): installed with apt-get when missing and running as root;
 #   2. @vscode/ripgrep's cache is filled from Debian's `rg`, so its postinstall does not try GitHub;
 #   3. `npm ci` in test/codeserver/ (root postinstalls need unsafe-perm; node-pty's postinstall runs
 #      `npx node-gyp`, which needs yes=true). Skipped when node_modules was already installed from
@@ -51,9 +52,10 @@ declare -A APT_PROBE=(
   [libkrb5-dev]="/usr/include/krb5.h"
   [ripgrep]="/usr/bin/rg"
   [chromium]="/usr/bin/chromium"
+  [fonts-wqy-zenhei]="/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc"
 )
 missing=()
-for pkg in libkrb5-dev ripgrep chromium; do
+for pkg in libkrb5-dev ripgrep chromium fonts-wqy-zenhei; do
   if [ -e "${APT_PROBE[$pkg]}" ]; then continue; fi
   if command -v dpkg-query >/dev/null &&
      [ "$(dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null || true)" = "install ok installed" ]; then
@@ -62,7 +64,7 @@ for pkg in libkrb5-dev ripgrep chromium; do
   missing+=("$pkg")
 done
 if [ ${#missing[@]} -eq 0 ]; then
-  log "apt packages present: libkrb5-dev ripgrep chromium"
+  log "apt packages present: libkrb5-dev ripgrep chromium fonts-wqy-zenhei"
 else
   if [ "$(id -u)" -ne 0 ]; then
     die "missing apt packages: ${missing[*]}; run as root, or: sudo apt-get install -y ${missing[*]}"
