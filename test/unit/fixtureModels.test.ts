@@ -23,7 +23,7 @@ import {
 
 type NodeLlamaCpp = typeof import("node-llama-cpp");
 
-const modelKeys = ["llama", "embedding", "reranker", "lora"] as const;
+const modelKeys = ["llama", "embedding", "reranker", "lora", "code"] as const;
 
 async function sha256Of(file: string): Promise<string> {
   return createHash("sha256").update(await fs.readFile(file)).digest("hex");
@@ -35,6 +35,7 @@ async function hashesOf(models: FixtureModels): Promise<Record<keyof FixtureMode
     embedding: await sha256Of(models.embedding),
     reranker: await sha256Of(models.reranker),
     lora: await sha256Of(models.lora),
+    code: await sha256Of(models.code),
   };
 }
 

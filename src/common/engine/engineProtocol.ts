@@ -113,6 +113,11 @@ export interface InfillOptions {
   prefixTokens?: number;
   suffixTokens?: number;
   extraTokens?: number;
+  /**
+   * The prompt's order: "psm" (prefix, suffix, middle) or "spm" (suffix first, llama.cpp's
+   * --spm-infill). Default: the order the model's family was trained with.
+   */
+  order?: "psm" | "spm";
 }
 
 /**
@@ -128,6 +133,8 @@ export interface InfillParams {
   suffix: string;
   /** Extra context, oldest first (the chunk most worth keeping last). */
   extra?: InfillExtraChunk[];
+  /** The file being edited, workspace-relative, as the model is shown it (repository-level prompts). */
+  path?: string;
   options?: InfillOptions;
 }
 
@@ -136,6 +143,8 @@ export interface InfillResult {
   text: string;
   stopReason: StopReason;
   usage: TokenUsage;
+  /** True when the token budgets cut the prefix, suffix or extra context. */
+  truncated?: boolean;
 }
 
 /**
