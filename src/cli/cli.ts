@@ -9,6 +9,7 @@ import { exitCodes, UsageError } from "./cliArgs";
 import type { CliCommand } from "./cliCommand";
 import { printLine, writeErr } from "./cliContext";
 import { catalogueCommand } from "./commands/catalogue";
+import { completeCommand } from "./commands/complete";
 import { indexCommand } from "./commands/indexFolder";
 import { copyCommand } from "./commands/copy";
 import { createCommand } from "./commands/create";
@@ -43,6 +44,7 @@ export const commands: readonly CliCommand[] = [
   importCommand,
   indexCommand,
   searchCommand,
+  completeCommand,
   catalogueCommand,
   repairCommand,
   serveCommand,
