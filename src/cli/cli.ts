@@ -9,6 +9,7 @@ import { exitCodes, UsageError } from "./cliArgs";
 import type { CliCommand } from "./cliCommand";
 import { printLine, writeErr } from "./cliContext";
 import { catalogueCommand } from "./commands/catalogue";
+import { completeCommand } from "./commands/complete";
 import { indexCommand } from "./commands/indexFolder";
 import { copyCommand } from "./commands/copy";
 import { createCommand } from "./commands/create";
@@ -45,6 +46,7 @@ export const commands: readonly CliCommand[] = [
   indexCommand,
   searchCommand,
   mcpCommand,
+  completeCommand,
   catalogueCommand,
   repairCommand,
   serveCommand,

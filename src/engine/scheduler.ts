@@ -1,6 +1,8 @@
 // One queue in front of the models. Jobs run one at a time, highest priority first, in arrival
 // order within a priority. A job's AbortSignal removes it from the queue before it starts, and is
-// handed to the job so a running generation stops within a token or two.
+// handed to the job so a running generation stops within a token or two. Code completions run
+// beside the queue (runBeside: on a context of their own, never behind a chat answer), and while
+// one runs no background job starts.
 import type { JobPriority } from "../common/engine/engineProtocol";
 import { EngineError } from "../common/engine/engineError";
 import { localize } from "../common/localize";
@@ -20,6 +22,8 @@ export class Scheduler {
   private readonly queue: QueuedJob[] = [];
   private running: string | null = null;
   private nextSequence = 0;
+  /** Jobs running beside the queue (code completions). */
+  private beside = 0;
 
   get queuedJobs(): number {
     return this.queue.length;
@@ -69,6 +73,25 @@ export class Scheduler {
     });
   }
 
+  /**
+   * Runs `job` now, beside the queue: for code completion, which has a context of its own and must
+   * not wait for the job running in the queue. Background jobs do not start until it has ended.
+   */
+  async runBeside<T>(_label: string, job: () => Promise<T>): Promise<T> {
+    this.beside++;
+    try {
+      return await job();
+    } finally {
+      this.beside--;
+      this.pump();
+    }
+  }
+
+  /** Jobs running beside the queue now. */
+  get besideJobs(): number {
+    return this.beside;
+  }
+
   /** Fails every queued job (used when the engine shuts down). */
   rejectAll(error: EngineError): void {
     for (const entry of this.queue.splice(0)) entry.cancel(error);
@@ -76,8 +99,12 @@ export class Scheduler {
 
   private pump(): void {
     if (this.running !== null) return;
-    const next = this.queue.shift();
-    if (next) next.start();
+    const next = this.queue[0];
+    if (!next) return;
+    // The queue is in priority order: a background job at its head means only background jobs wait.
+    if (next.priority === "background" && this.beside > 0) return;
+    this.queue.shift();
+    next.start();
   }
 }
 

@@ -52,7 +52,7 @@ describe("engine protocol", () => {
   it("serves exactly the methods the protocol declares, from one table", () => {
     // The table's type requires every declared method; this checks nothing else slipped in.
     const declared: Record<EngineMethod, true> = {
-      configure: true, loadModel: true, unloadModel: true, generate: true, chatCreate: true, chatSend: true, chatDispose: true, chatRespond: true, chatCapabilities: true, remoteChat: true,
+      configure: true, loadModel: true, unloadModel: true, generate: true, infill: true, chatCreate: true, chatSend: true, chatDispose: true, chatRespond: true, chatCapabilities: true, remoteChat: true,
       embed: true, countTokens: true, rank: true, inspect: true, status: true, storeList: true, storeShow: true, storePull: true,
       storeRemove: true, storeCopy: true, storeImport: true, storeRepair: true, storeCreate: true, review: true, apiStart: true,
       apiStop: true, apiStatus: true, indexBuild: true, indexUpdateFiles: true, indexSearch: true, indexStatus: true, indexClear: true,

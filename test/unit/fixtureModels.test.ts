@@ -23,7 +23,7 @@ import {
 
 type NodeLlamaCpp = typeof import("node-llama-cpp");
 
-const modelKeys = ["llama", "embedding", "reranker", "lora", "toolChat"] as const;
+const modelKeys = ["llama", "embedding", "reranker", "lora", "toolChat", "code"] as const;
 
 async function sha256Of(file: string): Promise<string> {
   return createHash("sha256").update(await fs.readFile(file)).digest("hex");
@@ -36,6 +36,7 @@ async function hashesOf(models: FixtureModels): Promise<Record<keyof FixtureMode
     reranker: await sha256Of(models.reranker),
     lora: await sha256Of(models.lora),
     toolChat: await sha256Of(models.toolChat),
+    code: await sha256Of(models.code),
   };
 }
 

@@ -82,6 +82,7 @@ function loadedModel(modelPath: string, storeName: string | null): LoadedModelIn
     hasChatTemplate: true,
     chatWrapper: "",
     supportsRanking: false,
+    supportsInfill: false,
     memory: { cpuRam: 3000, gpuVram: 500 },
     loadedAt: 1_700_000_000_000,
   };

@@ -78,4 +78,35 @@ describe("Scheduler", () => {
     gate.resolve();
     await running;
   });
+
+  it("runs a completion beside the queue at once, and starts no background job until it ends", async () => {
+    const scheduler = new Scheduler();
+    const order: string[] = [];
+    const chat = deferred();
+    const running = scheduler.run("chat", "interactive", undefined, async () => {
+      order.push("chat");
+      await chat.promise;
+    });
+    const completionGate = deferred();
+    const completion = scheduler.runBeside("complete", async () => {
+      order.push("completion");
+      await completionGate.promise;
+    });
+    // It started although a chat answer is running.
+    assert.deepEqual(order, ["chat", "completion"]);
+    assert.equal(scheduler.besideJobs, 1);
+    const background = scheduler.run("index", "background", undefined, async () => void order.push("index"));
+    const review = scheduler.run("review", "review", undefined, async () => void order.push("review"));
+    chat.resolve();
+    await running;
+    await review;
+    // The review ran after the chat; the background job still waits for the completion.
+    assert.deepEqual(order, ["chat", "completion", "review"]);
+    assert.equal(scheduler.queuedJobs, 1);
+    completionGate.resolve();
+    await completion;
+    await background;
+    assert.deepEqual(order, ["chat", "completion", "review", "index"]);
+    assert.equal(scheduler.besideJobs, 0);
+  });
 });

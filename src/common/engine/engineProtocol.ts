@@ -14,7 +14,7 @@ import type {
 import type { ReviewFinding } from "../review/reviewFindings";
 import type { ReviewTarget, SkippedFile } from "../review/reviewPrompt";
 
-import type { ChatTurn, GenerateResult, GenerationOptions, PromptMode } from "../chat/chatTypes";
+import type { ChatTurn, GenerateResult, GenerationOptions, PromptMode, StopReason, TokenUsage } from "../chat/chatTypes";
 import type { ChatCapabilities, ConversationMessage, ThinkSetting, ToolCall, ToolChoice, ToolDefinition } from "../chat/toolCalls";
 import type { EngineErrorInfo } from "./engineError";
 
@@ -71,6 +71,8 @@ export interface LoadedModelInfo {
   hasChatTemplate: boolean;
   chatWrapper: string;
   supportsRanking: boolean;
+  /** True when the GGUF marks fill-in-the-middle tokens (prefix, suffix and middle): the model can complete code (`infill`). */
+  supportsInfill: boolean;
   /** Estimated memory for the weights plus this context. */
   memory: MemoryFigures;
   loadedAt: number;
@@ -88,6 +90,62 @@ export interface GenerateParams {
   /** Used where neither `options` nor the model's Modelfile profile say (e.g. the user's settings). */
   defaults?: GenerationOptions;
   priority?: JobPriority;
+}
+
+/** A chunk of extra context for a completion: another file's text, or a definition near the cursor. */
+export interface InfillExtraChunk {
+  /** Where it comes from, as the model is shown it (a workspace-relative path). */
+  path: string;
+  text: string;
+}
+
+export interface InfillOptions {
+  /** Most tokens to generate; default 64. */
+  maxTokens?: number;
+  /** Stops generating after this many milliseconds, keeping what was produced (stopReason "maxTokens"); default 2000. */
+  timeoutMs?: number;
+  /** Default 0 (greedy): completions should be repeatable. */
+  temperature?: number;
+  /** Stop sequences, matched on the text (none reaches the caller). */
+  stop?: string[];
+  /** Ends the completion at the end of its first line (the cursor is in the middle of a line). */
+  singleLine?: boolean;
+  /** Token budgets: the prefix keeps its last `prefixTokens` (default 1024), the suffix its first `suffixTokens` (default 256), the extra context its last `extraTokens` (default 1024). */
+  prefixTokens?: number;
+  suffixTokens?: number;
+  extraTokens?: number;
+  /**
+   * The prompt's order: "psm" (prefix, suffix, middle) or "spm" (suffix first, llama.cpp's
+   * --spm-infill). Default: the order the model's family was trained with.
+   */
+  order?: "psm" | "spm";
+}
+
+/**
+ * Fill-in-the-middle (code completion) with the model's own infill tokens, on a sequence of its own
+ * so chat and completion do not evict each other's KV cache. Extra context goes before the prefix
+ * and is reused from the cache while it is unchanged.
+ */
+export interface InfillParams {
+  modelId: string;
+  /** The text before the cursor. */
+  prefix: string;
+  /** The text after the cursor. */
+  suffix: string;
+  /** Extra context, oldest first (the chunk most worth keeping last). */
+  extra?: InfillExtraChunk[];
+  /** The file being edited, workspace-relative, as the model is shown it (repository-level prompts). */
+  path?: string;
+  options?: InfillOptions;
+}
+
+export interface InfillResult {
+  /** The text to insert at the cursor. */
+  text: string;
+  stopReason: StopReason;
+  usage: TokenUsage;
+  /** True when the token budgets cut the prefix, suffix or extra context. */
+  truncated?: boolean;
 }
 
 /**
@@ -265,6 +323,8 @@ export interface ModelInspection {
   layers: number;
   chatTemplate: string | null;
   supportsRanking: boolean;
+  /** True when the GGUF marks fill-in-the-middle tokens (prefix, suffix and middle). */
+  supportsInfill: boolean;
   license: string | null;
   /** Scalar metadata, flattened (`general.name` → value); long arrays are summarised. */
   metadata: Record<string, string | number | boolean>;
@@ -631,6 +691,8 @@ export interface EngineMethods {
   loadModel: { params: LoadModelParams; result: LoadedModelInfo; chunk: never };
   unloadModel: { params: UnloadModelParams; result: { unloaded: boolean }; chunk: never };
   generate: { params: GenerateParams; result: GenerateResult; chunk: TextChunk };
+  /** Code completion (fill-in-the-middle); refused for a model without infill tokens. Never queued behind a chat answer. */
+  infill: { params: InfillParams; result: InfillResult; chunk: TextChunk };
   chatCreate: { params: ChatCreateParams; result: ChatCreateResult; chunk: never };
   chatSend: { params: ChatSendParams; result: ChatTurnResult; chunk: TextChunk };
   chatDispose: { params: ChatDisposeParams; result: { disposed: boolean }; chunk: never };

@@ -25,6 +25,7 @@ import type { AddressPolicy } from "../../node/publicFetch";
 import type { LlamaEngine } from "../llama/llamaEngine";
 import { ollamaRoutes } from "./ollamaApi";
 import { openaiRoutes } from "./openaiApi";
+import { llamaServerRoutes } from "./infillApi";
 
 /** Largest request body accepted (a long prompt or a batch of texts to embed fits easily). */
 export const defaultMaxBodyBytes = 16 * 1024 * 1024;
@@ -89,7 +90,7 @@ export interface ApiServerOptions {
   onRequestFinished?: (record: ApiRequestRecord) => void;
 }
 
-const routes: readonly ApiRoute[] = [...ollamaRoutes, ...openaiRoutes];
+const routes: readonly ApiRoute[] = [...ollamaRoutes, ...openaiRoutes, ...llamaServerRoutes];
 
 /** The HTTP status an engine error becomes. */
 export function statusForError(error: unknown): number {

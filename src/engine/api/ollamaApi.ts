@@ -5,8 +5,6 @@
 import * as os from "node:os";
 import type { LoadedModelInfo } from "../../common/engine/engineProtocol";
 import type { ChatTurn, GenerateResult, GenerationOptions, TokenUsage } from "../../common/chat/chatTypes";
-import { EngineError } from "../../common/engine/engineError";
-import { localize } from "../../common/localize";
 import type { ModelManifest, PullProgress, StoredModel } from "../../common/models/modelManifest";
 import { ollamaCompatibilityVersion } from "../../common/models/modelProfile";
 import type { JsonObject } from "../../common/api/ollamaApiTypes";
@@ -37,6 +35,7 @@ import { shownModelfile } from "../../common/modelfile/shownModelfile";
 import { ApiModels } from "./apiModels";
 import type { ApiContext, ApiRoute } from "./apiRoutes";
 import { textCoalescer } from "./apiStreaming";
+import { infillOnLease, infillOptionsFrom } from "./infillApi";
 import { createModel, pullModel, removeModel, showStoredModel } from "../models/storeOperations";
 
 /**
@@ -76,9 +75,6 @@ const generateRoute: ApiRoute = {
     const model = requestModelName(body);
     const prompt = optionalString(body, "prompt") ?? "";
     const suffix = optionalString(body, "suffix");
-    if (suffix) {
-      throw new EngineError("badRequest", localize("Hearth does not fill in the middle yet: send the request without \"suffix\"."));
-    }
     refuseImages(body);
     const stream = optionalBoolean(body, "stream") ?? true;
     const raw = optionalBoolean(body, "raw") ?? false;
@@ -98,19 +94,22 @@ const generateRoute: ApiRoute = {
       }
       const write = stream ? reply.ndjson() : null;
       const pieces = textCoalescer((text) => write?.({ model: lease.name, created_at: now(), response: text, done: false }));
-      const result = await context.engine.generate(
-        {
-          modelId: lease.info.modelId,
-          prompt,
-          mode: raw ? "completion" : "auto",
-          ...(system !== undefined ? { systemPrompt: system } : {}),
-          defaultSystemPrompt: "",
-          options: { ...mapped.options, ...format },
-          priority: "interactive",
-        },
-        pieces.push,
-        call.signal,
-      );
+      // With a suffix (as Ollama does): fill in the middle, `prompt` before the cursor and `suffix` after it.
+      const result = suffix
+        ? await infillOnLease(context, lease, { prefix: prompt, suffix, options: infillOptionsFrom(mapped.options) }, pieces.push, call.signal)
+        : await context.engine.generate(
+            {
+              modelId: lease.info.modelId,
+              prompt,
+              mode: raw ? "completion" : "auto",
+              ...(system !== undefined ? { systemPrompt: system } : {}),
+              defaultSystemPrompt: "",
+              options: { ...mapped.options, ...format },
+              priority: "interactive",
+            },
+            pieces.push,
+            call.signal,
+          );
       pieces.flush();
       call.note({ stopReason: result.stopReason, outputTokens: result.usage.outputTokens });
       const final = {

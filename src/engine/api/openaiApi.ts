@@ -14,6 +14,7 @@ import { mapOpenaiOptions, mapResponseFormat, openaiFinishReason, openaiMessages
 import { ApiModels } from "./apiModels";
 import type { ApiRoute } from "./apiRoutes";
 import { textCoalescer } from "./apiStreaming";
+import { infillOnLease, infillOptionsFrom } from "./infillApi";
 import { answerConversation, embedTexts, normalizeVector } from "./ollamaApi";
 
 function newId(prefix: string): string {
@@ -24,7 +25,7 @@ function unixSeconds(): number {
   return Math.floor(Date.now() / 1000);
 }
 
-function usageOf(result: GenerateResult): {
+function usageOf(result: Pick<GenerateResult, "usage">): {
   prompt_tokens: number;
   completion_tokens: number;
   total_tokens: number;
@@ -181,9 +182,8 @@ const completionsRoute: ApiRoute = {
       prompt = body.prompt[0];
     }
     if (prompt === undefined) throw new EngineError("badRequest", localize("Invalid request: \"prompt\" must be one string (Hearth completes one prompt per request)."));
-    if (optionalString(body, "suffix")) {
-      throw new EngineError("badRequest", localize("Hearth does not fill in the middle yet: send the request without \"suffix\"."));
-    }
+    // With a suffix: fill in the middle, `prompt` before the cursor and `suffix` after it.
+    const suffix = optionalString(body, "suffix");
     const echo = optionalBoolean(body, "echo") ?? false;
     const options = mapOpenaiOptions(body);
     const stream = optionalBoolean(body, "stream") ?? false;
@@ -202,11 +202,9 @@ const completionsRoute: ApiRoute = {
       const send = stream ? reply.sse() : null;
       if (send && echo) send(chunk(prompt, null));
       const pieces = textCoalescer((text) => send?.(chunk(text, null)));
-      const result = await context.engine.generate(
-        { modelId: lease.info.modelId, prompt, mode: "completion", options, priority: "interactive" },
-        pieces.push,
-        call.signal,
-      );
+      const result = suffix
+        ? await infillOnLease(context, lease, { prefix: prompt, suffix, options: infillOptionsFrom(options) }, pieces.push, call.signal)
+        : await context.engine.generate({ modelId: lease.info.modelId, prompt, mode: "completion", options, priority: "interactive" }, pieces.push, call.signal);
       pieces.flush();
       call.note({ stopReason: result.stopReason, outputTokens: result.usage.outputTokens });
       const finishReason = openaiFinishReason(result.stopReason);

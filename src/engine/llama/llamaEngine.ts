@@ -7,7 +7,7 @@
 // runs share the loaded-model table; chat sessions, generation measurement and inspection are split out.
 import * as path from "node:path";
 import type { Llama, LlamaGrammar, LlamaModel } from "node-llama-cpp";
-import type { ChatCapabilitiesParams, ChatRespondChunk, ChatRespondParams, ChatRespondResult, CountTokensParams, CountTokensResult, EmbedParams, EmbedResult, EngineStatus, GenerateParams, InspectParams, LoadedModelInfo, LoadModelParams, LogLevel, ModelInspection, RankParams, RankResult } from "../../common/engine/engineProtocol";
+import type { ChatCapabilitiesParams, ChatRespondChunk, ChatRespondParams, ChatRespondResult, CountTokensParams, CountTokensResult, EmbedParams, EmbedResult, EngineStatus, GenerateParams, InfillParams, InfillResult, InspectParams, LoadedModelInfo, LoadModelParams, LogLevel, ModelInspection, RankParams, RankResult } from "../../common/engine/engineProtocol";
 import type { GenerateResult, GenerationOptions, PromptMode } from "../../common/chat/chatTypes";
 import { EngineError, errorText } from "../../common/engine/engineError";
 import { localize } from "../../common/localize";
@@ -32,6 +32,8 @@ import { cachedGrammar } from "./grammarCache";
 import type { ChunkSink, GenerationState, LoadedModel } from "./loadedModel";
 import { createGenerationState, disposeLoaded } from "./loadedModel";
 import { mapStopReason, measureGeneration, samplingOptions } from "./measuredGeneration";
+import { runInfill } from "./infill";
+import { fimTokensOf } from "./infillPrompt";
 import { inspectModel, memoryRefusal, resolveContextSize, stringOrNull } from "./modelInspection";
 import { templateChatWrapperName } from "./templateChatWrapper";
 import type { ChatCapabilities } from "../../common/chat/toolCalls";
@@ -294,6 +296,7 @@ export class LlamaEngine {
         hasChatTemplate: chatTemplate !== null || template !== undefined,
         chatWrapper: template !== undefined ? templateChatWrapperName : "",
         supportsRanking: insights.supportsRanking,
+        supportsInfill: fimTokensOf(model) !== null,
         memory,
         loadedAt: Date.now(),
       };
@@ -307,6 +310,7 @@ export class LlamaEngine {
         generation: null,
         embedding: null,
         ranking: null,
+        infill: null,
         grammars: new Map(),
       });
       this.recordRunning();
@@ -431,6 +435,15 @@ export class LlamaEngine {
         completion.dispose({ disposeSequence: false });
       }
     });
+  }
+
+  /**
+   * Code completion (fill-in-the-middle) on the model's completion context, beside the scheduler's
+   * queue so it never waits for a chat answer (infill.ts). Refused for a model without infill tokens.
+   */
+  async infill(params: InfillParams, onChunk: ChunkSink, signal?: AbortSignal): Promise<InfillResult> {
+    const loaded = this.requireModel(params.modelId);
+    return runInfill({ lib: await this.module(), scheduler: this.scheduler, governor: this.governor ?? undefined }, loaded, params, onChunk, signal);
   }
 
   /** One chat turn on the model's chat session, measured. */

@@ -35,9 +35,35 @@ function loraAdaptersProblem(params: Params): string | null {
     : bad("loraAdapters", localize("a list of { path, scale }"));
 }
 
+function infillExtraProblem(params: Params): string | null {
+  const value = params.extra;
+  return value === undefined ||
+    (Array.isArray(value) && value.every((chunk: unknown) => isPlainObject(chunk) && typeof chunk.path === "string" && typeof chunk.text === "string"))
+    ? null
+    : bad("extra", localize("a list of { path, text }"));
+}
+
+function infillOptionsProblem(options: unknown): string | null {
+  if (options === undefined) return null;
+  if (!isPlainObject(options)) return bad("options", localize("an object"));
+  return (
+    optionalNumber(options, "maxTokens", 0, 100_000) ??
+    optionalNumber(options, "timeoutMs", 1, 600_000) ??
+    optionalNumber(options, "temperature", 0, 10) ??
+    optionalNumber(options, "prefixTokens", 0, maxContextSize) ??
+    optionalNumber(options, "suffixTokens", 0, maxContextSize) ??
+    optionalNumber(options, "extraTokens", 0, maxContextSize) ??
+    (options.singleLine === undefined || typeof options.singleLine === "boolean" ? null : bad("options.singleLine", localize("true or false"))) ??
+    optionalOneOf(options, "order", ["psm", "spm"], localize("\"psm\" or \"spm\"")) ??
+    (options.stop === undefined || (Array.isArray(options.stop) && options.stop.every((stop: unknown) => typeof stop === "string"))
+      ? null
+      : bad("options.stop", localize("a list of strings")))
+  );
+}
+
 export const llamaMethods: Pick<
   MethodTable,
-  "loadModel" | "unloadModel" | "generate" | "chatCreate" | "chatSend" | "chatDispose" | "chatRespond" | "chatCapabilities" | "embed" | "countTokens" | "rank" | "inspect" | "status"
+  "loadModel" | "unloadModel" | "generate" | "infill" | "chatCreate" | "chatSend" | "chatDispose" | "chatRespond" | "chatCapabilities" | "embed" | "countTokens" | "rank" | "inspect" | "status"
 > = {
   loadModel: {
     check: (params) =>
@@ -62,6 +88,16 @@ export const llamaMethods: Pick<
       checkOptions(params.options) ??
       checkOptions(params.defaults, "defaults"),
     run: (scope, { params, signal, emit }) => scope.engine.generate(params, (text) => emit({ text }), signal),
+  },
+  infill: {
+    check: (params) =>
+      requireString(params, "modelId") ??
+      requireText(params, "prefix") ??
+      requireText(params, "suffix") ??
+      optionalString(params, "path") ??
+      infillExtraProblem(params) ??
+      infillOptionsProblem(params.options),
+    run: (scope, { params, signal, emit }) => scope.engine.infill(params, (text) => emit({ text }), signal),
   },
   chatCreate: {
     check: (params) =>

@@ -9,6 +9,7 @@ import { createTemplateChatWrapper } from "./templateChatWrapper";
 import type { LoadedModelInfo, LoadModelParams } from "../../common/engine/engineProtocol";
 import type { GoTemplate } from "../../common/modelfile/goTemplateSyntax";
 import type { ModelProfile } from "../../common/models/modelProfile";
+import type { InfillState } from "./infill";
 
 /** Where streamed text goes. */
 export type ChunkSink = (text: string) => void;
@@ -34,12 +35,19 @@ export interface LoadedModel {
   generation: GenerationState | null;
   embedding: LlamaEmbeddingContext | null;
   ranking: LlamaRankingContext | null;
+  /** The completion (fill-in-the-middle) context, made on first use (infill.ts). */
+  infill: Promise<InfillState> | null;
   /** Compiled grammars by their text (GBNF or JSON schema), most recently used last. */
   grammars: Map<string, LlamaGrammar>;
 }
 
 /** Frees everything a loaded model holds. */
 export async function disposeLoaded(loaded: LoadedModel): Promise<void> {
+  const infill = loaded.infill;
+  loaded.infill = null;
+  const infillState = await infill?.catch(() => null);
+  infillState?.current?.abort();
+  await infillState?.context.dispose();
   loaded.generation?.chat.dispose({ disposeSequence: false });
   await loaded.generation?.context.dispose();
   await loaded.draft?.context?.dispose();

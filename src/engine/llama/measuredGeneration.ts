@@ -19,7 +19,7 @@ export interface TokenPace {
  * matched here, on the text, so none ever reaches the caller and generation ends within a token.
  */
 export async function measureGeneration(
-  state: GenerationState,
+  state: Pick<GenerationState, "sequence">,
   mode: "chat" | "completion",
   onChunk: ChunkSink,
   stops: readonly string[] | undefined,

@@ -11,6 +11,7 @@ import { formatBytes } from "../../common/formatBytes";
 import { localize } from "../../common/localize";
 import { quantizationName } from "../models/ggufSummary";
 import { checkModelFile, damagedModelError } from "../models/modelFileCheck";
+import { metadataSupportsInfill } from "./infillPrompt";
 
 /** The context size a model loads with when nothing says otherwise: 4096, or less when it was trained on less. */
 const defaultContextCap = 4096;
@@ -58,6 +59,7 @@ export async function inspectModel(
     layers: blockCount(metadata) ?? Math.max(0, insights.totalLayers - 1),
     chatTemplate: stringOrNull(metadata.tokenizer?.chat_template),
     supportsRanking: insights.supportsRanking,
+    supportsInfill: metadataSupportsInfill(metadata.tokenizer as Record<string, unknown> | undefined),
     license: stringOrNull(metadata.general?.license),
     metadata: flattenMetadata(metadata),
     fit,
