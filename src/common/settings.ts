@@ -245,6 +245,36 @@ export const settingsSchema = {
     requiresRestart: false,
     scope: "machine",
   },
+  "completion.enabled": {
+    type: "boolean",
+    default: true,
+    descriptionKey: "hearth.config.completion.enabled",
+    requiresRestart: false,
+    scope: "window",
+  },
+  "completion.model": {
+    type: "string",
+    default: "",
+    descriptionKey: "hearth.config.completion.model",
+    requiresRestart: false,
+    scope: "machine",
+  },
+  "completion.disabledLanguages": {
+    type: "array",
+    default: ["plaintext", "markdown", "scminput", "log", "modelfile"],
+    descriptionKey: "hearth.config.completion.disabledLanguages",
+    requiresRestart: false,
+    scope: "window",
+  },
+  "completion.debounceMs": {
+    type: "integer",
+    default: 120,
+    minimum: 0,
+    maximum: 2000,
+    descriptionKey: "hearth.config.completion.debounceMs",
+    requiresRestart: false,
+    scope: "window",
+  },
 } as const satisfies Record<string, SettingSpec>;
 
 export type SettingKey = keyof typeof settingsSchema;

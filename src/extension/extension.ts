@@ -39,6 +39,7 @@ import { registerReadOnlyPages } from "./readOnlyPages";
 import { statusMenuCommand } from "./statusMenuCommand";
 import { showEngineError } from "./errorMessages";
 import { WorkspaceIndexController } from "./index/workspaceIndex";
+import { CompletionFeature } from "./completion/completionFeature";
 import { WorkspaceData } from "./workspaceData";
 
 /** What the extension exports: used by its integration tests and by other extensions. */
@@ -55,6 +56,8 @@ export interface HearthApi {
   readonly review: ReviewComments;
   /** The workspace index: Index Workspace and its commands, file watchers, @workspace's passages. */
   readonly workspaceIndex: WorkspaceIndexController;
+  /** Code completion as you type: the provider, its model and its status-bar item. */
+  readonly completion: CompletionFeature;
 }
 
 let engineService: EngineService | undefined;
@@ -220,6 +223,11 @@ export function activate(context: vscode.ExtensionContext): HearthApi | undefine
     register("hearth.reindexWorkspace", () => workspaceIndex.index(true));
     register("hearth.clearIndex", () => workspaceIndex.clear());
     register("hearth.showIndexStatus", () => workspaceIndex.showStatus());
+    const completion = new CompletionFeature(engine, workspaceIndex, log);
+    context.subscriptions.push(completion);
+    register("hearth.completionMenu", () => completion.menu());
+    register("hearth.toggleCompletion", () => completion.setEnabled(!readSettings()["completion.enabled"]));
+    register("hearth.snoozeCompletion", () => completion.snooze(15));
     const localApi = new LocalApiController(engine, log, context.secrets);
     context.subscriptions.push(localApi);
     register("hearth.startApi", () => localApi.start());
@@ -278,7 +286,7 @@ export function activate(context: vscode.ExtensionContext): HearthApi | undefine
     );
 
     log.info(`Hearth ${String(context.extension.packageJSON.version)} activated (VS Code ${vscode.version})`);
-    return { engine, statusBar, chat, models, pulls, licences, participant, review, workspaceIndex };
+    return { engine, statusBar, chat, models, pulls, licences, participant, review, workspaceIndex, completion };
   } catch (error) {
     void vscode.window.showErrorMessage(
       vscode.l10n.t("Hearth could not start: {0}. Reload the window; if it happens again, report it with the Hearth log.", errorText(error)),

@@ -60,6 +60,7 @@ const SECOND_PROMPT = "Another conversation about tests";
 const TIMEOUTS = { answer: 240_000, run: Number(process.env.HEARTH_E2E_TIMEOUT_MS) || 10 * 60_000 };
 
 const modelPath = path.join(repoRoot, "test/fixtures/.generated/tiny-llama.gguf");
+const codeModelPath = path.join(repoRoot, "test/fixtures/.generated/tiny-code.gguf");
 const axeScript = createRequire(import.meta.url).resolve("axe-core/axe.min.js");
 const axeVersion = JSON.parse(fs.readFileSync(path.join(path.dirname(axeScript), "package.json"), "utf8")).version;
 const resultsFile = path.resolve(process.env.HEARTH_TEST_RESULTS_FILE || path.join(artifactsDir, "results/e2e-chat.json"));
@@ -123,6 +124,8 @@ const checks = [
           "hearth.maxTokens": 16000,
           "hearth.contextSize": 16384,
           "hearth.modelsPath": ctx.modelsStore,
+          // Code completion with the fixture code model (fill-in-the-middle tokens marked).
+          "hearth.completion.model": codeModelPath,
         },
       });
     },
@@ -540,6 +543,36 @@ const checks = [
         throw new Error(`the stopped answer lost text: ${prose(final).length} characters after the code block, ${prose(after).length} shown while streaming`);
       }
       ctx.note = `${before.length} characters before hiding, ${after.length} when shown again, ${final.length} when stopped`;
+    },
+  },
+  {
+    name: "typing in hello.py shows ghost text from the local code model; Esc hides it, Tab accepts it; a screenshot is saved",
+    async run(ctx) {
+      const { page } = ctx;
+      await quickOpen(page, "hello.py");
+      await page.locator(".monaco-editor .view-lines").first().click();
+      await page.keyboard.press("Control+End");
+      const ghost = page.locator(".monaco-editor .ghost-text-decoration, .monaco-editor .ghost-text");
+      // Typed as a user types: the suggestion comes after the keystrokes settle.
+      await page.keyboard.press("Enter");
+      await page.keyboard.type("def greet(name):", { delay: 40 });
+      await page.keyboard.press("Enter");
+      await ghost.first().waitFor({ state: "visible", timeout: 120_000 });
+      const shown = normalize((await ghost.allInnerTexts()).join("\n")).trim();
+      if (!shown) throw new Error("the ghost text is empty");
+      await screenshot(ctx, "completion.png");
+      await page.keyboard.press("Escape");
+      await waitUntil(async () => (await ghost.count()) === 0, "Esc to hide the suggestion", 10_000);
+      const before = await editorText(page);
+      // Alt+\ asks again; Tab accepts what it shows.
+      await page.keyboard.press("Alt+Backslash");
+      await ghost.first().waitFor({ state: "visible", timeout: 60_000 });
+      const offered = normalize((await ghost.first().innerText()).trim());
+      await page.keyboard.press("Tab");
+      await waitUntil(async () => (await editorText(page)) !== before, "Tab to insert the suggestion", 10_000);
+      const after = await editorText(page);
+      if (offered && !after.includes(offered.split("\n")[0].trim())) throw new Error(`after Tab the editor does not hold the suggestion ${JSON.stringify(offered)}`);
+      ctx.note = `ghost text ${JSON.stringify(shown.slice(0, 60))}; Tab inserted it`;
     },
   },
   {

@@ -2,14 +2,10 @@
 // files the user recently edited or opened (a ring: the oldest leaves first, so the context changes
 // at its end and the engine reuses the rest from its KV cache), and the definitions of the symbols
 // near the cursor, found in the workspace index. Secret files never contribute.
+import type { InfillExtraChunk } from "../engine/engineProtocol";
 import { findSecret } from "../index/secretRules";
 
-/** A chunk of extra context (the engine protocol's InfillExtraChunk). */
-export interface InfillExtraChunk {
-  /** Where it comes from, as the model is shown it (a workspace-relative path). */
-  path: string;
-  text: string;
-}
+export type { InfillExtraChunk };
 
 /** Lines a ring chunk holds around the place the user worked. */
 export const ringChunkLines = 48;

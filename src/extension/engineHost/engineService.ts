@@ -15,7 +15,7 @@ import type { RemoteChat } from "../chat/remoteChat";
 import { readSettings } from "../settingsAccess";
 import type { StatusBarController } from "../statusBar";
 import { configuredStoreRoot } from "./storeLocation";
-import type { ReviewParams, ReviewProgress, ReviewResult } from "../../common/engine/engineProtocol";
+import type { InfillParams, InfillResult, ReviewParams, ReviewProgress, ReviewResult } from "../../common/engine/engineProtocol";
 import { isModelPath } from "../../common/models/modelName";
 
 interface ActiveModel {
@@ -544,6 +544,21 @@ export class EngineService implements vscode.Disposable {
     if (result?.problem) this.log.warn(result.problem);
   }
 
+
+  /**
+   * Loads a model beside the active one without making it the active model (the completion model,
+   * src/extension/completion/): the engine gives back the model it already holds when it is the same.
+   */
+  async loadSideModel(model: string, token?: vscode.CancellationToken): Promise<LoadedModelInfo> {
+    await this.beforeLoad?.(model);
+    const settings = readSettings();
+    return this.engine().request("loadModel", { model, contextSize: settings.contextSize, threads: settings.threads }, { signal: toAbortSignal(token) });
+  }
+
+  /** A code completion (fill-in-the-middle) on a loaded model; never queued behind a chat answer. */
+  async infill(params: InfillParams, signal?: AbortSignal): Promise<InfillResult> {
+    return this.engine().request("infill", params, signal ? { signal } : {});
+  }
 
   async inspect(modelPath: string): Promise<ModelInspection> {
     return this.engine().request("inspect", { modelPath, contextSize: readSettings().contextSize });

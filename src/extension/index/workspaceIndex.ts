@@ -7,6 +7,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import * as vscode from "vscode";
+import type { DefinitionCandidate } from "../../common/completion/completionContext";
 import type { ChatAttachment } from "../../common/chat/chatPrompt";
 import type { IndexBuildResult, IndexStatusResult } from "../../common/engine/engineProtocol";
 import { errorText } from "../../common/engine/engineError";
@@ -249,6 +250,27 @@ export class WorkspaceIndexController implements vscode.Disposable, WorkspaceInd
         text: hit.text,
       })),
     );
+  }
+
+  /**
+   * Passages that name `symbols`, by keyword only (no embedding: fast), for the definitions a code
+   * completion sees (src/extension/completion/); empty without an index.
+   */
+  async symbolPassages(symbols: string[], token?: vscode.CancellationToken): Promise<DefinitionCandidate[]> {
+    await this.workspaceData.ready();
+    if (!this.hasIndex() || symbols.length === 0) return [];
+    const roots = this.roots();
+    const result = await this.engine.indexRequest(
+      "indexSearch",
+      { storeDir: this.storeDir(), query: symbols.join(" "), k: 12, mode: "keyword" },
+      token ? { token } : {},
+    );
+    return result.results.map((hit) => ({
+      path: roots.length > 1 ? `${path.basename(hit.root)}/${hit.path}` : hit.path,
+      startLine: hit.startLine,
+      ...(hit.symbol !== undefined ? { symbol: hit.symbol } : {}),
+      text: hit.text,
+    }));
   }
 
   private queue(uri: vscode.Uri, deleted: boolean): void {
