@@ -40,6 +40,8 @@ import { statusMenuCommand } from "./statusMenuCommand";
 import { showEngineError } from "./errorMessages";
 import { WorkspaceIndexController } from "./index/workspaceIndex";
 import { WorkspaceData } from "./workspaceData";
+import { registerLanguageModels } from "./languageModels/languageModels";
+import type { HearthChatModelProvider } from "./languageModels/chatModelProvider";
 
 /** What the extension exports: used by its integration tests and by other extensions. */
 export interface HearthApi {
@@ -55,6 +57,8 @@ export interface HearthApi {
   readonly review: ReviewComments;
   /** The workspace index: Index Workspace and its commands, file watchers, @workspace's passages. */
   readonly workspaceIndex: WorkspaceIndexController;
+  /** Hearth's models in VS Code's model picker; undefined where VS Code lacks the API (before 1.104). */
+  readonly languageModels: HearthChatModelProvider | undefined;
 }
 
 let engineService: EngineService | undefined;
@@ -220,6 +224,8 @@ export function activate(context: vscode.ExtensionContext): HearthApi | undefine
     register("hearth.reindexWorkspace", () => workspaceIndex.index(true));
     register("hearth.clearIndex", () => workspaceIndex.clear());
     register("hearth.showIndexStatus", () => workspaceIndex.showStatus());
+    // Hearth's models in VS Code's model picker (1.104+) and its search as a language-model tool.
+    const languageModels = registerLanguageModels(context, engine, workspaceIndex, log);
     const localApi = new LocalApiController(engine, log, context.secrets);
     context.subscriptions.push(localApi);
     register("hearth.startApi", () => localApi.start());
@@ -278,7 +284,7 @@ export function activate(context: vscode.ExtensionContext): HearthApi | undefine
     );
 
     log.info(`Hearth ${String(context.extension.packageJSON.version)} activated (VS Code ${vscode.version})`);
-    return { engine, statusBar, chat, models, pulls, licences, participant, review, workspaceIndex };
+    return { engine, statusBar, chat, models, pulls, licences, participant, review, workspaceIndex, languageModels };
   } catch (error) {
     void vscode.window.showErrorMessage(
       vscode.l10n.t("Hearth could not start: {0}. Reload the window; if it happens again, report it with the Hearth log.", errorText(error)),
