@@ -1,6 +1,6 @@
 // Hearth's models and search in VS Code's language model API, the parts that need no VS Code: the
 // model list with its token limits, a request's messages as an engine turn, request options, and
-// the search tool's input and result text. (The provider and tool inside VS Code 1.133 are tested
+// the search tool's input and result text. (The provider and tool inside VS Code 1.104 are tested
 // in test/vscode/suiteNext/.)
 import * as assert from "node:assert/strict";
 import type { LoadedModelInfo } from "../../src/common/engine/engineProtocol";
