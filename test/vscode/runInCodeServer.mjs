@@ -2,16 +2,21 @@
 // extension host of real VS Code 1.100.3 — code-server, opened in headless Chromium — with this
 // repository as the extension under development. Offline-friendly; see test/vscode/codeServer.mjs.
 //
+// test/vscode/runInCodeServerNext.mjs runs the suite of test/vscode/suiteNext/ the same way in
+// VS Code 1.104 (code-server 4.104.0 under Node 22) through runSuite() below.
+//
 // Env: HEARTH_TEST_RESULTS_FILE (counts JSON; default .test-artifacts/results/vscode.json),
 //      HEARTH_VSCODE_TEST_TIMEOUT_MS (bound on the whole suite; default 10 min),
 //      HEARTH_VSCODE_VERBOSE=1 (print the workbench's whole console, not only the extension host's).
 // Exit code: the extension host's (0 when every test passed).
 import * as fs from "node:fs";
 import * as path from "node:path";
+import { pathToFileURL } from "node:url";
 import { format } from "node:util";
 import {
   artifactsDir,
   closeBrowser,
+  codeServers,
   launchBrowser,
   makeTempDir,
   removeDir,
@@ -24,12 +29,7 @@ import {
 } from "./codeServer.mjs";
 
 const suiteTimeoutMs = Number(process.env.HEARTH_VSCODE_TEST_TIMEOUT_MS) || 10 * 60_000;
-const resultsFile = path.resolve(
-  process.env.HEARTH_TEST_RESULTS_FILE || path.join(artifactsDir, "results/vscode.json"),
-);
-const testsPath = path.join(repoRoot, "out/test/vscode/suite/index.js");
 const verbose = process.env.HEARTH_VSCODE_VERBOSE === "1";
-const log = (...args) => console.log("[test:vscode]", ...args);
 
 // The workbench's console carries the extension host's console (mocha's spec output) as
 // console.log("%c INFO", "<css>", format, ...args) lines. These workbench messages are noise:
@@ -64,7 +64,17 @@ async function consoleText(msg) {
   return prefix && body ? `${prefix} ${body}` : prefix || body;
 }
 
-async function main() {
+/**
+ * Runs a compiled suite (its mocha index.js) in the extension host of `server` (codeServers.*);
+ * resolves with the exit code.
+ * @param {{server: object, testsPath: string, tier: string, title: string}} options
+ *   tier names the default results file (.test-artifacts/results/<tier>.json), the log prefix and the code-server log.
+ */
+export async function runSuite({ server: serverKind, testsPath, tier, title }) {
+  const resultsFile = path.resolve(
+    process.env.HEARTH_TEST_RESULTS_FILE || path.join(artifactsDir, `results/${tier}.json`),
+  );
+  const log = (...args) => console.log(`[test:${tier}]`, ...args);
   const started = Date.now();
   fs.rmSync(resultsFile, { force: true });
 
@@ -91,7 +101,8 @@ async function main() {
   try {
     server = await startCodeServer({
       workspace,
-      label: "vscode",
+      server: serverKind,
+      label: tier,
       env: {
         HEARTH_TEST: "1",
         HEARTH_TEST_RESULTS_FILE: resultsFile,
@@ -142,7 +153,7 @@ async function main() {
       suiteTimeoutMs,
       "the integration suite did not finish (window.codeAutomationExit was never called)",
     ).catch(async (err) => {
-      const shot = path.join(artifactsDir, "screenshots/vscode-timeout.png");
+      const shot = path.join(artifactsDir, `screenshots/${tier}-timeout.png`);
       fs.mkdirSync(path.dirname(shot), { recursive: true });
       await page.screenshot({ path: shot, timeout: 10_000 }).catch(() => {});
       return { crash: `${err.message}; screenshot ${path.relative(repoRoot, shot)}` };
@@ -152,7 +163,7 @@ async function main() {
       failureReason = outcome.crash;
     } else {
       exitCode = outcome.code;
-      printLogs(outcome.logs);
+      printLogs(outcome.logs, tier, log);
       if (exitCode !== 0 && !fs.existsSync(resultsFile)) {
         failureReason = `the extension host exited with ${exitCode} before the tests reported`;
       }
@@ -172,14 +183,14 @@ async function main() {
   }
   if (failureReason) {
     exitCode = exitCode === 0 ? 1 : exitCode;
-    console.error(`[test:vscode] FAILED: ${failureReason}`);
-    if (server) console.error(`[test:vscode] code-server log: ${path.relative(repoRoot, server.logFile)}`);
+    console.error(`[test:${tier}] FAILED: ${failureReason}`);
+    if (server) console.error(`[test:${tier}] code-server log: ${path.relative(repoRoot, server.logFile)}`);
     if (!fs.existsSync(resultsFile)) {
       writeResults(resultsFile, {
         passed: 0,
         failed: 1,
         pending: 0,
-        failures: [{ title: "integration suite (code-server)", message: failureReason }],
+        failures: [{ title, message: failureReason }],
       });
     }
   }
@@ -188,9 +199,9 @@ async function main() {
 }
 
 /** The workbench hands over its log files; show the extension host's, keep all under artifacts. */
-function printLogs(logs) {
+function printLogs(logs, tier, log) {
   if (!Array.isArray(logs) || logs.length === 0) return;
-  const dir = path.join(artifactsDir, "logs/vscode-workbench");
+  const dir = path.join(artifactsDir, `logs/${tier}-workbench`);
   removeDir(dir);
   for (const entry of logs) {
     if (!entry || typeof entry.relativePath !== "string") continue;
@@ -201,20 +212,30 @@ function printLogs(logs) {
   log(`${logs.length} workbench log file(s) saved under ${path.relative(repoRoot, dir)}`);
 }
 
-main().then(
-  (code) => process.exit(code),
-  (err) => {
-    console.error(`[test:vscode] ${err.stack || err}`);
-    try {
-      writeResults(resultsFile, {
-        passed: 0,
-        failed: 1,
-        pending: 0,
-        failures: [{ title: "integration suite (code-server)", message: String(err.message || err) }],
-      });
-    } catch {
-      // nothing more to do
-    }
-    process.exit(1);
-  },
-);
+/** Runs a suite and exits with its code; a crash still leaves a results file saying what happened. */
+export function runSuiteAndExit(options) {
+  runSuite(options).then(
+    (code) => process.exit(code),
+    (err) => {
+      console.error(`[test:${options.tier}] ${err.stack || err}`);
+      try {
+        writeResults(
+          path.resolve(process.env.HEARTH_TEST_RESULTS_FILE || path.join(artifactsDir, `results/${options.tier}.json`)),
+          { passed: 0, failed: 1, pending: 0, failures: [{ title: options.title, message: String(err.message || err) }] },
+        );
+      } catch {
+        // nothing more to do
+      }
+      process.exit(1);
+    },
+  );
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(path.resolve(process.argv[1])).href) {
+  runSuiteAndExit({
+    server: codeServers.minimum,
+    testsPath: path.join(repoRoot, "out/test/vscode/suite/index.js"),
+    tier: "vscode",
+    title: "integration suite (code-server)",
+  });
+}

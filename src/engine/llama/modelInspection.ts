@@ -12,14 +12,9 @@ import { localize } from "../../common/localize";
 import { quantizationName } from "../models/ggufSummary";
 import { checkModelFile, damagedModelError } from "../models/modelFileCheck";
 import { metadataSupportsInfill } from "./infillPrompt";
+import { resolveContextSize } from "../../common/models/contextSize";
 
-/** The context size a model loads with when nothing says otherwise: 4096, or less when it was trained on less. */
-const defaultContextCap = 4096;
-
-export function resolveContextSize(requested: number | undefined, trainContextSize: number | null): number {
-  if (requested !== undefined && requested > 0) return Math.floor(requested);
-  return trainContextSize !== null && trainContextSize > 0 ? Math.min(defaultContextCap, trainContextSize) : defaultContextCap;
-}
+export { resolveContextSize };
 
 export function stringOrNull(value: unknown): string | null {
   return typeof value === "string" && value.length > 0 ? value : null;

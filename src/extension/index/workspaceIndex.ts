@@ -12,6 +12,7 @@ import type { ChatAttachment } from "../../common/chat/chatPrompt";
 import type { IndexBuildResult, IndexStatusResult } from "../../common/engine/engineProtocol";
 import { errorText } from "../../common/engine/engineError";
 import { formatBytes } from "../../common/formatBytes";
+import type { IndexPassage } from "../../common/index/indexPassages";
 import { passageAttachments } from "../../common/index/indexPassages";
 import type { EngineService } from "../engineHost/engineService";
 import { showEngineError } from "../errorMessages";
@@ -232,24 +233,31 @@ export class WorkspaceIndexController implements vscode.Disposable, WorkspaceInd
 
   /** For the chat's @workspace: the best passages for `query`, or null without an index. */
   async search(query: string, token?: vscode.CancellationToken, paths?: string[]): Promise<ChatAttachment[] | null> {
+    const passages = await this.passages(query, passagesPerQuestion, token, paths);
+    return passages && passageAttachments(passages);
+  }
+
+  /**
+   * The `k` best passages for `query`, paths relative to their workspace folder (prefixed with the
+   * folder's name in a multi-root workspace); null when there is no index to search.
+   */
+  async passages(query: string, k: number, token?: vscode.CancellationToken, paths?: string[]): Promise<IndexPassage[] | null> {
     await this.workspaceData.ready();
     if (!this.hasIndex()) return null;
     const roots = this.roots();
     const result = await this.engine.indexRequest(
       "indexSearch",
-      { storeDir: this.storeDir(), query, k: passagesPerQuestion, ...(paths && paths.length > 0 ? { paths } : {}) },
+      { storeDir: this.storeDir(), query, k, ...(paths && paths.length > 0 ? { paths } : {}) },
       token ? { token } : {},
     );
-    return passageAttachments(
-      result.results.map((hit) => ({
-        path: roots.length > 1 ? `${path.basename(hit.root)}/${hit.path}` : hit.path,
-        startLine: hit.startLine,
-        endLine: hit.endLine,
-        ...(hit.page !== undefined ? { page: hit.page } : {}),
-        language: hit.language,
-        text: hit.text,
-      })),
-    );
+    return result.results.map((hit) => ({
+      path: roots.length > 1 ? `${path.basename(hit.root)}/${hit.path}` : hit.path,
+      startLine: hit.startLine,
+      endLine: hit.endLine,
+      ...(hit.page !== undefined ? { page: hit.page } : {}),
+      language: hit.language,
+      text: hit.text,
+    }));
   }
 
   /**
