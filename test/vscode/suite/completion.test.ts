@@ -6,6 +6,7 @@
 import * as assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as path from "node:path";
+import { monitorEventLoopDelay } from "node:perf_hooks";
 import * as vscode from "vscode";
 import type { HearthApi } from "../../../src/extension/extension";
 import { activateHearth, fixtureModel, waitFor } from "./support";
@@ -98,6 +99,31 @@ describe("Code completion in VS Code", function () {
     await vscode.commands.executeCommand("editor.action.inlineSuggest.commit");
     await waitFor(() => editor.document.getText() !== before, "the rest to be inserted", 10_000);
     assert.ok(editor.document.getText().endsWith(shown), "the document ends with the whole suggestion");
+  });
+
+  it("typing a line with completion on: a suggestion follows the keystrokes (the extension host's event-loop delay is printed)", async () => {
+    const editor = await openAt("src/typing.ts", source, 5);
+    await vscode.workspace.getConfiguration("editor").update("inlineSuggest.enabled", true, vscode.ConfigurationTarget.Global);
+    const delay = monitorEventLoopDelay({ resolution: 1 });
+    let answered = 0;
+    const counted = api.completion.provider.onDidChangeActivity((activity) => {
+      if (activity.state === "idle") answered++;
+    });
+    delay.enable();
+    try {
+      for (const char of "values.reduce((sum, value) => sum + value, 0);") {
+        await vscode.commands.executeCommand("type", { text: char });
+        await new Promise((resolve) => setTimeout(resolve, 60));
+      }
+      await waitFor(() => answered > 0, "a completion while typing", 60_000);
+    } finally {
+      delay.disable();
+      counted.dispose();
+    }
+    const ms = (ns: number): string => (ns / 1e6).toFixed(1);
+    console.log(`      event-loop delay while typing 46 characters with completion on: p50 ${ms(delay.percentile(50))} ms, p99 ${ms(delay.percentile(99))} ms, max ${ms(delay.max)} ms; ${answered} requests answered or cancelled`);
+    assert.ok(answered > 0);
+    assert.ok(editor.document.getText().endsWith("values.reduce((sum, value) => sum + value, 0);") || editor.document.getText().includes("values.reduce("));
   });
 
   it("never uses a model without fill-in-the-middle tokens, and says which model to pull", async () => {
