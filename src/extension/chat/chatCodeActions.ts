@@ -142,7 +142,9 @@ export class ChatCodeActions implements vscode.Disposable, vscode.TextDocumentCo
     signal.addEventListener("abort", onStop, { once: true });
     try {
       const title = vscode.l10n.t("{0} ↔ Hearth's change", path.basename(document.uri.path) || document.uri.toString());
-      await vscode.commands.executeCommand("vscode.diff", document.uri, proposalUri, title, { preview: true });
+      // Not awaited: during a chat turn the command's promise may settle only once the diff closes,
+      // and the answer is what the turn waits for.
+      void Promise.resolve(vscode.commands.executeCommand("vscode.diff", document.uri, proposalUri, title, { preview: true })).catch(() => onStop());
       const file = vscode.workspace.asRelativePath(document.uri);
       void this.askToAccept(proposalUri, vscode.l10n.t("Hearth's agent proposes a change to {0}. Accept it? The diff shows the change; nothing changes unless you accept.", file));
       if (signal.aborted) onStop();
