@@ -121,6 +121,11 @@ export class AgentWorkspaceTools {
   /** Asks the user about this exact action: a diff to accept, or a modal that shows the command. */
   async confirm(action: ConfirmedAction): Promise<boolean> {
     if (action.tool === "run_command") {
+      if (!vscode.workspace.isTrusted) {
+        throw new AgentRefusal(
+          vscode.l10n.t("This workspace is in Restricted Mode, so Hearth runs no commands in it. Trust the workspace (Manage Workspace Trust) to let the agent ask to run commands."),
+        );
+      }
       const run = vscode.l10n.t("Run");
       const choice = await vscode.window.showWarningMessage(
         vscode.l10n.t("Hearth's agent asks to run this command in a terminal in {0}. Run it? It runs with your permissions; read it first.", this.workingFolder() ?? "~"),
