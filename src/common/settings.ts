@@ -275,6 +275,15 @@ export const settingsSchema = {
     requiresRestart: false,
     scope: "window",
   },
+  "agent.maxSteps": {
+    type: "integer",
+    default: 8,
+    minimum: 2,
+    maximum: 50,
+    descriptionKey: "hearth.config.agent.maxSteps",
+    requiresRestart: false,
+    scope: "window",
+  },
 } as const satisfies Record<string, SettingSpec>;
 
 export type SettingKey = keyof typeof settingsSchema;

@@ -17,6 +17,21 @@ export interface ChatAttachmentView {
   detail?: string;
 }
 
+/** A tool call agent mode made, as its card shows it (common/agent/agentLoop.ts). */
+export interface ToolCardView {
+  /** The call's id. */
+  id: string;
+  tool: string;
+  /** The arguments as compact JSON, shortened. */
+  arguments: string;
+  /** running; waiting for the user's confirmation; done; refused by Hearth; declined by the user; failed. */
+  state: "running" | "waiting" | "done" | "refused" | "declined" | "failed";
+  /** Characters of the result (before it was cut for the model). */
+  resultChars?: number;
+  /** Why it was refused or failed. */
+  detail?: string;
+}
+
 export interface ChatMessageView {
   id: string;
   role: "user" | "assistant" | "notice";
@@ -31,6 +46,10 @@ export interface ChatMessageView {
   attachments?: ChatAttachmentView[];
   /** For questions with attachments: the text the model was given (host only, never sent to the view). */
   prompt?: string;
+  /** For answers of a thinking model: its thinking, shown in a collapsible block above the answer. */
+  thinking?: string;
+  /** For answers in agent mode: the tool calls made, in order. */
+  tools?: ToolCardView[];
 }
 
 export interface ChatSessionListItem {
@@ -51,6 +70,8 @@ export interface ChatViewState {
   sessionTitle: string;
   /** Attached to the next question. */
   attachments: ChatAttachmentView[];
+  /** Agent mode for this conversation: the model may call workspace tools. */
+  agent: boolean;
 }
 
 export type CodeAction = "insert" | "apply" | "newFile";
@@ -83,12 +104,16 @@ export type WebviewToHostMessage =
   | { type: "deleteSession"; id: string }
   | { type: "renameSession"; id: string }
   /** The composer's autocomplete after `#file:` / `#folder:`: workspace paths matching `query`. */
-  | { type: "completePaths"; id: string; kind: "file" | "folder"; query: string };
+  | { type: "completePaths"; id: string; kind: "file" | "folder"; query: string }
+  /** The Agent toggle: agent mode on or off for this conversation. */
+  | { type: "setAgent"; on: boolean };
 
 export type HostToWebviewMessage =
   | { type: "state"; state: ChatViewState; strings: Record<string, string> }
   | { type: "append"; message: ChatMessageView }
   | { type: "chunk"; id: string; text: string }
+  /** More of an answer's thinking. */
+  | { type: "thinking"; id: string; text: string }
   | { type: "update"; message: ChatMessageView }
   | { type: "busy"; busy: boolean }
   | { type: "model"; model: string | null; nextModel?: string | null }
@@ -165,6 +190,8 @@ export function parseWebviewMessage(value: unknown): WebviewToHostMessage | null
       return typeof message.query === "string" && message.query.length <= maxQueryLength
         ? { type: "listSessions", query: message.query }
         : null;
+    case "setAgent":
+      return typeof message.on === "boolean" ? { type: "setAgent", on: message.on } : null;
     case "completePaths":
       return isId(message.id) && (message.kind === "file" || message.kind === "folder") && typeof message.query === "string" && message.query.length <= maxQueryLength
         ? { type: "completePaths", id: message.id, kind: message.kind, query: message.query }

@@ -12,6 +12,7 @@ import type {
   ChatViewState,
   CodeAction,
   HostToWebviewMessage,
+  ToolCardView,
   WebviewToHostMessage,
 } from "../common/webviewProtocol";
 import { element } from "./dom";
@@ -33,9 +34,23 @@ declare function acquireVsCodeApi(): VsCodeApi;
 
 const vscode = acquireVsCodeApi();
 let strings: Record<string, string> = {};
-let state: ChatViewState = { model: null, busy: false, messages: [], sessionId: "", sessionTitle: "", attachments: [] };
+let state: ChatViewState = { model: null, busy: false, messages: [], sessionId: "", sessionTitle: "", attachments: [], agent: false };
 let editing = vscode.getState()?.editing === true;
-const rendered = new Map<string, { body: HTMLElement; footer: HTMLElement; article: HTMLElement; actions: HTMLElement }>();
+interface RenderedMessage {
+  body: HTMLElement;
+  footer: HTMLElement;
+  article: HTMLElement;
+  actions: HTMLElement;
+  /** An answer's Thinking block (hidden while it has none) and its text. */
+  thinking?: HTMLDetailsElement;
+  thinkingLabel?: HTMLElement;
+  thinkingBody?: HTMLElement;
+  /** True once the user opened or closed the Thinking block: it is no longer opened or closed for them. */
+  thinkingToggled?: boolean;
+  /** An answer's tool cards (agent mode). */
+  cards?: HTMLElement;
+}
+const rendered = new Map<string, RenderedMessage>();
 const markdown = createMarkdownRenderer();
 
 function format(template: string | undefined, ...values: Array<string | number>): string {
@@ -84,8 +99,10 @@ const input = element("textarea", {
 const suggestions = element("ul", { class: "suggestions", id: "path-suggestions", role: "listbox", hidden: "" });
 const row = element("div", { class: "composer-row" });
 const attachButton = element("button", { type: "button", class: "secondary", id: "attach" });
+// Agent mode, per conversation: a toggle button (aria-pressed), named by its visible label.
+const agentButton = element("button", { type: "button", class: "secondary toggle", id: "agent-toggle", "aria-pressed": "false" });
 const sendButton = element("button", { type: "button", class: "primary", id: "send" });
-row.append(attachButton, sendButton);
+row.append(attachButton, agentButton, sendButton);
 form.append(editBanner, chips, suggestions, input, row);
 app.append(header, list, historyPanel, form);
 
@@ -121,6 +138,7 @@ function applyStrings(): void {
   attachButton.replaceChildren(element("span", { "aria-hidden": "true" }, "+ "), strings.attach ?? "");
   attachButton.title = strings.attachTitle ?? "";
   suggestions.setAttribute("aria-label", strings.suggestions ?? "");
+  agentButton.textContent = strings.agent ?? "";
 }
 
 function renderToolbar(): void {
@@ -134,6 +152,9 @@ function renderToolbar(): void {
   sendButton.textContent = state.busy ? (strings.stop ?? "") : (strings.send ?? "");
   sendButton.classList.toggle("stop", state.busy);
   newChatButton.disabled = state.messages.length === 0;
+  agentButton.setAttribute("aria-pressed", state.agent ? "true" : "false");
+  agentButton.classList.toggle("on", state.agent);
+  agentButton.title = state.agent ? (strings.agentOnTitle ?? "") : (strings.agentOffTitle ?? "");
   editBanner.hidden = !editing;
   renderActions();
 }
@@ -216,9 +237,45 @@ function flushRenders(now: number): void {
   if (follow) scrollToEnd();
 }
 
+/** An answer's Thinking block: shown once there is thinking, open while only thinking streams, closed once the answer starts. */
+function renderThinking(entry: RenderedMessage, message: ChatMessageView): void {
+  if (!entry.thinking || !entry.thinkingBody || !entry.thinkingLabel) return;
+  const thinking = message.thinking ?? "";
+  entry.thinking.hidden = thinking === "";
+  if (entry.thinkingBody.textContent !== thinking) entry.thinkingBody.textContent = thinking;
+  const thinkingNow = message.streaming === true && message.text === "" && (message.tools ?? []).length === 0;
+  entry.thinkingLabel.textContent = thinkingNow ? (strings.thinkingNow ?? "") : (strings.thinking ?? "");
+  if (!entry.thinkingToggled) entry.thinking.open = thinkingNow;
+}
+
+function cardStateLabel(card: ToolCardView): string {
+  return strings[`tool_${card.state}`] ?? card.state;
+}
+
+/** An answer's tool cards: the tool, its arguments, its state and the size of its result. */
+function renderCards(entry: RenderedMessage, message: ChatMessageView): void {
+  if (!entry.cards) return;
+  const cards = message.tools ?? [];
+  entry.cards.hidden = cards.length === 0;
+  entry.cards.replaceChildren(
+    ...cards.map((card) => {
+      const item = element("li", { class: `tool-card ${card.state}`, "data-tool": card.tool, "data-state": card.state });
+      const head = element("div", { class: "tool-head" });
+      head.append(element("span", { class: "tool-name" }, card.tool), element("span", { class: "tool-state" }, cardStateLabel(card)));
+      if (card.resultChars !== undefined) head.append(element("span", { class: "tool-size" }, format(strings.resultChars, card.resultChars.toLocaleString())));
+      item.append(head, element("code", { class: "tool-args" }, card.arguments));
+      if (card.detail) item.append(element("div", { class: "tool-detail" }, card.detail));
+      item.setAttribute("aria-label", `${card.tool}: ${cardStateLabel(card)}`);
+      return item;
+    }),
+  );
+}
+
 function renderMessage(message: ChatMessageView): void {
   const existing = rendered.get(message.id);
   if (existing) {
+    renderThinking(existing, message);
+    renderCards(existing, message);
     if (message.streaming && message.role === "assistant") {
       scheduleRender(message.id);
     } else {
@@ -249,9 +306,27 @@ function renderMessage(message: ChatMessageView): void {
   renderBody(body, message);
   const footer = element("div", { class: "footer" }, message.footer ?? "");
   const actions = element("div", { class: "message-actions" });
+  const entry: RenderedMessage = { body, footer, article, actions };
+  if (message.role === "assistant") {
+    // <details>/<summary>: a disclosure that keyboard and screen readers know, named by its visible label.
+    const thinking = element("details", { class: "thinking" });
+    const summary = element("summary", { class: "thinking-summary" });
+    const label = element("span", { class: "thinking-label" });
+    summary.append(label);
+    const thinkingBody = element("div", { class: "thinking-body" });
+    thinking.append(summary, thinkingBody);
+    summary.addEventListener("click", () => {
+      entry.thinkingToggled = true;
+    });
+    const cards = element("ol", { class: "tool-cards", "aria-label": strings.toolCalls ?? "" });
+    Object.assign(entry, { thinking, thinkingLabel: label, thinkingBody, cards });
+    article.append(thinking, cards);
+    renderThinking(entry, message);
+    renderCards(entry, message);
+  }
   article.append(body, footer, actions);
   list.append(article);
-  rendered.set(message.id, { body, footer, article, actions });
+  rendered.set(message.id, entry);
 }
 
 /** Copy on every message; Edit on the last question and Regenerate on the last answer, when idle. */
@@ -505,6 +580,7 @@ newChatButton.addEventListener("click", () => {
   vscode.postMessage({ type: "newChat" });
 });
 attachButton.addEventListener("click", () => vscode.postMessage({ type: "attach", kind: "pick" }));
+agentButton.addEventListener("click", () => vscode.postMessage({ type: "setAgent", on: !state.agent }));
 // Esc anywhere in the view stops an answer that is streaming.
 document.addEventListener("keydown", (event) => {
   if (event.key === "Escape" && state.busy && event.target !== input) vscode.postMessage({ type: "stop" });
@@ -543,6 +619,16 @@ window.addEventListener("message", (event: MessageEvent<HostToWebviewMessage>) =
       if (target) {
         target.text += message.text;
         renderMessage(target);
+      }
+      break;
+    }
+    case "thinking": {
+      const target = state.messages.find((m) => m.id === message.id);
+      if (target) {
+        target.thinking = (target.thinking ?? "") + message.text;
+        const follow = isNearEnd();
+        renderMessage(target);
+        if (follow) scrollToEnd();
       }
       break;
     }

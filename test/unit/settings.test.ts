@@ -19,6 +19,7 @@ describe("settings", () => {
       "index.maxFileSizeKB": 0,
       "remote.kind": "vllm",
       "remote.url": "gpu-box:11434",
+      "agent.maxSteps": 1,
     };
     const settings = resolveSettings((key) => values[key]);
     for (const key of settingKeys) assert.equal(settings[key], settingsSchema[key].default, key);
@@ -53,6 +54,7 @@ describe("settings", () => {
       "remote.url": "https://llm.example.com/v1",
       "remote.model": "qwen2.5-coder:7b",
       "remote.embeddingModel": "nomic-embed-text",
+      "agent.maxSteps": 12,
     };
     assert.deepEqual(resolveSettings((key) => values[key]), values);
   });

@@ -1,13 +1,16 @@
 // Conversations as the chat keeps them: several per workspace, each with a title, its messages
 // and when it last changed. Pure data and rules (titles, search, what is saved, how saved data is
 // read back); src/extension/chat/chatSessionStore.ts puts them on disk.
-import type { ChatAttachmentView, ChatMessageView } from "../webviewProtocol";
+import type { ChatAttachmentView, ChatMessageView, ToolCardView } from "../webviewProtocol";
+import type { ConversationMessage } from "./toolCalls";
 
 export interface ChatSession {
   id: string;
   title: string;
   /** True once the user renamed it: a later message no longer changes the title. */
   titleFixed?: boolean;
+  /** Agent mode is on for this conversation (off unless the user turned it on). */
+  agent?: boolean;
   createdAt: number;
   updatedAt: number;
   messages: ChatMessageView[];
@@ -106,7 +109,7 @@ export function sessionForSaving(session: ChatSession): ChatSession {
 /** Reads a saved conversation back; anything malformed is dropped, never trusted. */
 export function parseSavedSession(value: unknown): ChatSession | null {
   if (!isRecord(value)) return null;
-  const { id, title, createdAt, updatedAt, messages, titleFixed } = value;
+  const { id, title, createdAt, updatedAt, messages, titleFixed, agent } = value;
   if (typeof id !== "string" || !/^[\w-]{1,64}$/.test(id)) return null;
   if (!Array.isArray(messages)) return null;
   const parsed = messages.map(parseSavedMessage).filter((message): message is ChatMessageView => message !== null);
@@ -114,6 +117,7 @@ export function parseSavedSession(value: unknown): ChatSession | null {
     id,
     title: typeof title === "string" ? title.slice(0, maxTitleLength * 2) : "",
     ...(titleFixed === true ? { titleFixed: true } : {}),
+    ...(agent === true ? { agent: true } : {}),
     createdAt: typeof createdAt === "number" && Number.isFinite(createdAt) ? createdAt : 0,
     updatedAt: typeof updatedAt === "number" && Number.isFinite(updatedAt) ? updatedAt : 0,
     messages: parsed,
@@ -122,13 +126,18 @@ export function parseSavedSession(value: unknown): ChatSession | null {
 
 function parseSavedMessage(value: unknown): ChatMessageView | null {
   if (!isRecord(value)) return null;
-  const { id, role, text, footer, error, attachments, prompt } = value;
+  const { id, role, text, footer, error, attachments, prompt, thinking, tools } = value;
   if (typeof id !== "string" || typeof text !== "string") return null;
   if (role !== "user" && role !== "assistant" && role !== "notice") return null;
   const message: ChatMessageView = { id, role, text };
   if (typeof footer === "string") message.footer = footer;
   if (typeof prompt === "string" && role === "user") message.prompt = prompt;
   if (error === true) message.error = true;
+  if (typeof thinking === "string" && thinking !== "" && role === "assistant") message.thinking = thinking;
+  if (Array.isArray(tools) && role === "assistant") {
+    const cards = tools.map(parseToolCard).filter((card): card is ToolCardView => card !== null);
+    if (cards.length > 0) message.tools = cards;
+  }
   if (Array.isArray(attachments)) {
     const views = attachments.map(parseAttachmentView).filter((view): view is ChatAttachmentView => view !== null);
     if (views.length > 0) message.attachments = views;
@@ -149,6 +158,52 @@ function parseAttachmentView(value: unknown): ChatAttachmentView | null {
     ...(approximate === true ? { approximate: true } : {}),
     ...(typeof detail === "string" ? { detail } : {}),
   };
+}
+
+const cardStates: ReadonlyArray<ToolCardView["state"]> = ["running", "waiting", "done", "refused", "declined", "failed"];
+
+function parseToolCard(value: unknown): ToolCardView | null {
+  if (!isRecord(value)) return null;
+  const { id, tool, arguments: args, state, resultChars, detail } = value;
+  if (typeof id !== "string" || typeof tool !== "string" || typeof args !== "string") return null;
+  if (!cardStates.includes(state as ToolCardView["state"])) return null;
+  // A call saved while it ran (the window closed) did not finish.
+  const saved = state === "running" || state === "waiting" ? "failed" : (state as ToolCardView["state"]);
+  return {
+    id,
+    tool,
+    arguments: args,
+    state: saved,
+    ...(typeof resultChars === "number" && Number.isFinite(resultChars) ? { resultChars } : {}),
+    ...(typeof detail === "string" ? { detail } : {}),
+  };
+}
+
+/**
+ * A transcript as a conversation for the engine's chatRespond: each user message (with the prompt
+ * its attachments made) and the answer after it, with that answer's thinking (the engine feeds
+ * thinking back only where the model's template asks for it). As `historyOf`, notices never reach
+ * the model and a question whose answer was lost is left out; the last message, when it is a
+ * question, is kept (the one to answer).
+ */
+export function conversationOf(messages: readonly ChatMessageView[]): ConversationMessage[] {
+  const conversation: ConversationMessage[] = [];
+  const spoken = messages.filter((message) => message.role !== "notice");
+  for (let i = 0; i < spoken.length; i++) {
+    const message = spoken[i]!;
+    if (message.role !== "user") continue;
+    const next = spoken[i + 1];
+    if (next?.role === "assistant" && next.text) {
+      conversation.push(
+        { role: "user", text: message.prompt ?? message.text },
+        { role: "assistant", text: next.text, ...(next.thinking ? { thinking: next.thinking } : {}) },
+      );
+      i++;
+    } else if (i === spoken.length - 1) {
+      conversation.push({ role: "user", text: message.prompt ?? message.text });
+    }
+  }
+  return conversation;
 }
 
 /** The least recently used conversations beyond `maxSessions`, to delete. */

@@ -14,6 +14,19 @@ interface Proposal {
   range: vscode.Range;
   text: string;
   proposed: string;
+  /**
+   * For agent mode's propose_edit: Accept and Discard only answer this (true: accepted), and the
+   * agent makes the change it was shown (applyAccepted) once it has the answer.
+   */
+  decide?: (accepted: boolean) => void;
+}
+
+/** A change agent mode proposed and the user accepted: made by applyAccepted. */
+export interface AcceptedProposal {
+  target: vscode.Uri;
+  version: number;
+  range: vscode.Range;
+  text: string;
 }
 
 export class ChatCodeActions implements vscode.Disposable, vscode.TextDocumentContentProvider {
@@ -102,22 +115,68 @@ export class ChatCodeActions implements vscode.Disposable, vscode.TextDocumentCo
     this.proposals.set(key, { target: document.uri, version: document.version, range, text, proposed });
     const title = vscode.l10n.t("{0} ↔ Hearth's change", path.basename(document.uri.path) || document.uri.toString());
     await vscode.commands.executeCommand("vscode.diff", document.uri, proposalUri, title, { preview: true });
-    void this.askToAccept(proposalUri, document.uri, selection.isEmpty);
+    const file = vscode.workspace.asRelativePath(document.uri);
+    void this.askToAccept(
+      proposalUri,
+      selection.isEmpty
+        ? vscode.l10n.t("Replace the whole of {0} with the code block? The diff shows the change.", file)
+        : vscode.l10n.t("Replace the selected lines of {0} with the code block? The diff shows the change.", file),
+    );
     return proposalUri;
   }
 
+  /**
+   * Agent mode's propose_edit: shows `text` replacing `range` of `document` as a diff and waits for
+   * the user's Accept (true) or Discard (false; also when `signal` aborts: Stop). Changes nothing:
+   * the caller makes the accepted change with applyAccepted.
+   */
+  async review(document: vscode.TextDocument, range: vscode.Range, text: string, signal: AbortSignal): Promise<AcceptedProposal | null> {
+    const before = document.getText();
+    const proposed = before.slice(0, document.offsetAt(range.start)) + text + before.slice(document.offsetAt(range.end));
+    const key = `/${this.nextProposal++}/${path.basename(document.uri.path) || "untitled"}`;
+    const proposalUri = vscode.Uri.from({ scheme: proposalScheme, path: key });
+    const answer = new Promise<boolean>((resolve) => {
+      this.proposals.set(key, { target: document.uri, version: document.version, range, text, proposed, decide: resolve });
+    });
+    const onStop = (): void => void this.discard(proposalUri);
+    signal.addEventListener("abort", onStop, { once: true });
+    try {
+      const title = vscode.l10n.t("{0} ↔ Hearth's change", path.basename(document.uri.path) || document.uri.toString());
+      // Not awaited: during a chat turn the command's promise may settle only once the diff closes,
+      // and the answer is what the turn waits for.
+      void Promise.resolve(vscode.commands.executeCommand("vscode.diff", document.uri, proposalUri, title, { preview: true })).catch(() => onStop());
+      const file = vscode.workspace.asRelativePath(document.uri);
+      void this.askToAccept(proposalUri, vscode.l10n.t("Hearth's agent proposes a change to {0}. Accept it? The diff shows the change; nothing changes unless you accept.", file));
+      if (signal.aborted) onStop();
+      return (await answer) ? { target: document.uri, version: document.version, range, text } : null;
+    } finally {
+      signal.removeEventListener("abort", onStop);
+    }
+  }
+
+  /** Makes a change the user accepted; false (with a warning) when the file changed since the diff. */
+  async applyAccepted(change: AcceptedProposal): Promise<boolean> {
+    const document = await vscode.workspace.openTextDocument(change.target);
+    if (document.version !== change.version) {
+      void vscode.window.showWarningMessage(
+        vscode.l10n.t("{0} changed after the diff was made, so Hearth left it as it is. Ask again for a fresh proposal.", vscode.workspace.asRelativePath(change.target)),
+      );
+      return false;
+    }
+    // Saved, so a command the agent runs next sees it, unless the file held unsaved edits of the user's.
+    const wasDirty = document.isDirty;
+    const edit = new vscode.WorkspaceEdit();
+    edit.replace(change.target, change.range, change.text);
+    if (!(await vscode.workspace.applyEdit(edit))) return false;
+    if (!wasDirty) await document.save();
+    return true;
+  }
+
   /** The notification beside the diff; Accept and Discard are also in the diff's title bar. */
-  private async askToAccept(proposalUri: vscode.Uri, target: vscode.Uri, wholeFile: boolean): Promise<void> {
+  private async askToAccept(proposalUri: vscode.Uri, question: string): Promise<void> {
     const accept = vscode.l10n.t("Accept");
     const discard = vscode.l10n.t("Discard");
-    const file = vscode.workspace.asRelativePath(target);
-    const choice = await vscode.window.showInformationMessage(
-      wholeFile
-        ? vscode.l10n.t("Replace the whole of {0} with the code block? The diff shows the change.", file)
-        : vscode.l10n.t("Replace the selected lines of {0} with the code block? The diff shows the change.", file),
-      accept,
-      discard,
-    );
+    const choice = await vscode.window.showInformationMessage(question, accept, discard);
     if (!this.proposals.has(proposalUri.path)) return; // Settled from the diff's title bar meanwhile.
     if (choice === accept) await this.accept(proposalUri);
     else if (choice === discard) await this.discard(proposalUri);
@@ -145,6 +204,11 @@ export class ChatCodeActions implements vscode.Disposable, vscode.TextDocumentCo
     if (!found) return false;
     const [key, proposal] = found;
     this.proposals.delete(key);
+    if (proposal.decide) {
+      await this.closeDiff(key);
+      proposal.decide(true);
+      return true;
+    }
     const document = await vscode.workspace.openTextDocument(proposal.target);
     if (document.version !== proposal.version) {
       void vscode.window.showWarningMessage(
@@ -165,6 +229,7 @@ export class ChatCodeActions implements vscode.Disposable, vscode.TextDocumentCo
     const found = this.proposalFor(uri);
     if (!found) return;
     this.proposals.delete(found[0]);
+    found[1].decide?.(false);
     await this.closeDiff(found[0]);
   }
 
@@ -177,6 +242,8 @@ export class ChatCodeActions implements vscode.Disposable, vscode.TextDocumentCo
   }
 
   dispose(): void {
+    for (const proposal of this.proposals.values()) proposal.decide?.(false);
+    this.proposals.clear();
     for (const disposable of this.disposables.splice(0)) disposable.dispose();
   }
 }

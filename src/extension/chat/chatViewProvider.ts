@@ -27,6 +27,7 @@ import { chatViewStrings } from "./chatViewStrings";
 import { ChatViewTurns } from "./chatViewTurns";
 import type { EngineService } from "../engineHost/engineService";
 import type { PullTracker } from "../models/pullTracker";
+import { AgentChatTurns } from "../agent/agentChatTurn";
 
 export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disposable {
   static readonly viewId = "hearth.chatView";
@@ -56,7 +57,7 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disp
       postState: () => this.postState(),
     });
     this.composer = new ChatComposer(pipeline, this.surfaces, () => this.code.targetEditor(), (text, error) => this.conversation.appendNotice(text, error));
-    this.turns = new ChatViewTurns(engine, pulls, pipeline, this.conversation, this.composer, this.surfaces, () => this.postState());
+    this.turns = new ChatViewTurns(engine, pulls, pipeline, this.conversation, this.composer, this.surfaces, () => this.postState(), new AgentChatTurns(engine, pipeline, this.code));
     this.disposables.push(
       this.code,
       engine.onDidChangeModel((model) => {
@@ -86,6 +87,7 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disp
       sessionId: session.id,
       sessionTitle: sessionTitle(session, this.conversation.untitled()),
       attachments: this.composer.attachments.map(attachmentView),
+      agent: session.agent === true,
     };
   }
 
@@ -234,6 +236,9 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disp
       case "renameSession":
         await this.renameSession(message.id);
         break;
+      case "setAgent":
+        await this.setAgent(message.on);
+        break;
       case "completePaths":
         this.surfaces.post({ type: "pathCompletions", id: message.id, kind: message.kind, paths: await this.completePaths(message.kind, message.query) }, surface);
         break;
@@ -260,6 +265,11 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disp
   /** Stops the answer being written (it keeps what it has). */
   stop(): void {
     this.turns.stop();
+  }
+
+  /** The Agent toggle: agent mode on or off for the open conversation (off in a new one). */
+  setAgent(on: boolean): Promise<void> {
+    return this.turns.setAgent(on);
   }
 
   /** What the model is given as this conversation's history (for tests and bug reports). */

@@ -59,5 +59,18 @@ export function chatViewStrings(remote: string | null): Record<string, string> {
     fileKeyword: vscode.l10n.t("attach a workspace file (add :10-20 for lines)"),
     folderKeyword: vscode.l10n.t("search the index under a workspace folder"),
     noPaths: vscode.l10n.t("No matching files or folders in the workspace"),
+    agent: vscode.l10n.t("Agent"),
+    agentOffTitle: vscode.l10n.t("Agent mode is off: turn it on to let the model search, read and list workspace files, propose edits and ask to run commands in this conversation"),
+    agentOnTitle: vscode.l10n.t("Agent mode is on: the model may call workspace tools; edits and commands wait for your confirmation. Click to turn it off"),
+    thinking: vscode.l10n.t("Thinking"),
+    thinkingNow: vscode.l10n.t("Thinking…"),
+    toolCalls: vscode.l10n.t("Tool calls"),
+    resultChars: vscode.l10n.t("{0} characters"),
+    tool_running: vscode.l10n.t("running"),
+    tool_waiting: vscode.l10n.t("waiting for you"),
+    tool_done: vscode.l10n.t("done"),
+    tool_refused: vscode.l10n.t("refused"),
+    tool_declined: vscode.l10n.t("declined"),
+    tool_failed: vscode.l10n.t("failed"),
   };
 }

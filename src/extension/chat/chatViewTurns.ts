@@ -7,10 +7,10 @@ import type { ChatAttachment } from "../../common/chat/chatPrompt";
 import { attachmentView, editedPrompt, mentionsWorkspace, referenceKey, workspaceQuery } from "../../common/chat/chatQuestion";
 import type { ParsedReferences } from "../../common/chat/chatReferences";
 import { parseChatReferences, referenceText } from "../../common/chat/chatReferences";
-import { messageForView, titleFromText } from "../../common/chat/chatSessions";
+import { conversationOf, messageForView, titleFromText } from "../../common/chat/chatSessions";
 import type { GenerationOptions } from "../../common/chat/chatTypes";
 import { errorText, isEngineError } from "../../common/engine/engineError";
-import type { ChatMessageView } from "../../common/webviewProtocol";
+import type { ChatMessageView, ToolCardView } from "../../common/webviewProtocol";
 import { AttachError } from "./chatAttachments";
 import type { ChatComposer } from "./chatComposer";
 import type { ChatConversation } from "./chatConversation";
@@ -22,6 +22,7 @@ import type { EngineService } from "../engineHost/engineService";
 import { NoModelError } from "../engineHost/engineService";
 import { offerFirstModel } from "../models/gettingStarted";
 import type { PullTracker } from "../models/pullTracker";
+import type { AgentChatTurns, RespondOutcome } from "../agent/agentChatTurn";
 
 export class ChatViewTurns {
   private running: vscode.CancellationTokenSource | null = null;
@@ -40,7 +41,11 @@ export class ChatViewTurns {
     private readonly composer: ChatComposer,
     private readonly surfaces: ChatSurfaces,
     private readonly postState: () => void,
+    private readonly respondTurns: AgentChatTurns,
   ) {}
+
+  /** Conversations (by id and model) already told that agent mode's model has no tool syntax of its own. */
+  private readonly toldNoTools = new Set<string>();
 
   /** True while an answer is being written. */
   get busy(): boolean {
@@ -183,37 +188,59 @@ export class ChatViewTurns {
   }
 
   private async answer(question: ChatMessageView): Promise<void> {
+    const session = this.conversation.session;
+    // What the model is given when the conversation goes whole (thinking and agent turns): up to the question.
+    const conversation = conversationOf(session.messages.slice(0, session.messages.indexOf(question) + 1));
     const answer = this.conversation.addMessage({ role: "assistant", text: "", streaming: true });
     const source = new vscode.CancellationTokenSource();
     this.running = source;
     this.surfaces.post({ type: "busy", busy: true });
     this.conversation.scheduleSave(0);
+    const onText = (chunk: string): void => {
+      answer.text += chunk;
+      this.surfaces.post({ type: "chunk", id: answer.id, text: chunk });
+      this.conversation.scheduleSave(streamingSaveMs);
+    };
+    let respond = false;
     try {
-      const result = await this.pipeline.answer(
-        this.conversation.conversation,
-        question.prompt ?? question.text,
-        (chunk) => {
-          answer.text += chunk;
-          this.surfaces.post({ type: "chunk", id: answer.id, text: chunk });
-          this.conversation.scheduleSave(streamingSaveMs);
-        },
-        source.token,
-        testChatOptions(),
-      );
-      answer.text = result.text;
-      answer.footer = [
-        result.model,
-        vscode.l10n.t("{0} tok/s", result.usage.tokensPerSecond.toFixed(1)),
-        result.stopReason === "cancelled"
-          ? vscode.l10n.t("stopped")
-          : result.stopReason === "maxTokens"
-            ? vscode.l10n.t("token limit reached")
-            : "",
-      ]
-        .filter(Boolean)
-        .join(" · ");
-      const trimmed = trimmedHistoryNotice(result);
-      if (trimmed) this.conversation.appendNotice(trimmed, false);
+      const kind = await this.turnKind(session.agent === true, source.token);
+      respond = kind !== "chat";
+      if (kind === "chat") {
+        const result = await this.pipeline.answer(this.conversation.conversation, question.prompt ?? question.text, onText, source.token, testChatOptions());
+        answer.text = result.text;
+        answer.footer = footerOf(result.model, result.usage.tokensPerSecond, result.stopReason, []);
+        const trimmed = trimmedHistoryNotice(result);
+        if (trimmed) this.conversation.appendNotice(trimmed, false);
+      } else {
+        const stream = {
+          text: onText,
+          thinking: (chunk: string): void => {
+            answer.thinking = (answer.thinking ?? "") + chunk;
+            this.surfaces.post({ type: "thinking", id: answer.id, text: chunk });
+            this.conversation.scheduleSave(streamingSaveMs);
+          },
+          cards: (cards: readonly ToolCardView[]): void => {
+            answer.tools = cards.map((card) => ({ ...card }));
+            this.surfaces.post({ type: "update", message: messageForView(answer) });
+            this.conversation.scheduleSave(0);
+          },
+        };
+        const outcome: RespondOutcome =
+          kind === "agent" ? await this.respondTurns.agentTurn(conversation, stream, source.token) : await this.respondTurns.thinkingTurn(conversation, stream, source.token);
+        answer.text = outcome.text;
+        if (outcome.thinking) answer.thinking = outcome.thinking;
+        if (outcome.cards?.length) answer.tools = outcome.cards.map((card) => ({ ...card }));
+        answer.footer = footerOf(outcome.model, outcome.usage?.tokensPerSecond ?? null, outcome.stopReason, outcome.cards ?? []);
+        if (outcome.reachedStepLimit) {
+          this.conversation.appendNotice(
+            vscode.l10n.t(
+              "The agent used all {0} steps of this turn, so its last step answered without tools, with what it had found. Ask it to go on, or raise hearth.agent.maxSteps.",
+              outcome.maxSteps ?? 0,
+            ),
+            false,
+          );
+        }
+      }
     } catch (error) {
       if (isEngineError(error, "cancelled")) {
         answer.footer = [this.engine.remote?.label() ?? this.engine.activeModel?.name ?? "", vscode.l10n.t("stopped")].filter(Boolean).join(" · ");
@@ -223,13 +250,20 @@ export class ChatViewTurns {
       // No model at all: offer the recommended download (or a file) instead of only an error.
       if (error instanceof NoModelError) void offerFirstModel(this.engine, this.pulls);
       // The partial answer stays, and the model sees it next turn; the question stays either way.
-      if (answer.text) {
+      if (answer.text && !respond) {
         const conversation = this.conversation.conversation;
         conversation.history.push({ role: "user", text: question.prompt ?? question.text }, { role: "assistant", text: answer.text });
         await this.engine.disposeConversation(conversation);
       }
     } finally {
+      if (respond) {
+        // A turn the engine answered whole holds no engine session: a later plain turn makes one from this history.
+        const kept = this.conversation.conversation;
+        if (answer.text) kept.history.push({ role: "user", text: question.prompt ?? question.text }, { role: "assistant", text: answer.text });
+        await this.engine.disposeConversation(kept);
+      }
       answer.streaming = false;
+      if (answer.tools) answer.tools = answer.tools.map((card) => (card.state === "running" || card.state === "waiting" ? { ...card, state: "failed" } : card));
       this.surfaces.post({ type: "update", message: messageForView(answer) });
       this.running = null;
       source.dispose();
@@ -237,6 +271,72 @@ export class ChatViewTurns {
       await this.conversation.saveNow(this.conversation.session);
     }
   }
+
+  /**
+   * How a turn goes to the engine: agent mode (when on, with a local model), a thinking model's
+   * answer with its thought apart (both through chatRespond), or a plain turn on the engine's chat
+   * session (the remote engine's too).
+   */
+  private async turnKind(agent: boolean, token: vscode.CancellationToken): Promise<"chat" | "thinking" | "agent"> {
+    const found = await this.engine.chatCapabilities(token);
+    if (!found) {
+      if (agent) {
+        this.conversation.appendNotice(
+          vscode.l10n.t("Agent mode works with a model on this machine, and a remote server answers now (hearth.remote.*), so this answer uses no tools. Set hearth.remote.kind to \"off\" to use the agent."),
+          false,
+        );
+      }
+      return "chat";
+    }
+    if (agent) {
+      const key = `${this.conversation.session.id}\u0000${found.model}`;
+      if (!found.capabilities.tools && !this.toldNoTools.has(key)) {
+        this.toldNoTools.add(key);
+        this.conversation.appendNotice(noToolSupportNotice(found.model), false);
+      }
+      return "agent";
+    }
+    return found.capabilities.thinking ? "thinking" : "chat";
+  }
+
+  /** The Agent toggle: on or off for the open conversation; a model without tool support says so. */
+  async setAgent(on: boolean): Promise<void> {
+    await this.conversation.ensureLoaded();
+    const session = this.conversation.session;
+    if ((session.agent === true) === on) return;
+    if (on) session.agent = true;
+    else delete session.agent;
+    this.postState();
+    if (session.messages.length > 0) await this.conversation.saveNow(session);
+    if (!on) return;
+    // Tell now what the model can do, when one is loaded (the first agent turn tells otherwise).
+    const model = this.engine.activeModel;
+    if (this.engine.remote?.label() || !model) return;
+    const found = await this.engine.chatCapabilities().catch(() => null);
+    if (found && !found.capabilities.tools) {
+      this.toldNoTools.add(`${session.id}\u0000${found.model}`);
+      this.conversation.appendNotice(noToolSupportNotice(found.model), false);
+    }
+  }
+}
+
+function noToolSupportNotice(model: string): string {
+  return vscode.l10n.t(
+    "{0} does not support tools: its chat template has no tool-call syntax, so it may call the workspace tools badly or not at all (Hearth still offers them). For agent mode, choose a model made for tools, such as Qwen2.5-Coder or Llama 3.1.",
+    model,
+  );
+}
+
+/** An answer's footer: the model, its speed, the tool calls made and how it ended. */
+function footerOf(model: string, tokensPerSecond: number | null, stopReason: string, cards: readonly ToolCardView[]): string {
+  return [
+    model,
+    tokensPerSecond !== null ? vscode.l10n.t("{0} tok/s", tokensPerSecond.toFixed(1)) : "",
+    cards.length === 1 ? vscode.l10n.t("1 tool call") : cards.length > 1 ? vscode.l10n.t("{0} tool calls", cards.length) : "",
+    stopReason === "cancelled" ? vscode.l10n.t("stopped") : stopReason === "maxTokens" ? vscode.l10n.t("token limit reached") : "",
+  ]
+    .filter(Boolean)
+    .join(" · ");
 }
 
 function lastQuestionIndex(messages: readonly ChatMessageView[]): number {

@@ -4,7 +4,8 @@
 import { errorText } from "../../common/engine/engineError";
 import * as path from "node:path";
 import * as vscode from "vscode";
-import type { ChatTurnResult, EngineSettings, LoadedModelInfo, LogLevel, ModelInspection, ChunkOf, ParamsOf, ResultOf, StoreImportParams, TextChunk, StoreListResult, StoreShowResult } from "../../common/engine/engineProtocol";
+import type { ChatCapabilities } from "../../common/chat/toolCalls";
+import type { ChatRespondChunk, ChatRespondParams, ChatRespondResult, ChatTurnResult, EngineSettings, LoadedModelInfo, LogLevel, ModelInspection, ChunkOf, ParamsOf, ResultOf, StoreImportParams, TextChunk, StoreListResult, StoreShowResult } from "../../common/engine/engineProtocol";
 import type { ChatTurn, GenerateResult, GenerationOptions, PromptMode } from "../../common/chat/chatTypes";
 import { formatBytes } from "../../common/formatBytes";
 import { findCatalogueEntry } from "../../common/models/modelCatalogue";
@@ -413,6 +414,63 @@ export class EngineService implements vscode.Disposable {
       );
     });
     conversation.history.push({ role: "user", text: message }, { role: "assistant", text: result.text });
+    return { ...result, model: info.name };
+  }
+
+  /**
+   * What the model a chat turn would use can do (tools in its template's syntax, thinking), loading
+   * it as a turn does; null when the remote engine answers (hearth.remote.*), which is asked no such
+   * thing.
+   */
+  async chatCapabilities(token?: vscode.CancellationToken): Promise<{ model: string; capabilities: ChatCapabilities } | null> {
+    if (await this.remote?.target()) return null;
+    const info = await this.requireModel(token);
+    const engine = this.engine();
+    const key = `${engine.generation}:${info.modelId}`;
+    let capabilities = this.capabilities.get(key);
+    if (!capabilities) {
+      capabilities = await engine.request("chatCapabilities", { modelId: info.modelId });
+      this.capabilities.set(key, capabilities);
+    }
+    return { model: info.name, capabilities };
+  }
+
+  private readonly capabilities = new Map<string, ChatCapabilities>();
+
+  /**
+   * One answer to a whole conversation on the loaded model (engine method chatRespond), with tools
+   * the model may call and its thinking streamed apart from its text. The engine holds no session
+   * for it: the conversation goes with each request (the model's context reuses what it has of it).
+   */
+  async chatRespond(
+    params: Omit<ChatRespondParams, "modelId" | "defaultSystemPrompt" | "defaults">,
+    onChunk: (chunk: ChatRespondChunk) => void,
+    token?: vscode.CancellationToken,
+  ): Promise<ChatRespondResult & { model: string }> {
+    const info = await this.requireModel(token);
+    const settings = readSettings();
+    const result = await this.streaming(
+      info,
+      () => undefined,
+      (engine, onText) =>
+        engine.request(
+          "chatRespond",
+          {
+            ...params,
+            modelId: info.modelId,
+            defaultSystemPrompt: settings.systemPrompt,
+            defaults: { maxTokens: settings.maxTokens, temperature: settings.temperature },
+          },
+          {
+            signal: toAbortSignal(token),
+            onChunk: (chunk) => {
+              // The status bar counts streamed text and thinking alike.
+              if (chunk.text || chunk.thinking) onText({ text: "", pieces: 1 });
+              onChunk(chunk);
+            },
+          },
+        ),
+    );
     return { ...result, model: info.name };
   }
 
