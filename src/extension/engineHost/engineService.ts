@@ -426,7 +426,8 @@ export class EngineService implements vscode.Disposable {
     if (await this.remote?.target()) return null;
     const info = await this.requireModel(token);
     const engine = this.engine();
-    const key = `${engine.generation}:${info.modelId}`;
+    // Not by modelId alone: a restarted engine (a new client) counts its models from m1 again.
+    const key = `${info.modelPath}\u0000${info.storeName ?? ""}\u0000${info.loadedAt}`;
     let capabilities = this.capabilities.get(key);
     if (!capabilities) {
       capabilities = await engine.request("chatCapabilities", { modelId: info.modelId });

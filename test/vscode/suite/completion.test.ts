@@ -103,7 +103,9 @@ describe("Code completion in VS Code", function () {
 
   it("typing a line with completion on: a suggestion follows the keystrokes (the extension host's event-loop delay is printed)", async () => {
     const editor = await openAt("src/typing.ts", source, 5);
-    await vscode.workspace.getConfiguration("editor").update("inlineSuggest.enabled", true, vscode.ConfigurationTarget.Global);
+    // Keystrokes go to the focused editor: this one, not a view an earlier test left focused.
+    await vscode.window.showTextDocument(editor.document, { preserveFocus: false });
+    await vscode.commands.executeCommand("workbench.action.focusActiveEditorGroup");
     const delay = monitorEventLoopDelay({ resolution: 1 });
     let answered = 0;
     const counted = api.completion.provider.onDidChangeActivity((activity) => {
@@ -123,7 +125,8 @@ describe("Code completion in VS Code", function () {
     const ms = (ns: number): string => (ns / 1e6).toFixed(1);
     console.log(`      event-loop delay while typing 46 characters with completion on: p50 ${ms(delay.percentile(50))} ms, p99 ${ms(delay.percentile(99))} ms, max ${ms(delay.max)} ms; ${answered} requests answered or cancelled`);
     assert.ok(answered > 0);
-    assert.ok(editor.document.getText().endsWith("values.reduce((sum, value) => sum + value, 0);") || editor.document.getText().includes("values.reduce("));
+    // (VS Code's own IntelliSense may complete "values" on the way; the rest is as typed.)
+    assert.ok(editor.document.getText().includes(".reduce((sum, value) => sum + value, 0);"), `the typed text is in the file: ${JSON.stringify(editor.document.getText().slice(-120))}`);
   });
 
   it("never uses a model without fill-in-the-middle tokens, and says which model to pull", async () => {

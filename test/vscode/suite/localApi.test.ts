@@ -67,6 +67,8 @@ describe("Hearth local API in VS Code", function () {
   });
 
   it("answers Run Prompt from a remote engine (this API) when hearth.remote.* say so", async () => {
+    // What earlier suites loaded is unloaded: the point is that the remote answers without a local model.
+    await api.engine.unloadModel();
     await api.engine.importModel({ path: fixtureLlama, name: "remote-tiny", mode: "link" });
     const started = await vscode.commands.executeCommand<string>("hearth.startApi");
     const configuration = vscode.workspace.getConfiguration("hearth");
