@@ -4,8 +4,9 @@
 import { errorText } from "../../common/engine/engineError";
 import * as path from "node:path";
 import * as vscode from "vscode";
-import type { ChatTurnResult, EngineSettings, LoadedModelInfo, LogLevel, ModelInspection, ChunkOf, ParamsOf, ResultOf, StoreImportParams, TextChunk, StoreListResult, StoreShowResult } from "../../common/engine/engineProtocol";
+import type { ChatRespondChunk, ChatRespondParams, ChatRespondResult, ChatTurnResult, EngineSettings, LoadedModelInfo, LogLevel, ModelInspection, ChunkOf, ParamsOf, ResultOf, StoreImportParams, TextChunk, StoreListResult, StoreShowResult } from "../../common/engine/engineProtocol";
 import type { ChatTurn, GenerateResult, GenerationOptions, PromptMode } from "../../common/chat/chatTypes";
+import type { ChatCapabilities } from "../../common/chat/toolCalls";
 import { formatBytes } from "../../common/formatBytes";
 import { findCatalogueEntry } from "../../common/models/modelCatalogue";
 import type { ModelManifest, PullProgress, PullResult, RemoveResult, RepairReport } from "../../common/models/modelManifest";
@@ -414,6 +415,45 @@ export class EngineService implements vscode.Disposable {
     });
     conversation.history.push({ role: "user", text: message }, { role: "assistant", text: result.text });
     return { ...result, model: info.name };
+  }
+
+  /**
+   * One answer to a whole conversation on the loaded model (loading one as chat does), with tools
+   * the model may call and thinking: the engine's chatRespond, its pieces streamed to `onChunk`.
+   */
+  async chatRespond(
+    request: Omit<ChatRespondParams, "modelId" | "defaultSystemPrompt" | "defaults" | "priority">,
+    onChunk: (chunk: ChatRespondChunk) => void,
+    token?: vscode.CancellationToken,
+  ): Promise<ChatRespondResult & { model: string }> {
+    const info = await this.requireModel(token);
+    const settings = readSettings();
+    const result = await this.streaming(info, () => undefined, (engine, onText) =>
+      engine.request(
+        "chatRespond",
+        {
+          ...request,
+          modelId: info.modelId,
+          defaultSystemPrompt: settings.systemPrompt,
+          defaults: { maxTokens: settings.maxTokens, temperature: settings.temperature },
+          priority: "interactive",
+        },
+        {
+          signal: toAbortSignal(token),
+          onChunk: (chunk) => {
+            // Each piece counts towards the speed the status bar shows.
+            onText({ text: "" });
+            onChunk(chunk);
+          },
+        },
+      ),
+    );
+    return { ...result, model: info.name };
+  }
+
+  /** What an installed model's chat template can do (its own tool syntax, thinking), read from its file without loading it. */
+  async chatCapabilities(storeName: string): Promise<ChatCapabilities> {
+    return this.engine().request("chatCapabilities", { model: storeName });
   }
 
   /**
