@@ -32,7 +32,7 @@ export function toolDefinitions(tools: readonly RequestTool[]): ToolDefinition[]
   }));
 }
 
-/** The engine's tool choice for VS Code's tool mode: `Required` makes a call (any of the tools), `Auto` lets the model decide. */
+/** The engine's tool choice for VS Code's tool mode: `Required` makes a call to one of the tools, `Auto` lets the model decide. */
 export function toolChoiceFor(mode: RequestToolMode, toolCount: number): ToolChoice {
   if (toolCount === 0) return "none";
   return mode === "required" ? "required" : "auto";
