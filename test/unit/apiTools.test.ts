@@ -135,6 +135,14 @@ describe("tools and thinking in the local API (issue 19)", function () {
     });
   });
 
+  it("reads an installed model's capabilities by store name without loading it (VS Code's model picker)", async () => {
+    const loadedBefore = engine.status().models.length;
+    assert.deepEqual(await engine.chatCapabilities({ model: "tools" }), { tools: true, thinking: true, thinkingLevels: false });
+    assert.deepEqual(await engine.chatCapabilities({ model: "tiny" }), { tools: false, thinking: false, thinkingLevels: false });
+    assert.equal(engine.status().models.length, loadedBefore, "nothing was loaded");
+    await assert.rejects(engine.chatCapabilities({ model: "absent:latest" }), /is not installed/);
+  });
+
   it("reports capabilities in /api/show as Ollama does", async () => {
     assert.deepEqual((await ollama.show({ model: "tools" })).capabilities, ["completion", "tools", "thinking"]);
     assert.deepEqual((await ollama.show({ model: "tiny" })).capabilities, ["completion"]);

@@ -6,6 +6,7 @@ import * as assert from "node:assert/strict";
 import type { LoadedModelInfo } from "../../src/common/engine/engineProtocol";
 import { chatModelInformation, tokenLimits } from "../../src/common/languageModels/chatModelInformation";
 import { engineTurn, generationOptions, RequestShapeError } from "../../src/common/languageModels/requestMessages";
+import { conversationMessages, thinkSetting, toolChoiceFor, toolDefinitions } from "../../src/common/languageModels/toolRequest";
 import { searchToolInput, SearchToolInputError, searchToolText } from "../../src/common/languageModels/searchTool";
 import { resolveContextSize } from "../../src/common/models/contextSize";
 import type { ModelPurpose, StoredModel } from "../../src/common/models/modelManifest";
@@ -113,8 +114,8 @@ describe("language models: requests", () => {
       { role: "system", parts: [text("Be brief.")] },
       { role: "user", parts: [text("Hi")] },
       { role: "assistant", parts: [text("Hello!")] },
-      { role: "assistant", parts: [{ kind: "toolCall", name: "search", input: { q: "x" } }] },
-      { role: "user", parts: [{ kind: "toolResult", text: "found x" }] },
+      { role: "assistant", parts: [{ kind: "toolCall", callId: "c1", name: "search", input: { q: "x" } }] },
+      { role: "user", parts: [{ kind: "toolResult", callId: "c1", text: "found x" }] },
       { role: "user", parts: [text("  "), { kind: "other", mimeType: "image/png" }, text("What now?")] },
     ]);
     assert.deepEqual(turn.history, [
@@ -142,6 +143,72 @@ describe("language models: requests", () => {
       stop: ["END"],
     });
     assert.deepEqual(generationOptions({ maxTokens: 0, temperature: -1, stop: ["a", 1] }), undefined);
+  });
+});
+
+describe("language models: tools and thinking", () => {
+  const text = (value: string) => ({ kind: "text" as const, text: value });
+
+  it("maps a conversation with tool calls and results to the engine's messages", () => {
+    const messages = conversationMessages([
+      { role: "system", parts: [text("Be brief.")] },
+      { role: "user", parts: [text("Weather in "), text("paris?")] },
+      {
+        role: "assistant",
+        parts: [
+          text("Let me look."),
+          { kind: "toolCall", callId: "c1", name: "get_weather", input: { city: "paris" } },
+          { kind: "toolCall", callId: "c2", name: "get_time", input: "not an object" },
+        ],
+      },
+      // Results come in a user message, here after its text and in another order than the calls.
+      {
+        role: "user",
+        parts: [text("Here:"), { kind: "toolResult", callId: "c2", text: "12:00" }, { kind: "toolResult", callId: "c1", text: "sunny" }],
+      },
+      { role: "assistant", parts: [text("   ")] },
+      { role: "user", parts: [{ kind: "toolResult", callId: "elsewhere", text: "?" }, { kind: "other", mimeType: "image/png" }] },
+    ]);
+    assert.deepEqual(messages, [
+      { role: "system", text: "Be brief." },
+      { role: "user", text: "Weather in paris?" },
+      {
+        role: "assistant",
+        text: "Let me look.",
+        toolCalls: [
+          { id: "c1", name: "get_weather", arguments: { city: "paris" } },
+          { id: "c2", name: "get_time", arguments: {} },
+        ],
+      },
+      { role: "tool", text: "12:00", toolCallId: "c2", toolName: "get_time" },
+      { role: "tool", text: "sunny", toolCallId: "c1", toolName: "get_weather" },
+      { role: "user", text: "Here:" },
+      { role: "tool", text: "?", toolCallId: "elsewhere" },
+      { role: "user", text: "[an attachment of type image/png that this model cannot read]" },
+    ]);
+    // A call in a user message is no call of the model's: it is read as text.
+    assert.deepEqual(conversationMessages([{ role: "user", parts: [{ kind: "toolCall", callId: "x", name: "t", input: {} }] }]), [
+      { role: "user", text: "[called the tool t with {}]" },
+    ]);
+  });
+
+  it("maps VS Code's tools, tool mode and think option", () => {
+    const schema = { type: "object", properties: { query: { type: "string" } }, required: ["query"] };
+    assert.deepEqual(
+      toolDefinitions([
+        { name: "search", description: "Searches", inputSchema: schema },
+        { name: "now", description: "" },
+      ]),
+      [{ name: "search", description: "Searches", parameters: schema }, { name: "now" }],
+    );
+    assert.equal(toolChoiceFor("required", 2), "required");
+    assert.equal(toolChoiceFor("auto", 1), "auto");
+    assert.equal(toolChoiceFor("required", 0), "none");
+    assert.equal(thinkSetting(undefined), undefined);
+    assert.equal(thinkSetting({ think: false }), false);
+    assert.equal(thinkSetting({ think: "high" }), "high");
+    assert.equal(thinkSetting({ think: "very" }), undefined);
+    assert.equal(thinkSetting({ temperature: 0 }), undefined);
   });
 });
 

@@ -245,8 +245,11 @@ export interface ChatRespondResult extends GenerateResult {
   toolCalls: ToolCall[];
 }
 
+/** One of the two: a loaded model's id, or an installed model's store name (read from its file, not loaded). */
 export interface ChatCapabilitiesParams {
-  modelId: string;
+  modelId?: string;
+  /** A store name (`family:tag`): its GGUF's chat template (or its Modelfile's TEMPLATE) is inspected. */
+  model?: string;
 }
 
 export interface ChatDisposeParams {
@@ -698,7 +701,7 @@ export interface EngineMethods {
   chatDispose: { params: ChatDisposeParams; result: { disposed: boolean }; chunk: never };
   /** One answer to a whole conversation, with tools and thinking. */
   chatRespond: { params: ChatRespondParams; result: ChatRespondResult; chunk: ChatRespondChunk };
-  /** What a loaded model's chat template can do: its own tool syntax, thinking, thinking levels. */
+  /** What a model's chat template can do (a loaded one, or an installed one without loading it): its own tool syntax, thinking, thinking levels. */
   chatCapabilities: { params: ChatCapabilitiesParams; result: ChatCapabilities; chunk: never };
   /** A chat turn on the remote engine of the settings instead of a loaded model. */
   remoteChat: { params: RemoteChatParams; result: RemoteChatTurnResult; chunk: TextChunk };

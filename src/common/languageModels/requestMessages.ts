@@ -1,7 +1,8 @@
 // A request from VS Code's chat (vscode.lm's messages, as plain data) as Hearth's engine takes a
 // turn: the conversation so far as alternating user/assistant turns, and the user's message to
-// answer. Parts Hearth's engine cannot take as such (tool calls and their results, from a
-// conversation begun with another model) are written out as text, so the model still sees them.
+// answer. Parts a chat session cannot take as such (tool calls and their results, in a request
+// that offers no tools) are written out as text, so the model still sees them; a request with
+// tools goes to the engine as a whole conversation instead (toolRequest.ts).
 import type { ChatTurn, GenerationOptions } from "../chat/chatTypes";
 import { localize } from "../localize";
 
@@ -9,8 +10,8 @@ export type RequestRole = "user" | "assistant" | "system";
 
 export type RequestPart =
   | { kind: "text"; text: string }
-  | { kind: "toolCall"; name: string; input: unknown }
-  | { kind: "toolResult"; text: string }
+  | { kind: "toolCall"; callId: string; name: string; input: unknown }
+  | { kind: "toolResult"; callId: string; text: string }
   /** An image or other data Hearth's models cannot read: named, so the model knows it was there. */
   | { kind: "other"; mimeType: string };
 
@@ -29,7 +30,7 @@ export interface EngineTurn {
 export class RequestShapeError extends Error {}
 
 /** The text the model reads for a part (English, as the prompt's own framing is; not shown to the user). */
-function partText(part: RequestPart): string {
+export function partText(part: RequestPart): string {
   switch (part.kind) {
     case "text":
       return part.text;

@@ -480,8 +480,16 @@ export class LlamaEngine {
     });
   }
 
-  /** What a loaded model's chat template can do: its own tool syntax, thinking, thinking levels. */
+  /**
+   * What a model's chat template can do: its own tool syntax, thinking, thinking levels. A loaded
+   * model (`modelId`) answers from its chat wrapper; an installed one (`model`, a store name or GGUF
+   * path) from its file's metadata and its Modelfile, without being loaded.
+   */
   async chatCapabilities(params: ChatCapabilitiesParams): Promise<ChatCapabilities> {
+    if (params.modelId === undefined) {
+      const { modelPath, profile } = await this.resolveModelPath(params.model ?? "");
+      return this.fileChatCapabilities(modelPath, profile);
+    }
     const loaded = this.requireModel(params.modelId);
     return this.scheduler.run(`capabilities of ${loaded.info.name}`, "interactive", undefined, async () =>
       wrapperCapabilities(await this.module(), (await this.generationState(loaded)).chat.chatWrapper, jinjaTemplateOf(loaded)),

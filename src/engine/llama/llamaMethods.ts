@@ -123,7 +123,8 @@ export const llamaMethods: Pick<
     run: (scope, { params, signal, emit }) => scope.engine.chatRespond(params, emit, signal),
   },
   chatCapabilities: {
-    check: (params) => requireString(params, "modelId"),
+    check: (params) =>
+      params.modelId !== undefined || params.model === undefined ? requireString(params, "modelId") : requireString(params, "model"),
     run: (scope, { params }) => scope.engine.chatCapabilities(params),
   },
   embed: {

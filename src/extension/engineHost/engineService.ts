@@ -475,6 +475,11 @@ export class EngineService implements vscode.Disposable {
     return { ...result, model: info.name };
   }
 
+  /** What an installed model's chat template can do (its own tool syntax, thinking), read from its file without loading it. */
+  async modelCapabilities(storeName: string): Promise<ChatCapabilities> {
+    return this.engine().request("chatCapabilities", { model: storeName });
+  }
+
   /**
    * Token counts of `texts` with the loaded model's tokenizer, and its context size; null when no
    * model is loaded (counting never loads one).

@@ -2,7 +2,12 @@
 // a language model chat provider, vendor `hearth`, registered where VS Code has the API (1.104+).
 // A request loads the picked model when it is not the loaded one (as Select Model does) and
 // streams the answer through the engine, cancellable; follow-ups reuse the engine session (and its
-// KV cache) that holds the conversation so far. Tool calling and thinking are not offered yet.
+// KV cache) that holds the conversation so far. A model whose chat template has its own tool-call
+// syntax says so (capabilities.toolCalling, read from its file without loading it); a request with
+// tools (or a `think` model option) goes to the engine's chatRespond as a whole conversation, and
+// the model's calls come back as LanguageModelToolCallParts. A thinking model's thought is kept out
+// of the answer: VS Code 1.104 has LanguageModelThinkingPart only as a proposed API, which an
+// extension on the Marketplace cannot use.
 import { createHash } from "node:crypto";
 import * as vscode from "vscode";
 import { estimateTokens } from "../../common/chat/chatBudget";
@@ -11,7 +16,11 @@ import { errorText, isEngineError } from "../../common/engine/engineError";
 import type { ChatModelInformation } from "../../common/languageModels/chatModelInformation";
 import { chatModelInformation } from "../../common/languageModels/chatModelInformation";
 import type { RequestMessage, RequestPart } from "../../common/languageModels/requestMessages";
-import { engineTurn, generationOptions, RequestShapeError } from "../../common/languageModels/requestMessages";
+import { engineTurn, generationOptions, partText, RequestShapeError } from "../../common/languageModels/requestMessages";
+import type { RequestTool } from "../../common/languageModels/toolRequest";
+import { conversationMessages, thinkSetting, toolChoiceFor, toolDefinitions } from "../../common/languageModels/toolRequest";
+import type { ThinkSetting } from "../../common/chat/toolCalls";
+import type { StoredModel } from "../../common/models/modelManifest";
 import type { Conversation, EngineService } from "../engineHost/engineService";
 import { readSettings } from "../settingsAccess";
 import type {
@@ -33,6 +42,8 @@ export class HearthChatModelProvider implements LanguageModelChatProvider<Hearth
   private readonly disposables: vscode.Disposable[] = [this.changed];
   /** Conversations answered, by the content of everything they hold (model, turns). */
   private readonly conversations = new Map<string, Conversation>();
+  /** Whether a model's chat template has its own tool-call syntax, by model file and manifest (a re-pulled model is read again). */
+  private readonly toolCalling = new Map<string, Promise<boolean>>();
 
   constructor(
     private readonly engine: EngineService,
@@ -52,18 +63,21 @@ export class HearthChatModelProvider implements LanguageModelChatProvider<Hearth
     try {
       const [store, loaded] = await Promise.all([this.engine.storeList(), this.engine.loadedModels()]);
       const settings = readSettings();
-      return chatModelInformation(store.models, loaded, { contextSize: settings.contextSize, maxTokens: settings.maxTokens }).map((model) => ({
-        id: model.id,
-        name: model.name,
-        family: model.family,
-        version: model.version,
-        detail: model.detail,
-        tooltip: model.tooltip,
-        maxInputTokens: model.maxInputTokens,
-        maxOutputTokens: model.maxOutputTokens,
-        capabilities: { toolCalling: false, imageInput: false },
-        hearth: model,
-      }));
+      const models = chatModelInformation(store.models, loaded, { contextSize: settings.contextSize, maxTokens: settings.maxTokens });
+      return Promise.all(
+        models.map(async (model) => ({
+          id: model.id,
+          name: model.name,
+          family: model.family,
+          version: model.version,
+          detail: model.detail,
+          tooltip: model.tooltip,
+          maxInputTokens: model.maxInputTokens,
+          maxOutputTokens: model.maxOutputTokens,
+          capabilities: { toolCalling: await this.callsTools(store.models.find((stored) => stored.name === model.id)), imageInput: false },
+          hearth: model,
+        })),
+      );
     } catch (error) {
       // The picker shows no Hearth models then; the log says why.
       this.log.warn(`VS Code's model picker: could not list the installed models: ${errorText(error)}`);
@@ -78,14 +92,9 @@ export class HearthChatModelProvider implements LanguageModelChatProvider<Hearth
     progress: vscode.Progress<LanguageModelResponsePart>,
     token: vscode.CancellationToken,
   ): Promise<void> {
-    if (options.toolMode === vscode.LanguageModelChatToolMode.Required && (options.tools?.length ?? 0) > 0) {
-      throw new Error(
-        vscode.l10n.t(
-          "{0} cannot call tools through VS Code's chat yet, and this request requires a tool call. Pick a model that calls tools, or send the request without requiring one.",
-          model.name,
-        ),
-      );
-    }
+    const tools = options.tools ?? [];
+    const think = thinkSetting(options.modelOptions);
+    if (tools.length > 0 || think !== undefined) return this.respond(model, messages, options, tools, think, progress, token);
     let turn: { history: ChatTurn[]; message: string };
     try {
       turn = engineTurn(messages.map(requestMessage));
@@ -113,6 +122,77 @@ export class HearthChatModelProvider implements LanguageModelChatProvider<Hearth
       if (token.isCancellationRequested || isEngineError(error, "cancelled")) return;
       this.log.error(`VS Code's chat, ${model.id}: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
       throw new Error(vscode.l10n.t("Hearth could not answer with {0}: {1}", model.name, errorText(error)));
+    }
+  }
+
+  /**
+   * A request with tools (or a think setting): the whole conversation through the engine's
+   * chatRespond. Answer text streams as it comes, the model's calls follow it, thinking is left out.
+   */
+  private async respond(
+    model: HearthModel,
+    messages: readonly LanguageModelChatRequestMessage[],
+    options: ProvideLanguageModelChatResponseOptions,
+    tools: readonly RequestTool[],
+    think: ThinkSetting | undefined,
+    progress: vscode.Progress<LanguageModelResponsePart>,
+    token: vscode.CancellationToken,
+  ): Promise<void> {
+    const toolChoice = toolChoiceFor(options.toolMode === vscode.LanguageModelChatToolMode.Required ? "required" : "auto", tools.length);
+    const sampling = generationOptions(options.modelOptions);
+    try {
+      if (this.engine.activeModel?.storeName !== model.id) await this.engine.loadModel(model.id, token);
+      if (token.isCancellationRequested) return;
+      const result = await this.engine.chatRespond(
+        {
+          messages: conversationMessages(messages.map(requestMessage)),
+          ...(tools.length > 0 ? { tools: toolDefinitions(tools), toolChoice } : {}),
+          ...(think !== undefined ? { think } : {}),
+          // A caller of vscode.lm cannot know which models think: one that cannot answers without.
+          thinkLeniently: true,
+          ...(sampling ? { options: sampling } : {}),
+        },
+        (chunk) => {
+          // chunk.thinking is not shown: see the top of this file.
+          if (chunk.text) progress.report(new vscode.LanguageModelTextPart(chunk.text));
+        },
+        token,
+      );
+      if (token.isCancellationRequested) return;
+      for (const call of result.toolCalls) progress.report(new vscode.LanguageModelToolCallPart(call.id, call.name, call.arguments));
+      if (toolChoice === "required" && result.toolCalls.length === 0) {
+        throw new Error(
+          vscode.l10n.t(
+            "{0} was asked to call a tool, but its answer ended after {1} tokens, before the call was complete. Send the request again with a larger maxTokens model option (or a larger hearth.maxTokens).",
+            model.name,
+            result.usage.outputTokens,
+          ),
+        );
+      }
+    } catch (error) {
+      if (token.isCancellationRequested || isEngineError(error, "cancelled")) return;
+      this.log.error(`VS Code's chat, ${model.id}: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+      throw new Error(vscode.l10n.t("Hearth could not answer with {0}: {1}", model.name, errorText(error)));
+    }
+  }
+
+  /** Whether the model's chat template has its own tool-call syntax; read once per model file, never loading the model. */
+  private async callsTools(stored: StoredModel | undefined): Promise<boolean> {
+    const manifest = stored?.manifest;
+    if (!stored || !manifest) return false;
+    const key = `${stored.name}\0${manifest.sha256}\0${manifest.createdAt}`;
+    let known = this.toolCalling.get(key);
+    if (!known) {
+      known = this.engine.modelCapabilities(stored.name).then((capabilities) => capabilities.tools);
+      this.toolCalling.set(key, known);
+    }
+    try {
+      return await known;
+    } catch (error) {
+      // Asked again next time; the picker shows the model without tool calling meanwhile.
+      this.toolCalling.delete(key);
+      this.log.warn(`VS Code's model picker: could not read whether ${stored.name} calls tools: ${errorText(error)}`);
+      return false;
     }
   }
 
@@ -167,14 +247,11 @@ function requestMessage(message: LanguageModelChatRequestMessage): RequestMessag
 
 function requestPart(part: unknown): RequestPart {
   if (part instanceof vscode.LanguageModelTextPart) return { kind: "text", text: part.value };
-  if (part instanceof vscode.LanguageModelToolCallPart) return { kind: "toolCall", name: part.name, input: part.input };
+  if (part instanceof vscode.LanguageModelToolCallPart) return { kind: "toolCall", callId: part.callId, name: part.name, input: part.input };
   if (part instanceof vscode.LanguageModelToolResultPart) {
-    return { kind: "toolResult", text: part.content.map((item) => (item instanceof vscode.LanguageModelTextPart ? item.value : "")).join("") };
+    return { kind: "toolResult", callId: part.callId, text: part.content.map((item) => (item instanceof vscode.LanguageModelTextPart ? item.value : "")).join("") };
   }
   const mimeType = typeof part === "object" && part !== null && typeof (part as { mimeType?: unknown }).mimeType === "string" ? (part as { mimeType: string }).mimeType : "unknown";
   return { kind: "other", mimeType };
 }
 
-function partText(part: RequestPart): string {
-  return part.kind === "text" || part.kind === "toolResult" ? part.text : "";
-}

@@ -1,7 +1,9 @@
 // Hearth in VS Code 1.104's language model API, as another extension or VS Code's own chat uses it:
 // the installed models through vscode.lm.selectChatModels (vendor `hearth`) with their real token
-// limits, a request that streams from the engine and stops when cancelled, token counts, and the
-// workspace search tool through vscode.lm.tools and vscode.lm.invokeTool on an indexed workspace.
+// limits, a request that streams from the engine and stops when cancelled, token counts, the
+// workspace search tool through vscode.lm.tools and vscode.lm.invokeTool on an indexed workspace,
+// and a model that calls tools: listed with tool calling, a required call whose input follows the
+// tool's schema, a text answer once the call's result comes back, and its thinking kept out.
 import * as assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as path from "node:path";
@@ -137,5 +139,103 @@ describe("Hearth in VS Code's language model API (1.104)", function () {
     assert.match(found, /^src\/billing\.ts:1-3\n```typescript\nexport function computeInvoiceTotal/m, found);
     assert.ok((found.match(/^```typescript$/gm) ?? []).length <= 2, "no more than k passages");
     await vscode.commands.executeCommand("hearth.clearIndex");
+  });
+
+  // Runs after the tests above (mocha runs a suite's own tests before its inner suites), which see
+  // the store without this model.
+  describe("tool calling, on the fixture model with a Hermes-style template (<tool_call>, <think>)", () => {
+    const toolModelName = "tiny-tools:latest";
+    const cities = ["paris", "london", "tokyo"];
+    const weatherTool: vscode.LanguageModelChatTool = {
+      name: "get_weather",
+      description: "The weather in a city",
+      inputSchema: {
+        type: "object",
+        properties: { city: { type: "string", enum: cities }, days: { type: "integer" } },
+        required: ["city", "days"],
+        additionalProperties: false,
+      },
+    };
+    const question = vscode.LanguageModelChatMessage.User("What is the weather in paris for two days?");
+
+    /** What a response streams: its text, and its tool calls. */
+    async function collect(response: vscode.LanguageModelChatResponse): Promise<{ text: string; calls: vscode.LanguageModelToolCallPart[] }> {
+      let text = "";
+      const calls: vscode.LanguageModelToolCallPart[] = [];
+      for await (const part of response.stream) {
+        if (part instanceof vscode.LanguageModelTextPart) text += part.value;
+        else if (part instanceof vscode.LanguageModelToolCallPart) calls.push(part);
+      }
+      return { text, calls };
+    }
+
+    async function toolModel(): Promise<vscode.LanguageModelChat> {
+      let model: vscode.LanguageModelChat | undefined;
+      await waitFor(async () => (model = (await hearthModels()).find((candidate) => candidate.id === toolModelName)) !== undefined, `${toolModelName} in vscode.lm`);
+      return model!;
+    }
+
+    before(async () => {
+      await api.engine.importModel({ path: fixtureModel("tiny-llama-tools.gguf"), name: "tiny-tools", mode: "link" });
+    });
+
+    it("lists the model whose template has a tool-call syntax with tool calling, the plain one without", async () => {
+      const model = await toolModel();
+      const plain = (await hearthModels()).find((candidate) => candidate.id === chatModelName);
+      // LanguageModelChat.capabilities is in VS Code 1.104's objects, not in the 1.100 typings Hearth builds with.
+      const callsTools = (chat: vscode.LanguageModelChat | undefined): unknown =>
+        (chat as { capabilities?: { supportsToolCalling?: boolean } } | undefined)?.capabilities?.supportsToolCalling;
+      assert.equal(callsTools(model), true);
+      assert.equal(callsTools(plain), false);
+      assert.notEqual(api.engine.activeModel?.storeName, toolModelName, "listing it did not load it");
+    });
+
+    it("streams a required tool call whose input follows the tool's schema, and answers in text once given its result", async () => {
+      const model = await toolModel();
+      const first = await collect(
+        await model.sendRequest([question], {
+          tools: [weatherTool],
+          toolMode: vscode.LanguageModelChatToolMode.Required,
+          modelOptions: { maxTokens: 300, temperature: 0 },
+        }),
+      );
+      assert.equal(first.calls.length, 1, JSON.stringify(first));
+      const call = first.calls[0]!;
+      assert.equal(call.name, "get_weather");
+      assert.match(call.callId, /^call_/);
+      // The schema: exactly city (one of the enum) and days (an integer).
+      const input = call.input as Record<string, unknown>;
+      assert.deepEqual(Object.keys(input).sort(), ["city", "days"], JSON.stringify(input));
+      assert.ok(cities.includes(input.city as string), JSON.stringify(input));
+      assert.ok(Number.isInteger(input.days), JSON.stringify(input));
+      assert.equal(api.engine.activeModel?.storeName, toolModelName, "the request loaded the model it was sent to");
+
+      // The call and its result go back, as VS Code's chat sends them; thinking off so the tiny model's text is the answer.
+      const second = await collect(
+        await model.sendRequest(
+          [
+            question,
+            vscode.LanguageModelChatMessage.Assistant([new vscode.LanguageModelToolCallPart(call.callId, call.name, call.input)]),
+            vscode.LanguageModelChatMessage.User([new vscode.LanguageModelToolResultPart(call.callId, [new vscode.LanguageModelTextPart("sunny, 21 degrees")])]),
+          ],
+          { tools: [weatherTool], toolMode: vscode.LanguageModelChatToolMode.Auto, modelOptions: { maxTokens: 16, temperature: 0, think: false } },
+        ),
+      );
+      assert.ok(second.text.trim().length > 0, JSON.stringify(second));
+    });
+
+    it("keeps a thinking model's thought out of the answer text", async () => {
+      const model = await toolModel();
+      const options = { maxTokens: 24, temperature: 0 };
+      const streamed = await collect(await model.sendRequest([question], { tools: [weatherTool], modelOptions: options }));
+      // The same request to the engine directly: what the model thought and what it answered.
+      const direct = await api.engine.chatRespond(
+        { messages: [{ role: "user", text: "What is the weather in paris for two days?" }], tools: [{ name: "get_weather", description: "The weather in a city", parameters: weatherTool.inputSchema as Record<string, unknown> }], toolChoice: "auto", thinkLeniently: true, options },
+        () => undefined,
+      );
+      assert.ok(direct.thinking.trim().length > 0, "the fixture model thinks");
+      assert.equal(streamed.text, direct.text);
+      assert.ok(!streamed.text.includes(direct.thinking.trim()), "the thought is not in the answer");
+    });
   });
 });
