@@ -147,7 +147,20 @@ export class EngineService implements vscode.Disposable {
     });
   }
 
+  /** The load in progress, which a request that needs a model waits for rather than saying there is none. */
+  private pendingLoad: Promise<LoadedModelInfo> | null = null;
+
   async loadModel(modelPath: string, token?: vscode.CancellationToken): Promise<LoadedModelInfo> {
+    const load = this.loadActive(modelPath, token);
+    this.pendingLoad = load;
+    try {
+      return await load;
+    } finally {
+      if (this.pendingLoad === load) this.pendingLoad = null;
+    }
+  }
+
+  private async loadActive(modelPath: string, token?: vscode.CancellationToken): Promise<LoadedModelInfo> {
     await this.beforeLoad?.(modelPath);
     const engine = this.engine();
     const settings = readSettings();
@@ -189,6 +202,12 @@ export class EngineService implements vscode.Disposable {
   async ensureModel(token?: vscode.CancellationToken): Promise<LoadedModelInfo | null> {
     const loaded = this.activeModel;
     if (loaded) return loaded;
+    // A message sent while the model the user chose is still loading waits for it.
+    const pending = this.pendingLoad;
+    if (pending) {
+      const info = await pending.catch(() => null);
+      if (info && this.activeModel) return this.activeModel;
+    }
     const preferred = this.preferredModelPath() ?? (await this.installedChatModel());
     if (!preferred) return null;
     return this.loadModel(preferred, token);

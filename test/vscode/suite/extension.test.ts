@@ -130,6 +130,18 @@ describe("Hearth extension in VS Code", function () {
     assert.equal(api.statusBar.state.kind, "noModel");
   });
 
+  it("answers a prompt sent while the chosen model is still loading with that model, not 'no model is installed'", async () => {
+    const activeId = (): string | undefined => api.engine.activeModel?.modelId;
+    assert.equal(activeId(), undefined, "nothing loaded (the test before unloaded it)");
+    const loading = api.engine.loadModel(fixtureLlama);
+    let text = "";
+    const result = await api.engine.generate("Say something", (piece) => (text += piece));
+    const info = await loading;
+    assert.ok(result.usage.outputTokens > 0 && text.length > 0, "the loading model answered");
+    assert.equal(activeId(), info.modelId);
+    await vscode.commands.executeCommand("hearth.unloadModel");
+  });
+
   it("takes the folders it indexes and the system prompt from user settings only, never from a repository's .vscode/settings.json", async () => {
     const folder = vscode.workspace.workspaceFolders?.[0];
     assert.ok(folder, "the test window has a workspace folder");
