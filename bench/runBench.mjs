@@ -1,7 +1,8 @@
 // `npm run bench`: runs every benchmark in bench/ and prints its ratios. Benchmarks print;
 // nothing here passes or fails on a time.
 import { spawnSync } from "node:child_process";
-import { readdirSync } from "node:fs";
+import { mkdtempSync, readdirSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -16,12 +17,16 @@ const benches = readdirSync(benchDir)
 // HEARTH_BENCH_SIZES=tiny keeps a run quick.
 const sized = new Set(["engineBench.ts", "apiBench.ts", "indexBench.ts", "reviewBench.ts", "profileBench.ts"]);
 const sizes = (process.env.HEARTH_BENCH_SIZES || "tiny,realistic").split(",").map((size) => size.trim());
+// The engines the benches start register themselves (and any store they make) under HEARTH_HOME:
+// a temporary one, so a bench run leaves nothing in the user's ~/.hearth.
+const home = process.env.HEARTH_HOME || mkdtempSync(join(tmpdir(), "hearth-bench-home-"));
+if (!process.env.HEARTH_HOME) process.on("exit", () => rmSync(home, { recursive: true, force: true }));
 let failed = 0;
 for (const name of benches) {
   for (const size of sized.has(name) ? sizes : [null]) {
     if (!sized.has(name) && name === "realisticBench.ts" && !sizes.includes("realistic")) continue;
     console.log(`\n=== ${name}${size ? ` (${size})` : ""} ===`);
-    const env = size ? { ...process.env, HEARTH_BENCH_SIZE: size } : process.env;
+    const env = { ...process.env, HEARTH_HOME: home, ...(size ? { HEARTH_BENCH_SIZE: size } : {}) };
     const result = spawnSync(process.execPath, ["--import", "tsx", join(benchDir, name)], { stdio: "inherit", env });
     if (result.status !== 0) failed++;
   }

@@ -2,6 +2,17 @@
 // baseline Hearth's engine is compared with), and a CPU-bound neighbour process.
 import { spawn } from "node:child_process";
 import type { ChildProcess } from "node:child_process";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+
+// A bench run alone (node --import tsx bench/xBench.ts) keeps out of the user's ~/.hearth too: the
+// engines it starts register under a temporary HEARTH_HOME, removed when it exits.
+if (!process.env.HEARTH_HOME) {
+  const home = fs.mkdtempSync(path.join(os.tmpdir(), "hearth-bench-home-"));
+  process.env.HEARTH_HOME = home;
+  process.on("exit", () => fs.rmSync(home, { recursive: true, force: true }));
+}
 
 export function median(values: readonly number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
