@@ -24,7 +24,7 @@ if (!process.env.HEARTH_HOME) process.on("exit", () => rmSync(home, { recursive:
 let failed = 0;
 for (const name of benches) {
   for (const size of sized.has(name) ? sizes : [null]) {
-    if (!sized.has(name) && name === "realisticBench.ts" && !sizes.includes("realistic")) continue;
+    if (!sized.has(name) && (name === "realisticBench.ts" || name === "batchSizeBench.ts") && !sizes.includes("realistic")) continue;
     console.log(`\n=== ${name}${size ? ` (${size})` : ""} ===`);
     const env = { ...process.env, HEARTH_HOME: home, ...(size ? { HEARTH_BENCH_SIZE: size } : {}) };
     const result = spawnSync(process.execPath, ["--import", "tsx", join(benchDir, name)], { stdio: "inherit", env });
