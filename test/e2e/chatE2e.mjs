@@ -607,8 +607,13 @@ const checks = [
       await page.locator(SELECTORS.hearthActivity).first().click({ timeout: 60_000 });
       const chat = page.frameLocator(SELECTORS.chatWebview).frameLocator("iframe#active-frame");
       await chat.locator("#prompt").waitFor({ state: "visible", timeout: 60_000 });
-      const placeholder = (await chat.locator("#prompt").getAttribute("placeholder")) ?? "";
-      if (!chinese.test(placeholder)) throw new Error(`the composer says "${placeholder}" in Chinese VS Code`);
+      // The view fills in its words once the extension's strings arrive: wait for them.
+      let placeholder = "";
+      await waitUntil(
+        async () => chinese.test((placeholder = (await chat.locator("#prompt").getAttribute("placeholder")) ?? "")),
+        "the composer's placeholder in Chinese",
+        30_000,
+      );
       // The conversations the English windows saved, opened from History (its words in Chinese too).
       await chat.locator("#history-button").click();
       const titles = chat.locator("#history-list .history-item-title");
