@@ -8,7 +8,8 @@
 //     search (keyword + vector + fusion); with the index's save and load times, its size on disk
 //     and the RSS a load adds (the vectors are its floor);
 //  4. peak RSS while indexing;
-//  5. chat time-to-first-token while indexing vs idle (same engine, same model).
+//  5. chat time-to-first-token while indexing vs idle (same engine, same model): from a client with
+//     no warning, and from Hearth's chat view, whose composer holds indexing while the user types.
 // The models are the ones HEARTH_BENCH_SIZE picks (bench/support/benchSupport.ts: the fixture BERT, or
 // the bge-small shape at the physical cores), unless HEARTH_BENCH_EMBED_MODEL names a .gguf. With
 // realistic shapes the folder is, by default, Go's cobra from the public retrieval corpus (built by
@@ -24,6 +25,7 @@ import type { EmbeddingBackend } from "../src/engine/index/workspaceIndexes";
 import { readShard } from "../src/engine/index/vectraShard";
 import { LlamaEngine } from "../src/engine/llama/llamaEngine";
 import { ensureFixtureModels } from "../test/fixtures/fixtureModels";
+import { composingHoldMs } from "../src/common/webviewProtocol";
 import { benchModels, median } from "./support/benchSupport";
 
 const repoRoot = path.resolve(__dirname, "..");
@@ -33,6 +35,8 @@ const sourceDir =
   process.env.HEARTH_BENCH_INDEX_DIR ??
   (process.env.HEARTH_BENCH_SIZE === "realistic" && fs.existsSync(publicFolder) ? publicFolder : path.join(repoRoot, "src"));
 const queries = Number(process.env.HEARTH_BENCH_QUERIES) || 30;
+/** How long the bench's user types a chat message after the first keystroke's hint (ms). */
+const typingMs = Number(process.env.HEARTH_BENCH_TYPING_MS) || 1000;
 
 function seeded(seed: number): () => number {
   let state = seed >>> 0;
@@ -242,24 +246,47 @@ async function chatWhileIndexing(
   const idle: number[] = [];
   for (let i = 0; i < 5; i++) idle.push(await firstToken());
   const busy: number[] = [];
+  const fromView: number[] = [];
   const build = indexes.build({ roots: [workspace], storeDir, embeddingModel: embedModel, rebuild: true }, () => undefined);
   let building = true;
   void build.finally(() => (building = false));
   await new Promise((resolve) => setTimeout(resolve, 200));
+  // A client with no warning (the HTTP API, @hearth): each turn sent as the last one ends, when the
+  // indexer has just started its next embedding.
   while (building && busy.length < 5) busy.push(await firstToken());
+  // Hearth's chat view: the composer tells the engine the user is typing (on the first keystroke,
+  // then every composingHintMs), and no embedding starts until the message is sent. Each turn: the
+  // indexer is embedding (the hold ended, 300 ms ago), the user starts typing, sends after a second
+  // (any message takes longer to type), and the first token is timed from the send.
+  while (building && fromView.length < 5) {
+    engine.scheduler.holdBackground(0);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    engine.scheduler.holdBackground(composingHoldMs);
+    await new Promise((resolve) => setTimeout(resolve, typingMs));
+    if (!building) break;
+    fromView.push(await firstToken());
+  }
+  engine.scheduler.holdBackground(0);
   await build;
   if (busy.length === 0) {
     console.log("chat first token while indexing: the index finished before a turn could be measured");
     return;
   }
   console.log(
-    `chat first token idle ${median(idle).toFixed(1)} ms, while indexing ${median(busy).toFixed(1)} ms (median of ${busy.length} turns, worst ${Math.max(...busy).toFixed(1)} ms; indexing queues its embeddings one text at a time, ${embedBatchSize} per batch)`,
+    `chat first token idle ${median(idle).toFixed(1)} ms; while indexing, a client with no warning ${median(busy).toFixed(1)} ms (median of ${busy.length} turns, worst ${Math.max(...busy).toFixed(1)} ms; indexing queues its embeddings one text at a time, ${embedBatchSize} per batch)`,
   );
-  console.log(`  ratio first token while indexing/idle: ${(median(busy) / median(idle)).toFixed(2)} (target <= 1.5)`);
+  console.log(`  ratio first token while indexing/idle, a client with no warning (API): ${(median(busy) / median(idle)).toFixed(2)}`);
+  if (fromView.length > 0) {
+    console.log(
+      `  ratio first token while indexing/idle, Hearth's chat view (the composer's typing hint, sent ${typingMs} ms before the message): ${(median(fromView) / median(idle)).toFixed(2)} (target <= 1.2; median of ${fromView.length} turns ${median(fromView).toFixed(1)} ms, worst ${Math.max(...fromView).toFixed(1)} ms)`,
+    );
+  } else {
+    console.log("  Hearth's chat view: the index finished before a turn could be measured");
+  }
   // The fixture llama answers in a few ms, about as long as one text's embedding, so the ratio above
   // is mostly the scale of the fixtures; the wait itself, in embeddings, does not depend on it.
   console.log(
-    `  added wait per turn (median): ${(median(busy) - median(idle)).toFixed(1)} ms = ${((median(busy) - median(idle)) / perTextEmbedMs).toFixed(2)} × one text's embedding (${perTextEmbedMs.toFixed(1)} ms), ${((median(busy) - median(idle)) / (perTextEmbedMs * embedBatchSize)).toFixed(2)} × one batch`,
+    `  added wait per turn (median), no warning: ${(median(busy) - median(idle)).toFixed(1)} ms = ${((median(busy) - median(idle)) / perTextEmbedMs).toFixed(2)} × one text's embedding (${perTextEmbedMs.toFixed(1)} ms), ${((median(busy) - median(idle)) / (perTextEmbedMs * embedBatchSize)).toFixed(2)} × one batch`,
   );
 }
 

@@ -106,7 +106,16 @@ export type WebviewToHostMessage =
   /** The composer's autocomplete after `#file:` / `#folder:`: workspace paths matching `query`. */
   | { type: "completePaths"; id: string; kind: "file" | "folder"; query: string }
   /** The Agent toggle: agent mode on or off for this conversation. */
-  | { type: "setAgent"; on: boolean };
+  | { type: "setAgent"; on: boolean }
+  /**
+   * The user is typing a message (sent at most every composingHintMs while they type): the host
+   * asks the engine to start no indexing work meanwhile, so the message finds the model free.
+   */
+  | { type: "composing" };
+
+/** How often the view says the user is typing; the engine's hold lasts composingHoldMs from each. */
+export const composingHintMs = 2_000;
+export const composingHoldMs = 8_000;
 
 export type HostToWebviewMessage =
   | { type: "state"; state: ChatViewState; strings: Record<string, string> }
@@ -154,6 +163,7 @@ export function parseWebviewMessage(value: unknown): WebviewToHostMessage | null
     case "newChat":
     case "loadModel":
     case "regenerate":
+    case "composing":
       return { type: message.type };
     case "send":
     case "editLast":

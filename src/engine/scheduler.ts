@@ -2,12 +2,19 @@
 // order within a priority. A job's AbortSignal removes it from the queue before it starts, and is
 // handed to the job so a running generation stops within a token or two. Code completions run
 // beside the queue (runBeside: on a context of their own, never behind a chat answer), and while
-// one runs no background job starts.
+// one runs no background job starts. A background job (an indexer's embedding) cannot be
+// interrupted once it runs, so a request that arrives meanwhile waits for it: holdBackground keeps
+// them from starting while the user is about to ask (typing in the chat's composer, typing code
+// that completion follows), and the request then finds the models free.
 import type { JobPriority } from "../common/engine/engineProtocol";
 import { EngineError } from "../common/engine/engineError";
 import { localize } from "../common/localize";
 
 const priorityRank: Record<JobPriority, number> = { interactive: 0, review: 1, background: 2 };
+/** The longest one hold may last: a hint that is never renewed never stops the indexer for long. */
+export const maxBackgroundHoldMs = 30_000;
+/** After a code completion, background jobs wait this long for the next keystroke's request. */
+export const completionHoldMs = 1_500;
 
 interface QueuedJob {
   label: string;
@@ -24,6 +31,9 @@ export class Scheduler {
   private nextSequence = 0;
   /** Jobs running beside the queue (code completions). */
   private beside = 0;
+  /** Background jobs do not start before this time (performance.now()). */
+  private heldUntil = 0;
+  private holdTimer: ReturnType<typeof setTimeout> | undefined;
 
   get queuedJobs(): number {
     return this.queue.length;
@@ -83,8 +93,42 @@ export class Scheduler {
       return await job();
     } finally {
       this.beside--;
+      // The next keystroke's completion usually follows within this time; an embedding started in
+      // between would make it wait (or share the cores with it).
+      this.holdBackground(completionHoldMs);
       this.pump();
     }
+  }
+
+  /**
+   * Keeps queued background jobs from starting for `ms` (at most maxBackgroundHoldMs) from now, or
+   * longer when an earlier hold lasts longer; a job already running goes on. 0 ends every hold.
+   */
+  holdBackground(ms: number): void {
+    const now = performance.now();
+    if (!(ms > 0)) {
+      this.heldUntil = 0;
+    } else {
+      const until = now + Math.min(ms, maxBackgroundHoldMs);
+      if (until <= this.heldUntil) return;
+      this.heldUntil = until;
+    }
+    if (this.holdTimer) clearTimeout(this.holdTimer);
+    this.holdTimer = undefined;
+    if (this.heldUntil > now) {
+      this.holdTimer = setTimeout(() => {
+        this.holdTimer = undefined;
+        this.pump();
+      }, Math.ceil(this.heldUntil - now));
+      // A hold never keeps the process alive.
+      this.holdTimer.unref?.();
+    }
+    this.pump();
+  }
+
+  /** How much longer background jobs are held (ms; 0 when they may start). */
+  get backgroundHeldMs(): number {
+    return Math.max(0, Math.round(this.heldUntil - performance.now()));
   }
 
   /** Jobs running beside the queue now. */
@@ -102,7 +146,11 @@ export class Scheduler {
     const next = this.queue[0];
     if (!next) return;
     // The queue is in priority order: a background job at its head means only background jobs wait.
-    if (next.priority === "background" && this.beside > 0) return;
+    if (next.priority === "background" && (this.beside > 0 || performance.now() < this.heldUntil)) {
+      // The hold's timer pumps again when it ends; a completion's end pumps too.
+      if (this.beside === 0 && !this.holdTimer) this.holdBackground(this.heldUntil - performance.now());
+      return;
+    }
     this.queue.shift();
     next.start();
   }

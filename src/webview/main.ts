@@ -15,6 +15,7 @@ import type {
   ToolCardView,
   WebviewToHostMessage,
 } from "../common/webviewProtocol";
+import { composingHintMs } from "../common/webviewProtocol";
 import { element } from "./dom";
 import { PathSuggestions } from "./pathSuggestions";
 import { sanitizeTree } from "./sanitizeDom";
@@ -111,6 +112,15 @@ function saveViewState(): void {
   vscode.setState({ draft: input.value, editing });
 }
 input.addEventListener("input", saveViewState);
+// While the user types a message, the engine keeps indexing from starting an embedding the message
+// would then wait for (one that runs cannot be interrupted).
+let lastComposingHint = -Infinity;
+input.addEventListener("input", () => {
+  const now = performance.now();
+  if (input.value.trim() === "" || now - lastComposingHint < composingHintMs) return;
+  lastComposingHint = now;
+  vscode.postMessage({ type: "composing" });
+});
 
 const pathSuggestions = new PathSuggestions(input, suggestions, {
   strings: () => strings,

@@ -183,6 +183,30 @@ describe("engine process (real llama.cpp over IPC)", function () {
     assert.ok(cosine(a, b) > cosine(a, c), `similar ${cosine(a, b)} vs unrelated ${cosine(a, c)}`);
   });
 
+  it("holds background embeddings while a request is expected; the request runs at once, the embeddings after the hold", async () => {
+    const embedder = await client.request("loadModel", { model: fixtures.embedding });
+    const llama = await client.request("loadModel", { model: fixtures.llama });
+    assert.deepEqual(await client.request("holdBackground", { ms: 20_000 }).then((r) => r.heldMs > 19_000), true);
+    let embedded = false;
+    // The indexer's kind of request: background priority, several texts queued one at a time.
+    const background = client
+      .request("embed", { modelId: embedder.modelId, texts: ["one passage", "another passage"], priority: "background" })
+      .then((result) => {
+        embedded = true;
+        return result;
+      });
+    const answer = await client.request("generate", { modelId: llama.modelId, prompt: "Hello", options: { maxTokens: 4, temperature: 0 } });
+    assert.ok(answer.usage.outputTokens > 0);
+    const held = await client.request("status", {});
+    assert.equal(embedded, false, "the background embedding started during the hold");
+    assert.equal(held.queuedJobs, 1);
+    assert.ok(held.backgroundHeldMs > 0);
+    await client.request("holdBackground", { ms: 0 });
+    const result = await background;
+    assert.equal(result.vectors.length, 2);
+    assert.equal((await client.request("status", {})).backgroundHeldMs, 0);
+  });
+
   it("ranks documents with the reranker fixture", async () => {
     const info = await client.request("loadModel", { model: fixtures.reranker });
     assert.equal(info.supportsRanking, true);

@@ -53,7 +53,7 @@ describe("engine protocol", () => {
     // The table's type requires every declared method; this checks nothing else slipped in.
     const declared: Record<EngineMethod, true> = {
       configure: true, loadModel: true, unloadModel: true, generate: true, infill: true, chatCreate: true, chatSend: true, chatDispose: true, chatRespond: true, chatCapabilities: true, remoteChat: true,
-      embed: true, countTokens: true, rank: true, inspect: true, status: true, storeList: true, storeShow: true, storePull: true,
+      embed: true, countTokens: true, rank: true, inspect: true, status: true, holdBackground: true, storeList: true, storeShow: true, storePull: true,
       storeRemove: true, storeCopy: true, storeImport: true, storeRepair: true, storeCreate: true, review: true, apiStart: true,
       apiStop: true, apiStatus: true, indexBuild: true, indexUpdateFiles: true, indexSearch: true, indexStatus: true, indexClear: true,
     };
@@ -86,6 +86,11 @@ describe("engine protocol", () => {
     assert.match(check("embed", { modelId: "m1", texts: ["a", 1] }) ?? "", /texts/);
     assert.match(check("rank", { modelId: "m1", query: "q", documents: "a" }) ?? "", /documents/);
     assert.equal(check("status", {}), null);
+    assert.equal(check("holdBackground", { ms: 8000 }), null);
+    assert.equal(check("holdBackground", { ms: 0 }), null);
+    assert.match(check("holdBackground", {}) ?? "", /ms/);
+    assert.match(check("holdBackground", { ms: 3_600_000 }) ?? "", /ms/);
+    assert.match(check("holdBackground", { ms: "8000" }) ?? "", /ms/);
   });
 
   it("validates grammars, JSON schemas and token counts", () => {

@@ -1,6 +1,6 @@
 import * as assert from "node:assert/strict";
 import { EngineError } from "../../src/common/engine/engineError";
-import { Scheduler } from "../../src/engine/scheduler";
+import { maxBackgroundHoldMs, Scheduler } from "../../src/engine/scheduler";
 
 function deferred(): { promise: Promise<void>; resolve: () => void } {
   let resolve!: () => void;
@@ -105,8 +105,63 @@ describe("Scheduler", () => {
     assert.equal(scheduler.queuedJobs, 1);
     completionGate.resolve();
     await completion;
+    // The next keystroke's completion is expected: background jobs stay held a moment longer.
+    assert.ok(scheduler.backgroundHeldMs > 0);
+    assert.equal(scheduler.queuedJobs, 1);
+    scheduler.holdBackground(0);
     await background;
     assert.deepEqual(order, ["chat", "completion", "review", "index"]);
     assert.equal(scheduler.besideJobs, 0);
+  });
+
+  it("holds background jobs while a request is expected; other jobs run, and the held ones start when it ends", async () => {
+    const scheduler = new Scheduler();
+    const order: string[] = [];
+    scheduler.holdBackground(20_000);
+    assert.ok(scheduler.backgroundHeldMs > 19_000);
+    const background = scheduler.run("index", "background", undefined, async () => void order.push("index"));
+    await scheduler.run("chat", "interactive", undefined, async () => void order.push("chat"));
+    await scheduler.run("review", "review", undefined, async () => void order.push("review"));
+    await new Promise((resolve) => setImmediate(resolve));
+    assert.deepEqual(order, ["chat", "review"]);
+    assert.equal(scheduler.queuedJobs, 1);
+    // A shorter hint never shortens a longer hold; 0 ends it.
+    scheduler.holdBackground(10);
+    assert.ok(scheduler.backgroundHeldMs > 19_000);
+    scheduler.holdBackground(0);
+    await background;
+    assert.deepEqual(order, ["chat", "review", "index"]);
+    assert.equal(scheduler.backgroundHeldMs, 0);
+  });
+
+  it("ends a hold by itself, and never holds longer than the longest hold", async () => {
+    const scheduler = new Scheduler();
+    scheduler.holdBackground(3_600_000);
+    assert.ok(scheduler.backgroundHeldMs <= maxBackgroundHoldMs);
+    scheduler.holdBackground(0);
+    scheduler.holdBackground(20);
+    let ran = false;
+    // Resolves only when the hold's own timer lets the job start.
+    await scheduler.run("index", "background", undefined, async () => {
+      ran = true;
+    });
+    assert.equal(ran, true);
+    assert.equal(scheduler.backgroundHeldMs, 0);
+  });
+
+  it("lets a background job that already runs go on when a hold starts", async () => {
+    const scheduler = new Scheduler();
+    const gate = deferred();
+    let finished = false;
+    const running = scheduler.run("index", "background", undefined, async () => {
+      await gate.promise;
+      finished = true;
+    });
+    scheduler.holdBackground(20_000);
+    assert.equal(scheduler.runningJob, "index");
+    gate.resolve();
+    await running;
+    assert.equal(finished, true);
+    scheduler.holdBackground(0);
   });
 });

@@ -6,6 +6,7 @@ describe("webview protocol", () => {
     assert.deepEqual(parseWebviewMessage({ type: "ready" }), { type: "ready" });
     assert.deepEqual(parseWebviewMessage({ type: "send", text: "hi" }), { type: "send", text: "hi" });
     assert.deepEqual(parseWebviewMessage({ type: "stop" }), { type: "stop" });
+    assert.deepEqual(parseWebviewMessage({ type: "composing", text: "my draft" }), { type: "composing" });
     assert.deepEqual(parseWebviewMessage({ type: "newChat" }), { type: "newChat" });
     assert.deepEqual(parseWebviewMessage({ type: "loadModel" }), { type: "loadModel" });
   });

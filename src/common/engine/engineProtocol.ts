@@ -349,6 +349,13 @@ export interface EngineStatus {
   chatSessions: number;
   queuedJobs: number;
   runningJob: string | null;
+  /** How much longer queued background jobs (indexing) are held for an expected request, in ms. */
+  backgroundHeldMs: number;
+}
+
+export interface HoldBackgroundParams {
+  /** How long from now (ms, at most 30 s); 0 ends the hold. */
+  ms: number;
 }
 
 export interface StoreListResult {
@@ -710,6 +717,11 @@ export interface EngineMethods {
   rank: { params: RankParams; result: RankResult; chunk: never };
   inspect: { params: InspectParams; result: ModelInspection; chunk: never };
   status: { params: Record<string, never>; result: EngineStatus; chunk: never };
+  /**
+   * The user is about to ask (typing in the chat's composer): background jobs (indexing) do not
+   * start for `ms`, so the request does not wait for an embedding that cannot be interrupted.
+   */
+  holdBackground: { params: HoldBackgroundParams; result: { heldMs: number }; chunk: never };
   storeList: { params: Record<string, never>; result: StoreListResult; chunk: never };
   storeShow: { params: StoreShowParams; result: StoreShowResult; chunk: never };
   storePull: { params: StorePullParams; result: PullResult; chunk: PullProgress };

@@ -628,6 +628,7 @@ export class LlamaEngine {
       chatSessions: this.chats.size,
       queuedJobs: this.scheduler.queuedJobs,
       runningJob: this.scheduler.runningJob,
+      backgroundHeldMs: this.scheduler.backgroundHeldMs,
     };
   }
 

@@ -1,5 +1,5 @@
 // The engine methods that load models and run them: load, unload, generate, chat sessions,
-// embeddings, ranking, token counts, inspection and status.
+// embeddings, ranking, token counts, inspection, status, and the hint that holds background work.
 import { localize } from "../../common/localize";
 import type { MethodTable } from "../engineMethod";
 import { noParams } from "../engineMethod";
@@ -18,6 +18,7 @@ import {
   requireText,
 } from "../requestChecks";
 import type { Params } from "../requestChecks";
+import { maxBackgroundHoldMs } from "../scheduler";
 
 const maxContextSize = 10_000_000;
 
@@ -63,7 +64,7 @@ function infillOptionsProblem(options: unknown): string | null {
 
 export const llamaMethods: Pick<
   MethodTable,
-  "loadModel" | "unloadModel" | "generate" | "infill" | "chatCreate" | "chatSend" | "chatDispose" | "chatRespond" | "chatCapabilities" | "embed" | "countTokens" | "rank" | "inspect" | "status"
+  "loadModel" | "unloadModel" | "generate" | "infill" | "chatCreate" | "chatSend" | "chatDispose" | "chatRespond" | "chatCapabilities" | "embed" | "countTokens" | "rank" | "inspect" | "status" | "holdBackground"
 > = {
   loadModel: {
     check: (params) =>
@@ -144,4 +145,11 @@ export const llamaMethods: Pick<
     run: (scope, { params }) => scope.engine.inspect(params),
   },
   status: { check: noParams, run: (scope) => scope.engine.status() },
+  holdBackground: {
+    check: (params) => (params.ms === undefined ? bad("ms", localize("a number from {0} to {1}", 0, maxBackgroundHoldMs)) : optionalNumber(params, "ms", 0, maxBackgroundHoldMs)),
+    run: (scope, { params }) => {
+      scope.engine.scheduler.holdBackground(params.ms);
+      return { heldMs: scope.engine.scheduler.backgroundHeldMs };
+    },
+  },
 };

@@ -13,7 +13,7 @@ import type { ChatSessionSummary } from "../../common/chat/chatSessions";
 import { messageForView, sessionTitle } from "../../common/chat/chatSessions";
 import { errorText } from "../../common/engine/engineError";
 import type { ChatViewState, WebviewToHostMessage } from "../../common/webviewProtocol";
-import { parseWebviewMessage } from "../../common/webviewProtocol";
+import { composingHoldMs, parseWebviewMessage } from "../../common/webviewProtocol";
 import type { AttachKind } from "./chatAttachments";
 import { ChatCodeActions } from "./chatCodeActions";
 import { ChatComposer } from "./chatComposer";
@@ -241,6 +241,9 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disp
         break;
       case "completePaths":
         this.surfaces.post({ type: "pathCompletions", id: message.id, kind: message.kind, paths: await this.completePaths(message.kind, message.query) }, surface);
+        break;
+      case "composing":
+        this.engine.holdBackground(composingHoldMs);
         break;
     }
   }

@@ -638,6 +638,17 @@ export class EngineService implements vscode.Disposable {
     return this.engine().request("loadModel", { model, contextSize: settings.contextSize, threads: settings.threads }, { signal: toAbortSignal(token) });
   }
 
+  /**
+   * The user is about to ask (typing a chat message): the engine starts no background job (an
+   * indexing embedding, which cannot be interrupted once it runs) for `ms`. Never starts an engine;
+   * a hint that fails changes nothing, so it is only logged.
+   */
+  holdBackground(ms: number): void {
+    const client = this.client;
+    if (!client || !this.engineRunning) return;
+    client.request("holdBackground", { ms }).catch((error: unknown) => this.log.debug(`holdBackground: ${errorText(error)}`));
+  }
+
   /** A code completion (fill-in-the-middle) on a loaded model; never queued behind a chat answer. */
   async infill(params: InfillParams, signal?: AbortSignal): Promise<InfillResult> {
     return this.engine().request("infill", params, signal ? { signal } : {});
