@@ -82,8 +82,14 @@ async function main(): Promise<void> {
     let peakRss = process.memoryUsage().rss;
     const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 20);
     const fullStart = performance.now();
-    const full = await indexes.build({ roots: [workspace], storeDir, embeddingModel: embedModel }, () => undefined);
+    // The index is saved and searchable when the vector check (a few dozen probe embeddings, once
+    // per index) starts: the "measuring" phase.
+    let searchableMs = 0;
+    const full = await indexes.build({ roots: [workspace], storeDir, embeddingModel: embedModel }, (progress) => {
+      if (progress.phase === "measuring" && searchableMs === 0) searchableMs = performance.now() - fullStart;
+    });
     const fullMs = performance.now() - fullStart;
+    if (searchableMs === 0) searchableMs = fullMs;
     clearInterval(sampler);
     const chunks = full.status.chunks;
 
@@ -99,7 +105,13 @@ async function main(): Promise<void> {
       `index ${full.filesIndexed} files / ${chunks} chunks of ${path.relative(repoRoot, sourceDir) || sourceDir} in ${(fullMs / 1000).toFixed(1)} s: ` +
         `${(full.filesIndexed / (fullMs / 1000)).toFixed(1)} files/s, ${indexChunksPerSecond.toFixed(1)} chunks/s; raw embedding ${rawChunksPerSecond.toFixed(1)} chunks/s`,
     );
-    console.log(`  ratio indexing/raw embedding throughput: ${(indexChunksPerSecond / rawChunksPerSecond).toFixed(2)} (target >= 0.8)`);
+    const searchableChunksPerSecond = chunks / (searchableMs / 1000);
+    console.log(
+      `  ratio indexing/raw embedding throughput, until the index is saved and searchable (${(searchableMs / 1000).toFixed(1)} s): ${(searchableChunksPerSecond / rawChunksPerSecond).toFixed(2)} (target >= 0.9)`,
+    );
+    console.log(
+      `  ratio indexing/raw embedding throughput, with the vector check after it (${((fullMs - searchableMs) / 1000).toFixed(1)} s, ${loaded.vectorCheck?.probes ?? 0} probes): ${(indexChunksPerSecond / rawChunksPerSecond).toFixed(2)}`,
+    );
     console.log(`  peak RSS while indexing: ${(peakRss / 1024 / 1024).toFixed(0)} MB`);
 
     // 2: one file changed.

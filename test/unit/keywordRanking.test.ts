@@ -173,9 +173,18 @@ describe("keyword ranking (issue 16)", () => {
       },
     };
     const indexes = new WorkspaceIndexes(noise);
-    await indexes.build({ roots: [root], storeDir, embeddingModel: "noise" }, () => undefined);
+    const phases: string[] = [];
+    let savedBeforeMeasuring: { chunks: number; vectorCheck?: unknown } | null = null;
+    await indexes.build({ roots: [root], storeDir, embeddingModel: "noise" }, (progress) => {
+      if (phases.at(-1) !== progress.phase) phases.push(progress.phase);
+      if (progress.phase === "measuring" && !savedBeforeMeasuring) savedBeforeMeasuring = JSON.parse(fs.readFileSync(path.join(storeDir, "index.json"), "utf8"));
+    });
+    // The index is saved (whole, searchable) before its vectors are measured, and says so.
+    assert.deepEqual(phases.slice(-3), ["indexing", "saving", "measuring"]);
+    assert.equal(savedBeforeMeasuring!.vectorCheck, undefined);
     const manifest = JSON.parse(fs.readFileSync(path.join(storeDir, "index.json"), "utf8")) as { vectorCheck?: { probes: number; weight: number; keywordMrr: number } };
     assert.ok(manifest.vectorCheck, "the check is saved with the index");
+    assert.equal(savedBeforeMeasuring!.chunks, (manifest as { chunks: number }).chunks);
     assert.ok(manifest.vectorCheck.probes >= 8, JSON.stringify(manifest.vectorCheck));
     assert.equal(manifest.vectorCheck.weight, 0, JSON.stringify(manifest.vectorCheck));
     assert.equal((await loadIndex(storeDir, false)).data.vectorCheck?.weight, 0, "and read back");

@@ -50,6 +50,7 @@ function progressWriter(json: boolean): { update: (progress: IndexProgress) => v
   const text = (progress: IndexProgress): string => {
     if (progress.phase === "scanning") return localize("scanning…");
     if (progress.phase === "saving") return localize("saving…");
+    if (progress.phase === "measuring") return localize("indexed; measuring how well its vectors find code (search already works)…");
     const percent = progress.filesTotal > 0 ? Math.floor((progress.filesDone / progress.filesTotal) * 100) : 100;
     const width = 20;
     const filled = Math.round((percent / 100) * width);

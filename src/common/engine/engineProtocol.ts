@@ -481,7 +481,11 @@ export interface IndexBuildParams {
 /** Streamed while an index is built or updated. */
 export interface IndexProgress {
   kind: "index";
-  phase: "scanning" | "indexing" | "saving";
+  /**
+   * "measuring": the index is saved and searchable; Hearth embeds a few dozen probes from the
+   * workspace's own doc comments to weigh its vectors in searches (vectorCheck.ts).
+   */
+  phase: "scanning" | "indexing" | "saving" | "measuring";
   filesTotal: number;
   filesDone: number;
   /** Chunks embedded so far in this run. */

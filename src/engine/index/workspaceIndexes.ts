@@ -132,7 +132,7 @@ export class WorkspaceIndexes {
       state.result.filesScanned = walked.length;
       state.progress.filesTotal = walked.length;
       await this.indexFiles(state, walked);
-      if (this.checkDue(state)) await this.checkVectors(state);
+      if (this.checkDue(state)) await this.measureVectors(state);
       return state;
     });
   }
@@ -195,7 +195,7 @@ export class WorkspaceIndexes {
       state.result.filesScanned = candidates.length;
       state.progress.filesTotal = candidates.length;
       await this.indexFiles(state, candidates);
-      if (this.checkDue(state)) await this.checkVectors(state);
+      if (this.checkDue(state)) await this.measureVectors(state);
       return state;
     });
   }
@@ -356,6 +356,18 @@ export class WorkspaceIndexes {
     if (!check || check.model !== state.model) return true;
     const changed = result.filesIndexed + result.filesRemoved;
     return changed > 0 && (changed >= data.files.size / 4 || Math.abs(data.chunkCount - check.chunks) > check.chunks / 4);
+  }
+
+  /**
+   * Saves what was indexed first (the index is whole and searchable while its vectors are measured;
+   * a cancel during the measure keeps it), then measures them.
+   */
+  private async measureVectors(state: RunState): Promise<void> {
+    const { data } = state;
+    if (data.hasChanges || data.generation === null) await data.save();
+    state.progress.phase = "measuring";
+    this.report(state, true);
+    await this.checkVectors(state);
   }
 
   /** Measures how well the index's vectors retrieve and stores the fusion weight that follows (vectorCheck.ts). */

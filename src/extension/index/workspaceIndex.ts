@@ -146,7 +146,9 @@ export class WorkspaceIndexController implements vscode.Disposable, WorkspaceInd
                     ? vscode.l10n.t("{0} of {1} files, {2} passages embedded", chunk.filesDone, chunk.filesTotal, chunk.chunksEmbedded)
                     : chunk.phase === "saving"
                       ? vscode.l10n.t("saving…")
-                      : vscode.l10n.t("looking for files…"),
+                      : chunk.phase === "measuring"
+                        ? vscode.l10n.t("indexed; measuring how well its vectors find code (search already works)…")
+                        : vscode.l10n.t("looking for files…"),
               });
               reported = Math.max(reported, percent);
               this.showProgress(percent);
