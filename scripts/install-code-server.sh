@@ -46,64 +46,18 @@ case "$NODE_VERSION" in
   *) log "warning: Node $NODE_VERSION; code-server 4.100.3 declares engines.node 20 and may not work" ;;
 esac
 
+# shellcheck source=lib/code-server-common.sh
+. "$ROOT/scripts/lib/code-server-common.sh"
+
 # ---------------------------------------------------------------- 1. apt packages
-# package name -> a file that proves it is installed (dpkg-query is the fallback check).
-declare -A APT_PROBE=(
-  [libkrb5-dev]="/usr/include/krb5.h"
-  [ripgrep]="/usr/bin/rg"
-  [chromium]="/usr/bin/chromium"
-  [fonts-wqy-zenhei]="/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc"
-)
-missing=()
-for pkg in libkrb5-dev ripgrep chromium fonts-wqy-zenhei; do
-  if [ -e "${APT_PROBE[$pkg]}" ]; then continue; fi
-  if command -v dpkg-query >/dev/null &&
-     [ "$(dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null || true)" = "install ok installed" ]; then
-    continue
-  fi
-  missing+=("$pkg")
-done
-if [ ${#missing[@]} -eq 0 ]; then
-  log "apt packages present: libkrb5-dev ripgrep chromium fonts-wqy-zenhei"
-else
-  if [ "$(id -u)" -ne 0 ]; then
-    die "missing apt packages: ${missing[*]}; run as root, or: sudo apt-get install -y ${missing[*]}"
-  fi
-  command -v apt-get >/dev/null || die "missing packages ${missing[*]} and no apt-get on this machine"
-  log "installing apt packages: ${missing[*]} (chromium takes ~30 s and ~480 MB)"
-  export DEBIAN_FRONTEND=noninteractive
-  apt-get update -q || die "apt-get update failed"
-  apt-get install -y -q --no-install-recommends "${missing[@]}" || die "apt-get install ${missing[*]} failed"
-fi
-command -v rg >/dev/null || die "ripgrep (rg) is still not on PATH"
+ensure_apt_packages libkrb5-dev ripgrep chromium fonts-wqy-zenhei
 
 # ---------------------------------------------------------------- 2. @vscode/ripgrep cache
 case "$(uname -m)" in
-  x86_64|amd64) RG_TARGET="x86_64-unknown-linux-musl" ;;
-  aarch64|arm64) RG_TARGET="aarch64-unknown-linux-musl" ;;
-  *) RG_TARGET="" ;;
+  x86_64|amd64) fill_ripgrep_cache "$RIPGREP_PKG_VERSION" "$RIPGREP_RELEASE" "x86_64-unknown-linux-musl" ;;
+  aarch64|arm64) fill_ripgrep_cache "$RIPGREP_PKG_VERSION" "$RIPGREP_RELEASE" "aarch64-unknown-linux-musl" ;;
+  *) log "warning: no ripgrep cache for $(uname -m); @vscode/ripgrep will try to download rg" ;;
 esac
-if [ -n "$RG_TARGET" ]; then
-  # @vscode/ripgrep uses os.tmpdir(), i.e. $TMPDIR or /tmp.
-  TMP_BASE="${TMPDIR:-/tmp}"
-  TMP_BASE="${TMP_BASE%/}"
-  RG_CACHE_DIR="$TMP_BASE/vscode-ripgrep-cache-$RIPGREP_PKG_VERSION"
-  RG_ARCHIVE="$RG_CACHE_DIR/ripgrep-$RIPGREP_RELEASE-$RG_TARGET.tar.gz"
-  if [ -s "$RG_ARCHIVE" ] && tar -tzf "$RG_ARCHIVE" 2>/dev/null | grep -qx 'rg'; then
-    log "ripgrep cache present: $RG_ARCHIVE"
-  else
-    log "filling ripgrep cache from $(command -v rg): $RG_ARCHIVE"
-    mkdir -p "$RG_CACHE_DIR"
-    staging="$(mktemp -d)"
-    cp "$(command -v rg)" "$staging/rg"
-    chmod 755 "$staging/rg"
-    tar -czf "$RG_ARCHIVE.partial" -C "$staging" rg
-    mv -f "$RG_ARCHIVE.partial" "$RG_ARCHIVE"
-    rm -rf "$staging"
-  fi
-else
-  log "warning: no ripgrep cache for $(uname -m); @vscode/ripgrep will try to download rg"
-fi
 
 # ---------------------------------------------------------------- 3. npm ci in test/codeserver
 want_stamp="lock-sha256=$(sha256sum "$LOCK" | cut -d' ' -f1) node=$NODE_VERSION arch=$(uname -m)"
