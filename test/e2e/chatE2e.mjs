@@ -80,9 +80,27 @@ async function setTheme(ctx, label, workbenchClass) {
   await sleep(1000);
 }
 
+/**
+ * Shows Hearth's side bar. Clicking the activity item of the container already showing hides it,
+ * and just after a reload the workbench shows the item (from its cached state) before the
+ * extension's views are registered, when a click does nothing: so click while the item is not
+ * checked, and again a few seconds later if the click was lost.
+ */
+async function showHearth(page) {
+  const item = page.locator(SELECTORS.hearthActivity).first();
+  await item.waitFor({ timeout: 60_000 });
+  const shown = () => item.evaluate((element) => element.closest("li.action-item")?.classList.contains("checked") ?? false).catch(() => false);
+  const deadline = Date.now() + 60_000;
+  while (!(await shown())) {
+    if (Date.now() > deadline) throw new Error("Hearth's side bar did not show after clicking its activity bar item for 60 s");
+    await item.click({ timeout: 30_000 });
+    for (let waited = 0; waited < 3_000 && !(await shown()); waited += 250) await sleep(250);
+  }
+}
+
 async function openChat(ctx) {
   const { page } = ctx;
-  await page.locator(SELECTORS.hearthActivity).first().click({ timeout: 60_000 });
+  await showHearth(page);
   const header = page.locator(SELECTORS.paneHeader, { hasText: /^\s*chat/i }).first();
   if ((await header.getAttribute("aria-expanded").catch(() => null)) === "false") await header.click();
   // The chat gets the side bar's height: fold the Models view below it.
@@ -604,7 +622,7 @@ const checks = [
         "the Hearth status bar item in Chinese",
         60_000,
       );
-      await page.locator(SELECTORS.hearthActivity).first().click({ timeout: 60_000 });
+      await showHearth(page);
       const chat = page.frameLocator(SELECTORS.chatWebview).frameLocator("iframe#active-frame");
       await chat.locator("#prompt").waitFor({ state: "visible", timeout: 60_000 });
       // The view fills in its words once the extension's strings arrive: wait for them.

@@ -204,13 +204,19 @@ describe("Chat view in VS Code", function () {
 
   it("stops an answer on request and keeps what was written", async () => {
     await vscode.workspace.getConfiguration("hearth").update("maxTokens", 4000, vscode.ConfigurationTarget.Global);
-    await api.chat.newChat();
-    const sending = api.chat.send("Tell me a very long story");
-    await waitFor(() => (api.chat.state.messages[1]?.text.length ?? 0) > 0, "the answer to start streaming");
-    api.chat.stop();
-    await sending;
-    const answer = api.chat.state.messages[1]!;
-    assert.ok(answer.text.length > 0);
+    let answer: ChatMessageView | undefined;
+    // The random-weight tiny model can end an answer on its own (end of text) before the stop
+    // arrives, at ~1,000 tokens a second; then the stop had nothing to stop, so ask again.
+    for (let attempt = 1; attempt <= 5; attempt++) {
+      await api.chat.newChat();
+      const sending = api.chat.send("Tell me a very long story");
+      await waitFor(() => (api.chat.state.messages[1]?.text.length ?? 0) > 0, "the answer to start streaming");
+      api.chat.stop();
+      await sending;
+      answer = api.chat.state.messages[1]!;
+      if (/stopped/.test(answer.footer ?? "")) break;
+    }
+    assert.ok(answer && answer.text.length > 0);
     assert.match(answer.footer ?? "", /stopped/);
     assert.equal(api.chat.state.busy, false);
     await vscode.workspace.getConfiguration("hearth").update("maxTokens", 24, vscode.ConfigurationTarget.Global);
