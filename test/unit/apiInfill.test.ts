@@ -3,15 +3,10 @@
 // /infill with a request shaped like llama.vscode's, on the tiny code fixture (FIM tokens) and the
 // tiny llama (none: a clear 400).
 import * as assert from "node:assert/strict";
-import * as fs from "node:fs";
 import * as http from "node:http";
-import * as os from "node:os";
-import * as path from "node:path";
 import { Ollama } from "ollama";
 import OpenAI from "openai";
-import { ApiServer } from "../../src/engine/api/apiServer";
-import { LlamaEngine } from "../../src/engine/llama/llamaEngine";
-import { ensureFixtureModels } from "../fixtures/fixtureModels";
+import { startTestApi, type TestApi } from "../support/apiHarness";
 
 function post(url: string, route: string, body: unknown): Promise<{ status: number; type: string; text: string }> {
   const target = new URL(url);
@@ -53,30 +48,19 @@ function llamaVscodeRequest(line: string): Record<string, unknown> {
 }
 
 describe("local HTTP API: code completion (fill in the middle)", function () {
-  let home: string;
-  let engine: LlamaEngine;
-  let server: ApiServer;
+  let api: TestApi;
   let url: string;
   let ollama: Ollama;
   let openai: OpenAI;
 
   before(async () => {
-    const fixtures = await ensureFixtureModels();
-    home = fs.mkdtempSync(path.join(os.tmpdir(), "hearth-api-infill-"));
-    engine = new LlamaEngine({ defaultThreads: 1, gpu: false, storeRoot: home });
-    await engine.store.importFile(fixtures.code, "tiny-code");
-    await engine.store.importFile(fixtures.llama, "tiny");
-    server = new ApiServer({ engine, endpoints: () => ({}), address: { host: "127.0.0.1", port: 0 }, version: "test" });
-    url = await server.start();
+    api = await startTestApi("hearth-api-infill-", { "tiny-code": "code", tiny: "llama" }, { endpoints: () => ({}) });
+    url = api.url;
     ollama = new Ollama({ host: url });
     openai = new OpenAI({ baseURL: `${url}/v1`, apiKey: "not-needed", maxRetries: 0 });
   });
 
-  after(async () => {
-    await server.stop();
-    await engine.dispose();
-    fs.rmSync(home, { recursive: true, force: true });
-  });
+  after(() => api.stop());
 
   it("fills in the middle with Ollama's /api/generate and a suffix, streamed and not", async () => {
     const request = { model: "tiny-code", prompt: prefix, suffix, options: { temperature: 0, num_predict: 8 } };

@@ -2,16 +2,12 @@
 // a user would, pointed at Hearth's local API on loopback over the fixture models: chat models
 // invoked and streamed, and embeddings compared with Hearth's own engine for the same texts.
 import * as assert from "node:assert/strict";
-import * as fs from "node:fs";
-import * as os from "node:os";
-import * as path from "node:path";
 import type { BaseMessageChunk } from "@langchain/core/messages";
 import { ChatOllama, OllamaEmbeddings } from "@langchain/ollama";
 import { ChatOpenAI, OpenAIEmbeddings } from "@langchain/openai";
-import { ApiServer } from "../../src/engine/api/apiServer";
 import { LlamaEngine } from "../../src/engine/llama/llamaEngine";
 import { normalizeVector } from "../../src/engine/api/ollamaApi";
-import { ensureFixtureModels } from "../fixtures/fixtureModels";
+import { startTestApi, type TestApi } from "../support/apiHarness";
 
 const conversation: Array<[string, string]> = [
   ["system", "You are terse."],
@@ -42,33 +38,23 @@ function assertVectorsClose(actual: readonly number[], expected: readonly number
 }
 
 describe("LangChain's Ollama and OpenAI integrations against Hearth's local API", function () {
-  let home: string;
+  let api: TestApi;
   let engine: LlamaEngine;
-  let server: ApiServer;
   let url: string;
   /** Hearth's own normalized embedding of each of `texts`, made in-process. */
   let reference: number[][];
   let dimensions: number;
 
   before(async () => {
-    const fixtures = await ensureFixtureModels();
-    home = fs.mkdtempSync(path.join(os.tmpdir(), "hearth-langchain-"));
-    engine = new LlamaEngine({ defaultThreads: 1, gpu: false, storeRoot: home });
-    await engine.store.importFile(fixtures.llama, "tiny");
-    await engine.store.importFile(fixtures.embedding, "tiny-embed");
-    server = new ApiServer({ engine, address: { host: "127.0.0.1", port: 0 }, version: "test" });
-    url = await server.start();
+    api = await startTestApi("hearth-langchain-", { tiny: "llama", "tiny-embed": "embedding" });
+    ({ engine, url } = api);
     const embedder = await engine.loadModel({ model: "tiny-embed" });
     const own = await engine.embed({ modelId: embedder.modelId, texts });
     dimensions = own.dimensions;
     reference = own.vectors.map((vector) => normalizeVector(vector));
   });
 
-  after(async () => {
-    await server.stop();
-    await engine.dispose();
-    fs.rmSync(home, { recursive: true, force: true });
-  });
+  after(() => api.stop());
 
   it("ChatOllama answers, and its stream concatenates to the same answer", async () => {
     const chat = new ChatOllama({ baseUrl: url, model: "tiny", temperature: 0, numPredict: 12 });

@@ -2,16 +2,12 @@
 // by the official `ollama` and `openai` clients against a real server on loopback, on the fixture
 // llama with a Hermes-style template (`<tool_call>`, `<think>`) and the plain fixture llama.
 import * as assert from "node:assert/strict";
-import * as fs from "node:fs";
-import * as os from "node:os";
-import * as path from "node:path";
 import { Ollama } from "ollama";
 import OpenAI from "openai";
 import { forcedCallSchema, ForcedCallStreamer, grammarSchemaFor } from "../../src/common/chat/toolCalls";
 import { conversationMessages, marksFillInMiddle, ollamaCapabilities } from "../../src/common/api/toolMessages";
-import { ApiServer } from "../../src/engine/api/apiServer";
 import { LlamaEngine } from "../../src/engine/llama/llamaEngine";
-import { ensureFixtureModels } from "../fixtures/fixtureModels";
+import { startTestApi, type TestApi } from "../support/apiHarness";
 
 type Schema = Record<string, unknown>;
 
@@ -61,30 +57,20 @@ const openaiTools: OpenAI.Chat.Completions.ChatCompletionTool[] = [
 const parametersOf: Record<string, Schema> = { get_weather: weatherParameters, get_time: timeParameters };
 
 describe("tools and thinking in the local API (issue 19)", function () {
-  let home: string;
+  let api: TestApi;
   let engine: LlamaEngine;
-  let server: ApiServer;
   let url: string;
   let ollama: Ollama;
   let openai: OpenAI;
 
   before(async () => {
-    const fixtures = await ensureFixtureModels();
-    home = fs.mkdtempSync(path.join(os.tmpdir(), "hearth-api-tools-"));
-    engine = new LlamaEngine({ defaultThreads: 1, gpu: false, storeRoot: home });
-    await engine.store.importFile(fixtures.toolChat, "tools");
-    await engine.store.importFile(fixtures.llama, "tiny");
-    server = new ApiServer({ engine, endpoints: () => ({}), address: { host: "127.0.0.1", port: 0 }, version: "test" });
-    url = await server.start();
+    api = await startTestApi("hearth-api-tools-", { tools: "toolChat", tiny: "llama" }, { endpoints: () => ({}) });
+    ({ engine, url } = api);
     ollama = new Ollama({ host: url });
     openai = new OpenAI({ baseURL: `${url}/v1`, apiKey: "not-needed", maxRetries: 0 });
   });
 
-  after(async () => {
-    await server.stop();
-    await engine.dispose();
-    fs.rmSync(home, { recursive: true, force: true });
-  });
+  after(() => api.stop());
 
   describe("the pieces", () => {
     it("rewrites client schemas into what a grammar follows", () => {

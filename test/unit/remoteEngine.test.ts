@@ -16,7 +16,6 @@ import type { GenerateResult } from "../../src/common/chat/chatTypes";
 import { isEngineError } from "../../src/common/engine/engineError";
 import { findingCategories, findingSeverities } from "../../src/common/review/reviewFindings";
 import type { ReviewTarget } from "../../src/common/review/reviewPrompt";
-import { ApiServer } from "../../src/engine/api/apiServer";
 import { llamaEmbeddingBackend } from "../../src/engine/index/llamaEmbeddingBackend";
 import { remoteEmbeddingBackend, remoteEmbeddingModelName, withRemoteEmbedding } from "../../src/engine/index/remoteEmbeddingBackend";
 import type { EmbeddingBackend } from "../../src/engine/index/workspaceIndexes";
@@ -26,7 +25,7 @@ import type { RemoteKind } from "../../src/engine/remote/remoteEngine";
 import { RemoteEngine } from "../../src/engine/remote/remoteEngine";
 import type { ReviewEngine } from "../../src/engine/review/reviewer";
 import { remoteReviewEngine, runReview } from "../../src/engine/review/reviewer";
-import { ensureFixtureModels } from "../fixtures/fixtureModels";
+import { startTestApi, type TestApi } from "../support/apiHarness";
 import { createTestClient } from "../support/engineHarness";
 
 const findingKeys = ["category", "endLine", "line", "message", "path", "severity", "suggestion"];
@@ -73,26 +72,17 @@ const reviewedCode = [
 ].join("\n");
 
 describe("remote engine client (a second Hearth as the remote)", function () {
+  let api: TestApi;
   let home: string;
   let engine: LlamaEngine;
-  let server: ApiServer;
   let url: string;
 
   before(async () => {
-    const fixtures = await ensureFixtureModels();
-    home = fs.mkdtempSync(path.join(os.tmpdir(), "hearth-remote-"));
-    engine = new LlamaEngine({ defaultThreads: 1, gpu: false, storeRoot: home });
-    await engine.store.importFile(fixtures.llama, "tiny");
-    await engine.store.importFile(fixtures.embedding, "tiny-embed");
-    server = new ApiServer({ engine, address: { host: "127.0.0.1", port: 0 }, version: "test" });
-    url = await server.start();
+    api = await startTestApi("hearth-remote-", { tiny: "llama", "tiny-embed": "embedding" });
+    ({ home, engine, url } = api);
   });
 
-  after(async () => {
-    await server.stop();
-    await engine.dispose();
-    fs.rmSync(home, { recursive: true, force: true });
-  });
+  after(() => api.stop());
 
   for (const kind of ["ollama", "openai"] as RemoteKind[]) {
     it(`chats (streamed), embeds and lists models as an ${kind} client`, async () => {
