@@ -5,7 +5,8 @@
 // one runs no background job starts. A background job (an indexer's embedding) cannot be
 // interrupted once it runs, so a request that arrives meanwhile waits for it: holdBackground keeps
 // them from starting while the user is about to ask (typing in the chat's composer, typing code
-// that completion follows), and the request then finds the models free.
+// that completion follows, or a client's next step right after an answer), and the request then
+// finds the models free.
 import type { JobPriority } from "../common/engine/engineProtocol";
 import { EngineError } from "../common/engine/engineError";
 import { localize } from "../common/localize";
@@ -15,11 +16,34 @@ const priorityRank: Record<JobPriority, number> = { interactive: 0, review: 1, b
 export const maxBackgroundHoldMs = 30_000;
 /** After a code completion, background jobs wait this long for the next keystroke's request. */
 export const completionHoldMs = 1_500;
+/**
+ * After an answer (a generation or chat job marked followUp), background jobs wait this long for
+ * the client's next request: an agent or an API client sends it as soon as the last answer ends (a
+ * tool loop, the next step of a plan).
+ */
+export const followUpHoldMs = 1_000;
+/**
+ * No follow-up hold starts while a background job has waited this long: a client that asks again
+ * and again (a batch of generations, a script) must not stop the indexer for good.
+ */
+export const followUpStarveMs = 5_000;
+
+export interface SchedulerOptions {
+  followUpHoldMs?: number;
+  followUpStarveMs?: number;
+}
+
+export interface RunOptions {
+  /** An answer the client may follow with its next request at once: hold background work a moment after it. */
+  followUp?: boolean;
+}
 
 interface QueuedJob {
   label: string;
   priority: JobPriority;
   sequence: number;
+  /** performance.now() when it was queued. */
+  queuedAt: number;
   signal: AbortSignal | undefined;
   start: () => void;
   cancel: (error: EngineError) => void;
@@ -34,6 +58,13 @@ export class Scheduler {
   /** Background jobs do not start before this time (performance.now()). */
   private heldUntil = 0;
   private holdTimer: ReturnType<typeof setTimeout> | undefined;
+  private readonly followUpHoldMs: number;
+  private readonly followUpStarveMs: number;
+
+  constructor(options: SchedulerOptions = {}) {
+    this.followUpHoldMs = options.followUpHoldMs ?? followUpHoldMs;
+    this.followUpStarveMs = options.followUpStarveMs ?? followUpStarveMs;
+  }
 
   get queuedJobs(): number {
     return this.queue.length;
@@ -44,7 +75,7 @@ export class Scheduler {
   }
 
   /** Runs `job` when its turn comes. Rejects with a `cancelled` EngineError when aborted while queued. */
-  run<T>(label: string, priority: JobPriority, signal: AbortSignal | undefined, job: () => Promise<T>): Promise<T> {
+  run<T>(label: string, priority: JobPriority, signal: AbortSignal | undefined, job: () => Promise<T>, options: RunOptions = {}): Promise<T> {
     return new Promise<T>((resolve, reject) => {
       if (signal?.aborted) {
         reject(cancelledError());
@@ -54,16 +85,27 @@ export class Scheduler {
         label,
         priority,
         sequence: this.nextSequence++,
+        queuedAt: performance.now(),
         signal,
         start: () => {
           signal?.removeEventListener("abort", onAbort);
           this.running = label;
-          job()
-            .then(resolve, reject)
-            .finally(() => {
-              this.running = null;
-              this.pump();
-            });
+          // The queue moves on (and an interactive job's hold starts) before its caller hears back.
+          const finish = (): void => {
+            this.running = null;
+            if (options.followUp && !this.backgroundStarved()) this.holdBackground(this.followUpHoldMs);
+            this.pump();
+          };
+          job().then(
+            (value) => {
+              finish();
+              resolve(value);
+            },
+            (error: unknown) => {
+              finish();
+              reject(error);
+            },
+          );
         },
         cancel: (error) => reject(error),
       };
@@ -129,6 +171,12 @@ export class Scheduler {
   /** How much longer background jobs are held (ms; 0 when they may start). */
   get backgroundHeldMs(): number {
     return Math.max(0, Math.round(this.heldUntil - performance.now()));
+  }
+
+  /** Whether a queued background job has waited followUpStarveMs or longer. */
+  private backgroundStarved(): boolean {
+    const now = performance.now();
+    return this.queue.some((entry) => entry.priority === "background" && now - entry.queuedAt >= this.followUpStarveMs);
   }
 
   /** Jobs running beside the queue now. */

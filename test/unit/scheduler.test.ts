@@ -1,6 +1,6 @@
 import * as assert from "node:assert/strict";
 import { EngineError } from "../../src/common/engine/engineError";
-import { maxBackgroundHoldMs, Scheduler } from "../../src/engine/scheduler";
+import { followUpHoldMs, maxBackgroundHoldMs, Scheduler } from "../../src/engine/scheduler";
 
 function deferred(): { promise: Promise<void>; resolve: () => void } {
   let resolve!: () => void;
@@ -147,6 +147,57 @@ describe("Scheduler", () => {
     });
     assert.equal(ran, true);
     assert.equal(scheduler.backgroundHeldMs, 0);
+  });
+
+  it("holds background jobs a moment after an answer, for the client's next request", async () => {
+    const scheduler = new Scheduler();
+    const order: string[] = [];
+    await scheduler.run("chat", "interactive", undefined, async () => void order.push("chat"), { followUp: true });
+    assert.ok(scheduler.backgroundHeldMs > 0 && scheduler.backgroundHeldMs <= followUpHoldMs, String(scheduler.backgroundHeldMs));
+    const background = scheduler.run("index", "background", undefined, async () => void order.push("index"));
+    await new Promise((resolve) => setImmediate(resolve));
+    assert.deepEqual(order, ["chat"]);
+    // The next request (a tool loop's next step) runs at once, and finds no embedding in its way.
+    await scheduler.run("next", "interactive", undefined, async () => void order.push("next"));
+    assert.deepEqual(order, ["chat", "next"]);
+    // No request follows: the held job starts by itself when the hold ends.
+    await background;
+    assert.deepEqual(order, ["chat", "next", "index"]);
+    assert.equal(scheduler.backgroundHeldMs, 0);
+    // Other jobs start no hold: a search's embedding asked for again and again never stops the indexer.
+    await scheduler.run("search", "interactive", undefined, async () => void order.push("search"));
+    await scheduler.run("review", "review", undefined, async () => void order.push("review"));
+    await scheduler.run("index-2", "background", undefined, async () => void order.push("index-2"));
+    assert.equal(scheduler.backgroundHeldMs, 0);
+  });
+
+  it("starts no follow-up hold once a background job has waited too long", async () => {
+    const scheduler = new Scheduler({ followUpHoldMs: 400, followUpStarveMs: 100 });
+    const order: string[] = [];
+    // A client that asks again as each answer ends: the first answers hold the indexer…
+    await scheduler.run("answer-1", "interactive", undefined, async () => void order.push("answer-1"), { followUp: true });
+    const background = scheduler.run("index", "background", undefined, async () => void order.push("index"));
+    await scheduler.run("answer-2", "interactive", undefined, async () => void order.push("answer-2"), { followUp: true });
+    assert.ok(scheduler.backgroundHeldMs > 300, String(scheduler.backgroundHeldMs));
+    // …until the indexer's job has waited followUpStarveMs: an answer then renews no hold, and the
+    // job starts when the one that runs ends.
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    await scheduler.run("answer-3", "interactive", undefined, async () => void order.push("answer-3"), { followUp: true });
+    assert.ok(scheduler.backgroundHeldMs < 300, String(scheduler.backgroundHeldMs));
+    await background;
+    assert.deepEqual(order, ["answer-1", "answer-2", "answer-3", "index"]);
+  });
+
+  it("starts the next interactive job when one ends under a longer hold", async () => {
+    const scheduler = new Scheduler();
+    scheduler.holdBackground(20_000);
+    const gate = deferred();
+    const first = scheduler.run("first", "interactive", undefined, () => gate.promise);
+    const second = scheduler.run("second", "interactive", undefined, async () => "second ran");
+    gate.resolve();
+    await first;
+    assert.equal(await second, "second ran");
+    scheduler.holdBackground(0);
   });
 
   it("lets a background job that already runs go on when a hold starts", async () => {

@@ -151,7 +151,7 @@ export class ChatSessions {
         contextTokens: state.sequence.contextTokens.length,
         contextSize: loaded.info.contextSize,
       };
-    });
+    }, { followUp: true });
   }
 
   /**

@@ -434,7 +434,7 @@ export class LlamaEngine {
       } finally {
         completion.dispose({ disposeSequence: false });
       }
-    });
+    }, { followUp: true });
   }
 
   /**
@@ -477,7 +477,7 @@ export class LlamaEngine {
     return this.scheduler.run(`chat on ${loaded.info.name}`, params.priority ?? "interactive", signal, async () => {
       const run = { lib: await this.module(), llama: await this.llama(), loaded, state: await this.generationState(loaded), pace: this.governor ?? undefined };
       return respondToConversation(run, params, onChunk, signal);
-    });
+    }, { followUp: true });
   }
 
   /**
