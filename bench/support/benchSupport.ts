@@ -31,13 +31,21 @@ export interface DirectModel {
   dispose(): Promise<void>;
 }
 
+let llamaInstance: Promise<import("node-llama-cpp").Llama> | undefined;
+
+/** One llama.cpp binding for the whole bench (each getLlama adds an exit hook to the process). */
+function directLlama(): Promise<import("node-llama-cpp").Llama> {
+  llamaInstance ??= import("node-llama-cpp").then(({ getLlama }) => getLlama({ gpu: false, build: "never", logLevel: "error" as never }));
+  return llamaInstance;
+}
+
 /**
  * node-llama-cpp in this process, as an application would call it: `threads` undefined leaves the
  * choice to node-llama-cpp (its default), a number fixes it.
  */
 export async function directModel(modelPath: string, options: { threads: number | undefined; contextSize: number; batchSize?: number }): Promise<DirectModel> {
-  const { getLlama, LlamaChatSession, LlamaCompletion } = await import("node-llama-cpp");
-  const llama = await getLlama({ gpu: false, build: "never", logLevel: "error" as never });
+  const { LlamaChatSession, LlamaCompletion } = await import("node-llama-cpp");
+  const llama = await directLlama();
   const model = await llama.loadModel({ modelPath, gpuLayers: 0 });
   const context = await model.createContext({
     sequences: 2,
