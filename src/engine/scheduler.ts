@@ -90,7 +90,7 @@ export class Scheduler {
         start: () => {
           signal?.removeEventListener("abort", onAbort);
           this.running = label;
-          // The queue moves on (and an interactive job's hold starts) before its caller hears back.
+          // The queue moves on (and an answer's follow-up hold starts) before its caller hears back.
           const finish = (): void => {
             this.running = null;
             if (options.followUp && !this.backgroundStarved()) this.holdBackground(this.followUpHoldMs);
