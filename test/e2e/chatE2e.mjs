@@ -35,13 +35,13 @@ import {
   runChecks,
   runPaletteCommand,
   runTier,
+  showHearth,
   waitUntil,
   workbenchSelectors,
 } from "./workbenchDriver.mjs";
 
 const SELECTORS = {
   ...workbenchSelectors,
-  hearthActivity: '.activitybar .action-item a[aria-label^="Hearth"]',
   chatWebview: 'iframe.webview.ready[src*="extensionId=hearth-dev.hearth"]',
   paneHeader: ".part.sidebar .pane-header",
   notification: ".notifications-toasts .notification-toast",
@@ -78,24 +78,6 @@ async function setTheme(ctx, label, workbenchClass) {
   await input.press("Enter");
   await waitUntil(async () => (await ctx.page.locator(`.monaco-workbench.${workbenchClass}`).count()) > 0, `the ${label} theme`);
   await sleep(1000);
-}
-
-/**
- * Shows Hearth's side bar. Clicking the activity item of the container already showing hides it,
- * and just after a reload the workbench shows the item (from its cached state) before the
- * extension's views are registered, when a click does nothing: so click while the item is not
- * checked, and again a few seconds later if the click was lost.
- */
-async function showHearth(page) {
-  const item = page.locator(SELECTORS.hearthActivity).first();
-  await item.waitFor({ timeout: 60_000 });
-  const shown = () => item.evaluate((element) => element.closest("li.action-item")?.classList.contains("checked") ?? false).catch(() => false);
-  const deadline = Date.now() + 60_000;
-  while (!(await shown())) {
-    if (Date.now() > deadline) throw new Error("Hearth's side bar did not show after clicking its activity bar item for 60 s");
-    await item.click({ timeout: 30_000 });
-    for (let waited = 0; waited < 3_000 && !(await shown()); waited += 250) await sleep(250);
-  }
 }
 
 async function openChat(ctx) {

@@ -36,6 +36,7 @@ import {
   runChecks,
   runPaletteCommand,
   runTier,
+  showHearth,
   waitForAnswer,
   waitForPromptBox,
   waitUntil,
@@ -48,8 +49,6 @@ const SELECTORS = {
   ...workbenchSelectors,
   activeTab: ".part.editor .tab.active",
   languageStatus: "#status\\.editor\\.mode",
-  /** The Hearth container in the activity bar. */
-  hearthActivity: '.activitybar .action-item a[aria-label^="Hearth"]',
   /** Hearth's chat webview (the extensionId filter keeps the welcome walkthrough's webview out). */
   chatWebview: 'iframe.webview.ready[src*="extensionId=hearth-dev.hearth"]',
   /** A view pane in the side bar, found by its header's title. */
@@ -211,7 +210,7 @@ const checks = [
     name: "the Hearth chat view opens from the activity bar",
     async run(ctx) {
       const { page } = ctx;
-      await page.locator(SELECTORS.hearthActivity).first().click({ timeout: 30_000 });
+      await showHearth(page);
       ctx.chat = page.frameLocator(SELECTORS.chatWebview).frameLocator("iframe#active-frame");
       await ctx.chat.locator("#prompt").waitFor({ state: "visible", timeout: 60_000 });
     },

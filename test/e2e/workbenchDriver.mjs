@@ -16,6 +16,8 @@ export const workbenchSelectors = {
   quickInputRows: ".quick-input-widget .quick-input-list .monaco-list-row",
   /** Text of the editors in the editor area (not the panel or the quick input). */
   editorLines: ".part.editor .monaco-editor .view-lines",
+  /** The Hearth container in the activity bar. */
+  hearthActivity: '.activitybar .action-item a[aria-label^="Hearth"]',
 };
 
 const NO_MATCH_TEXT = "No matching commands";
@@ -47,6 +49,24 @@ export async function waitUntil(predicate, what, timeoutMs = 60_000) {
     if (value) return value;
     if (Date.now() > deadline) throw new Error(`timed out after ${Math.round(timeoutMs / 1000)} s waiting for ${what}`);
     await sleep(200);
+  }
+}
+
+/**
+ * Shows Hearth's side bar. Clicking the activity item of the container already showing hides it,
+ * and just after a (re)load the workbench shows the item (from its cached state) before the
+ * extension's views are registered, when a click does nothing: so click while the item is not
+ * checked, and again a few seconds later if the click was lost.
+ */
+export async function showHearth(page) {
+  const item = page.locator(workbenchSelectors.hearthActivity).first();
+  await item.waitFor({ timeout: 60_000 });
+  const shown = () => item.evaluate((element) => element.closest("li.action-item")?.classList.contains("checked") ?? false).catch(() => false);
+  const deadline = Date.now() + 60_000;
+  while (!(await shown())) {
+    if (Date.now() > deadline) throw new Error("Hearth's side bar did not show after clicking its activity bar item for 60 s");
+    await item.click({ timeout: 30_000 });
+    for (let waited = 0; waited < 3_000 && !(await shown()); waited += 250) await sleep(250);
   }
 }
 
