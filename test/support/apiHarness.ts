@@ -30,6 +30,10 @@ export async function startTestApi(
   const fixtures = await ensureFixtureModels();
   const home = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
   const engine = new LlamaEngine({ defaultThreads: 1, gpu: false, storeRoot: home });
+  const removeEngine = async (): Promise<void> => {
+    await engine.dispose();
+    fs.rmSync(home, { recursive: true, force: true });
+  };
   try {
     for (const [name, fixture] of Object.entries(models)) await engine.store.importFile(fixtures[fixture], name);
     const server = new ApiServer({ engine, address: { host: "127.0.0.1", port: 0 }, version: "test", ...options });
@@ -41,13 +45,11 @@ export async function startTestApi(
       url,
       stop: async () => {
         await server.stop();
-        await engine.dispose();
-        fs.rmSync(home, { recursive: true, force: true });
+        await removeEngine();
       },
     };
   } catch (error) {
-    await engine.dispose();
-    fs.rmSync(home, { recursive: true, force: true });
+    await removeEngine();
     throw error;
   }
 }

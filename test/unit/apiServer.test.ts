@@ -4,17 +4,14 @@
 // clients surface, Host/Origin refusal, the body limit, 100 concurrent requests, and `hearth serve`.
 import * as assert from "node:assert/strict";
 import { spawn } from "node:child_process";
-import * as fs from "node:fs";
 import * as http from "node:http";
-import * as os from "node:os";
-import * as path from "node:path";
 import { Ollama } from "ollama";
 import OpenAI from "openai";
 import { hostAllowed, originAllowed, parseListenAddress, parseOriginList } from "../../src/common/api/apiAccess";
 import type { ApiRequestRecord } from "../../src/engine/api/apiServer";
-import { ApiServer, defaultMaxBodyBytes } from "../../src/engine/api/apiServer";
-import { LlamaEngine } from "../../src/engine/llama/llamaEngine";
-import { ensureFixtureModels } from "../fixtures/fixtureModels";
+import { defaultMaxBodyBytes } from "../../src/engine/api/apiServer";
+import type { LlamaEngine } from "../../src/engine/llama/llamaEngine";
+import { startTestApi, type TestApi } from "../support/apiHarness";
 import { cliPath, createTestClient, ensureBuilt, servedUrl } from "../support/engineHarness";
 import type { FixtureModelSite } from "../support/fixtureModelServer";
 import { startFixtureModelSite } from "../support/fixtureModelServer";
@@ -54,9 +51,9 @@ function cosine(a: readonly number[], b: readonly number[]): number {
 }
 
 describe("local HTTP API (Ollama and OpenAI clients)", function () {
+  let api: TestApi;
   let home: string;
   let engine: LlamaEngine;
-  let server: ApiServer;
   let url: string;
   let ollama: Ollama;
   let openai: OpenAI;
@@ -71,17 +68,9 @@ describe("local HTTP API (Ollama and OpenAI clients)", function () {
   }
 
   before(async () => {
-    const fixtures = await ensureFixtureModels();
     site = await startFixtureModelSite();
-    home = fs.mkdtempSync(path.join(os.tmpdir(), "hearth-api-"));
-    engine = new LlamaEngine({ defaultThreads: 1, gpu: false, storeRoot: home });
-    await engine.store.importFile(fixtures.llama, "tiny");
-    await engine.store.importFile(fixtures.embedding, "tiny-embed");
-    server = new ApiServer({
-      engine,
+    api = await startTestApi("hearth-api-", { tiny: "llama", "tiny-embed": "embedding" }, {
       endpoints: () => ({ huggingFaceEndpoint: site.server.url }),
-      address: { host: "127.0.0.1", port: 0 },
-      version: "test",
       onRequestFinished: (record) => {
         records.push(record);
         for (const waiter of waiters.splice(0)) {
@@ -90,16 +79,14 @@ describe("local HTTP API (Ollama and OpenAI clients)", function () {
         }
       },
     });
-    url = await server.start();
+    ({ home, engine, url } = api);
     ollama = new Ollama({ host: url });
     openai = new OpenAI({ baseURL: `${url}/v1`, apiKey: "not-needed", maxRetries: 0 });
   });
 
   after(async () => {
-    await server.stop();
-    await engine.dispose();
+    await api.stop();
     await site.server.close();
-    fs.rmSync(home, { recursive: true, force: true });
   });
 
   it("answers / and /api/version as Ollama does", async () => {
