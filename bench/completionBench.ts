@@ -22,7 +22,7 @@ import { LlamaEngine } from "../src/engine/llama/llamaEngine";
 import { buildInfillPrompt, fimTokensOf, infillOrderFor } from "../src/engine/llama/infillPrompt";
 import { createTestClient } from "../test/support/engineHarness";
 import { ensureRealisticModel, realisticModelSpec } from "./models/realisticModels";
-import { median } from "./support/benchSupport";
+import { directLlama, median } from "./support/benchSupport";
 
 const maxTokens = Number(process.env.HEARTH_BENCH_TOKENS) || 8;
 const cores = physicalCoreCount();
@@ -102,8 +102,8 @@ async function benchShape(shape: string): Promise<void> {
   }
 
   // 1: node-llama-cpp directly, the same prompt tokens; 2: what changed, and its own infill call.
-  const { getLlama, LlamaCompletion } = await import("node-llama-cpp");
-  const llama = await getLlama({ gpu: false, build: "never", logLevel: "error" as never });
+  const { LlamaCompletion } = await import("node-llama-cpp");
+  const llama = await directLlama();
   const model = await llama.loadModel({ modelPath, gpuLayers: 0 });
   const fim = fimTokensOf(model)!;
   const order = infillOrderFor(fim);

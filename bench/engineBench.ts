@@ -13,7 +13,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { ensureFixtureModels } from "../test/fixtures/fixtureModels";
 import { createTestClient, repoRoot, sharedStoriesModel } from "../test/support/engineHarness";
-import { benchModels, median } from "./support/benchSupport";
+import { benchModels, directLlama, median } from "./support/benchSupport";
 
 const realistic = process.env.HEARTH_BENCH_SIZE === "realistic";
 const rounds = Number(process.env.HEARTH_BENCH_ROUNDS) || (realistic ? 3 : 5);
@@ -21,8 +21,8 @@ const maxTokens = Number(process.env.HEARTH_BENCH_TOKENS) || (realistic ? 128 : 
 let threads = 1;
 
 async function directTokensPerSecond(modelPath: string, prompt: string): Promise<() => Promise<number>> {
-  const { getLlama, LlamaCompletion } = await import("node-llama-cpp");
-  const llama = await getLlama({ gpu: false, build: "never", logLevel: "error" as never });
+  const { LlamaCompletion } = await import("node-llama-cpp");
+  const llama = await directLlama();
   const model = await llama.loadModel({ modelPath, gpuLayers: 0 });
   const context = await model.createContext({ threads, sequences: 1, contextSize: 2048 });
   const sequence = context.getSequence();
@@ -69,8 +69,8 @@ async function directChat(modelPath: string): Promise<{
   turn: (message: string, systemPrompt?: string) => Promise<number>;
   dispose: () => Promise<void>;
 }> {
-  const { getLlama, LlamaChatSession } = await import("node-llama-cpp");
-  const llama = await getLlama({ gpu: false, build: "never", logLevel: "error" as never });
+  const { LlamaChatSession } = await import("node-llama-cpp");
+  const llama = await directLlama();
   const model = await llama.loadModel({ modelPath, gpuLayers: 0 });
   const context = await model.createContext({ threads, sequences: 1, contextSize: 2048 });
   const session = new LlamaChatSession({ contextSequence: context.getSequence() });

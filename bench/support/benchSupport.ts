@@ -34,7 +34,7 @@ export interface DirectModel {
 let llamaInstance: Promise<import("node-llama-cpp").Llama> | undefined;
 
 /** One llama.cpp binding for the whole bench (each getLlama adds an exit hook to the process). */
-function directLlama(): Promise<import("node-llama-cpp").Llama> {
+export function directLlama(): Promise<import("node-llama-cpp").Llama> {
   llamaInstance ??= import("node-llama-cpp").then(({ getLlama }) => getLlama({ gpu: false, build: "never", logLevel: "error" as never }));
   return llamaInstance;
 }
